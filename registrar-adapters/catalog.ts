@@ -1,0 +1,36 @@
+/**
+ * Every registrar nsbridge knows, as pure data (no HTTP code), for the config loader, the
+ * constructs and the README generator. Adding a registrar: see registrar-adapters/README.md.
+ */
+import type { RegistrarId, RegistrarInfo } from './core/types';
+import { info as godaddy } from './godaddy/info';
+import { info as namecheap } from './namecheap/info';
+import { info as gandi } from './gandi/info';
+import { info as porkbun } from './porkbun/info';
+import { info as namecom } from './namecom/info';
+import { info as dnsimple } from './dnsimple/info';
+import { info as route53domains } from './route53domains/info';
+import { info as cloudflare } from './cloudflare/info';
+import { info as manual } from './manual/info';
+
+export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
+  godaddy,
+  namecheap,
+  gandi,
+  porkbun,
+  namecom,
+  dnsimple,
+  route53domains,
+  cloudflare,
+  manual,
+};
+
+export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];
+
+export function isRegistrarId(value: unknown): value is RegistrarId {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(REGISTRARS, value);
+}
+
+export function registrarInfo(id: RegistrarId): RegistrarInfo {
+  return REGISTRARS[id];
+}

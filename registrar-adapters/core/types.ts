@@ -1,0 +1,118 @@
+/**
+ * The one extension point for registrars. Each registrar is a folder under registrar-adapters/
+ * with two modules:
+ *  - `info.ts`: pure data (`RegistrarInfo`): id, credentials, non-secret settings, capabilities
+ *    with reasons, quirks. No imports beyond this file, so the CDKTF app and the README generator
+ *    can read it without loading HTTP code.
+ *  - `adapter.ts`: `RegistrarAdapter`, which turns the environment into a `RegistrarClient`.
+ *
+ * Every client must behave the same way (the conformance suite checks it):
+ *  - `getNameServers` returns what the registrar holds; callers canonicalise, so an adapter may
+ *    return names with trailing dots or upper case as the registrar sent them.
+ *  - `setNameServers` replaces the whole set with the given, already canonical, list. It is only
+ *    called when the set differs (the CLI reads first and plans with `planDelegation`).
+ *  - Errors are `RegistrarError`s (registrar-adapters/core/errors.ts) that name the registrar,
+ *    operation and domain and say what to do; no secret ever appears in a message.
+ *  - Retries and rate limits are the HTTP client's job (core/http.ts), never a sleep loop here.
+ */
+
+export type RegistrarId =
+  | 'godaddy'
+  | 'namecheap'
+  | 'gandi'
+  | 'porkbun'
+  | 'namecom'
+  | 'dnsimple'
+  | 'route53domains'
+  | 'cloudflare'
+  | 'manual';
+
+/** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
+export type Capability =
+  | { readonly supported: true; readonly note?: string }
+  | { readonly supported: false; readonly reason: string; readonly link?: string };
+
+export const can = (note?: string): Capability => (note ? { supported: true, note } : { supported: true });
+export const cannot = (reason: string, link?: string): Capability =>
+  link ? { supported: false, reason, link } : { supported: false, reason };
+
+export interface RegistrarCapabilities {
+  /** Read the domain's current name servers through an API. */
+  readonly readNameServers: Capability;
+  /** Replace the domain's name servers through an API. */
+  readonly setNameServers: Capability;
+  /** A sandbox / test environment reachable with a setting. */
+  readonly sandbox: Capability;
+  /** DS records at the registrar (the DNSSEC issue fills this in). */
+  readonly dnssec: Capability;
+  /** The registrar accepts the change asynchronously and nsbridge polls until it has finished. */
+  readonly asyncOperations: Capability;
+}
+
+/** A secret read from the environment. Never written to configuration, state, plans or logs. */
+export interface CredentialSpec {
+  /** Environment variable name, e.g. GODADDY_API_KEY. */
+  readonly env: string;
+  readonly description: string;
+  /** Optional credentials may be left unset; `defaultFrom` names the variable used instead. */
+  readonly optional?: boolean;
+  readonly defaultFrom?: string;
+  /** Not a secret (e.g. an account id or a client IP): may appear in messages. */
+  readonly public?: boolean;
+}
+
+/**
+ * A non-secret setting. It can be given in domains.yaml under `registrarSettings` (the construct
+ * passes it to the CLI through the provisioner's environment) or set directly in the environment.
+ */
+export interface SettingSpec {
+  /** Key in domains.yaml `registrarSettings`, camelCase, e.g. `sandbox`. */
+  readonly key: string;
+  /** Environment variable the CLI reads, e.g. NSBRIDGE_GODADDY_SANDBOX. */
+  readonly env: string;
+  readonly type: 'boolean' | 'string';
+  readonly description: string;
+}
+
+export interface RegistrarInfo {
+  readonly id: RegistrarId;
+  /** Human name, e.g. "GoDaddy". */
+  readonly name: string;
+  /** Production base URL (the part NSBRIDGE_<ID>_ENDPOINT replaces); undefined when there is no API. */
+  readonly productionEndpoint?: string;
+  /** Sandbox base URL, used when the sandbox setting is on. */
+  readonly sandboxEndpoint?: string;
+  readonly credentials: readonly CredentialSpec[];
+  readonly settings: readonly SettingSpec[];
+  readonly capabilities: RegistrarCapabilities;
+  /** Requests allowed per window for one account; the CLI's shared limiter keeps under it. */
+  readonly rateLimit?: { readonly requests: number; readonly perMs: number; readonly source: string };
+  /** Quirks a user should know, one short sentence each (rendered into the README). */
+  readonly quirks: readonly string[];
+  /** Link to the registrar's API documentation. */
+  readonly docs?: string;
+}
+
+/** What the CLI hands an adapter. Everything environment-dependent comes through here. */
+export interface AdapterContext {
+  /** The process environment (tests pass their own). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Progress and warnings for humans: written to stderr, secrets already redacted. */
+  readonly log: (message: string) => void;
+  /** Aborted when the CLI gives up (timeout, signal). */
+  readonly signal?: AbortSignal;
+}
+
+export interface RegistrarClient {
+  getNameServers(domain: string): Promise<string[]>;
+  setNameServers(domain: string, nameServers: readonly string[]): Promise<void>;
+}
+
+export interface RegistrarAdapter {
+  readonly info: RegistrarInfo;
+  /**
+   * Build a client from the environment. Throws `MissingCredentialsError` (naming the variable)
+   * before anything is sent when a credential is missing, and `UsageError` for a bad setting.
+   */
+  createClient(ctx: AdapterContext): RegistrarClient | Promise<RegistrarClient>;
+}
