@@ -23,7 +23,8 @@ function listTs(dir) {
 }
 
 async function main() {
-  const entryPoints = [path.join(root, 'main.ts'), ...sourceDirs.flatMap((d) => listTs(path.join(root, d)))];
+  const mainTs = path.join(root, 'main.ts');
+  const entryPoints = [...(fs.existsSync(mainTs) ? [mainTs] : []), ...sourceDirs.flatMap((d) => listTs(path.join(root, d)))];
   await esbuild.build({
     entryPoints,
     outdir: path.join(root, 'dist'),
@@ -35,7 +36,7 @@ async function main() {
     logLevel: 'warning',
   });
   await esbuild.build({
-    entryPoints: [path.join(root, 'cli', 'main.ts')],
+    entryPoints: [path.join(root, 'cli', 'bin.ts')],
     outfile: path.join(root, 'dist', 'nsbridge.js'),
     bundle: true,
     format: 'cjs',

@@ -99,6 +99,8 @@ export interface AdapterContext {
   readonly env: NodeJS.ProcessEnv;
   /** Progress and warnings for humans: written to stderr, secrets already redacted. */
   readonly log: (message: string) => void;
+  /** Request-level tracing (`--verbose`): stderr, redacted; a no-op unless asked for. */
+  readonly debug: (message: string) => void;
   /** Aborted when the CLI gives up (timeout, signal). */
   readonly signal?: AbortSignal;
 }

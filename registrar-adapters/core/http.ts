@@ -1,0 +1,193 @@
+/**
+ * The one axios client factory every adapter uses (cloudflare-typescript's client.ts, octokit's
+ * retry + throttling plugins, as one place):
+ *  - a per-attempt timeout;
+ *  - bounded retries (axios-retry) with exponential backoff and jitter on network errors,
+ *    timeouts, 408, 429 and 5xx, plus whatever the adapter calls "slow down" (Namecheap's 405,
+ *    Porkbun's 503 page); never on 400/401/403/404/422;
+ *  - the registrar's retry hint honoured: `Retry-After` (seconds or date) or an adapter-supplied
+ *    hint such as GoDaddy's `retryAfterSec` body field;
+ *  - the shared cross-process rate limiter (rate-limit.ts) before every attempt;
+ *  - `--verbose` request tracing, redacted.
+ * Name-server writes are idempotent (they replace the whole set), so PUT/PATCH/POST are retried.
+ *
+ * Tunables (environment): NSBRIDGE_HTTP_TIMEOUT (default 30s), NSBRIDGE_HTTP_RETRIES (default 4),
+ * NSBRIDGE_HTTP_RETRY_BASE (default 500ms), NSBRIDGE_HTTP_MAX_RETRY_AFTER (default 120s: a longer
+ * hint fails at once, naming the wait, instead of hanging a CI job), NSBRIDGE_RATE_LIMIT_<ID>
+ * (e.g. `60/min`, or `off`).
+ */
+import axios, { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import axiosRetry from 'axios-retry';
+import type { AdapterContext, RegistrarInfo } from './types';
+import { parseRateLimit, SharedRateLimiter } from './rate-limit';
+import { parseDuration } from './duration';
+import { UsageError } from './errors';
+
+export interface HttpClientOptions {
+  readonly info: RegistrarInfo;
+  readonly baseURL: string;
+  readonly ctx: AdapterContext;
+  /** Who the requests are counted against, e.g. the API key: hashed into the limiter's key. */
+  readonly accountIdentity: string;
+  readonly headers?: Record<string, string>;
+  /** This answer means "slow down" (default: status 429). */
+  readonly isRateLimited?: (res: AxiosResponse) => boolean;
+  /** The registrar's wait hint in ms, beyond the standard Retry-After header. */
+  readonly retryAfterMs?: (res: AxiosResponse) => number | undefined;
+  /** This answer is a passing fault worth another try (default: 408 and 5xx). */
+  readonly isTransient?: (res: AxiosResponse) => boolean;
+  /** Rate limit to use when the registrar has none in its info (tests, adapters with sub-limits). */
+  readonly rateLimit?: { requests: number; perMs: number };
+}
+
+export interface HttpSettings {
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly retryBaseMs: number;
+  readonly maxRetryAfterMs: number;
+}
+
+export function httpSettings(env: NodeJS.ProcessEnv): HttpSettings {
+  const num = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name}="${raw}" must be a whole number >= 0`);
+    return n;
+  };
+  const dur = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    try {
+      return parseDuration(raw);
+    } catch (e) {
+      throw new UsageError(`${name}: ${(e as Error).message}`);
+    }
+  };
+  return {
+    timeoutMs: dur('NSBRIDGE_HTTP_TIMEOUT', 30_000),
+    retries: num('NSBRIDGE_HTTP_RETRIES', 4),
+    retryBaseMs: dur('NSBRIDGE_HTTP_RETRY_BASE', 500),
+    maxRetryAfterMs: dur('NSBRIDGE_HTTP_MAX_RETRY_AFTER', 120_000),
+  };
+}
+
+/** Retry-After: delta-seconds or an HTTP date. */
+export function retryAfterHeaderMs(res: AxiosResponse | undefined): number | undefined {
+  const raw = res?.headers?.['retry-after'];
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const secs = Number(raw);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(String(raw));
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+const NEVER_RETRY = new Set([400, 401, 403, 404, 422]);
+
+export function createHttpClient(opts: HttpClientOptions): AxiosInstance {
+  const settings = httpSettings(opts.ctx.env);
+  const id = opts.info.id;
+  const isRateLimited = (res: AxiosResponse) => res.status === 429 || (opts.isRateLimited?.(res) ?? false);
+  const isTransient = (res: AxiosResponse) =>
+    opts.isTransient ? opts.isTransient(res) : res.status === 408 || res.status >= 500;
+  const hintMs = (res: AxiosResponse | undefined) =>
+    res ? (retryAfterHeaderMs(res) ?? opts.retryAfterMs?.(res)) : undefined;
+
+  const limiter = makeLimiter(opts);
+
+  const client = axios.create({
+    baseURL: opts.baseURL,
+    timeout: settings.timeoutMs,
+    headers: { 'User-Agent': 'nsbridge', ...opts.headers },
+    // Adapters decide what an answer means; only "slow down"/transient answers become errors here,
+    // so that axios-retry sees them. Everything else is returned for the adapter to map.
+    validateStatus: () => true,
+    // Keep the raw text: some registrars send HTML or XML, some send JSON with the wrong type.
+    transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
+    maxRedirects: 0,
+  });
+
+  client.interceptors.request.use(async (config: InternalAxiosRequestConfig) => {
+    if (limiter) await limiter.acquire(opts.ctx.signal);
+    (config as { startedAt?: number }).startedAt = Date.now();
+    opts.ctx.debug(`${id}: -> ${String(config.method).toUpperCase()} ${redactUrl(config.url ?? '')}`);
+    return config;
+  });
+  client.interceptors.response.use(async (res) => {
+    const started = (res.config as { startedAt?: number }).startedAt ?? Date.now();
+    opts.ctx.debug(`${id}: <- ${res.status} ${redactUrl(res.config.url ?? '')} (${Date.now() - started} ms)`);
+    if (isRateLimited(res)) {
+      const wait = hintMs(res);
+      if (limiter && wait !== undefined) await limiter.blockUntil(Date.now() + wait);
+      throw new AxiosError(`rate limited (${res.status})`, 'ERR_RATE_LIMITED', res.config, res.request, res);
+    }
+    if (isTransient(res) && !NEVER_RETRY.has(res.status)) {
+      throw new AxiosError(`transient ${res.status}`, 'ERR_TRANSIENT', res.config, res.request, res);
+    }
+    return res;
+  });
+
+  axiosRetry(client, {
+    retries: settings.retries,
+    shouldResetTimeout: true,
+    retryCondition: (error) => {
+      const res = error.response;
+      if (!res) return true; // network error, reset, timeout: no answer at all
+      if (NEVER_RETRY.has(res.status) && !isRateLimited(res)) return false;
+      if (isRateLimited(res)) {
+        const wait = hintMs(res);
+        // A hint longer than we are willing to wait: fail now and say so, do not hang CI.
+        return wait === undefined || wait <= settings.maxRetryAfterMs;
+      }
+      return isTransient(res);
+    },
+    retryDelay: (retryCount, error) => {
+      const backoff = Math.min(settings.retryBaseMs * 2 ** (retryCount - 1), 8_000);
+      const jittered = backoff * (0.75 + Math.random() * 0.5);
+      const hint = hintMs(error.response);
+      return Math.max(hint ?? 0, jittered);
+    },
+    onRetry: (retryCount, error) => {
+      const what = error.response ? `HTTP ${error.response.status}` : (error.code ?? error.message);
+      opts.ctx.log(`${id}: ${what}; retrying (${retryCount}/${settings.retries})`);
+    },
+  });
+  return client;
+}
+
+function makeLimiter(opts: HttpClientOptions): SharedRateLimiter | undefined {
+  const envName = `NSBRIDGE_RATE_LIMIT_${opts.info.id.toUpperCase()}`;
+  const override = opts.ctx.env[envName];
+  let limit = opts.rateLimit ?? opts.info.rateLimit;
+  if (override) {
+    try {
+      const parsed = parseRateLimit(override);
+      if (parsed === 'off') return undefined;
+      limit = parsed;
+    } catch (e) {
+      throw new UsageError(`${envName}: ${(e as Error).message}`);
+    }
+  }
+  if (!limit) return undefined;
+  return new SharedRateLimiter(
+    { requests: limit.requests, perMs: limit.perMs },
+    SharedRateLimiter.keyFor(opts.info.id, opts.accountIdentity),
+    opts.ctx.env.NSBRIDGE_RATE_LIMIT_DIR || undefined,
+  );
+}
+
+/** Query strings may carry keys (Namecheap): never trace them. */
+function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : `${url.slice(0, q)}?...`;
+}
+
+/** What an axios error without a response was: for messages. */
+export function describeNetworkError(error: unknown): string {
+  const e = error as AxiosError;
+  if (e?.code === 'ECONNABORTED' || e?.code === 'ETIMEDOUT') return 'no answer before the timeout (NSBRIDGE_HTTP_TIMEOUT)';
+  if (e?.code === 'ECONNREFUSED') return 'connection refused';
+  if (e?.code === 'ECONNRESET' || e?.code === 'ERR_SOCKET_CONNECTION_RESET') return 'connection reset by the server';
+  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return 'the API host name does not resolve';
+  return e?.code ? `network error ${e.code}` : `network error: ${e?.message ?? String(error)}`;
+}

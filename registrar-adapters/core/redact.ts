@@ -1,0 +1,63 @@
+/**
+ * Secret redaction. Every string that leaves the CLI (stderr, stdout, thrown messages) goes
+ * through a Redactor that knows the secret values of the current run, so even a registrar that
+ * echoes a key back in an error body cannot leak it into a CI log.
+ */
+import type { CredentialSpec } from './types';
+
+const MASK = '***';
+
+export class Redactor {
+  private readonly secrets: string[];
+
+  constructor(secrets: Iterable<string | undefined>) {
+    // Longest first, so a secret containing another is masked whole. Very short values are not
+    // secrets worth masking (and masking them would shred ordinary text).
+    this.secrets = [...new Set([...secrets].filter((s): s is string => typeof s === 'string' && s.length >= 4))].sort(
+      (a, b) => b.length - a.length,
+    );
+  }
+
+  /** Secret values of a registrar's non-public credentials, read from env. */
+  static forCredentials(specs: readonly CredentialSpec[], env: NodeJS.ProcessEnv, extra: string[] = []): Redactor {
+    const values = specs.filter((c) => !c.public).map((c) => env[c.env]);
+    return new Redactor([...values, ...extra]);
+  }
+
+  add(...values: (string | undefined)[]): void {
+    for (const v of values) if (v && v.length >= 4 && !this.secrets.includes(v)) this.secrets.push(v);
+    this.secrets.sort((a, b) => b.length - a.length);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) {
+      out = out.split(s).join(MASK);
+      // Also the URL-encoded and base64 forms, which is how keys travel in query strings and Basic auth.
+      const enc = encodeURIComponent(s);
+      if (enc !== s) out = out.split(enc).join(MASK);
+    }
+    return out;
+  }
+}
+
+/** Cut a registrar's body down to something fit for a one-line error message. */
+export function summarizeBody(body: unknown, max = 300): string {
+  let text: string;
+  if (body === undefined || body === null || body === '') return '(empty body)';
+  if (typeof body === 'string') text = body;
+  else if (Buffer.isBuffer(body)) text = body.toString('utf8');
+  else {
+    try {
+      text = JSON.stringify(body);
+    } catch {
+      text = String(body);
+    }
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  if (/^<!doctype html|^<html/i.test(text)) {
+    const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
+    text = `HTML page${title ? ` "${title.trim()}"` : ''}`;
+  }
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}

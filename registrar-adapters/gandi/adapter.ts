@@ -1,0 +1,11 @@
+// TEMPORARY placeholder while the gandi adapter is being written (replaced in this same change set).
+import type { RegistrarAdapter } from '../core/types';
+import { info } from './info';
+import { UsageError } from '../core/errors';
+
+export const adapter: RegistrarAdapter = {
+  info,
+  createClient() {
+    throw new UsageError('gandi: adapter not written yet');
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * GoDaddy Domains API v1 (shared/reference/registrar-apis.md §1).
+ *   read:  GET   /v1/domains/{domain}            -> { nameServers: [...] }
+ *   write: PATCH /v1/domains/{domain}  { nameServers: [...] } -> 200, empty body
+ * Auth: `Authorization: sso-key KEY:SECRET`. Errors: { code, message, fields? }. 429 carries
+ * `retryAfterSec` in the body (whether a Retry-After header comes too is UNCONFIRMED).
+ */
+import type { AxiosResponse } from 'axios';
+import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import { info } from './info';
+import { readCredentials, resolveEndpoint } from '../core/environment';
+import { createHttpClient } from '../core/http';
+import { errorForStatus, isSuccess, send } from '../core/respond';
+import { RegistrarApiError } from '../core/errors';
+import type { GoDaddyDomainDetail, GoDaddyError } from './wire-types';
+
+/** GoDaddy's 429 body names the wait in seconds. */
+function retryAfterSec(res: AxiosResponse): number | undefined {
+  const sec = (res.data as Partial<GoDaddyError> | undefined)?.retryAfterSec;
+  return typeof sec === 'number' && sec >= 0 ? sec * 1000 : undefined;
+}
+
+function detail(res: AxiosResponse): string | undefined {
+  const body = res.data as Partial<GoDaddyError> | undefined;
+  if (!body || typeof body !== 'object' || !body.code) return undefined;
+  const fields = Array.isArray(body.fields) && body.fields.length > 0
+    ? ` (${body.fields.map((f) => `${f.path}: ${f.message ?? f.code}`).join('; ')})`
+    : '';
+  return `${body.code}: ${body.message ?? ''}${fields}`;
+}
+
+function hintFor(res: AxiosResponse): string | undefined {
+  const code = (res.data as Partial<GoDaddyError> | undefined)?.code;
+  if (res.status === 403 && code === 'ACCESS_DENIED') {
+    return 'since 2024 GoDaddy allows its production Domains API only to accounts with 10 or more domains or a Discount Domain Club plan; upgrade the account, use the OTE sandbox (NSBRIDGE_GODADDY_SANDBOX=1) to test, or use the manual registrar for this domain';
+  }
+  if (res.status === 401) return 'GoDaddy did not accept GODADDY_API_KEY/GODADDY_API_SECRET; OTE and production keys differ (NSBRIDGE_GODADDY_SANDBOX)';
+  if (res.status === 404) return 'the domain is not in this GoDaddy account (or X-Shopper-Id/NSBRIDGE_GODADDY_SHOPPER_ID points at another one)';
+  if (res.status === 409) return 'GoDaddy says the domain is not eligible for a name-server change now (registrar hold, protected domain needing 2FA, or a change still in progress); check the domain in the GoDaddy dashboard';
+  if (res.status === 422) return 'GoDaddy refused the name servers; they must be registered host names (at least two)';
+  return undefined;
+}
+
+export const adapter: RegistrarAdapter = {
+  info,
+  createClient(ctx: AdapterContext): RegistrarClient {
+    const creds = readCredentials(info, ctx.env);
+    const baseURL = resolveEndpoint(info, ctx.env);
+    const shopperId = ctx.env.NSBRIDGE_GODADDY_SHOPPER_ID?.trim();
+    const http = createHttpClient({
+      info,
+      baseURL,
+      ctx,
+      accountIdentity: `${baseURL} ${creds.GODADDY_API_KEY}`,
+      headers: {
+        Authorization: `sso-key ${creds.GODADDY_API_KEY}:${creds.GODADDY_API_SECRET}`,
+        Accept: 'application/json',
+        ...(shopperId ? { 'X-Shopper-Id': shopperId } : {}),
+      },
+      retryAfterMs: retryAfterSec,
+    });
+    const path = (domain: string) => `/v1/domains/${encodeURIComponent(domain)}`;
+
+    return {
+      async getNameServers(domain) {
+        const call = { registrar: info.id, operation: 'get name servers', domain };
+        const res = await send<GoDaddyDomainDetail>(http, { method: 'GET', url: path(domain) }, call, retryAfterSec);
+        // 203 = "partially successful, see verifications.status": the name servers are still there.
+        if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
+        if (!res.data || !Array.isArray(res.data.nameServers)) {
+          // A domain on GoDaddy's default DNS can come back without the field: treat as empty set.
+          if (res.data && typeof res.data === 'object' && !('nameServers' in res.data)) return [];
+          throw new RegistrarApiError({ ...call, status: res.status, cause: 'the answer has no nameServers list' });
+        }
+        return res.data.nameServers;
+      },
+      async setNameServers(domain, nameServers) {
+        const call = { registrar: info.id, operation: 'set name servers', domain };
+        const res = await send(
+          http,
+          { method: 'PATCH', url: path(domain), data: { nameServers }, headers: { 'Content-Type': 'application/json' } },
+          call,
+          retryAfterSec,
+        );
+        if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
+      },
+    };
+  },
+};

@@ -1,0 +1,23 @@
+/**
+ * Adapter registry, keyed by registrar id (DNSControl's providers/_all). Adapters are loaded on
+ * first use so that `nsbridge --help` and a GoDaddy run never pay for the AWS SDK.
+ */
+import type { RegistrarAdapter, RegistrarId } from './core/types';
+
+const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
+  godaddy: () => require('./godaddy/adapter').adapter,
+  namecheap: () => require('./namecheap/adapter').adapter,
+  gandi: () => require('./gandi/adapter').adapter,
+  porkbun: () => require('./porkbun/adapter').adapter,
+  namecom: () => require('./namecom/adapter').adapter,
+  dnsimple: () => require('./dnsimple/adapter').adapter,
+  route53domains: () => require('./route53domains/adapter').adapter,
+  cloudflare: () => require('./cloudflare/adapter').adapter,
+  manual: () => require('./manual/adapter').adapter,
+};
+
+export function loadAdapter(id: RegistrarId): RegistrarAdapter {
+  const adapter = loaders[id]();
+  if (!adapter || adapter.info.id !== id) throw new Error(`registrar-adapters/${id}/adapter.ts does not export an adapter with id ${id}`);
+  return adapter;
+}
