@@ -1,0 +1,108 @@
+/**
+ * The nsbridge CLI, shipped inside the synthesized stack as ONE TerraformAsset per stack.
+ *
+ * Why an asset: the registrar step runs wherever Terraform runs (a CI job that applies a plan made
+ * by another job, a laptop). Copying the self-contained bundle (dist/nsbridge.js, built by esbuild,
+ * no node_modules) into cdktf.out/stacks/<stack>/assets/ and calling it as
+ * `node "${path.module}/assets/..."` makes the synthesized directory all that is needed, next to
+ * Node.js and the credentials in the environment.
+ *
+ * Why one per stack: 1,000 domains share one copy instead of 1,000 (and synth hashes one file).
+ *
+ * It also carries the stack's single Terraform version check: see `dropPerInstanceVersionCheck`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AssetType, TerraformAsset, TerraformElement, TerraformStack } from 'cdktf';
+import { ValidateTerraformVersion } from 'cdktf/lib/validations/validate-terraform-version';
+import { Construct, IConstruct } from 'constructs';
+import * as E from './errors';
+
+/** Construct id of the asset under the stack; also the folder name under assets/. */
+export const CLI_ASSET_ID = 'nsbridge-cli';
+
+/**
+ * Context key: set to true to skip the per-stack `terraform version` check at synth. The nsbridge
+ * app sets it (synth must work with no terraform/tofu installed) and puts the requirement into the
+ * generated configuration instead (`terraform { required_version = ">= 1.4" }`).
+ */
+export const SKIP_TERRAFORM_VERSION_CHECK = 'nsbridge:skipTerraformVersionCheck';
+
+/** terraform_data (the bridge resource) needs Terraform/OpenTofu 1.4 or later. */
+export const MIN_TERRAFORM_VERSION = '>=1.4';
+
+/**
+ * Where the CLI bundle is looked for when no path is given: next to the compiled modules
+ * (dist/modules/ → dist/nsbridge.js, also inside an installed package) and from the sources
+ * (modules/ → dist/nsbridge.js, for tests that run the TypeScript directly).
+ */
+export function defaultCliBundleCandidates(): string[] {
+  return [path.resolve(__dirname, '..', 'nsbridge.js'), path.resolve(__dirname, '..', 'dist', 'nsbridge.js')];
+}
+
+function resolveBundle(bundlePath: string | undefined): string {
+  const candidates = bundlePath ? [path.resolve(bundlePath)] : defaultCliBundleCandidates();
+  const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+  if (!found) throw new E.NsbridgeValidationError('NsbridgeCliAsset', [E.cliBundleMissing(candidates)]);
+  return found;
+}
+
+/**
+ * The CLI bundle as a stack asset. Get it with `NsbridgeCliAsset.of(scope)`; constructs never
+ * create it directly, so a stack holds at most one.
+ */
+export class NsbridgeCliAsset extends TerraformAsset {
+  /** The stack's asset, created on first use. */
+  static of(scope: IConstruct, bundlePath?: string): NsbridgeCliAsset {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(CLI_ASSET_ID);
+    if (existing instanceof NsbridgeCliAsset) {
+      if (bundlePath !== undefined && path.resolve(bundlePath) !== existing.bundlePath) {
+        throw new E.NsbridgeValidationError(stack.node.path, [E.cliBundleConflict(stack.node.path, existing.bundlePath, bundlePath)]);
+      }
+      return existing;
+    }
+    return new NsbridgeCliAsset(stack, resolveBundle(bundlePath));
+  }
+
+  /** Absolute path of the bundle that is copied. */
+  public readonly bundlePath: string;
+
+  private constructor(stack: TerraformStack, bundlePath: string) {
+    super(stack, CLI_ASSET_ID, { path: bundlePath, type: AssetType.FILE });
+    this.bundlePath = bundlePath;
+    if (!this.node.tryGetContext(SKIP_TERRAFORM_VERSION_CHECK)) {
+      this.node.addValidation(
+        new ValidateTerraformVersion(MIN_TERRAFORM_VERSION, 'nsbridge uses the built-in terraform_data resource (Terraform/OpenTofu 1.4 or later).'),
+      );
+    }
+  }
+
+  /**
+   * The shell command prefix that runs the CLI: `node "${path.module}/assets/nsbridge-cli/<hash>/nsbridge.js"`.
+   * `path.module` is "." in the root module (Terraform runs in the stack directory), and it is one
+   * of the few references a destroy-time provisioner may use.
+   */
+  public get command(): string {
+    return `node "\${path.module}/${this.path}"`;
+  }
+}
+
+/**
+ * cdktf's DataResource constructor registers a ValidateTerraformVersion on EVERY instance, and each
+ * one runs `terraform version` through execSync at synth: ~45 ms per resource, 45 s for 1,000
+ * domains, and a hard failure on machines without terraform. The requirement is per stack, not
+ * per resource, so we remove the per-instance copy here and keep one on the stack's CLI asset
+ * (above), which the nsbridge app replaces with `required_version` in the generated config.
+ *
+ * This reads the private validation list of constructs 10.x (`Node._validations`; constructs is
+ * pinned). If that internal ever changes, nothing breaks: the check simply stays (slow but
+ * correct), and the test "synth spawns no terraform process" fails to tell us.
+ */
+export function dropPerInstanceVersionCheck(element: TerraformElement | Construct): void {
+  const validations = (element.node as unknown as { _validations?: unknown[] })._validations;
+  if (!Array.isArray(validations)) return;
+  for (let i = validations.length - 1; i >= 0; i--) {
+    if (validations[i] instanceof ValidateTerraformVersion) validations.splice(i, 1);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The one-liner most users want: a Route 53 zone for a domain and the registrar pointed at it.
+ */
+import { dependable, Lazy, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { DestroyPolicy } from './destroy-policy';
+import * as E from './errors';
+import { checkZoneProps, HostedZone, HostedZoneProps } from './hosted-zone';
+import { checkRecords } from './record-values';
+import { checkRegistrarProps, RegistrarDelegation } from './registrar-delegation';
+import { RegistrarId, RegistrarSettings } from './registrar-settings';
+
+export interface DelegatedDomainProps extends HostedZoneProps {
+  /**
+   * Who holds the domain (a registrar id from the catalog, or `manual`).
+   * @see RegistrarDelegationProps.registrar
+   */
+  readonly registrar: RegistrarId;
+
+  /**
+   * Non-secret registrar settings (e.g. `{ sandbox: true }`).
+   * @default - none
+   */
+  readonly registrarSettings?: RegistrarSettings;
+
+  /**
+   * What happens at the registrar when the domain is destroyed.
+   * @default "retain"
+   */
+  readonly destroyPolicy?: DestroyPolicy;
+
+  /**
+   * Path of the nsbridge CLI bundle shipped with the stack.
+   * @default - dist/nsbridge.js of this package
+   */
+  readonly cliBundlePath?: string;
+}
+
+/**
+ * A `HostedZone` plus a `RegistrarDelegation` fed with the zone's name servers.
+ *
+ * Ordering, guaranteed by Terraform's dependency graph rather than by convention:
+ *  - create: zone → records → registrar update, so the domain never points at an empty zone;
+ *  - destroy: the delegation (and its destroy policy) runs first, then records, then the zone.
+ *
+ * @example
+ * const domain = new DelegatedDomain(stack, 'example.com', {
+ *   zoneName: 'example.com',
+ *   registrar: 'godaddy',
+ *   records: [{ type: 'A', name: '@', values: ['192.0.2.10'] }],
+ * });
+ * domain.zone.addCnameRecord('www', 'example.com');
+ */
+export class DelegatedDomain extends Construct {
+  public readonly zone: HostedZone;
+  public readonly delegation: RegistrarDelegation;
+
+  constructor(scope: Construct, id: string, props: DelegatedDomainProps) {
+    super(scope, id);
+
+    // Check both halves before creating either, so one error lists every problem of the domain.
+    const zoneCheck = checkZoneProps(props);
+    const problems = [...zoneCheck.problems];
+    if (zoneCheck.zoneName !== undefined && props.records) {
+      for (const p of checkRecords(props.records, zoneCheck.zoneName, Token.isUnresolved).problems) {
+        problems.push(E.atPath(['records', ...p.path], p.message));
+      }
+    }
+    problems.push(...checkRegistrarProps(props));
+    if (problems.length > 0) throw new E.NsbridgeValidationError(this.node.path, problems);
+
+    this.zone = new HostedZone(this, 'zone', props);
+    this.delegation = new RegistrarDelegation(this, 'delegation', {
+      domain: this.zone.zoneName,
+      registrar: props.registrar,
+      registrarSettings: props.registrarSettings,
+      destroyPolicy: props.destroyPolicy,
+      nameServers: this.zone.nameServers,
+      cliBundlePath: props.cliBundlePath,
+    });
+    // Records added later (zone.addARecord(...)) count too: the list is produced at synth.
+    this.delegation.resource.dependsOn = Lazy.listValue({
+      produce: () => [this.zone.resource, ...this.zone.records].map((r) => dependable(r)),
+    });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * A Terraform stack holding a list of delegated domains, with its AWS provider and state backend:
+ * what main.ts builds per entry of domains.yaml's `stacks:`. Usable on its own by apps that keep
+ * their domain list elsewhere.
+ */
+import * as path from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { App, LocalBackend, S3Backend, S3BackendConfig, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { checkDomainName } from '../core/names';
+import { SKIP_TERRAFORM_VERSION_CHECK } from './cli-asset';
+import { DelegatedDomain, DelegatedDomainProps } from './delegated-domain';
+import { ReusableDelegationSet } from './delegation-set';
+
+/** How the stack's AWS provider authenticates and where it points. */
+export interface AwsSettings {
+  /**
+   * Region for the provider. Route 53 is global; the region only matters for the API endpoint
+   * used to sign requests.
+   * @default "us-east-1"
+   */
+  readonly region?: string;
+  /**
+   * Named profile from the shared AWS config/credentials files.
+   * @default - the standard credential chain (environment, SSO, instance role, ...)
+   */
+  readonly profile?: string;
+  /**
+   * Role to assume for every AWS call of this stack (e.g. the DNS account's deploy role).
+   * @default - no role: the credentials are used as they are
+   */
+  readonly assumeRole?: { readonly roleArn: string; readonly sessionName?: string; readonly externalId?: string };
+  /**
+   * Refuse to run against any other account: a guard against applying with the wrong credentials.
+   * @default - any account
+   */
+  readonly allowedAccountIds?: readonly string[];
+}
+
+/** Terraform state: a local file (default) or S3 with locking. */
+export type BackendSettings =
+  | {
+      readonly type: 'local';
+      /**
+       * State file path. Absolute paths are written relative to the stack's directory in
+       * cdktf.out, so the synthesized configuration does not embed this machine's layout.
+       */
+      readonly path: string;
+    }
+  | {
+      readonly type: 's3';
+      readonly bucket: string;
+      readonly key: string;
+      readonly region: string;
+      /**
+       * S3-native state locking (a `.tflock` object next to the state; Terraform/OpenTofu 1.10+).
+       * @default true
+       */
+      readonly useLockfile?: boolean;
+      /** DynamoDB table for locking (the older mechanism; may be combined with `useLockfile`). */
+      readonly dynamodbTable?: string;
+      /** @default true */
+      readonly encrypt?: boolean;
+      readonly kmsKeyId?: string;
+      readonly profile?: string;
+      /** Role to assume for state access (e.g. in a central state account). */
+      readonly roleArn?: string;
+      readonly workspaceKeyPrefix?: string;
+    };
+
+/** One domain of the stack: DelegatedDomain props, with the stack supplying provider and CLI. */
+export interface DomainEntry extends Omit<DelegatedDomainProps, 'provider' | 'cliBundlePath'> {
+  /**
+   * Use the stack's shared delegation set (`DomainsStackProps.delegationSet`).
+   * @default false
+   */
+  readonly useStackDelegationSet?: boolean;
+}
+
+export interface DomainsStackProps {
+  readonly domains: readonly DomainEntry[];
+  /** @default - region us-east-1, the standard credential chain */
+  readonly aws?: AwsSettings;
+  /**
+   * Tags put on every taggable resource of the stack (the provider's default_tags).
+   * @default - none
+   */
+  readonly defaultTags?: Readonly<Record<string, string>>;
+  /** @default - local state in terraform.<stack>.tfstate in the current directory */
+  readonly backend?: BackendSettings;
+  /**
+   * A reusable delegation set shared by the domains that ask for it (`useStackDelegationSet`):
+   * `{ create: true }` makes one in this stack, `{ id }` uses an existing one.
+   * @default - none
+   */
+  readonly delegationSet?: { readonly create: true } | { readonly id: string };
+  /**
+   * Path of the nsbridge CLI bundle shipped with the stack.
+   * @default - dist/nsbridge.js of this package
+   */
+  readonly cliBundlePath?: string;
+}
+
+export class DomainsStack extends TerraformStack {
+  public readonly provider: AwsProvider;
+  public readonly domains: DelegatedDomain[] = [];
+  public readonly sharedDelegationSet?: ReusableDelegationSet;
+
+  constructor(scope: Construct, id: string, props: DomainsStackProps) {
+    super(scope, id);
+    // terraform_data needs Terraform/OpenTofu >= 1.4 and S3-native locking >= 1.10. Stating it here
+    // lets terraform/tofu check it at init, instead of cdktf spawning `terraform version` at synth
+    // (which would make synth fail on machines without terraform, like the CI synth job).
+    this.node.setContext(SKIP_TERRAFORM_VERSION_CHECK, true);
+    const needsLockfile = props.backend?.type === 's3' && props.backend.useLockfile !== false;
+    this.addOverride('terraform.required_version', needsLockfile ? '>= 1.10' : '>= 1.4');
+
+    this.configureBackend(id, props.backend);
+
+    const aws = props.aws ?? {};
+    this.provider = new AwsProvider(this, 'aws', {
+      region: aws.region ?? 'us-east-1',
+      profile: aws.profile,
+      assumeRole: aws.assumeRole
+        ? [{ roleArn: aws.assumeRole.roleArn, sessionName: aws.assumeRole.sessionName, externalId: aws.assumeRole.externalId }]
+        : undefined,
+      allowedAccountIds: aws.allowedAccountIds ? [...aws.allowedAccountIds] : undefined,
+      defaultTags: props.defaultTags && Object.keys(props.defaultTags).length > 0 ? [{ tags: { ...props.defaultTags } }] : undefined,
+    });
+
+    let sharedSetId: string | undefined;
+    if (props.delegationSet && 'create' in props.delegationSet) {
+      this.sharedDelegationSet = new ReusableDelegationSet(this, 'delegation-set', { referenceName: `nsbridge-${id}` });
+      sharedSetId = this.sharedDelegationSet.delegationSetId;
+    } else if (props.delegationSet) {
+      sharedSetId = props.delegationSet.id;
+    }
+
+    for (const entry of props.domains) {
+      const { useStackDelegationSet, ...domainProps } = entry;
+      // The construct id is the canonical domain name: logical ids stay the same when the list
+      // is reordered (or the name is respelled: case, trailing dot), so that plans no change.
+      const canonical = checkDomainName(entry.zoneName);
+      this.domains.push(
+        new DelegatedDomain(this, canonical.ok ? canonical.value : entry.zoneName, {
+          ...domainProps,
+          delegationSetId: useStackDelegationSet ? sharedSetId : domainProps.delegationSetId,
+          cliBundlePath: props.cliBundlePath,
+        }),
+      );
+    }
+  }
+
+  private configureBackend(id: string, backend: BackendSettings | undefined): void {
+    if (backend?.type === 's3') {
+      const config: S3BackendConfig & { useLockfile?: boolean } = {
+        bucket: backend.bucket,
+        key: backend.key,
+        region: backend.region,
+        encrypt: backend.encrypt ?? true,
+        kmsKeyId: backend.kmsKeyId,
+        profile: backend.profile,
+        dynamodbTable: backend.dynamodbTable,
+        workspaceKeyPrefix: backend.workspaceKeyPrefix,
+        assumeRole: backend.roleArn ? { roleArn: backend.roleArn } : undefined,
+        // cdktf 0.21's S3BackendConfig predates use_lockfile; the backend snake-cases every prop it
+        // is given, so the extra key renders as `use_lockfile`.
+        useLockfile: backend.useLockfile ?? true,
+      };
+      new S3Backend(this, stripUndefined(config) as S3BackendConfig);
+      return;
+    }
+    // cdktf's default local state path is absolute (process.cwd()); a relative one keeps the
+    // synthesized files free of this machine's layout and keeps snapshots stable.
+    const statePath = backend?.path ?? path.resolve(`terraform.${id}.tfstate`);
+    const stackDir = path.resolve(App.of(this).outdir, 'stacks', id);
+    new LocalBackend(this, { path: path.isAbsolute(statePath) ? path.relative(stackDir, statePath) : statePath });
+  }
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
