@@ -9,7 +9,7 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const sourceDirs = ['core', 'modules', 'config', 'registrar-adapters', 'cli', 'scripts'];
+const sourceDirs = ['core', 'dns', 'modules', 'config', 'registrar-adapters', 'cli', 'scripts'];
 
 function listTs(dir) {
   const out = [];
@@ -20,6 +20,19 @@ function listTs(dir) {
     else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(full);
   }
   return out;
+}
+
+/**
+ * Write esbuild's outputs atomically (temp file + rename): tests and Terraform may be running the
+ * CLI from dist/ while a rebuild happens, and must never read a half-written bundle.
+ */
+function writeAtomically(outputFiles) {
+  for (const file of outputFiles) {
+    fs.mkdirSync(path.dirname(file.path), { recursive: true });
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, file.contents);
+    fs.renameSync(tmp, file.path);
+  }
 }
 
 async function main() {
@@ -34,7 +47,8 @@ async function main() {
     target: 'node20',
     sourcemap: false,
     logLevel: 'warning',
-  });
+    write: false,
+  }).then((r) => writeAtomically(r.outputFiles));
   await esbuild.build({
     entryPoints: [path.join(root, 'cli', 'bin.ts')],
     outfile: path.join(root, 'dist', 'nsbridge.js'),
@@ -47,7 +61,8 @@ async function main() {
     logLevel: 'warning',
     // The CLI must never pull the CDKTF libraries in; fail the build loudly if it does.
     external: ['cdktf', '@cdktf/*', 'constructs'],
-  });
+    write: false,
+  }).then((r) => writeAtomically(r.outputFiles));
 }
 
 main().catch((err) => {

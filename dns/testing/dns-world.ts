@@ -1,0 +1,115 @@
+/**
+ * A small DNS world on loopback for tests: a recursive-resolver stand-in, the TLD's authoritative
+ * servers (the "parent", whose delegations change when a registrar emulator accepts a change,
+ * as a registry would, optionally after a delay or one server at a time), and authoritative
+ * servers for the new zones. All listen on one random port on distinct 127.0.53.x addresses, so
+ * the CLI reaches them with NSBRIDGE_DNS_SERVER and NSBRIDGE_DNS_PORT.
+ */
+import { freeDnsPort, LoopbackDnsServer } from './loopback-dns';
+
+const canonical = (n: string) => n.toLowerCase().replace(/\.$/, '');
+
+export interface DnsWorldOptions {
+  /** Top-level zone the test domains live under (default "com"). */
+  readonly tld?: string;
+  /** How many parent (TLD) servers (default 2). */
+  readonly parentServers?: number;
+}
+
+export class DnsWorld {
+  readonly tld: string;
+  readonly resolver: LoopbackDnsServer;
+  readonly parents: LoopbackDnsServer[] = [];
+  readonly parentNames: string[] = [];
+  /** authoritative server by its NS host name */
+  readonly zoneServers = new Map<string, LoopbackDnsServer>();
+  private nextHost = 10;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  private constructor(
+    readonly port: number,
+    opts: DnsWorldOptions,
+  ) {
+    this.tld = canonical(opts.tld ?? 'com');
+    this.resolver = new LoopbackDnsServer('127.0.53.1', port, 'resolver');
+    const n = opts.parentServers ?? 2;
+    for (let i = 0; i < n; i++) {
+      const name = `${String.fromCharCode(97 + i)}.nic.${this.tld}-registry.net`;
+      const host = `127.0.53.${2 + i}`;
+      this.parentNames.push(name);
+      this.parents.push(new LoopbackDnsServer(host, port).addZone(this.tld, []));
+      this.resolver.setAnswer(name, 'A', [host]);
+    }
+    this.resolver.setAnswer(this.tld, 'NS', this.parentNames);
+    for (const p of this.parents) for (const name of this.parentNames) p.addRecord(this.tld, { type: 'NS', name: this.tld, ttl: 172800, data: name } as never);
+  }
+
+  static async start(opts: DnsWorldOptions = {}): Promise<DnsWorld> {
+    const hosts = ['127.0.53.1', ...Array.from({ length: (opts.parentServers ?? 2) + 12 }, (_, i) => `127.0.53.${2 + i}`)];
+    const port = await freeDnsPort(hosts);
+    const world = new DnsWorld(port, opts);
+    await world.resolver.start();
+    await Promise.all(world.parents.map((p) => p.start()));
+    return world;
+  }
+
+  /** Environment for the CLI: resolver and port of this world. */
+  env(): Record<string, string> {
+    return { NSBRIDGE_DNS_SERVER: `127.0.53.1:${this.port}`, NSBRIDGE_DNS_PORT: String(this.port), NSBRIDGE_DNS_TIMEOUT: '500ms' };
+  }
+
+  /** Start authoritative servers named `nameServers` serving `domain` (SOA + NS). */
+  async serveZone(domain: string, nameServers: string[]): Promise<LoopbackDnsServer[]> {
+    const out: LoopbackDnsServer[] = [];
+    for (const ns of nameServers.map(canonical)) {
+      let server = this.zoneServers.get(ns);
+      if (!server) {
+        const host = `127.0.53.${this.nextHost++}`;
+        server = await new LoopbackDnsServer(host, this.port).start();
+        this.zoneServers.set(ns, server);
+        this.resolver.setAnswer(ns, 'A', [host]);
+      }
+      server.addZone(domain, nameServers);
+      out.push(server);
+    }
+    return out;
+  }
+
+  /** A name server host name that resolves but whose server serves nothing (REFUSED). */
+  async emptyServer(ns: string): Promise<LoopbackDnsServer> {
+    const host = `127.0.53.${this.nextHost++}`;
+    const server = await new LoopbackDnsServer(host, this.port).start();
+    this.zoneServers.set(canonical(ns), server);
+    this.resolver.setAnswer(ns, 'A', [host]);
+    return server;
+  }
+
+  /**
+   * Change the delegation of `domain` at the parent servers, as a registry publishing a registrar's
+   * change: after `delayMs` (default at once), and optionally only on some servers (by index).
+   */
+  delegate(domain: string, nameServers: readonly string[], opts: { delayMs?: number; servers?: number[] } = {}): void {
+    const apply = () => {
+      this.parents.forEach((p, i) => {
+        if (!opts.servers || opts.servers.includes(i)) p.delegate(this.tld, domain, nameServers);
+      });
+    };
+    if (!opts.delayMs) apply();
+    else {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        apply();
+      }, opts.delayMs);
+      this.timers.add(t);
+    }
+  }
+
+  delegationAt(index: number, domain: string): string[] | undefined {
+    return this.parents[index]?.delegationOf(this.tld, domain);
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    await Promise.all([this.resolver.close(), ...this.parents.map((p) => p.close()), ...[...this.zoneServers.values()].map((s) => s.close())]);
+  }
+}

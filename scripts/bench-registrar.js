@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * Benchmark: many domains through concurrent nsbridge processes sharing one registrar account.
+ *
+ * Terraform runs up to 10 provisioners at once, each its own `nsbridge set` process, all against
+ * one GoDaddy account limited to 60 requests a minute. This starts the GoDaddy emulator with that
+ * limit (clock scaled by --scale so the run takes seconds, not minutes: at scale 10 the limit is
+ * 60 per 6 s, and the CLI is told the same with NSBRIDGE_RATE_LIMIT_GODADDY), sets 200 domains
+ * through 10 concurrent CLI processes, and prints the wall time against the limit's minimum,
+ * the 429s the emulator sent, and failures.
+ *
+ * Usage: npm run bench:registrar [-- --domains 200 --concurrency 10 --scale 10]
+ */
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(args[i + 1]);
+};
+const DOMAINS = opt('domains', 200);
+const CONCURRENCY = opt('concurrency', 10);
+const SCALE = opt('scale', 10);
+const LIMIT = 60;
+const WINDOW_MS = 60_000 / SCALE;
+
+const NEW_NS = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.co.uk', 'ns-3.awsdns-03.com', 'ns-4.awsdns-04.net'];
+
+function run(argv, env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'nsbridge.js'), ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+async function main() {
+  require('./build-if-needed');
+  const { startEmulator } = require(join(root, 'dist', 'registrar-adapters', 'godaddy', 'emulator.js'));
+  const emu = await startEmulator({ rateLimit: { requests: LIMIT, perMs: WINDOW_MS } });
+  const domains = Array.from({ length: DOMAINS }, (_, i) => `bench-${String(i).padStart(4, '0')}.com`);
+  for (const d of domains) emu.addDomain(d, ['ns1.old-dns.net', 'ns2.old-dns.net']);
+  const limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-bench-'));
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...emu.env(),
+    NSBRIDGE_RATE_LIMIT_DIR: limiterDir,
+    NSBRIDGE_RATE_LIMIT_GODADDY: `${LIMIT}/${WINDOW_MS}ms`,
+  };
+
+  const queue = [...domains];
+  const failures = [];
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let d = queue.shift(); d; d = queue.shift()) {
+        const r = await run(['set', '--registrar', 'godaddy', '--domain', d, '--ns', NEW_NS.join(',')], env);
+        if (r.code !== 0) failures.push(`${d}: exit ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
+      }
+    }),
+  );
+  const wallMs = Date.now() - started;
+  const requests = emu.http.requests.length;
+  const ok = domains.filter((d) => (emu.nameServersOf(d) || []).length === NEW_NS.length).length;
+  // Sliding window of LIMIT per WINDOW_MS: request k (0-based) cannot go before floor(k/LIMIT) windows.
+  const minimumMs = Math.floor((DOMAINS * 2 - 1) / LIMIT) * WINDOW_MS;
+  await emu.close();
+  rmSync(limiterDir, { recursive: true, force: true });
+
+  const rows = [
+    ['domains', DOMAINS],
+    ['concurrent CLI processes', CONCURRENCY],
+    ['limit', `${LIMIT} requests per ${WINDOW_MS} ms (60/min, clock x${SCALE})`],
+    ['requests sent', requests],
+    ['domains set', `${ok}/${DOMAINS}`],
+    ['failures', failures.length],
+    ['429 received', emu.http.rateLimitedCount],
+    ['wall time', `${(wallMs / 1000).toFixed(1)} s`],
+    ['minimum under the limit', `${(minimumMs / 1000).toFixed(1)} s`],
+    ['ratio (target <= 1.15)', (wallMs / minimumMs).toFixed(3)],
+  ];
+  for (const [k, v] of rows) console.log(`${String(k).padEnd(26)} ${v}`);
+  for (const f of failures.slice(0, 10)) console.log(`  failure: ${f}`);
+  process.exitCode = failures.length === 0 && ok === DOMAINS ? 0 : 1;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
