@@ -14,6 +14,7 @@ import { NsbridgeError } from '../registrar-adapters/core/errors';
 import { Output } from './output';
 import { registerDelegationCommands } from './commands/delegation';
 import { registerInfoCommands } from './commands/info';
+import { registerVerifyCommand } from './commands/verify';
 import { ENVIRONMENT_HELP } from './help';
 
 export async function run(argv: string[], out: Output): Promise<number> {
@@ -27,6 +28,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
     .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) });
 
   registerDelegationCommands(program, out);
+  registerVerifyCommand(program, out);
   registerInfoCommands(program, out);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) });

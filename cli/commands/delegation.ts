@@ -7,6 +7,10 @@ import type { AdapterContext, RegistrarClient, RegistrarId } from '../../registr
 import { planDelegation, describePlan } from '../../registrar-adapters/core/plan';
 import { canonicalNameServers } from '../../core/names';
 import { RegistrarError, UsageError } from '../../registrar-adapters/core/errors';
+import { parseDuration } from '../../registrar-adapters/core/duration';
+import { readBooleanSetting } from '../../registrar-adapters/core/environment';
+import { configFor, parentCheck, preflightSkipped, runPreflight, timeoutMessage } from '../dns-checks';
+import { describeView } from '../../dns/delegation';
 
 interface CommonOptions {
   registrar?: string;
@@ -14,12 +18,26 @@ interface CommonOptions {
   json?: boolean;
 }
 
-function context(out: Output): AdapterContext {
-  return { env: process.env, log: (m) => out.log(m), debug: (m) => out.debug(m) };
+function context(out: Output, env: NodeJS.ProcessEnv): AdapterContext {
+  return { env, log: (m) => out.log(m), debug: (m) => out.debug(m) };
 }
 
-async function client(id: RegistrarId, out: Output): Promise<RegistrarClient> {
-  return loadAdapter(id).createClient(context(out));
+async function client(id: RegistrarId, out: Output, env: NodeJS.ProcessEnv = process.env): Promise<RegistrarClient> {
+  return loadAdapter(id).createClient(context(out, env));
+}
+
+/** The environment with --dns-server applied, so adapters that use DNS (manual) see it too. */
+function withDnsServer(dnsServer: string | undefined): NodeJS.ProcessEnv {
+  return dnsServer ? { ...process.env, NSBRIDGE_DNS_SERVER: dnsServer } : process.env;
+}
+
+export function parseWait(value: string | undefined, flag: string): number {
+  if (value === undefined) return 0;
+  try {
+    return parseDuration(value);
+  } catch (e) {
+    throw new UsageError(`${flag}: ${(e as Error).message}`);
+  }
 }
 
 function common(cmd: Command): Command {
@@ -52,26 +70,61 @@ export function registerDelegationCommands(program: Command, out: Output): void 
       .description('make the registrar delegate the domain to exactly these name servers (reads first; writes only when the set differs)'),
   )
     .requiredOption('--ns <list>', 'the name servers, comma-separated (2 to 13; order, case and trailing dots do not matter)')
-    .option('--dry-run', 'read and report what would change; never write')
+    .option('--dry-run', 'read and report what would change (pre-flight included); never write')
+    .option('--skip-preflight', 'do not check that the new name servers serve the zone before writing (also NSBRIDGE_SKIP_PREFLIGHT=1)')
+    .option('--wait <duration>', 'after writing, wait until every parent-zone server delegates to the new set (e.g. 10m); exit 1 on timeout')
+    .option('--dns-server <ip[:port]>', 'recursive resolver for DNS checks (default: NSBRIDGE_DNS_SERVER, else the system resolvers)')
     .addHelpText(
       'after',
       '\nJSON: {"registrar":..,"domain":..,"changed":true|false,"before":[..],"after":[..],"dryRun":false}' +
-        '\nExit: 0 done (or nothing to do), 1 registrar/network failure, 2 bad input (nothing sent).',
+        '\nBefore writing, each new name server is asked directly for the zone\'s SOA and NS and must answer' +
+        '\nauthoritatively (pre-flight). After writing, the parent zone\'s view is reported once (it does not fail' +
+        '\nthe command: registries can take minutes) unless --wait is given. NSBRIDGE_PARENT_CHECK=0 skips that report.' +
+        '\nExit: 0 done (or nothing to do), 1 registrar/network/DNS failure, 2 bad input (nothing sent).',
     )
-    .action(async (opts: CommonOptions & { ns?: string; dryRun?: boolean }) => {
+    .action(async (opts: CommonOptions & { ns?: string; dryRun?: boolean; skipPreflight?: boolean; wait?: string; dnsServer?: string }) => {
       verbose();
       const registrar = parseRegistrar(opts.registrar);
       const domain = parseDomain(opts.domain);
       const desired = parseNameServers(opts.ns);
-      const c = await client(registrar, out);
+      const waitMs = parseWait(opts.wait, '--wait');
+      const env = withDnsServer(opts.dnsServer);
+      const skipPreflight = preflightSkipped(opts.skipPreflight, env);
+      const parentCheckOn = !(env.NSBRIDGE_PARENT_CHECK !== undefined && !readBooleanSetting(env, 'NSBRIDGE_PARENT_CHECK'));
+      // Resolve the DNS settings now, so a bad one is a usage error before anything is sent.
+      const dns = skipPreflight && !parentCheckOn && waitMs === 0 ? undefined : configFor(env);
+      const c = await client(registrar, out, env);
       const plan = planDelegation(await c.getNameServers(domain), desired);
       const dryRun = Boolean(opts.dryRun);
-      if (plan.changed && !dryRun) await c.setNameServers(domain, plan.after);
+      if (plan.changed) {
+        if (skipPreflight) out.log(`WARNING: ${registrar}: ${domain}: pre-flight skipped: the new name servers were not checked before the change`);
+        else await runPreflight(registrar, domain, plan.after, dns!, out);
+        if (!dryRun) await c.setNameServers(domain, plan.after);
+      }
       if (opts.json) {
         out.json({ registrar, domain, changed: plan.changed, before: plan.before, after: plan.after, dryRun });
       } else {
         const verb = !plan.changed ? 'unchanged' : dryRun ? 'would set' : 'set';
         out.stdout(`${registrar}: ${domain}: ${verb}: ${describePlan(plan)}\n`);
+      }
+      if (dryRun || !dns || (!parentCheckOn && waitMs === 0)) return;
+      const result = await parentCheck(domain, plan.after, dns, waitMs, out);
+      if (result instanceof Error) {
+        if (waitMs > 0) throw new RegistrarError({ registrar, operation: 'verify delegation', domain, cause: `DNS lookups failed: ${result.message}`, hint: 'check NSBRIDGE_DNS_SERVER' });
+        out.log(`${registrar}: ${domain}: could not read the parent zone's view: ${result.message}`);
+        return;
+      }
+      if (result.verified) out.log(`${registrar}: ${domain}: every ${result.parent.zone} server delegates to the new name servers`);
+      else if (waitMs > 0) {
+        throw new RegistrarError({
+          registrar,
+          operation: 'verify delegation',
+          domain,
+          cause: `${timeoutMessage(waitMs)}: ${result.views.map(describeView).join('; ')}`,
+          hint: 'the registrar accepted the change; the registry may still be publishing it: check again later with nsbridge verify',
+        });
+      } else {
+        out.log(`${registrar}: ${domain}: the registry has not published the change yet (normal for a few minutes): ${result.views.map(describeView).join('; ')}`);
       }
     });
 

@@ -55,7 +55,13 @@ export class DnsWorld {
 
   /** Environment for the CLI: resolver and port of this world. */
   env(): Record<string, string> {
-    return { NSBRIDGE_DNS_SERVER: `127.0.53.1:${this.port}`, NSBRIDGE_DNS_PORT: String(this.port), NSBRIDGE_DNS_TIMEOUT: '500ms' };
+    return {
+      NSBRIDGE_DNS_SERVER: `127.0.53.1:${this.port}`,
+      NSBRIDGE_DNS_PORT: String(this.port),
+      NSBRIDGE_DNS_TIMEOUT: '500ms',
+      NSBRIDGE_SKIP_PREFLIGHT: '0',
+      NSBRIDGE_PARENT_CHECK: '1',
+    };
   }
 
   /** Start authoritative servers named `nameServers` serving `domain` (SOA + NS). */

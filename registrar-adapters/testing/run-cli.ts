@@ -25,7 +25,15 @@ export const CLI_PATH = join(repoRoot(), 'bin', 'nsbridge.js');
 
 /** Environment a test CLI run starts from: nothing of the developer's own credentials leaks in. */
 export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR };
+  // Registrar tests are about the registrar API: the DNS checks (pre-flight, parent view) are off
+  // unless a test brings its own loopback DNS world (dns/testing/dns-world.ts turns them back on).
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    NSBRIDGE_SKIP_PREFLIGHT: '1',
+    NSBRIDGE_PARENT_CHECK: '0',
+  };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }
