@@ -1,0 +1,75 @@
+/**
+ * The nsbridge CDKTF app: reads domains.yaml (or the file $NSBRIDGE_CONFIG names), validates all
+ * of it, then synthesizes one Terraform stack per entry of `stacks:` into cdktf.out.
+ *
+ * Run through `npx cdktf synth` (cdktf.json's app command, scripts/app.js) or directly with
+ * `node scripts/app.js`. Needs no credentials and no terraform/tofu binary: see DomainsStack for
+ * where the Terraform version requirement went.
+ */
+import { App } from 'cdktf';
+import { ConfigError, configPath, loadConfig, NsbridgeConfig } from './config/load';
+import { DomainsStack } from './modules/domains-stack';
+import { NsbridgeValidationError } from './modules/errors';
+
+export interface BuildOptions {
+  /** @default - $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out" */
+  readonly outdir?: string;
+  /** @default - dist/nsbridge.js of this package */
+  readonly cliBundlePath?: string;
+}
+
+/** One DomainsStack per stack of the configuration (not synthesized yet). */
+export function buildApp(config: NsbridgeConfig, options: BuildOptions = {}): App {
+  // stackTraces: false keeps construct stack traces out of the metadata: they are never read by
+  // Terraform, and capturing one per resource costs measurable time at 1,000 domains.
+  const app = new App({ outdir: options.outdir, stackTraces: false });
+  for (const stack of config.stacks) {
+    new DomainsStack(app, stack.name, { ...stack.props, cliBundlePath: options.cliBundlePath });
+  }
+  return app;
+}
+
+/**
+ * cdktf captures a full JavaScript stack trace for every token it creates (each generated resource
+ * creates about ten for its attribute references), only to print it if that token later fails to
+ * resolve. For 1,000 domains that is ~30,000 captures and most of the construction time. The app
+ * turns it off (set NSBRIDGE_SYNTH_TRACES=1 to keep them when debugging a token error); the
+ * construct library leaves it alone. `captureStackTrace` is looked up on the module's exports at
+ * each call, so replacing the export is enough.
+ */
+function disableTokenCreationTraces(env: NodeJS.ProcessEnv): void {
+  if (env.NSBRIDGE_SYNTH_TRACES === '1') return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const traces = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] };
+  traces.captureStackTrace = () => [];
+}
+
+/**
+ * Validate, then synthesize. Returns the process exit code: 0 done, 2 invalid configuration
+ * (nothing written), 1 anything else.
+ */
+export function main(env: NodeJS.ProcessEnv = process.env): number {
+  let config: NsbridgeConfig;
+  try {
+    config = loadConfig(configPath(env));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`nsbridge: invalid configuration\n${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  disableTokenCreationTraces(env);
+  try {
+    buildApp(config).synth();
+  } catch (err) {
+    if (NsbridgeValidationError.is(err)) {
+      process.stderr.write(`nsbridge: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main();
