@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * Renders the README's registrar table from the adapters' capability data (registrar-adapters/
+ * <id>/info.ts), between the markers <!-- registrars:start --> and <!-- registrars:end -->.
+ *   npm run docs:registrars          rewrite the README section
+ *   node scripts/registrar-table.js --check   exit 1 if the README is out of date (run by the tests)
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const START = '<!-- registrars:start -->';
+const END = '<!-- registrars:end -->';
+
+function cap(c) {
+  return c.supported ? `yes${c.note ? ` (${c.note})` : ''}` : `no: ${c.reason}`;
+}
+
+function render(registrars) {
+  const lines = [];
+  lines.push('| id | registrar | set NS | read NS | sandbox | async | credentials (env) | settings (domains.yaml `registrarSettings` / env) | rate limit used |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const r of registrars) {
+    const creds = r.credentials.length
+      ? r.credentials.map((c) => `\`${c.env}\`${c.optional ? ' (optional' + (c.defaultFrom ? `, defaults to \`${c.defaultFrom}\`` : '') + ')' : ''}`).join('<br>')
+      : 'none';
+    const settings = r.settings.length ? r.settings.map((s) => `\`${s.key}\` / \`${s.env}\``).join('<br>') : '-';
+    const limit = r.rateLimit ? `${r.rateLimit.requests} per ${r.rateLimit.perMs >= 3_600_000 ? `${r.rateLimit.perMs / 3_600_000} h` : r.rateLimit.perMs >= 60_000 ? `${r.rateLimit.perMs / 60_000} min` : `${r.rateLimit.perMs / 1000} s`} (${r.rateLimit.source})` : '-';
+    const cell = (s) => String(s).replace(/\|/g, '\\|');
+    lines.push(
+      `| \`${r.id}\` | ${r.docs ? `[${r.name}](${r.docs})` : r.name} | ${cell(cap(r.capabilities.setNameServers))} | ${cell(cap(r.capabilities.readNameServers))} | ${cell(cap(r.capabilities.sandbox))} | ${cell(cap(r.capabilities.asyncOperations))} | ${creds} | ${settings} | ${cell(limit)} |`,
+    );
+  }
+  lines.push('');
+  lines.push('Quirks users must know:');
+  lines.push('');
+  for (const r of registrars) {
+    for (const q of r.quirks) lines.push(`- **${r.name}**: ${q}`);
+  }
+  return lines.join('\n');
+}
+
+function main() {
+  require('./build-if-needed');
+  const { REGISTRARS } = require(path.join(root, 'dist', 'registrar-adapters', 'catalog.js'));
+  const table = render(Object.values(REGISTRARS));
+  const readmePath = path.join(root, 'README.md');
+  const readme = fs.readFileSync(readmePath, 'utf8');
+  const a = readme.indexOf(START);
+  const b = readme.indexOf(END);
+  if (a === -1 || b === -1 || b < a) throw new Error(`README.md has no ${START} ... ${END} section`);
+  const next = `${readme.slice(0, a + START.length)}\n${table}\n${readme.slice(b)}`;
+  if (process.argv.includes('--check')) {
+    if (next !== readme) {
+      console.error('README.md registrar table is out of date: run npm run docs:registrars');
+      process.exit(1);
+    }
+    return;
+  }
+  fs.writeFileSync(readmePath, next);
+}
+
+main();
