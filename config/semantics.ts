@@ -65,13 +65,13 @@ export function toRecordSpec(raw: unknown, path: Path, defaultTtl: unknown, issu
     values.forEach((v, i) => {
       const where = [...path, raw.values !== undefined ? 'values' : 'value', ...(raw.values !== undefined ? [i] : [])];
       if (!isObject(v)) {
-        issues.push({ path: where, message: `a ${type} value is a mapping with ${keys.join(', ')}; got ${E.show(v)}` });
+        issues.push({ path: where, message: `${E.aType(type)} value is a mapping with ${keys.join(', ')}; got ${E.show(v)}` });
         ok = false;
         return;
       }
       for (const k of Object.keys(v)) {
         if (!keys.includes(k)) {
-          issues.push({ path: [...where, k], message: `unknown key ${E.show(k)}; a ${type} value has ${keys.join(', ')}` });
+          issues.push({ path: [...where, k], message: `unknown key ${E.show(k)}; ${E.aType(type)} value has ${keys.join(', ')}` });
           ok = false;
         }
       }
@@ -143,7 +143,7 @@ export function semanticIssues(raw: unknown): Issue[] {
       else {
         zone = r.value;
         const first = seen.get(zone);
-        if (first !== undefined) issues.push({ path: [...path, 'name'], message: E.duplicateDomain(zone, `domains[${first}]`) });
+        if (first !== undefined) issues.push({ path: [...path, 'name'], message: E.duplicateDomain(d.name, zone, `domains[${first}]`) });
         else seen.set(zone, i);
       }
     }

@@ -28,6 +28,9 @@ export function show(value: unknown): string {
 
 const list = (values: readonly string[]): string => values.join(', ');
 
+/** "an A record", "a TXT record": the article as the type is read aloud. */
+export const aType = (type: string): string => `${/^(A|AAAA|MX|SRV|NS)$/.test(type) ? 'an' : 'a'} ${type}`;
+
 /**
  * A construct was given props it cannot turn into a valid configuration. Thrown from the
  * constructor before any child is created. Carries the construct path and every problem found.
@@ -84,7 +87,7 @@ export const unknownRecordType = (value: unknown, known: readonly string[]): str
 export const invalidTtl = (value: unknown, min: number, max: number): string =>
   `ttl ${show(value)} must be a whole number of seconds from ${min} to ${max}`;
 
-export const emptyValues = (type: string): string => `a ${type} record needs at least one value`;
+export const emptyValues = (type: string): string => `${aType(type)} record needs at least one value`;
 
 export const duplicateValue = (value: unknown): string => `value ${show(value)} is listed twice; Route 53 rejects duplicate values in one record`;
 
@@ -96,7 +99,7 @@ export const cnameAtApex = (zone: string): string =>
   `a CNAME record cannot be at the zone apex "${zone}" (DNS forbids other data next to a CNAME, and the apex always has SOA and NS); use an alias A/AAAA record instead`;
 
 export const cnameConflict = (name: string, otherType: string): string =>
-  `a CNAME record at "${name}" cannot coexist with a ${otherType} record of the same name; keep one of them`;
+  `a CNAME record at "${name}" cannot coexist with ${aType(otherType)} record of the same name; keep one of them`;
 
 export const duplicateRecord = (name: string, type: string): string =>
   `there are two ${type} records for "${name}"; put all values into one record (Route 53 keeps one record set per name and type)`;
@@ -129,7 +132,7 @@ export const aliasWithTtl = (): string =>
 
 export const aliasAndValues = (): string => `a record has either values or an alias target, not both`;
 
-export const valuesMissing = (type: string): string => `a ${type} record needs "values" (or, for A/AAAA, an "alias" target)`;
+export const valuesMissing = (type: string): string => `${aType(type)} record needs "values" (or, for A/AAAA, an "alias" target)`;
 
 export const aliasTypeNotSupported = (type: string): string =>
   `alias records are supported here for A and AAAA only, not ${show(type)}`;
@@ -163,8 +166,33 @@ export const commentTooLong = (length: number): string =>
 // Registrar delegation
 // ---------------------------------------------------------------------------------------------
 
-export const unknownRegistrar = (value: unknown, known: readonly string[]): string =>
-  `registrar ${show(value)} is not known; use one of ${list(known)}`;
+/** The closest candidate within two edits (typos such as "namecheep"), if any. */
+export function closest(value: string, candidates: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const tmp = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    return row[b.length]!;
+  };
+  let best: { c: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = distance(value.toLowerCase(), c);
+    if (d <= 2 && (!best || d < best.d)) best = { c, d };
+  }
+  return best?.c;
+}
+
+export const unknownRegistrar = (value: unknown, known: readonly string[]): string => {
+  const guess = typeof value === 'string' ? closest(value, known) : undefined;
+  return `registrar ${show(value)} is not known${guess ? ` (did you mean "${guess}"?)` : ''}; use one of ${list(known)}`;
+};
 
 export const registrarCannotDelegate = (id: string, reason: string): string =>
   `registrar "${id}" cannot point a domain at Route 53: ${reason}`;
@@ -198,8 +226,8 @@ export const cliBundleConflict = (stackPath: string, existing: string, requested
 export const invalidStackName = (value: unknown): string =>
   `stack name ${show(value)} must start with a letter or digit and contain only letters, digits, "-" and "_" (it becomes a directory name under cdktf.out/stacks)`;
 
-export const duplicateDomain = (name: string, firstAt: string): string =>
-  `domain "${name}" is already defined at ${firstAt} (names are compared after normalisation: case, trailing dot, IDN to punycode)`;
+export const duplicateDomain = (written: string, name: string, firstAt: string): string =>
+  `domain ${show(written)}${written === name ? '' : ` (${name})`} is already defined at ${firstAt} (names are compared after normalisation: case, trailing dot, IDN to punycode)`;
 
 // ---------------------------------------------------------------------------------------------
 // Paths

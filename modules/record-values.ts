@@ -384,7 +384,7 @@ export function checkRecord(
   spec: RecordSpec,
   zone: string,
   isUnresolved: IsUnresolved = neverUnresolved,
-): { problems: Problem[]; rendered?: RenderedRecord } {
+): { problems: Problem[]; rendered?: RenderedRecord; fqdn?: string } {
   const problems: Problem[] = [];
   const type = spec.type as unknown;
   if (!(RECORD_TYPES as readonly unknown[]).includes(type)) {
@@ -430,7 +430,7 @@ export function checkRecord(
         zoneId = zoneId.trim().replace(/^\/hostedzone\//, '');
       }
     }
-    if (problems.length > 0 || fqdn === undefined || aliasName === undefined) return { problems };
+    if (problems.length > 0 || fqdn === undefined || aliasName === undefined) return { problems, fqdn };
     return {
       problems,
       rendered: {
@@ -445,16 +445,16 @@ export function checkRecord(
   const values = (spec as { values?: unknown }).values;
   if (values === undefined) {
     problems.push({ path: ['values'], message: E.valuesMissing(rtype) });
-    return { problems };
+    return { problems, fqdn };
   }
   if (isUnresolved(values)) {
     // A whole list token (e.g. another resource's IP list): pass it through unchecked.
-    if (problems.length > 0 || fqdn === undefined) return { problems };
+    if (problems.length > 0 || fqdn === undefined) return { problems, fqdn };
     return { problems, rendered: { fqdn, type: rtype, ttl: spec.ttl ?? DEFAULT_TTL, records: values as string[] } };
   }
   if (!Array.isArray(values) || values.length === 0) {
     problems.push({ path: ['values'], message: E.emptyValues(rtype) });
-    return { problems };
+    return { problems, fqdn };
   }
   if (rtype === 'CNAME' && values.length !== 1) problems.push({ path: ['values'], message: E.cnameSingleValue(values.length) });
   if (rtype === 'CNAME' && fqdn !== undefined && fqdn === zone) problems.push({ path: ['name'], message: E.cnameAtApex(zone) });
@@ -474,7 +474,7 @@ export function checkRecord(
     seen.add(rendered);
     records.push(rendered);
   });
-  if (problems.length > 0 || fqdn === undefined) return { problems };
+  if (problems.length > 0 || fqdn === undefined) return { problems, fqdn };
   return { problems, rendered: { fqdn, type: rtype, ttl: spec.ttl ?? DEFAULT_TTL, records } };
 }
 
@@ -517,10 +517,14 @@ export function checkRecords(
   specs.forEach((spec, i) => {
     const r = checkRecord(spec, zone, isUnresolved);
     for (const p of r.problems) problems.push({ path: [i, ...p.path], message: p.message });
-    if (!r.rendered) return;
-    for (const message of registry.conflicts(r.rendered.fqdn, r.rendered.type)) problems.push({ path: [i], message });
-    registry.add(r.rendered.fqdn, r.rendered.type);
-    rendered.push(r.rendered);
+    // Conflicts are checked even when the record has other problems, so they show up in the
+    // same report.
+    const fqdn = r.rendered?.fqdn ?? r.fqdn;
+    if (fqdn !== undefined) {
+      for (const message of registry.conflicts(fqdn, spec.type)) problems.push({ path: [i], message });
+      registry.add(fqdn, spec.type);
+    }
+    if (r.rendered) rendered.push(r.rendered);
   });
   return { problems, rendered };
 }
