@@ -15,6 +15,7 @@ import { Output } from './output';
 import { registerDelegationCommands } from './commands/delegation';
 import { registerInfoCommands } from './commands/info';
 import { registerVerifyCommand } from './commands/verify';
+import { registerTerraformExternalCommand } from './commands/terraform-external';
 import { ENVIRONMENT_HELP } from './help';
 
 export async function run(argv: string[], out: Output): Promise<number> {
@@ -29,6 +30,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
 
   registerDelegationCommands(program, out);
   registerVerifyCommand(program, out);
+  registerTerraformExternalCommand(program, out);
   registerInfoCommands(program, out);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) });

@@ -1,5 +1,5 @@
 /** `get`, `set` and `release`: the delegation commands. */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { Output } from '../output';
 import { parseDomain, parseNameServers, parseRegistrar } from '../inputs';
 import { loadAdapter } from '../../registrar-adapters';
@@ -7,12 +7,13 @@ import type { AdapterContext, RegistrarClient, RegistrarId } from '../../registr
 import { planDelegation, describePlan } from '../../registrar-adapters/core/plan';
 import { canonicalNameServers } from '../../core/names';
 import { RegistrarError, UsageError } from '../../registrar-adapters/core/errors';
+import { registerReleaseCommand } from './release';
 import { parseDuration } from '../../registrar-adapters/core/duration';
 import { readBooleanSetting } from '../../registrar-adapters/core/environment';
 import { configFor, parentCheck, preflightSkipped, runPreflight, timeoutMessage } from '../dns-checks';
 import { describeView } from '../../dns/delegation';
 
-interface CommonOptions {
+export interface CommonOptions {
   registrar?: string;
   domain?: string;
   json?: boolean;
@@ -22,7 +23,7 @@ function context(out: Output, env: NodeJS.ProcessEnv): AdapterContext {
   return { env, log: (m) => out.log(m), debug: (m) => out.debug(m) };
 }
 
-async function client(id: RegistrarId, out: Output, env: NodeJS.ProcessEnv = process.env): Promise<RegistrarClient> {
+export async function client(id: RegistrarId, out: Output, env: NodeJS.ProcessEnv = process.env): Promise<RegistrarClient> {
   return loadAdapter(id).createClient(context(out, env));
 }
 
@@ -40,7 +41,7 @@ export function parseWait(value: string | undefined, flag: string): number {
   }
 }
 
-function common(cmd: Command): Command {
+export function common(cmd: Command): Command {
   return cmd
     .requiredOption('--registrar <id>', 'registrar id (nsbridge registrars lists them)')
     .requiredOption('--domain <domain>', 'the domain, e.g. example.com (IDN accepted, sent as punycode)')
@@ -51,6 +52,7 @@ export function registerDelegationCommands(program: Command, out: Output): void 
   const verbose = () => {
     out.verbose = Boolean(program.opts().verbose);
   };
+  registerReleaseCommand(program, out);
 
   common(program.command('get').description('print the name servers the registrar holds for the domain'))
     .addHelpText('after', '\nJSON: {"registrar":"<id>","domain":"<ascii domain>","nameServers":[...sorted, lower case...]}')
@@ -126,35 +128,5 @@ export function registerDelegationCommands(program: Command, out: Output): void 
       } else {
         out.log(`${registrar}: ${domain}: the registry has not published the change yet (normal for a few minutes): ${result.views.map(describeView).join('; ')}`);
       }
-    });
-
-  common(
-    program
-      .command('release')
-      .description('destroy-time action of the RegistrarDelegation construct: carry out its destroy policy'),
-  )
-    .requiredOption('--ns <list>', 'the name servers of the zone that is being deleted')
-    .addOption(new Option('--policy <policy>', 'what to do with the delegation').choices(['retain', 'refuse']).makeOptionMandatory())
-    .action(async (opts: CommonOptions & { ns?: string; policy?: string }) => {
-      verbose();
-      const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain);
-      const zoneNs = parseNameServers(opts.ns);
-      if (opts.policy === 'refuse') {
-        throw new RegistrarError({
-          registrar,
-          operation: 'release delegation',
-          domain,
-          cause: 'destroy refused by destroy policy "refuse" (the domain would be left delegated to a deleted zone)',
-          hint: 'point the domain elsewhere first, or change the destroy policy to "retain" in domains.yaml and deploy before destroying',
-        });
-      }
-      if (opts.policy !== 'retain') throw new UsageError(`unknown --policy "${opts.policy}"`);
-      out.log(
-        `WARNING: ${registrar}: ${domain} is left delegated to ${zoneNs.join(', ')} (destroy policy "retain"), ` +
-          'but that hosted zone is being deleted: the domain will stop resolving, and a dangling delegation can be taken over. ' +
-          'Point the domain at working name servers at the registrar now.',
-      );
-      if (opts.json) out.json({ registrar, domain, policy: opts.policy, nameServers: zoneNs, changed: false });
     });
 }

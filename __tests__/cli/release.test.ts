@@ -1,0 +1,119 @@
+/**
+ * Destroy policies, as the RegistrarDelegation's destroy-time provisioner runs them (`release`),
+ * checked against the GoDaddy emulator's state, with loopback DNS for the restore pre-flight.
+ */
+import { spawn } from 'node:child_process';
+import { DnsWorld } from '../../dns/testing/dns-world';
+import { GoDaddyEmulator, startEmulator } from '../../registrar-adapters/godaddy/emulator';
+import { baseEnv, CLI_PATH, runCli } from '../../registrar-adapters/testing/run-cli';
+
+const PREVIOUS = ['ns1.old-dns.net', 'ns2.old-dns.net'];
+const ZONE = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.net'];
+
+describe('release (destroy policies)', () => {
+  let world: DnsWorld;
+  let emu: GoDaddyEmulator;
+  const env = () => baseEnv({ ...emu.env(), ...world.env(), NSBRIDGE_RATE_LIMIT_GODADDY: 'off', NSBRIDGE_PARENT_CHECK: '0' });
+  const release = (policy: string, extra: string[] = []) =>
+    runCli(['release', '--registrar', 'godaddy', '--domain', 'example.com', '--ns', ZONE.join(','), '--policy', policy, '--json', ...extra], env());
+
+  beforeAll(async () => {
+    world = await DnsWorld.start();
+    emu = await startEmulator({ rateLimit: null });
+    await world.serveZone('example.com', PREVIOUS);
+  });
+  afterAll(async () => {
+    await emu.close();
+    await world.close();
+  });
+  beforeEach(() => {
+    emu.addDomain('example.com', ZONE);
+    emu.http.resetLog();
+    for (const s of world.zoneServers.values()) s.behaviour = 'normal';
+  });
+
+  test('restore puts back the previous name servers', async () => {
+    const r = await release('restore', ['--previous', PREVIOUS.join(',')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'example.com', policy: 'restore', changed: true, before: ZONE, after: PREVIOUS });
+    expect(emu.nameServersOf('example.com')).toEqual(PREVIOUS);
+    expect(r.stderr).toMatch(/pre-flight ok/);
+  });
+
+  test.each([[''], [ZONE.join(',')]])('restore with unknown previous name servers (%p) fails the destroy, registrar untouched', async (previous) => {
+    const r = await release('restore', ['--previous', previous]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/nsbridge: godaddy: release delegation example\.com: destroy policy "restore", but the name servers the domain had before nsbridge are unknown/);
+    expect(emu.http.requests).toHaveLength(0);
+    expect(emu.nameServersOf('example.com')).toEqual(ZONE);
+  });
+
+  test('restore refuses previous name servers that no longer serve the zone', async () => {
+    for (const ns of PREVIOUS) world.zoneServers.get(ns)!.behaviour = 'refuse';
+    const r = await release('restore', ['--previous', PREVIOUS.join(',')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/pre-flight check example\.com: 2 of 2 new name servers do not serve the zone/);
+    expect(emu.nameServersOf('example.com')).toEqual(ZONE);
+  });
+
+  test('restore leaves a domain already delegated elsewhere alone', async () => {
+    emu.addDomain('example.com', ['ns1.someone-else.net', 'ns2.someone-else.net']);
+    const r = await release('restore', ['--previous', PREVIOUS.join(',')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/already delegated to ns1\.someone-else\.net, ns2\.someone-else\.net, not to the zone being deleted/);
+    expect(emu.http.writes()).toBe(0);
+  });
+
+  test('retain warns about the dangling delegation and changes nothing', async () => {
+    const r = await release('retain');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/WARNING: godaddy: example\.com is left delegated to .* dangling delegation/);
+    expect(emu.http.requests).toHaveLength(0);
+  });
+
+  test('refuse fails the destroy and says what to do', async () => {
+    const r = await release('refuse');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/destroy refused by destroy policy "refuse".*change destroyPolicy/);
+    expect(emu.nameServersOf('example.com')).toEqual(ZONE);
+  });
+
+  test('an unknown policy is a usage error', async () => {
+    const r = await release('delete');
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('terraform-external (the data source program)', () => {
+  let emu: GoDaddyEmulator;
+  beforeAll(async () => {
+    emu = await startEmulator({ rateLimit: null });
+    emu.addDomain('example.com', ['NS2.Old-DNS.net.', 'ns1.old-dns.net']);
+  });
+  afterAll(() => emu.close());
+
+  const external = (query: unknown, env: NodeJS.ProcessEnv) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI_PATH, 'terraform-external'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      child.stdin.end(JSON.stringify(query));
+    });
+
+  test('prints the current delegation as a JSON object of strings', async () => {
+    const r = await external({ registrar: 'godaddy', domain: 'Example.COM.' }, baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_GODADDY: 'off' }));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'example.com', name_servers: 'ns1.old-dns.net,ns2.old-dns.net' });
+  });
+
+  test('settings travel in the query; anything else is refused before a request', async () => {
+    emu.http.resetLog();
+    const r = await external({ registrar: 'godaddy', domain: 'example.com', GODADDY_API_SECRET: 'x' }, baseEnv({ ...emu.env() }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/"GODADDY_API_SECRET" is not a setting of godaddy/);
+    expect(emu.http.requests).toHaveLength(0);
+  });
+});
