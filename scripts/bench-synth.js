@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// npm run bench:synth: synth time and peak memory for 1, 100 and 1,000 delegated domains.
+//
+// For each size it writes a domains.yaml into a temp dir and measures, as child processes:
+//  (a) the app command of cdktf.json run directly (what `cdktf synth` spawns), and
+//  (b) `npx cdktf synth` (CLI start-up + the app + reading the result).
+// Wall time and peak RSS come from GNU time (`/usr/bin/time -v`) when it is installed, else
+// from the child's resource usage (wait4) as Node reports it. Targets (2-core machine):
+// 1,000 domains under 3 s and 300 MB for (a); 1 domain under 1 s.
+//
+// Usage: node scripts/bench-synth.js [sizes...]   e.g. node scripts/bench-synth.js 1 100 1000 5000
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync, execFileSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '..');
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const SIZES = sizes.length > 0 ? sizes : [1, 100, 1000];
+const TARGETS = { 1: { ms: 1000 }, 1000: { ms: 3000, mb: 300 } };
+const REGISTRARS = ['godaddy', 'namecheap', 'route53domains', 'manual', 'porkbun', 'gandi', 'dnsimple', 'namecom'];
+const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** A config of n delegated domains, each with an apex A record and a www CNAME. */
+function configFor(n) {
+  const lines = ['version: 1', 'domains:'];
+  for (let i = 0; i < n; i++) {
+    const name = `bench-${String(i).padStart(5, '0')}.example.com`;
+    lines.push(
+      `  - name: ${name}`,
+      `    registrar: ${REGISTRARS[i % REGISTRARS.length]}`,
+      '    records:',
+      `      - { name: "@", type: A, values: [192.0.2.${(i % 250) + 1}] }`,
+      `      - { name: www, type: CNAME, value: ${name} }`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Run a command, return { ms, mb, code, stderr }. */
+function measure(command, args, options) {
+  if (GNU_TIME) {
+    const r = spawnSync(GNU_TIME, ['-v', command, ...args], { ...options, encoding: 'utf8' });
+    const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
+    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+    const ms = wall ? ((Number(wall[1] ?? 0) * 60 + Number(wall[2])) * 60 + Number(wall[3])) * 1000 : NaN;
+    return { ms, mb: rss ? Number(rss[1]) / 1024 : NaN, code: r.status, stderr: r.stderr };
+  }
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, args, { ...options, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  // Without GNU time: the peak RSS of any child this process has waited for (Linux reports KB).
+  return { ms, mb: process.resourceUsage().maxRSS / 1024, code: r.status, stderr: r.stderr };
+}
+
+function appCommand() {
+  const app = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')).app;
+  const [command, ...args] = app.split(/\s+/);
+  return { command: command === 'node' ? process.execPath : command, args };
+}
+
+function countZones(outdir) {
+  let zones = 0;
+  for (const stack of fs.readdirSync(path.join(outdir, 'stacks'))) {
+    const tf = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    zones += Object.keys(tf.resource?.aws_route53_zone ?? {}).length;
+  }
+  return zones;
+}
+
+function verdict(n, ms, mb) {
+  const t = TARGETS[n];
+  if (!t) return '';
+  const ok = ms < t.ms && (t.mb === undefined || mb < t.mb);
+  return ok ? 'within target' : `OVER TARGET (${t.ms} ms${t.mb ? `, ${t.mb} MB` : ''})`;
+}
+
+function main() {
+  // Build once up front, so no measurement includes a rebuild.
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.js')], { stdio: 'inherit' });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nsbridge-bench-'));
+  const baseEnv = { ...process.env, CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: 'true', CI: '1' };
+  const { command, args } = appCommand();
+  const rows = [];
+  let failed = false;
+  try {
+    for (const n of SIZES) {
+      const dir = path.join(tmp, `n${n}`);
+      fs.mkdirSync(dir);
+      const config = path.join(dir, 'domains.yaml');
+      fs.writeFileSync(config, configFor(n));
+      const env = { ...baseEnv, NSBRIDGE_CONFIG: config };
+
+      // (a) the app command, as cdktf would run it (cwd = project root, CDKTF_OUTDIR set).
+      const outA = path.join(dir, 'out-app');
+      const a = measure(command, args, { cwd: root, env: { ...env, CDKTF_OUTDIR: outA } });
+      if (a.code !== 0) throw new Error(`app command failed for ${n} domains:\n${a.stderr}`);
+      const zones = countZones(outA);
+      if (zones !== n) throw new Error(`expected ${n} zones in the output, found ${zones}`);
+      rows.push({ n, what: `app command (${command === process.execPath ? 'node' : command} ${args.join(' ')})`, ...a });
+
+      // (b) the cdktf CLI.
+      const outB = path.join(dir, 'out-cli');
+      const cdktfBin = path.join(root, 'node_modules', '.bin', 'cdktf');
+      const b = measure(cdktfBin, ['synth', '--output', outB], { cwd: root, env });
+      if (b.code !== 0) throw new Error(`npx cdktf synth failed for ${n} domains:\n${b.stderr}`);
+      if (countZones(outB) !== n) throw new Error(`cdktf synth output for ${n} domains is incomplete`);
+      rows.push({ n, what: 'npx cdktf synth', ...b });
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  console.log(`\nnsbridge synth benchmark: ${os.cpus().length} CPU(s), Node ${process.version}, ${GNU_TIME ? 'GNU time' : 'process resource usage'}`);
+  console.log('each domain: hosted zone + registrar bridge (terraform_data) + 2 records\n');
+  console.log('domains  command                          wall ms   peak RSS MB');
+  for (const r of rows) {
+    const v = r.what.startsWith('app') ? verdict(r.n, r.ms, r.mb) : '';
+    if (v.startsWith('OVER')) failed = true;
+    console.log(`${String(r.n).padStart(7)}  ${r.what.padEnd(31)}  ${r.ms.toFixed(0).padStart(7)}   ${r.mb.toFixed(0).padStart(11)}  ${v}`);
+  }
+  if (failed) process.exitCode = 1;
+}
+
+main();
