@@ -1,0 +1,60 @@
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+import { DataResource, TerraformStack, Testing } from 'cdktf';
+import { DelegatedDomain } from '../../modules/delegated-domain';
+
+Testing.setupJest();
+
+describe('DelegatedDomain', () => {
+  test('the zone\'s name servers, sorted by Terraform, feed the delegation', () => {
+    const out = Testing.synthScope((scope) => new DelegatedDomain(scope, 'example.com', { zoneName: 'example.com', registrar: 'namecheap' }));
+    const json = JSON.parse(out);
+    const [zoneId] = Object.keys(json.resource.aws_route53_zone);
+    expect(out).toHaveResource(Route53Zone);
+    expect(out).toHaveResourceWithProperties(DataResource, {
+      triggers_replace: { domain: 'example.com', registrar: 'namecheap', name_servers: `\${sort(aws_route53_zone.${zoneId}.name_servers)}` },
+    });
+  });
+
+  test('the delegation depends on the zone and on every record, also records added later', () => {
+    // GIVEN a domain with one record from props and one added afterwards
+    const out = Testing.synthScope((scope) => {
+      const domain = new DelegatedDomain(scope, 'example.com', {
+        zoneName: 'example.com',
+        registrar: 'godaddy',
+        records: [{ type: 'A', name: '@', values: ['192.0.2.1'] }],
+      });
+      domain.zone.addTxtRecord('@', ['v=spf1 -all']);
+    });
+    // THEN the registrar is only pointed at the zone once the records exist (and released first on destroy)
+    const json = JSON.parse(out);
+    const bridge = Object.values<{ depends_on: string[] }>(json.resource.terraform_data)[0]!;
+    const expected = [
+      ...Object.keys(json.resource.aws_route53_zone).map((k) => `aws_route53_zone.${k}`),
+      ...Object.keys(json.resource.aws_route53_record).map((k) => `aws_route53_record.${k}`),
+    ];
+    expect(expected).toHaveLength(3);
+    expect(bridge.depends_on.sort()).toEqual(expected.sort());
+    expect(out).toHaveResourceWithProperties(Route53Record, { type: 'TXT', records: ['v=spf1 -all'] });
+  });
+
+  test('zone and registrar problems are reported together, before anything is created', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    expect(
+      () =>
+        new DelegatedDomain(stack, 'bad', {
+          zoneName: 'bad_name.com',
+          registrar: 'godady' as 'godaddy',
+          destroyPolicy: 'restore' as 'retain',
+        }),
+    ).toThrow(
+      [
+        'test/bad: 3 problems:',
+        '  - zoneName: domain name "bad_name.com" has an invalid label "bad_name" (letters, digits and inner hyphens only)',
+        '  - registrar: registrar "godady" is not known (did you mean "godaddy"?); use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual',
+        '  - destroyPolicy: destroy policy "restore" is not known; use one of retain, refuse',
+      ].join('\n'),
+    );
+    expect(stack.node.findAll().length).toBe(2); // the stack and the empty construct
+  });
+});

@@ -1,0 +1,99 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route53DelegationSet } from '@cdktf/provider-aws/lib/route53-delegation-set';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+import { App, Testing } from 'cdktf';
+import { DomainsStack, DomainsStackProps } from '../../modules/domains-stack';
+
+Testing.setupJest();
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsbridge-stack-'));
+const synth = (props: DomainsStackProps, id = 'prod'): { out: string; json: any } => {
+  const stack = new DomainsStack(new App({ outdir }), id, props);
+  const out = Testing.synth(stack);
+  return { out, json: JSON.parse(out) };
+};
+const domains: DomainsStackProps['domains'] = [
+  { zoneName: 'Example.com', registrar: 'godaddy' },
+  { zoneName: 'example.org', registrar: 'namecheap', useStackDelegationSet: true },
+];
+
+describe('DomainsStack', () => {
+  test('defaults: us-east-1, local state outside cdktf.out written relative to the stack directory, Terraform >= 1.4', () => {
+    const statePath = path.join(outdir, '..', 'state', 'prod.tfstate');
+    const { json } = synth({ domains, backend: { type: 'local', path: statePath } });
+    expect(json.provider.aws).toEqual([{ region: 'us-east-1' }]);
+    expect(json.terraform.required_version).toBe('>= 1.4');
+    const stateFromStackDir = json.terraform.backend.local.path as string;
+    expect(path.isAbsolute(stateFromStackDir)).toBe(false);
+    expect(path.resolve(outdir, 'stacks', 'prod', stateFromStackDir)).toBe(path.resolve(statePath));
+  });
+
+  test('one DelegatedDomain per entry, with the canonical name as construct id', () => {
+    const stack = new DomainsStack(new App({ outdir }), 'prod', { domains });
+    expect(stack.domains.map((d) => d.node.id)).toEqual(['example.com', 'example.org']);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Route53Zone, { name: 'example.com' });
+  });
+
+  test('AWS settings and default tags configure the provider', () => {
+    const { out } = synth({
+      domains,
+      aws: {
+        region: 'eu-west-1',
+        profile: 'dns',
+        assumeRole: { roleArn: 'arn:aws:iam::111111111111:role/dns', sessionName: 'nsbridge', externalId: 'ext' },
+        allowedAccountIds: ['111111111111'],
+      },
+      defaultTags: { environment: 'production' },
+    });
+    expect(out).toHaveProviderWithProperties(AwsProvider, {
+      region: 'eu-west-1',
+      profile: 'dns',
+      assume_role: [{ role_arn: 'arn:aws:iam::111111111111:role/dns', session_name: 'nsbridge', external_id: 'ext' }],
+      allowed_account_ids: ['111111111111'],
+      default_tags: [{ tags: { environment: 'production' } }],
+    });
+  });
+
+  test('S3 state locks with the S3-native lockfile by default, which needs Terraform/OpenTofu 1.10', () => {
+    const { json } = synth({ domains, backend: { type: 's3', bucket: 'state', key: 'nsbridge/prod.tfstate', region: 'eu-west-1' } });
+    expect(json.terraform.backend).toEqual({
+      s3: { bucket: 'state', key: 'nsbridge/prod.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
+    });
+    expect(json.terraform.required_version).toBe('>= 1.10');
+  });
+
+  test('S3 state with a DynamoDB lock table and a role', () => {
+    const { json } = synth({
+      domains,
+      backend: { type: 's3', bucket: 'state', key: 'k', region: 'us-east-1', useLockfile: false, dynamodbTable: 'locks', roleArn: 'arn:aws:iam::222222222222:role/state' },
+    });
+    expect(json.terraform.backend.s3).toEqual({
+      bucket: 'state',
+      key: 'k',
+      region: 'us-east-1',
+      encrypt: true,
+      use_lockfile: false,
+      dynamodb_table: 'locks',
+      assume_role: { role_arn: 'arn:aws:iam::222222222222:role/state' },
+    });
+    expect(json.terraform.required_version).toBe('>= 1.4');
+  });
+
+  test('a shared delegation set is created once and used by the domains that ask for it', () => {
+    const { out, json } = synth({ domains, delegationSet: { create: true } });
+    expect(out).toHaveResourceWithProperties(Route53DelegationSet, { reference_name: 'nsbridge-prod' });
+    const [setId] = Object.keys(json.resource.aws_route53_delegation_set);
+    const zones = Object.values<{ name: string; delegation_set_id?: string }>(json.resource.aws_route53_zone);
+    expect(zones.find((z) => z.name === 'example.org')!.delegation_set_id).toBe(`\${aws_route53_delegation_set.${setId}.id}`);
+    expect(zones.find((z) => z.name === 'example.com')!.delegation_set_id).toBeUndefined();
+  });
+
+  test('an existing shared delegation set is referenced by id', () => {
+    const { out, json } = synth({ domains, delegationSet: { id: 'N0SHARED' } });
+    expect(out).not.toHaveResource(Route53DelegationSet);
+    expect(Object.values<{ delegation_set_id?: string }>(json.resource.aws_route53_zone).map((z) => z.delegation_set_id)).toEqual([undefined, 'N0SHARED']);
+  });
+});
