@@ -137,8 +137,17 @@ export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
       const allowed = shape ? Object.keys(shape).join(', ') : '';
       return `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => show(k)).join(', ')}${allowed ? `; allowed here: ${allowed}` : ''}`;
     }
-    case 'invalid_union':
+    case 'invalid_union': {
+      // A discriminated union (backend.type) names its discriminator and the allowed values.
+      const { discriminator, options } = iss as { discriminator?: string; options?: unknown[] };
+      if (discriminator && options) {
+        const value = (iss.input as Record<string, unknown> | undefined)?.[discriminator];
+        return value === undefined
+          ? `is required; use ${options.map((o) => show(o)).join(' or ')}`
+          : `${show(value)} is not allowed; use ${options.map((o) => show(o)).join(' or ')}`;
+      }
       return `${typeName(iss.input)} does not match any allowed form`;
+    }
     case 'too_small':
       return iss.origin === 'string' ? `${show(iss.input)} is too short (at least ${iss.minimum} characters)` : `needs at least ${iss.minimum} entries`;
     case 'too_big':

@@ -1,6 +1,7 @@
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { DataResource, TerraformStack, Testing } from 'cdktf';
+import 'cdktf/lib/testing/adapters/jest'; // matcher types (toHaveResource...); Testing.setupJest() registers them
 import { DelegatedDomain } from '../../modules/delegated-domain';
 
 Testing.setupJest();

@@ -5,6 +5,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53DelegationSet } from '@cdktf/provider-aws/lib/route53-delegation-set';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { App, Testing } from 'cdktf';
+import 'cdktf/lib/testing/adapters/jest'; // matcher types (toHaveResource...); Testing.setupJest() registers them
 import { DomainsStack, DomainsStackProps } from '../../modules/domains-stack';
 
 Testing.setupJest();

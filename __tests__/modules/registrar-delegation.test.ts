@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, DataResource, TerraformStack, Testing } from 'cdktf';
+import 'cdktf/lib/testing/adapters/jest'; // matcher types (toHaveResource...); Testing.setupJest() registers them
 import { CLI_ASSET_ID, NsbridgeCliAsset, SKIP_TERRAFORM_VERSION_CHECK } from '../../modules/cli-asset';
 import { RegistrarDelegation, RegistrarDelegationProps } from '../../modules/registrar-delegation';
 

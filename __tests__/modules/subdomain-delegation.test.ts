@@ -2,6 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { TerraformStack, Testing } from 'cdktf';
+import 'cdktf/lib/testing/adapters/jest'; // matcher types (toHaveResource...); Testing.setupJest() registers them
 import { HostedZone } from '../../modules/hosted-zone';
 import { SubdomainDelegation } from '../../modules/subdomain-delegation';
 

@@ -1,0 +1,200 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, configPath, loadConfig, parseConfig } from '../../config/load';
+import { formatPath } from '../../modules/errors';
+
+const FILE = '/project/domains.yaml';
+const root = path.resolve(__dirname, '..', '..');
+
+/** Every problem of a file as "path (line N): message". */
+function problems(yaml: string): string[] {
+  try {
+    parseConfig(yaml, FILE);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.issues.map((i) => `${formatPath(i.path) || '(top level)'}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`);
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+/** A one-domain file with `extra` lines appended to the domain entry. */
+const domainWith = (...extra: string[]): string => ['domains:', '  - name: example.com', '    registrar: godaddy', ...extra.map((l) => `    ${l}`)].join('\n');
+
+describe('configuration file location', () => {
+  test('domains.yaml in the project directory by default, NSBRIDGE_CONFIG when set (relative to it)', () => {
+    expect(configPath({}, '/repo')).toBe('/repo/domains.yaml');
+    expect(configPath({ NSBRIDGE_CONFIG: 'envs/prod.yaml' }, '/repo')).toBe('/repo/envs/prod.yaml');
+    expect(configPath({ NSBRIDGE_CONFIG: '/etc/nsbridge.yaml' }, '/repo')).toBe('/etc/nsbridge.yaml');
+  });
+
+  test('a missing file says how to fix it', () => {
+    expect(() => loadConfig('/nonexistent/domains.yaml')).toThrow(
+      '/nonexistent/domains.yaml: 1 problem; nothing was synthesized\n  (top level): the file does not exist; create it (see docs/configuration.md) or point NSBRIDGE_CONFIG at your configuration',
+    );
+  });
+});
+
+describe('valid configurations', () => {
+  test('the shipped example loads into two stacks with every domain normalised', () => {
+    const config = loadConfig(path.join(root, 'domains.yaml'));
+    expect(config.stacks.map((s) => s.name)).toEqual(['production', 'sandbox']);
+    const [production, sandbox] = config.stacks;
+    expect(production!.props.domains.map((d) => d.zoneName)).toEqual(['example.com', 'example.org', 'example.net', 'xn--bcher-kva.example']);
+    expect(production!.props.backend).toEqual({ type: 'local', path: path.join(root, 'terraform.production.tfstate') });
+    expect(production!.props.defaultTags).toEqual({ environment: 'production' });
+    const [com, org, net, idn] = production!.props.domains;
+    expect(com).toMatchObject({ registrar: 'godaddy', destroyPolicy: 'refuse', tags: { 'managed-by': 'nsbridge' } });
+    expect(org).toMatchObject({ registrar: 'namecheap', destroyPolicy: 'retain', tags: { 'managed-by': 'nsbridge', team: 'marketing' } });
+    expect(net).toMatchObject({ registrar: 'route53domains', createDelegationSet: true });
+    expect(idn).toMatchObject({ registrar: 'manual', registrarSettings: { registrarName: 'squarespace', waitTimeout: '30m' } });
+    expect(sandbox!.props.delegationSet).toEqual({ create: true });
+    expect(sandbox!.props.domains[0]).toMatchObject({ zoneName: 'example-sandbox.com', registrarSettings: { sandbox: true }, useStackDelegationSet: true });
+  });
+
+  test('the smallest file: one stack named "nsbridge", local state next to the file, defaults applied', () => {
+    const config = parseConfig(
+      ['defaults: { ttl: 60 }', 'domains:', '  - name: Example.COM.', '    registrar: godaddy', '    records:', '      - { type: a, value: 192.0.2.1 }'].join('\n'),
+      FILE,
+    );
+    expect(config.stacks).toHaveLength(1);
+    expect(config.stacks[0]!.name).toBe('nsbridge');
+    expect(config.stacks[0]!.props.backend).toEqual({ type: 'local', path: '/project/terraform.nsbridge.tfstate' });
+    expect(config.stacks[0]!.props.domains).toEqual([
+      {
+        zoneName: 'example.com',
+        registrar: 'godaddy',
+        registrarSettings: undefined,
+        destroyPolicy: 'retain',
+        comment: undefined,
+        tags: undefined,
+        forceDestroy: undefined,
+        records: [{ type: 'A', name: '@', values: ['192.0.2.1'], ttl: 60 }],
+      },
+    ]);
+  });
+
+  test('S3 backend: key defaults to nsbridge/<stack>.tfstate; local paths are relative to the file', () => {
+    const config = parseConfig(
+      [
+        'stacks:',
+        '  prod: { backend: { type: s3, bucket: acme-state, region: eu-west-1 } }',
+        '  dev: { backend: { type: local, path: state/dev.tfstate } }',
+        'domains:',
+        '  - { name: example.com, registrar: godaddy, stack: prod }',
+      ].join('\n'),
+      FILE,
+    );
+    expect(config.stacks[0]!.props.backend).toEqual({ type: 's3', bucket: 'acme-state', region: 'eu-west-1', key: 'nsbridge/prod.tfstate' });
+    expect(config.stacks[1]!.props.backend).toEqual({ type: 'local', path: '/project/state/dev.tfstate' });
+    expect(config.stacks[1]!.props.domains).toEqual([]);
+  });
+});
+
+describe('invalid configurations: every problem with its path, line and value', () => {
+  test.each<[string, string, string[]]>([
+    ['not a mapping', '- a\n- b', ['(top level) (line 1): expected a mapping (key: value), got a list']],
+    ['no domains list', 'stacks: {}', ['domains (line 1): is required', 'stacks (line 1): defines no stack; remove "stacks:" to use the default stack, or add one']],
+    ['unknown top-level key', 'domain:\n  - name: x\ndomains: []', ['domain (line 1): unknown key "domain"; allowed here: version, defaults, stacks, domains']],
+    ['typo in a domain key', domainWith('registar: godaddy'), ['domains[0].registar (line 4): unknown key "registar"; allowed here: name, registrar, stack, registrarSettings, destroyPolicy, comment, tags, forceDestroy, delegationSet, records']],
+    ['bad domain name', 'domains:\n  - { name: "exa_mple.com", registrar: godaddy }', ['domains[0].name (line 2): domain name "exa_mple.com" has an invalid label "exa_mple" (letters, digits and inner hyphens only)']],
+    ['name over 253 characters', `domains:\n  - { name: ${'a.'.repeat(127)}com, registrar: godaddy }`, ['domains[0].name (line 2): domain name "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a…(259 characters) is 257 characters long; the limit is 253']],
+    ['unknown registrar', 'domains:\n  - { name: example.com, registrar: hover }', ['domains[0].registrar (line 2): registrar "hover" is not known; use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual']],
+    ['missing registrar', 'domains:\n  - name: example.com', ['domains[0].registrar (line 2): is required']],
+    ['setting of another registrar', domainWith('registrarSettings: { sharingId: abc }'), ['domains[0].registrarSettings.sharingId (line 4): registrar "godaddy" has no setting "sharingId"; its settings are sandbox, shopperId']],
+    ['setting given as a YAML string', domainWith('registrarSettings: { sandbox: "true" }'), ['domains[0].registrarSettings.sandbox (line 4): registrar "godaddy" setting "sandbox" must be a boolean, got "true"']],
+    ['credential in the file', domainWith('registrarSettings: { apiKey: s3cr3t }'), ['domains[0].registrarSettings.apiKey (line 4): registrar "godaddy" setting "apiKey" looks like a credential; credentials are never part of the configuration (they would end up in the plan and the state): set GODADDY_API_KEY, GODADDY_API_SECRET in the environment of the process that runs Terraform instead']],
+    ['destroy policy', domainWith('destroyPolicy: delete'), ['domains[0].destroyPolicy (line 4): "delete" is not allowed; use "retain" or "refuse"']],
+    ['tag value that YAML reads as a number', domainWith('tags: { cost-center: 1234 }'), ['domains[0].tags.cost-center (line 4): expected a string, got number 1234']],
+    ['unknown stack', domainWith('stack: prod'), ['domains[0].stack (line 4): stack "prod" is not defined; add it under "stacks:" (without "stacks:" every domain goes to the stack "nsbridge")']],
+    ['stack needed', 'stacks: { a: {}, b: {} }\ndomains:\n  - { name: example.com, registrar: godaddy }', ['domains[0].stack (line 3): is required when several stacks are defined; use one of a, b']],
+    ['stack name', 'stacks: { "my stack": {} }\ndomains: []', ['stacks["my stack"] (line 1): stack name "my stack" must start with a letter or digit and contain only letters, digits, "-" and "_" (it becomes a directory name under cdktf.out/stacks)']],
+    ['delegation set of a stack without one', domainWith('delegationSet: stack'), ['domains[0].delegationSet (line 4): "stack" needs stacks.nsbridge.delegationSet (create, or an existing set id)']],
+    ['delegation set value', domainWith('delegationSet: mine'), ['domains[0].delegationSet (line 4): "mine" is not one of none, own, stack, or a delegation set id (e.g. N1PA6795SAMPLE)']],
+    ['S3 without locking', 'stacks:\n  p:\n    backend: { type: s3, bucket: acme, region: us-east-1, useLockfile: false }\ndomains: []', ['stacks.p.backend (line 3): an S3 backend without locking lets two applies overwrite each other\'s state; keep useLockfile (the default) or set dynamodbTable']],
+    ['backend type', 'stacks:\n  p:\n    backend: { type: gcs }\ndomains: []', ['stacks.p.backend.type (line 3): "gcs" is not allowed; use "local" or "s3"']],
+    ['backend without a type', 'stacks:\n  p:\n    backend: { bucket: acme }\ndomains: []', ['stacks.p.backend.type (line 3): is required; use "local" or "s3"']],
+    ['role ARN', 'stacks:\n  p:\n    aws: { assumeRole: { roleArn: dns-role } }\ndomains: []', ['stacks.p.aws.assumeRole.roleArn (line 3): "dns-role" is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)']],
+    ['account id as a number', 'stacks:\n  p:\n    aws: { allowedAccountIds: [12345] }\ndomains: []', ['stacks.p.aws.allowedAccountIds[0] (line 3): expected a string, got number 12345']],
+    ['record ttl', domainWith('records:', '  - { type: A, values: [192.0.2.1], ttl: 5m }'), ['domains[0].records[0].ttl (line 5): ttl "5m" must be a whole number of seconds from 0 to 2147483647']],
+    ['default ttl', 'defaults: { ttl: -1 }\ndomains: []', ['defaults.ttl (line 1): ttl -1 must be a whole number of seconds from 0 to 2147483647']],
+    ['IPv4 and IPv6', domainWith('records:', '  - { type: A, values: [192.0.2.1, "::1"] }', '  - { type: AAAA, value: 192.0.2.1 }'), ['domains[0].records[0].values[1] (line 5): "::1" is not an IPv4 address (dotted decimal, e.g. 192.0.2.10)', 'domains[0].records[1].value (line 6): "192.0.2.1" is not an IPv6 address (e.g. 2001:db8::10)']],
+    ['value and values', domainWith('records:', '  - { type: A, value: 192.0.2.1, values: [192.0.2.2] }'), ['domains[0].records[0].value (line 5): give either "value" (one) or "values" (a list), not both']],
+    ['MX field typo', domainWith('records:', '  - { type: MX, values: [{ prio: 10, host: mx.example.net }] }'), ['domains[0].records[0].values[0].prio (line 5): unknown key "prio"; an MX value has priority, host']],
+    ['MX as a string', domainWith('records:', '  - { type: MX, value: "10 mx.example.net" }'), ['domains[0].records[0].value (line 5): an MX value is a mapping with priority, host; got "10 mx.example.net"']],
+    ['CAA tag', domainWith('records:', '  - { type: CAA, values: [{ tag: issuemail, value: example.net }] }'), ['domains[0].records[0].values[0].tag (line 5): CAA tag "issuemail" is not supported by Route 53; use one of issue, issuewild, iodef']],
+    ['SRV port', domainWith('records:', '  - { name: _sip._tcp, type: SRV, values: [{ priority: 1, weight: 1, port: 99999, target: sip.example.com }] }'), ['domains[0].records[0].values[0].port (line 5): SRV port 99999 must be a whole number from 0 to 65535']],
+    ['unknown record type', domainWith('records:', '  - { type: PTR, value: host.example.com }'), ['domains[0].records[0].type (line 5): record type "PTR" is not supported; use one of A, AAAA, CNAME, MX, TXT, CAA, SRV']],
+    ['record key typo', domainWith('records:', '  - { type: A, vaules: [192.0.2.1] }'), ['domains[0].records[0].vaules (line 5): unknown key "vaules"; allowed here: name, type, ttl, value, values, alias', 'domains[0].records[0].values (line 5): an A record needs "values" (or, for A/AAAA, an "alias" target)']],
+    ['CNAME next to an A record', domainWith('records:', '  - { name: www, type: A, value: 192.0.2.1 }', '  - { name: www, type: CNAME, value: example.net }'), ['domains[0].records[1] (line 6): a CNAME record at "www.example.com" cannot coexist with an A record of the same name; keep one of them']],
+    ['alias with a TTL', domainWith('records:', '  - { name: cdn, type: A, ttl: 60, alias: { dnsName: d1.cloudfront.net, zoneId: Z2FDTNDATAQYW2 } }'), ['domains[0].records[0].ttl (line 5): an alias record takes its TTL from the target; remove "ttl" (Route 53 rejects a TTL on an alias record)']],
+    ['YAML syntax', 'domains:\n  - name: [example.com\n', ['(top level) (line 3): YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]']],
+    ['duplicate key', 'domains:\n  - name: a.com\n    name: b.com\n    registrar: godaddy', ['(top level) (line 3): YAML syntax: Map keys must be unique']],
+  ])('%s', (_title, yaml, expected) => {
+    expect(problems(yaml)).toEqual(expected);
+  });
+
+  test('duplicates are found after normalisation (case, trailing dot, IDN)', () => {
+    expect(
+      problems(
+        [
+          'domains:',
+          '  - { name: bücher.example, registrar: manual }',
+          '  - { name: XN--BCHER-KVA.example., registrar: manual }',
+          '  - { name: example.com, registrar: godaddy }',
+          '  - { name: Example.Com, registrar: namecheap }',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      'domains[1].name (line 3): domain "XN--BCHER-KVA.example." (xn--bcher-kva.example) is already defined at domains[0] (names are compared after normalisation: case, trailing dot, IDN to punycode)',
+      'domains[3].name (line 5): domain "Example.Com" (example.com) is already defined at domains[2] (names are compared after normalisation: case, trailing dot, IDN to punycode)',
+    ]);
+  });
+
+  test('one report lists every problem of the file, in file order', () => {
+    const yaml = [
+      'version: 2', //                                                        1
+      'stacks:', //                                                           2
+      '  prod:', //                                                           3
+      '    aws: { region: us-east-1, profil: dns }', //                      4
+      'domains:', //                                                          5
+      '  - name: example.com', //                                             6
+      '    registrar: godady', //                                             7
+      '    stack: prod', //                                                   8
+      '    records:', //                                                      9
+      '      - { name: "@", type: A, values: [192.0.2.300], ttl: 0.5 }', //  10
+      '      - { name: "@", type: CNAME, value: www.example.net }', //      11
+      '      - { name: _x, type: TXT, value: 42 }', //                       12
+      '  - name: Example.com.', //                                            13
+      '    registrar: gandi', //                                              14
+      '    stack: staging', //                                                15
+      '    registrarSettings: { sandbox: 1 }', //                             16
+    ].join('\n');
+    expect(problems(yaml)).toEqual([
+      'version (line 1): 2 is not allowed; use 1',
+      'stacks.prod.aws.profil (line 4): unknown key "profil"; allowed here: region, profile, assumeRole, allowedAccountIds',
+      'domains[0].registrar (line 7): registrar "godady" is not known (did you mean "godaddy"?); use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual',
+      'domains[0].records[0].ttl (line 10): ttl 0.5 must be a whole number of seconds from 0 to 2147483647',
+      'domains[0].records[0].values[0] (line 10): "192.0.2.300" is not an IPv4 address (dotted decimal, e.g. 192.0.2.10)',
+      'domains[0].records[1].name (line 11): a CNAME record cannot be at the zone apex "example.com" (DNS forbids other data next to a CNAME, and the apex always has SOA and NS); use an alias A/AAAA record instead',
+      'domains[0].records[1] (line 11): a CNAME record at "example.com" cannot coexist with an A record of the same name; keep one of them',
+      'domains[0].records[2].value (line 12): TXT value 42 must be a string',
+      'domains[1].name (line 13): domain "Example.com." (example.com) is already defined at domains[0] (names are compared after normalisation: case, trailing dot, IDN to punycode)',
+      'domains[1].stack (line 15): stack "staging" is not defined under "stacks:"; defined: prod',
+      'domains[1].registrarSettings.sandbox (line 16): registrar "gandi" setting "sandbox" must be a boolean, got 1',
+    ]);
+  });
+
+  test('the error message names the file, the count, and that nothing was synthesized', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsbridge-config-'));
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(file, 'domains:\n  - { name: example.com, registrar: hover }\n  - { name: example.org }\n');
+    expect(() => loadConfig(file)).toThrow(
+      [
+        `${file}: 2 problems; nothing was synthesized`,
+        '  domains[0].registrar (line 2): registrar "hover" is not known; use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual',
+        '  domains[1].registrar (line 3): is required',
+      ].join('\n'),
+    );
+  });
+});
