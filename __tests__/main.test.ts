@@ -1,0 +1,196 @@
+/**
+ * The app end to end: the example configuration synthesized in memory (snapshot) and to disk
+ * (asset copied and runnable, no secrets), and the app as a child process (bad configuration,
+ * no terraform binary).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Testing } from 'cdktf';
+import 'cdktf/lib/testing/adapters/jest'; // matcher types; Testing.setupJest() registers them
+import { loadConfig } from '../config/load';
+import { buildApp } from '../main';
+import { DomainsStack } from '../modules/domains-stack';
+import { REGISTRARS } from '../registrar-adapters/catalog';
+
+Testing.setupJest();
+
+const root = path.resolve(__dirname, '..');
+const EXAMPLE = path.join(root, 'domains.yaml');
+const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `nsbridge-${prefix}-`));
+
+/** The asset folder carries the bundle's content hash; the CLI changes often, the structure should not. */
+const withoutAssetHash = (s: string): string => s.replace(/assets\/nsbridge-cli\/[0-9A-F]{32}\//g, 'assets/nsbridge-cli/<hash>/');
+
+const readJson = (file: string): any => JSON.parse(fs.readFileSync(file, 'utf8'));
+
+/** The example configuration, synthesized to disk in a temp dir (the real synthesizer: assets, manifest). */
+function synthExample(): string {
+  const outdir = path.join(tmp('synth'), 'cdktf.out');
+  buildApp(loadConfig(EXAMPLE), { outdir }).synth();
+  return outdir;
+}
+
+function runApp(env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'app.js')], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the example configuration', () => {
+  test('synthesizes to the expected Terraform (snapshot)', () => {
+    // A copy in a temp dir next to a cdktf.out, so the relative state path is the same everywhere.
+    const dir = tmp('snapshot');
+    fs.copyFileSync(EXAMPLE, path.join(dir, 'domains.yaml'));
+    const app = buildApp(loadConfig(path.join(dir, 'domains.yaml')), { outdir: path.join(dir, 'cdktf.out') });
+    const stacks = app.node.children.filter((c): c is DomainsStack => c instanceof DomainsStack);
+    expect(stacks.map((s) => s.node.id)).toEqual(['production', 'sandbox']);
+    const synthesized = Object.fromEntries(stacks.map((s) => [s.node.id, JSON.parse(withoutAssetHash(Testing.synth(s)))]));
+    expect(synthesized).toMatchSnapshot();
+  });
+
+  test('synthesized to disk: zones, the terraform_data bridge with both provisioners, and the CLI asset', () => {
+    const outdir = synthExample();
+    const manifest = readJson(path.join(outdir, 'manifest.json'));
+    expect(Object.keys(manifest.stacks)).toEqual(['production', 'sandbox']);
+
+    const stackDir = path.join(outdir, 'stacks', 'production');
+    const tf = readJson(path.join(stackDir, 'cdk.tf.json'));
+    expect(Object.values<{ name: string }>(tf.resource.aws_route53_zone).map((z) => z.name).sort()).toEqual([
+      'example.com',
+      'example.net',
+      'example.org',
+      'xn--bcher-kva.example',
+    ]);
+    const bridges = Object.values<any>(tf.resource.terraform_data);
+    expect(bridges).toHaveLength(4);
+    const commands = new Set<string>();
+    for (const bridge of bridges) {
+      const [create, destroy] = bridge.provisioner.map((p: any) => p['local-exec']);
+      expect(create.command).toMatch(/ set --registrar /);
+      expect(destroy.when).toBe('destroy');
+      expect(destroy.command).toMatch(/ release --registrar .* --policy \$\{self\.input\.destroy_policy\}$/);
+      commands.add(create.command.split(' ')[1]);
+    }
+    // Every bridge runs the same, single asset of the stack...
+    expect(commands.size).toBe(1);
+    const assetRef = [...commands][0]!; // "${path.module}/assets/nsbridge-cli/<hash>/nsbridge.js"
+    const assetPath = path.join(stackDir, assetRef.replace(/^"\$\{path\.module\}\//, '').replace(/"$/, ''));
+    // ...which was copied there (path.module is the stack directory when Terraform runs)...
+    expect(fs.readdirSync(path.join(stackDir, 'assets'))).toEqual(['nsbridge-cli']);
+    expect(fs.existsSync(assetPath)).toBe(true);
+    // ...and is the self-contained CLI: it runs from there with no node_modules next to it.
+    const help = spawnSync(process.execPath, [assetPath, '--help'], { cwd: stackDir, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(help.stderr).toBe('');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Usage: nsbridge/);
+    expect(help.stdout).toMatch(/\bset\b/);
+    expect(help.stdout).toMatch(/\brelease\b/);
+
+    // The version requirement travels in the configuration, not as a synth-time check.
+    expect(tf.terraform.required_version).toBe('>= 1.4');
+    expect(tf.terraform.backend.local.path).toBe(path.relative(stackDir, path.join(root, 'terraform.production.tfstate')));
+  });
+
+  test('the app output is identical to cdktf\'s standard synthesis (the skipped preparing pass changes nothing)', () => {
+    const config = loadConfig(EXAMPLE);
+    const fast = path.join(tmp('fast'), 'out');
+    const standard = path.join(tmp('standard'), 'out');
+    buildApp(config, { outdir: fast }).synth();
+    const app = new App({ outdir: standard, stackTraces: false });
+    for (const s of config.stacks) new DomainsStack(app, s.name, s.props);
+    app.synth();
+    for (const stack of ['production', 'sandbox']) {
+      const a = fs.readFileSync(path.join(fast, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+      const b = fs.readFileSync(path.join(standard, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+      // The local state path is relative to each outdir; everything else must match byte for byte.
+      const strip = (s: string) => s.replace(/"path": "[^"]*terraform\.\w+\.tfstate"/, '"path": "<state>"');
+      expect(strip(a)).toBe(strip(b));
+    }
+  });
+});
+
+describe('the app as a process', () => {
+  test('no credential from the environment reaches the synthesized files', () => {
+    // GIVEN every credential variable of every registrar set to a unique, secret-looking value
+    const secrets: Record<string, string> = {
+      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKE1234',
+      AWS_SECRET_ACCESS_KEY: 'fake/secret/access/key/0123456789abcdefgh',
+      AWS_SESSION_TOKEN: 'FakeSessionToken0123456789',
+    };
+    for (const info of Object.values(REGISTRARS)) {
+      for (const c of info.credentials) secrets[c.env] ??= `secret-${c.env.toLowerCase()}-${Math.random().toString(36).slice(2)}`;
+    }
+    const outdir = path.join(tmp('secrets'), 'out');
+    const env = { ...process.env, ...secrets, CDKTF_OUTDIR: outdir, NSBRIDGE_CONFIG: EXAMPLE };
+    // WHEN the app synthesizes
+    const r = runApp(env);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    // THEN no file of the output holds any of them, nor any other secret-looking variable's value
+    const suspicious = Object.entries(env)
+      .filter(([name, value]) => /KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL/i.test(name) && typeof value === 'string' && value.length >= 8)
+      .map(([, value]) => value as string);
+    expect(suspicious).toEqual(expect.arrayContaining([secrets.GODADDY_API_SECRET, secrets.AWS_SECRET_ACCESS_KEY]));
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else files.push(full);
+      }
+    };
+    walk(outdir);
+    expect(files.some((f) => f.endsWith('cdk.tf.json'))).toBe(true);
+    for (const file of files) {
+      const content = fs.readFileSync(file, 'utf8');
+      for (const value of [...Object.values(secrets), ...suspicious]) expect(content.includes(value) ? `${file} contains ${value}` : 'clean').toBe('clean');
+    }
+  });
+
+  test('a bad configuration fails with exit code 2, lists every problem, and writes nothing', () => {
+    const dir = tmp('bad');
+    const config = path.join(dir, 'domains.yaml');
+    fs.writeFileSync(
+      config,
+      [
+        'domains:',
+        '  - name: example.com',
+        '    registrar: namecheep',
+        '    records:',
+        '      - { name: www, type: A, values: [192.0.2.999] }',
+        '  - name: EXAMPLE.com.',
+        '    registrar: godaddy',
+      ].join('\n'),
+    );
+    const outdir = path.join(dir, 'cdktf.out');
+    const r = runApp({ ...process.env, NSBRIDGE_CONFIG: config, CDKTF_OUTDIR: outdir });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      [
+        'nsbridge: invalid configuration',
+        `${config}: 3 problems; nothing was synthesized`,
+        '  domains[0].registrar (line 3): registrar "namecheep" is not known (did you mean "namecheap"?); use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual',
+        '  domains[0].records[0].values[0] (line 5): "192.0.2.999" is not an IPv4 address (dotted decimal, e.g. 192.0.2.10)',
+        '  domains[1].name (line 6): domain "EXAMPLE.com." (example.com) is already defined at domains[0] (names are compared after normalisation: case, trailing dot, IDN to punycode)',
+        '',
+      ].join('\n'),
+    );
+    expect(fs.existsSync(outdir)).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual(['domains.yaml']);
+  });
+
+  test('synthesizes with no terraform or tofu binary and no credentials', () => {
+    // A PATH holding nothing but node: no terraform, no tofu, no aws CLI.
+    const bin = tmp('bin');
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    const outdir = path.join(tmp('noterraform'), 'out');
+    const env: NodeJS.ProcessEnv = { PATH: bin, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, NSBRIDGE_CONFIG: EXAMPLE };
+    expect(spawnSync('terraform', ['version'], { env }).error).toBeDefined();
+    const r = runApp(env);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(outdir, 'stacks', 'production', 'cdk.tf.json'))).toBe(true);
+  });
+});
