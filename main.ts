@@ -7,7 +7,10 @@
  * where the Terraform version requirement went.
  */
 import { App } from 'cdktf';
-import { ConfigError, configPath, loadConfig, NsbridgeConfig } from './config/load';
+// Types only: the loader (YAML parser, zod) is required lazily, so that scripts/app.js can run it
+// on a worker thread while this module loads cdktf (config/worker.ts).
+import type { NsbridgeConfig } from './config/load';
+import type { WorkerResult } from './config/worker';
 import { DomainsStack } from './modules/domains-stack';
 import { NsbridgeValidationError } from './modules/errors';
 
@@ -61,23 +64,21 @@ function disableTokenCreationTraces(env: NodeJS.ProcessEnv): void {
 }
 
 /**
- * Validate, then synthesize. Returns the process exit code: 0 done, 2 invalid configuration
- * (nothing written), 1 anything else.
+ * Synthesize a loaded configuration, or report why it could not be loaded. Returns the process
+ * exit code: 0 done, 2 invalid configuration (nothing written), 1 anything else.
  */
-export function main(env: NodeJS.ProcessEnv = process.env): number {
-  let config: NsbridgeConfig;
-  try {
-    config = loadConfig(configPath(env));
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`nsbridge: invalid configuration\n${err.message}\n`);
+export function synthesize(result: WorkerResult, env: NodeJS.ProcessEnv = process.env): number {
+  if (!result.ok) {
+    if ('message' in result) {
+      process.stderr.write(`nsbridge: invalid configuration\n${result.message}\n`);
       return 2;
     }
-    throw err;
+    process.stderr.write(`nsbridge: could not load the configuration\n${result.crash}\n`);
+    return 1;
   }
   disableTokenCreationTraces(env);
   try {
-    buildApp(config).synth();
+    buildApp(result.config).synth();
   } catch (err) {
     if (NsbridgeValidationError.is(err)) {
       process.stderr.write(`nsbridge: ${err.message}\n`);
@@ -86,6 +87,20 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     throw err;
   }
   return 0;
+}
+
+/** Load (on this thread), validate, synthesize: `node dist/main.js`. */
+export function main(env: NodeJS.ProcessEnv = process.env): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ConfigError, configPath, loadConfig } = require('./config/load') as typeof import('./config/load');
+  let result: WorkerResult;
+  try {
+    result = { ok: true, config: loadConfig(configPath(env)) };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    result = { ok: false, message: err.message };
+  }
+  return synthesize(result, env);
 }
 
 if (require.main === module) process.exitCode = main();

@@ -84,8 +84,12 @@ export class NsbridgeCliAsset extends TerraformAsset {
    * of the few references a destroy-time provisioner may use.
    */
   public get command(): string {
-    return `node "\${path.module}/${this.path}"`;
+    // Computed once: `path` hashes the construct path for the logical id on every call.
+    this.commandCache ??= `node "\${path.module}/${this.path}"`;
+    return this.commandCache;
   }
+
+  private commandCache?: string;
 }
 
 /**

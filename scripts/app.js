@@ -47,4 +47,23 @@ if (newestSource > 0 && newestSource > oldestOutputMtime()) {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build.js')], { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
-process.exitCode = require(path.join(root, 'dist', 'main.js')).main();
+// Load and validate domains.yaml on a worker thread while this thread loads cdktf and the AWS
+// provider classes: on a cold start both take a few hundred milliseconds (the YAML parser grows
+// with the file), and this machine has a second core. See config/worker.ts.
+const { Worker } = require('node:worker_threads');
+const worker = new Worker(path.join(root, 'dist', 'config', 'worker.js'));
+const configResult = new Promise((resolve, reject) => {
+  worker.once('message', resolve);
+  worker.once('error', reject);
+  worker.once('exit', (code) => reject(new Error(`the configuration worker exited with code ${code} before answering`)));
+});
+const app = require(path.join(root, 'dist', 'main.js'));
+configResult.then(
+  (result) => {
+    process.exitCode = app.synthesize(result);
+  },
+  (err) => {
+    process.stderr.write(`nsbridge: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 1;
+  },
+);
