@@ -1,0 +1,38 @@
+/**
+ * Gandi v5 wire shapes (api.gandi.net/docs/domains, go-gandi domain/types.go and
+ * types/types.go). Gandi's API is a Pyramid/Cornice application: plain errors are Pyramid
+ * HTTP exceptions rendered as JSON, input errors are Cornice's validation envelope.
+ */
+
+/** GET /v5/domain/domains/{domain}/nameservers: a BARE array, not an object. */
+export type GandiNameservers = string[];
+
+/** PUT /v5/domain/domains/{domain}/nameservers body. */
+export interface GandiNameserversUpdate {
+  nameservers: string[];
+}
+
+/** Success body of writes (go-gandi StandardResponse). */
+export interface GandiMessage {
+  message: string;
+}
+
+/** Standard error object, e.g. {"code":404,"message":"The resource could not be found.","object":"HTTPNotFound","cause":"Not Found"}. */
+export interface GandiErrorObject {
+  code: number;
+  message: string;
+  object: string;
+  cause: string;
+}
+
+export interface GandiValidationIssue {
+  location: 'body' | 'path' | 'querystring' | 'header' | string;
+  name: string;
+  description: string;
+}
+
+/** Input validation errors (400, and 415 for a wrong Content-Type). */
+export interface GandiValidationError {
+  status: 'error';
+  errors: GandiValidationIssue[];
+}
