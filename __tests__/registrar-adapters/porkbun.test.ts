@@ -1,0 +1,240 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
+import { PorkbunEmulator, startEmulator } from '../../registrar-adapters/porkbun/emulator';
+import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+
+describeRegistrarConformance({
+  id: 'porkbun',
+  start: ({ rateLimit }) => startEmulator({ rateLimit }),
+  authErrorPattern: /Invalid API key\. \(002\).*PORKBUN_API_KEY \/ PORKBUN_SECRET_API_KEY/,
+});
+
+/** An HTTPS proxy that records which host the CLI tries to reach and refuses the tunnel. */
+async function startConnectRecorder(): Promise<{ server: Server; url: string; targets: string[] }> {
+  const targets: string[] = [];
+  const server = createServer((_req, res) => res.writeHead(400).end());
+  server.on('connect', (req, socket) => {
+    targets.push(String(req.url));
+    socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets };
+}
+
+describe('porkbun quirks', () => {
+  let emu: PorkbunEmulator;
+  let limiterDir: string;
+  const env = (extra: Record<string, string> = {}) =>
+    baseEnv({
+      ...emu.env(),
+      NSBRIDGE_RATE_LIMIT_DIR: limiterDir,
+      NSBRIDGE_RATE_LIMIT_PORKBUN: 'off',
+      NSBRIDGE_HTTP_RETRY_BASE: '20ms',
+      ...extra,
+    });
+  const get = (domain = 'example.com', e = env()) => runCli(['get', '--registrar', 'porkbun', '--domain', domain, '--json'], e);
+  const set = (ns: string[], domain = 'example.com', e = env()) =>
+    runCli(['set', '--registrar', 'porkbun', '--domain', domain, '--ns', ns.join(','), '--json'], e);
+  /** Talk to the emulator directly, as curl would. */
+  const post = (path: string, body: unknown, contentType = 'application/json') =>
+    fetch(`${emu.url}${path}`, { method: 'POST', headers: { 'Content-Type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  beforeAll(async () => {
+    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-porkbun-quirks-'));
+    emu = await startEmulator({ rateLimit: null });
+  });
+  afterAll(async () => {
+    await emu.close();
+    rmSync(limiterDir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    emu.http.clearFaults();
+    emu.http.resetLog();
+    emu.http.rateLimit = undefined;
+    emu.throttle = 'html503';
+    emu.clearQueuedReplies();
+    emu.addDomain('example.com', OLD_NS);
+  });
+
+  test('every call is a POST under /api/json/v3 with the keys in the body, never in the URL', async () => {
+    const r = await runCli(['--verbose', 'set', '--registrar', 'porkbun', '--domain', 'example.com', '--ns', NEW_NS.join(',')], env());
+    expect(r.code).toBe(0);
+    expect(emu.http.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      'POST /api/json/v3/domain/getNs/example.com',
+      'POST /api/json/v3/domain/updateNs/example.com',
+    ]);
+    expect(r.stderr).toMatch(/porkbun: -> POST \/domain\/getNs\/example\.com/);
+    for (const s of emu.secrets()) expect(r.stderr).not.toContain(s);
+  });
+
+  test('"Invalid domain." with the domain\'s API Access switch off: says to check both causes, names the switch, no retry', async () => {
+    emu.setApiAccess('example.com', false);
+    const r = await set(NEW_NS);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^nsbridge: porkbun: get name servers example\.com: HTTP 400 Invalid domain\.: /m);
+    expect(r.stderr).toMatch(/not in the account of PORKBUN_API_KEY/);
+    expect(r.stderr).toMatch(/turn "API Access" on/);
+    expect(emu.http.requests).toHaveLength(1);
+    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+  });
+
+  test('a domain not in the account gets the same answer and the same two-cause hint', async () => {
+    const r = await get('elsewhere.com');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/get name servers elsewhere\.com: HTTP 400 Invalid domain\.: .*"API Access"/);
+    expect(emu.http.requests).toHaveLength(1);
+  });
+
+  test('.de answers carry trailing dots; nsbridge normalises them and a repeat set writes nothing', async () => {
+    emu.addDomain('example.de', NEW_NS);
+    const raw = (await (await post('/domain/getNs/example.de', { apikey: emu.apiKey, secretapikey: emu.secretApiKey })).json()) as { ns: string[] };
+    expect(raw.ns.every((n) => n.endsWith('.'))).toBe(true);
+    const g = await get('example.de');
+    expect(g.code).toBe(0);
+    expect(JSON.parse(g.stdout).nameServers).toEqual([...NEW_NS].sort());
+    const s = await set(NEW_NS, 'example.de');
+    expect(s.code).toBe(0);
+    expect(JSON.parse(s.stdout).changed).toBe(false);
+    expect(emu.http.writes()).toBe(0);
+  });
+
+  test('the openresty 503 page (default throttle signal) at the real 1 req/s limit is waited out, one write', async () => {
+    emu.http.rateLimit = { requests: 1, perMs: 1_000 };
+    const r = await set(NEW_NS);
+    expect(r.code).toBe(0);
+    expect(emu.http.rateLimitedCount).toBe(1);
+    expect(emu.http.requests.map((q) => q.status)).toEqual([200, 503, 200]);
+    expect(r.stderr).toMatch(/porkbun: HTTP 503; retrying/);
+    // No hint in the page: nsbridge waited at least one window of the limit before the retry.
+    expect(r.ms).toBeGreaterThanOrEqual(1000);
+    expect(emu.http.writes()).toBe(1);
+  });
+
+  test('the AWS WAF challenge (HTTP 202, x-amzn-waf-action) is "slow down", retried, and the write lands once', async () => {
+    emu.throttle = 'waf202';
+    emu.http.rateLimit = { requests: 1, perMs: 1_000 };
+    const r = await set(NEW_NS);
+    expect(r.code).toBe(0);
+    expect(emu.http.requests.map((q) => q.status)).toEqual([200, 202, 200]);
+    expect(r.ms).toBeGreaterThanOrEqual(1000);
+    expect(emu.nameServersOf('example.com')).toEqual([...NEW_NS].sort());
+    expect(emu.http.writes()).toBe(1);
+  });
+
+  test('a write that only ever gets the WAF challenge is never reported as done', async () => {
+    emu.queueReply('updateNs', emu.wafChallenge(), Infinity);
+    const r = await set(NEW_NS, 'example.com', env({ NSBRIDGE_HTTP_RETRIES: '1' }));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^nsbridge: porkbun: set name servers example\.com: rate limited \(HTTP 202, retry after 1\.2s\) after retries/m);
+    expect(emu.http.requests.filter((q) => q.status === 202)).toHaveLength(2);
+    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+  });
+
+  test('a 202 without the WAF header and with a non-JSON body is not a success either', async () => {
+    emu.queueReply('updateNs', { status: 202, headers: { 'Content-Type': 'text/html' }, body: '<html><body>Accepted</body></html>' });
+    const r = await set(NEW_NS);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/set name servers example\.com: unexpected answer from Porkbun: HTTP 202 .*it is not known whether the change was made; run `nsbridge get`/);
+  });
+
+  test('a broken JSON answer to a write says the outcome is unknown', async () => {
+    emu.queueReply('updateNs', { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"status":"SUCC' });
+    const r = await set(NEW_NS);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/set name servers example\.com: unexpected answer from Porkbun: HTTP 200 \{"status":"SUCC: it is not known whether the change was made/);
+  });
+
+  test('the newer 429 with Retry-After (UNCONFIRMED) is honoured', async () => {
+    emu.throttle = 'json429';
+    emu.http.inject({ kind: 'rateLimit', retryAfterSec: 2, times: 1 });
+    const r = await get();
+    expect(r.code).toBe(0);
+    expect(emu.http.requests[0]!.status).toBe(429);
+    expect(r.ms).toBeGreaterThanOrEqual(1900);
+  });
+
+  test('the published limit (1/s per key), shared by concurrent processes, keeps every answer clean', async () => {
+    emu.http.rateLimit = { requests: 1, perMs: 1_000 };
+    const domains = ['p1.com', 'p2.com', 'p3.com'];
+    for (const d of domains) emu.addDomain(d, OLD_NS);
+    const e = env();
+    delete e.NSBRIDGE_RATE_LIMIT_PORKBUN; // use info.rateLimit: 1 per second
+    const started = Date.now();
+    const results = await Promise.all(domains.map((d) => set(NEW_NS, d, e)));
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(emu.http.rateLimitedCount).toBe(0);
+    // 6 requests at 1 per second: at least 5 s between the first and the last.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5000);
+    for (const d of domains) expect(emu.nameServersOf(d)).toEqual([...NEW_NS].sort());
+  });
+
+  test('name servers the registry does not know: 400, validation hint, nothing changed, no retry', async () => {
+    const r = await set(['ns1.unregistered.invalid', 'ns2.unregistered.invalid']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/set name servers example\.com: HTTP 400 .*registered at the registry.*Nothing was changed/);
+    expect(emu.http.requests.map((q) => q.status)).toEqual([200, 400]);
+    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+  });
+
+  test('newer error codes: a key limited to other domains (403 DOMAIN_NOT_ALLOWED) is explained', async () => {
+    emu.queueReply('getNs', { status: 403, body: { status: 'ERROR', code: 'DOMAIN_NOT_ALLOWED', message: 'This API key is not allowed to access this domain.' } });
+    const r = await get();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/HTTP 403 This API key is not allowed to access this domain\. \[DOMAIN_NOT_ALLOWED\]: the Porkbun API key is limited to other domains/);
+    expect(emu.http.requests).toHaveLength(1);
+  });
+
+  test('the emulator answers like Porkbun: envelopes for missing keys, empty lists, GETs', async () => {
+    const auth = { apikey: emu.apiKey, secretapikey: emu.secretApiKey };
+    const noKeys = await post('/domain/getNs/example.com', 'apikey=x', 'application/x-www-form-urlencoded');
+    expect(noKeys.status).toBe(400);
+    expect(await noKeys.json()).toEqual({ status: 'ERROR', message: 'Invalid API key. (001)' });
+    const wrong = await post('/domain/getNs/example.com', { apikey: emu.apiKey, secretapikey: 'sk1_wrong' });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toEqual({ status: 'ERROR', message: 'Invalid API key. (002)' });
+    const empty = await post('/domain/updateNs/example.com', { ...auth, ns: [] });
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toEqual({ status: 'ERROR', message: 'invalid name server list' });
+    const ping = await post('/ping', auth);
+    expect(await ping.json()).toMatchObject({ status: 'SUCCESS' });
+    const getMethod = await fetch(`${emu.url}/domain/getNs/example.com`);
+    expect(getMethod.status).toBe(405);
+    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+  });
+
+  test('no sandbox: NSBRIDGE_PORKBUN_SANDBOX is refused (exit 2, nothing sent) unless an endpoint override is given', async () => {
+    const e = env({ NSBRIDGE_PORKBUN_SANDBOX: '1' });
+    delete e.NSBRIDGE_PORKBUN_ENDPOINT;
+    const r = await get('example.com', e);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/NSBRIDGE_PORKBUN_SANDBOX is set but Porkbun has no sandbox/);
+    const withOverride = await get('example.com', env({ NSBRIDGE_PORKBUN_SANDBOX: '1' }));
+    expect(withOverride.code).toBe(0);
+    expect(emu.http.requests).toHaveLength(1);
+  });
+
+  test('production is api.porkbun.com; pointing the override at the retired porkbun.com host warns', async () => {
+    const proxy = await startConnectRecorder();
+    try {
+      const base = { NSBRIDGE_HTTP_RETRIES: '0', HTTPS_PROXY: proxy.url, https_proxy: proxy.url };
+      const prod = env(base);
+      delete prod.NSBRIDGE_PORKBUN_ENDPOINT;
+      const r = await get('example.com', prod);
+      expect(r.code).toBe(1);
+      expect(proxy.targets).toEqual(['api.porkbun.com:443']);
+      const old = await get('example.com', env({ ...base, NSBRIDGE_PORKBUN_ENDPOINT: 'https://porkbun.com/api/json/v3' }));
+      expect(old.code).toBe(1);
+      expect(old.stderr).toMatch(/stopped serving the API on 2024-12-01; use https:\/\/api\.porkbun\.com\/api\/json\/v3/);
+      expect(proxy.targets).toEqual(['api.porkbun.com:443', 'porkbun.com:443']);
+    } finally {
+      proxy.server.closeAllConnections();
+      await new Promise((r) => proxy.server.close(r));
+    }
+  });
+});

@@ -1,0 +1,254 @@
+/**
+ * Porkbun JSON API v3 emulator (shared/reference/registrar-apis.md §4), faithful to:
+ *  - the base path: the production base URL is https://api.porkbun.com/api/json/v3, so the
+ *    emulator serves under /api/json/v3 and env() points NSBRIDGE_PORKBUN_ENDPOINT there;
+ *  - everything is POST, reads included, with `apikey` and `secretapikey` in the JSON body;
+ *    wrong keys: 400 {"status":"ERROR","message":"Invalid API key. (002)"} (recorded);
+ *  - POST /domain/getNs/{domain} -> {"status":"SUCCESS","ns":[...]}; .de (and any TLD in
+ *    `trailingDotTlds`) answers with trailing dots, as dnscontrol saw;
+ *  - POST /domain/updateNs/{domain} {"ns":[...]} -> {"status":"SUCCESS"}; an empty list is
+ *    400 "invalid name server list" (fixture);
+ *  - a domain not in the account AND a domain whose per-domain "API Access" switch is off both
+ *    answer 400 "Invalid domain." (recorded; the client cannot tell them apart);
+ *  - about 1 request per second per API key (Porkbun support, 2023/2024), counted per `apikey`;
+ *  - throttling in one of the three shapes seen in the wild (`throttle`, see PorkbunThrottle);
+ *  - server errors as openresty HTML pages, not JSON.
+ * UNCONFIRMED, chosen strictly (each also marked where it is decided below):
+ *  - default throttling signal: the openresty 503 HTML page with no Retry-After (the most recent
+ *    reports, Oct and Dec 2024); `waf202` and `json429` are selectable;
+ *  - a body that is not JSON, or not sent as application/json, is treated as carrying no keys:
+ *    400 "Invalid API key. (001)";
+ *  - name-server count: fewer than 2 or more than 13 is refused like the empty list;
+ *  - the wording for name servers the registry does not know (`.invalid` here);
+ *  - methods other than POST and unknown paths get JSON errors (405 / 404);
+ *  - header auth (X-API-Key / X-Secret-API-Key, newer docs) is NOT accepted: the adapter must use
+ *    the classic body credentials, which every version accepts.
+ */
+import { EmulatedRequest, HttpEmulator, json, Reply, RouteResult } from '../testing/emulator-kit';
+import { DelegationListener, DomainStore, isRegisteredHost } from '../testing/registrar-state';
+import type { ConformanceEmulator } from '../testing/conformance-types';
+import type { PorkbunError } from './wire-types';
+
+/** The base path of the v3 API on api.porkbun.com. */
+export const PORKBUN_BASE_PATH = '/api/json/v3';
+
+/**
+ * How the emulator says "slow down":
+ *  - `html503`: HTTP 503 openresty page "503 Service Temporarily Unavailable" (dnscontrol #3225,
+ *    jungaretti/bacon #45), no Retry-After;
+ *  - `waf202`: AWS WAF challenge, HTTP 202 with `x-amzn-waf-action: challenge` and an HTML/JS body
+ *    (dnscontrol PR #3019): a 2xx that is NOT a success;
+ *  - `json429`: HTTP 429 + Retry-After + {"status":"ERROR","code":"RATE_LIMIT_EXCEEDED"} (newer API
+ *    per third-party docs: UNCONFIRMED).
+ */
+export type PorkbunThrottle = 'html503' | 'waf202' | 'json429';
+
+export interface PorkbunEmulatorOptions {
+  apiKey?: string;
+  secretApiKey?: string;
+  /** Requests per window per API key (default 1 per second, Porkbun support's figure). */
+  rateLimit?: { requests: number; perMs: number } | null;
+  /** The "slow down" answer (default `html503`). */
+  throttle?: PorkbunThrottle;
+  port?: number;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Temporarily Unavailable',
+  504: 'Gateway Time-out',
+};
+
+/** What openresty (Porkbun's front end) serves for an error status. */
+export function openrestyPage(status: number): string {
+  const title = `${status} ${STATUS_TEXT[status] ?? 'Error'}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>openresty</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+const WAF_CHALLENGE_PAGE =
+  '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title></title>' +
+  '<script src="https://example.token.awswaf.com/challenge.js"></script></head>' +
+  '<body><div id="challenge-container"></div><script>AwsWafIntegration.checkForceRefresh()</script>' +
+  '<noscript><h1>JavaScript is disabled</h1></noscript></body></html>';
+
+export class PorkbunEmulator implements ConformanceEmulator {
+  readonly store = new DomainStore();
+  readonly http: HttpEmulator;
+  readonly apiKey: string;
+  readonly secretApiKey: string;
+  /** The current "slow down" answer; tests may switch it. */
+  throttle: PorkbunThrottle;
+  /** TLDs whose getNs answers carry trailing dots (dnscontrol's note on .de). */
+  readonly trailingDotTlds = new Set(['de']);
+  /** Answers the front end (WAF, proxy) gives the next calls of an operation before the API sees them. */
+  private readonly frontEnd: { op: 'getNs' | 'updateNs'; reply: Reply; left: number }[] = [];
+  onDelegationChange?: DelegationListener;
+
+  constructor(opts: PorkbunEmulatorOptions = {}) {
+    this.apiKey = opts.apiKey ?? 'pk1_a8c3e0f4d2b1';
+    this.secretApiKey = opts.secretApiKey ?? 'sk1_SENTINEL_5e7d9c0b4a21';
+    this.throttle = opts.throttle ?? 'html503';
+    this.http = new HttpEmulator(
+      {
+        name: 'porkbun',
+        handle: (req) => this.handle(req),
+        rateLimited: (retryAfterSec) => this.throttleReply(this.throttle, retryAfterSec),
+        serverError: (status) => ({ status, headers: { 'Content-Type': 'text/html', Server: 'openresty' }, body: openrestyPage(status) }),
+        malformed: () => ({
+          status: 200,
+          headers: { 'Content-Type': 'application/json', Server: 'openresty' },
+          body: '{"status":"SUCCESS","ns":["curitiba.ns.porkbun.com",',
+        }),
+        // Porkbun counts per API key; a request without a readable key shares one bucket.
+        accountOf: (req) => {
+          const body = req.json as { apikey?: unknown } | undefined;
+          return typeof body?.apikey === 'string' ? body.apikey : undefined;
+        },
+      },
+      { rateLimit: opts.rateLimit === null ? undefined : (opts.rateLimit ?? { requests: 1, perMs: 1_000 }), port: opts.port },
+    );
+  }
+
+  async start(): Promise<this> {
+    await this.http.start();
+    return this;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  /** The base URL that replaces https://api.porkbun.com/api/json/v3. */
+  get url(): string {
+    return `${this.http.url}${PORKBUN_BASE_PATH}`;
+  }
+
+  env(): Record<string, string> {
+    return { PORKBUN_API_KEY: this.apiKey, PORKBUN_SECRET_API_KEY: this.secretApiKey, NSBRIDGE_PORKBUN_ENDPOINT: this.url };
+  }
+
+  secrets(): string[] {
+    return [this.secretApiKey, this.apiKey];
+  }
+
+  badCredentialsEnv(): Record<string, string> {
+    return { ...this.env(), PORKBUN_SECRET_API_KEY: 'wrong-secret-SENTINEL-0000' };
+  }
+
+  /** `apiAccess`: the per-domain "API Access" switch in the Porkbun dashboard (default on). */
+  addDomain(domain: string, nameServers: string[], extra: { apiAccess?: boolean } = {}): void {
+    this.store.add(domain, nameServers, { apiAccess: extra.apiAccess ?? true });
+  }
+
+  setApiAccess(domain: string, on: boolean): void {
+    const entry = this.store.get(domain);
+    if (!entry) throw new Error(`porkbun emulator: ${domain} is not in the account`);
+    entry.apiAccess = on;
+  }
+
+  /**
+   * Answer the next `times` calls of `op` with `reply`, as something in front of the API would
+   * (a WAF challenge, a proxy page), before auth or state are looked at.
+   */
+  queueReply(op: 'getNs' | 'updateNs', reply: Reply, times = 1): void {
+    this.frontEnd.push({ op, reply, left: times });
+  }
+
+  /** The AWS WAF challenge Porkbun's front end answers when it throttles (HTTP 202). */
+  wafChallenge(): Reply {
+    return this.throttleReply('waf202', 1);
+  }
+
+  clearQueuedReplies(): void {
+    this.frontEnd.length = 0;
+  }
+
+  nameServersOf(domain: string): string[] | undefined {
+    return this.store.nameServersOf(domain);
+  }
+
+  private throttleReply(kind: PorkbunThrottle, retryAfterSec: number): Reply {
+    switch (kind) {
+      case 'waf202':
+        return {
+          status: 202,
+          headers: { 'Content-Type': 'text/html; charset=UTF-8', Server: 'awselb/2.0', 'x-amzn-waf-action': 'challenge' },
+          body: WAF_CHALLENGE_PAGE,
+        };
+      case 'json429':
+        // UNCONFIRMED (newer API, third-party docs): 429 + Retry-After + a JSON error with a code.
+        return {
+          status: 429,
+          headers: { 'Retry-After': String(retryAfterSec), Server: 'openresty' },
+          body: { status: 'ERROR', code: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded.' } satisfies PorkbunError,
+        };
+      case 'html503':
+      default:
+        // No Retry-After on the real page (none was ever reported): clients get no hint.
+        return { status: 503, headers: { 'Content-Type': 'text/html', Server: 'openresty' }, body: openrestyPage(503) };
+    }
+  }
+
+  private error(status: number, message: string): RouteResult {
+    return { status, headers: { Server: 'openresty' }, body: { status: 'ERROR', message } satisfies PorkbunError };
+  }
+
+  private handle(req: EmulatedRequest): RouteResult {
+    if (!req.path.startsWith(`${PORKBUN_BASE_PATH}/`)) return this.error(404, 'Invalid endpoint.');
+    const route = req.path.slice(PORKBUN_BASE_PATH.length);
+    // The WAF sits in front of the API: a challenged request never reaches it.
+    const queued = this.frontEnd.find((q) => q.left > 0 && route.startsWith(`/domain/${q.op}/`));
+    if (queued) {
+      queued.left -= 1;
+      return { ...queued.reply, write: false };
+    }
+    // UNCONFIRMED: the classic API is POST-only; a GET is refused rather than served.
+    if (req.method !== 'POST') return this.error(405, 'Only POST requests are accepted.');
+
+    // UNCONFIRMED: without a JSON body (and its content type) the server sees no keys.
+    const contentType = String(req.headers['content-type'] ?? '');
+    const body = req.json as Record<string, unknown> | undefined;
+    if (!contentType.startsWith('application/json') || typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return this.error(400, 'Invalid API key. (001)');
+    }
+    if (body.apikey !== this.apiKey || body.secretapikey !== this.secretApiKey) {
+      return this.error(400, 'Invalid API key. (002)');
+    }
+
+    if (route === '/ping') return json(200, { status: 'SUCCESS', yourIp: '127.0.0.1', xForwardedFor: '127.0.0.1' });
+
+    const m = /^\/domain\/(getNs|updateNs)\/([^/]+)$/.exec(route);
+    if (!m) return this.error(404, 'Invalid endpoint.');
+    const op = m[1]!;
+    const domain = decodeURIComponent(m[2]!).toLowerCase();
+    const entry = this.store.get(domain);
+    // Not in the account and "API Access" off are the same answer at Porkbun.
+    if (!entry || entry.apiAccess === false) return this.error(400, 'Invalid domain.');
+
+    if (op === 'getNs') {
+      const tld = domain.slice(domain.lastIndexOf('.') + 1);
+      const dotted = this.trailingDotTlds.has(tld);
+      return json(200, { status: 'SUCCESS', ns: entry.nameServers.map((n) => (dotted && !n.endsWith('.') ? `${n}.` : n)) });
+    }
+
+    // updateNs
+    const ns = body.ns;
+    if (!Array.isArray(ns) || ns.length === 0 || ns.some((n) => typeof n !== 'string' || n.trim() === '')) {
+      return this.error(400, 'invalid name server list');
+    }
+    // UNCONFIRMED: min/max count; refused like the empty list.
+    if (ns.length < 2 || ns.length > 13) return this.error(400, 'invalid name server list');
+    const bad = (ns as string[]).filter((n) => !isRegisteredHost(n));
+    // UNCONFIRMED wording: Porkbun's text for a host the registry does not know is not recorded.
+    if (bad.length) return this.error(400, `Unable to update name servers: ${bad.join(', ')} is not a registered name server.`);
+    entry.nameServers = [...(ns as string[])];
+    this.onDelegationChange?.(domain, entry.nameServers);
+    return { status: 200, headers: { Server: 'openresty' }, body: { status: 'SUCCESS' }, write: true };
+  }
+}
+
+/** For the conformance suite. */
+export async function startEmulator(opts: PorkbunEmulatorOptions = {}): Promise<PorkbunEmulator> {
+  return new PorkbunEmulator(opts).start();
+}

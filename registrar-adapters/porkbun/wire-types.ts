@@ -1,0 +1,39 @@
+/**
+ * Porkbun JSON API v3 wire shapes (shared/reference/registrar-apis.md §4).
+ * Every call is a POST whose JSON body carries the credentials, reads included.
+ */
+
+/** Credentials, in the body of every request (never in the URL). */
+export interface PorkbunAuth {
+  apikey: string;
+  secretapikey: string;
+}
+
+/** POST /domain/getNs/{domain} -> 200 */
+export interface PorkbunGetNsResponse {
+  status: 'SUCCESS';
+  /** Some TLDs (.de) answer with trailing dots. */
+  ns: string[];
+}
+
+/** POST /domain/updateNs/{domain} body */
+export interface PorkbunUpdateNsRequest extends PorkbunAuth {
+  ns: string[];
+}
+
+/** POST /domain/updateNs/{domain} -> 200 */
+export interface PorkbunSuccess {
+  status: 'SUCCESS';
+}
+
+/**
+ * Errors: HTTP 400 (mostly) with `status: "ERROR"` and a message. The classic envelope has only
+ * the message (e.g. "Invalid API key. (002)", "Invalid domain."); newer answers add a
+ * machine-readable `code` and sometimes `next_action` (UNCONFIRMED against official text).
+ */
+export interface PorkbunError {
+  status: 'ERROR';
+  message?: string;
+  code?: string;
+  next_action?: { type?: string; hint?: string; url?: string };
+}
