@@ -121,10 +121,9 @@ function main() {
       if (zones !== n) throw new Error(`expected ${n} zones in the output, found ${zones}`);
       rows.push({ n, what: `app command (${command === process.execPath ? 'node' : command} ${args.join(' ')})`, ...a });
 
-      // (b) the cdktf CLI.
+      // (b) the cdktf CLI, as a user types it (npx finds the project's pinned cdktf-cli).
       const outB = path.join(dir, 'out-cli');
-      const cdktfBin = path.join(root, 'node_modules', '.bin', 'cdktf');
-      const b = measure(cdktfBin, ['synth', '--output', outB], { cwd: root, env });
+      const b = measure('npx', ['--no', 'cdktf', 'synth', '--output', outB], { cwd: root, env });
       if (b.code !== 0) throw new Error(`npx cdktf synth failed for ${n} domains:\n${b.stderr}`);
       if (countZones(outB) !== n) throw new Error(`cdktf synth output for ${n} domains is incomplete`);
       rows.push({ n, what: 'npx cdktf synth', ...b });
