@@ -1,32 +1,73 @@
 import { can, cannot, RegistrarInfo } from '../core/types';
 
-/** Namecheap XML API. Facts: shared/reference/registrar-apis.md §2. */
+/**
+ * Namecheap XML API. Facts: shared/reference/registrar-apis.md §2.
+ * One endpoint (`.../xml.response`), the operation picked by `Command`; ApiUser, ApiKey, UserName
+ * and ClientIp on every call; the calling IPv4 address must be whitelisted; errors are HTTP 200
+ * with Status="ERROR"; throttling is HTTP 405. Pure data: no imports beyond core/types.
+ */
 export const info: RegistrarInfo = {
   id: 'namecheap',
   name: 'Namecheap',
+  // The full URL: NSBRIDGE_NAMECHEAP_ENDPOINT replaces all of it, path included.
   productionEndpoint: 'https://api.namecheap.com/xml.response',
   sandboxEndpoint: 'https://api.sandbox.namecheap.com/xml.response',
   credentials: [
-    { env: 'NAMECHEAP_API_USER', description: 'ApiUser', public: true },
-    { env: 'NAMECHEAP_API_KEY', description: 'ApiKey (Profile > Tools > Namecheap API Access)' },
-    { env: 'NAMECHEAP_USER_NAME', description: 'UserName; defaults to the API user', optional: true, defaultFrom: 'NAMECHEAP_API_USER', public: true },
-    { env: 'NAMECHEAP_CLIENT_IP', description: 'ClientIp: the whitelisted IPv4 address the calls come from', public: true },
+    {
+      env: 'NAMECHEAP_API_USER',
+      description: 'ApiUser: the Namecheap user the API key belongs to',
+      public: true,
+    },
+    {
+      env: 'NAMECHEAP_API_KEY',
+      description: 'ApiKey (Profile > Tools > Namecheap API Access); sandbox and production keys differ',
+    },
+    {
+      env: 'NAMECHEAP_USER_NAME',
+      description: 'UserName: the account the command acts on; defaults to NAMECHEAP_API_USER',
+      optional: true,
+      defaultFrom: 'NAMECHEAP_API_USER',
+      public: true,
+    },
+    {
+      env: 'NAMECHEAP_CLIENT_IP',
+      description: 'ClientIp: the public IPv4 address the calls come from, which must be on the API whitelist',
+      public: true,
+    },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_NAMECHEAP_SANDBOX', type: 'boolean', description: 'Use api.sandbox.namecheap.com (separate account and key)' },
+    {
+      key: 'sandbox',
+      env: 'NSBRIDGE_NAMECHEAP_SANDBOX',
+      type: 'boolean',
+      description: 'Use api.sandbox.namecheap.com (separate sign-up, account, API key and IP whitelist)',
+    },
   ],
   capabilities: {
-    readNameServers: can('namecheap.domains.getInfo'),
-    setNameServers: can('namecheap.domains.dns.setCustom'),
-    sandbox: can('api.sandbox.namecheap.com, separate account'),
-    dnssec: cannot('the Namecheap API has no DNSSEC methods (Namecheap staff, 2024)'),
-    asyncOperations: cannot('setCustom is synchronous'),
+    readNameServers: can('namecheap.domains.getInfo (DnsDetails/Nameserver), by DomainName'),
+    setNameServers: can('namecheap.domains.dns.setCustom, by SLD + TLD split at the public suffix; one comma-separated Nameservers value of at most 1200 characters'),
+    sandbox: can('api.sandbox.namecheap.com: separate sign-up at sandbox.namecheap.com, own key and whitelist'),
+    dnssec: cannot(
+      'the Namecheap API has no DNSSEC/DS methods; Namecheap staff confirmed the limitation is in the API itself (Feb 2024)',
+      'https://github.com/namecheap/terraform-provider-namecheap/issues/83',
+    ),
+    asyncOperations: cannot('setCustom is synchronous: the answer says Updated="true" or fails'),
   },
-  rateLimit: { requests: 20, perMs: 60_000, source: 'Namecheap support: 20/min, 700/hour, 8000/day per user' },
+  rateLimit: {
+    requests: 20,
+    perMs: 60_000,
+    source: 'Namecheap support (Sept 2017, quoted in DNSControl): 20/min, 700/hour, 8000/day per user; not in the API docs',
+  },
   quirks: [
-    'The calling IPv4 address must be on the account\'s API whitelist and be passed as NAMECHEAP_CLIENT_IP.',
-    'Errors come back as HTTP 200 with Status="ERROR"; throttling is HTTP 405.',
-    'API access needs an eligible account (balance, domain count or spend).',
+    'The API must be switched on in Profile > Tools > Namecheap API Access, which production allows only to eligible accounts ($50+ balance, 20+ domains, or $50+ spent in the last 2 years).',
+    'Every call must come from an IPv4 address on the account\'s API whitelist (no ranges, not editable through the API) and name it in NAMECHEAP_CLIENT_IP; CI runners need a fixed egress IP.',
+    'Errors come back as HTTP 200 with Status="ERROR" and numbered <Error> elements; nsbridge maps the numbers, never the text.',
+    'Throttling is HTTP 405, not 429, with no retry hint: nsbridge waits 5 s (DNSControl\'s interval) before each retry and pauses its other processes too.',
+    'Only the 20/min limit is enforced by nsbridge\'s shared limiter; 700/hour and 8000/day also apply (a deploy of more than ~350 domains in an hour will be throttled).',
+    'While a domain uses Namecheap\'s own DNS (IsUsingOurDNS), nsbridge reports the name servers getInfo lists (dns1/dns2.registrar-servers.com, or pdns* for PremiumDNS).',
+    'Switching to custom name servers stops Namecheap URL forwarding, email forwarding and dynamic DNS for the domain.',
+    'setCustom takes SLD and TLD split at the public suffix (example.co.uk: SLD example, TLD co.uk); getInfo takes the whole DomainName.',
+    'Unregistered or invalid name servers are refused by the registry behind Namecheap (error 3031510 or 3050900, with the registry\'s text).',
   ],
   docs: 'https://www.namecheap.com/support/api/methods/domains-dns/set-custom/',
 };
