@@ -1,11 +1,172 @@
-// TEMPORARY placeholder while the namecom adapter is being written (replaced in this same change set).
-import type { RegistrarAdapter } from '../core/types';
+/**
+ * Name.com API v4 (shared/reference/registrar-apis.md §5).
+ *   read:  GET  /v4/domains/{domain}                  -> Domain {domainName, nameservers?, ...}
+ *   write: POST /v4/domains/{domain}:setNameservers   {"nameservers": [...]} -> 200 Domain
+ * Auth: HTTP Basic <user name>:<token>; the sandbox (api.dev.name.com) wants the user name with
+ * `-test`, which nsbridge appends when NSBRIDGE_NAMECOM_SANDBOX is on and it is missing.
+ * Errors: {message, details?}. 429 hint UNCONFIRMED: without Retry-After, one second per retry.
+ *
+ * Things this adapter must not trust (all seen in recordings or documented):
+ *  - Content-Type: answers come as text/html with a JSON body, so the body is parsed whatever
+ *    the header says;
+ *  - fields with default values are left out, so a missing `nameservers` is an empty list;
+ *  - the colon in `:setNameservers` must stay literal (axios leaves paths alone; the domain is
+ *    encoded on its own).
+ *  - ns1-4.name.com come back as the account's ns1xyz.name.com names: reads report what is
+ *    stored, and a write whose answer differs from what was sent says which names to use.
+ */
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { UsageError } from '../core/errors';
+import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/environment';
+import { createHttpClient } from '../core/http';
+import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
+import { RegistrarApiError, RegistrarRateLimitError } from '../core/errors';
+import { summarizeBody } from '../core/redact';
+import { canonicalNameServers, sameNameServers } from '../../core/names';
+import type { NamecomDomain, NamecomErrorMessage, NamecomSetNameserversRequest } from './wire-types';
+
+/**
+ * The pace nsbridge keeps: half of Name.com's published 20 a second. The shared limiter stamps a
+ * request when it may go; under load (ten or more CLI processes starting on a small CI machine)
+ * the time from stamp to arrival varies by up to about a second (measured: 2 cores, 15
+ * processes), which for a one-second window is the whole window, and 20/s then meets 429s.
+ * NSBRIDGE_RATE_LIMIT_NAMECOM overrides it.
+ */
+export const PACE = { requests: 10, perMs: 1_000 };
+
+/** Name.com counts requests per second (20/s): with no Retry-After, one window is the wait. */
+export const RATE_LIMIT_FALLBACK_MS = 1_000;
+
+const retryAfterMs = (res: AxiosResponse): number | undefined => (res.status === 429 ? RATE_LIMIT_FALLBACK_MS : undefined);
+
+/** The body as JSON whatever the Content-Type said; undefined when it is not JSON. */
+function jsonBody(data: unknown): unknown {
+  if (typeof data !== 'string') return data;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}
+
+function detail(res: AxiosResponse): string | undefined {
+  const body = jsonBody(res.data) as Partial<NamecomErrorMessage> | undefined;
+  if (!body || typeof body !== 'object' || typeof body.message !== 'string') return undefined;
+  return body.details ? `${body.message} (${body.details})` : body.message;
+}
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient() {
-    throw new UsageError('namecom: adapter not written yet');
+  createClient(ctx: AdapterContext): RegistrarClient {
+    const creds = readCredentials(info, ctx.env);
+    const baseURL = resolveEndpoint(info, ctx.env);
+    const sandbox = readBooleanSetting(ctx.env, 'NSBRIDGE_NAMECOM_SANDBOX');
+    const given = creds.NAMECOM_USERNAME!;
+    // The sandbox user is always the account user name with -test; accept either form.
+    const user = sandbox && !/-test$/i.test(given) ? `${given}-test` : given;
+    if (user !== given) ctx.debug(`namecom: sandbox: using user name ${user}`);
+
+    const http = createHttpClient({
+      info,
+      baseURL,
+      ctx,
+      accountIdentity: `${baseURL} ${user}`,
+      rateLimit: PACE,
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${user}:${creds.NAMECOM_TOKEN}`).toString('base64')}`,
+        Accept: 'application/json',
+      },
+      retryAfterMs,
+    });
+
+    const hintFor = (res: AxiosResponse): string | undefined => {
+      switch (res.status) {
+        case 401:
+          if (!sandbox && /-test$/i.test(user)) {
+            return `Name.com did not accept NAMECOM_USERNAME/NAMECOM_TOKEN: "${user}" is a sandbox user name (-test); set NSBRIDGE_NAMECOM_SANDBOX=1 for api.dev.name.com, or use the production user name and token`;
+          }
+          return (
+            `Name.com did not accept NAMECOM_USERNAME ("${user}") with NAMECOM_TOKEN; check both on the API Token Management page ` +
+            (sandbox ? '(the sandbox needs the test token, not the production one)' : '(production and test tokens differ; the sandbox is NSBRIDGE_NAMECOM_SANDBOX=1)')
+          );
+        case 403:
+          return 'Name.com refused API access for this account: accounts with two-step verification cannot use the API, and a token limited to IP addresses only works from those; check the account\'s security settings and the API Token Management page';
+        case 404:
+          return `the domain is not in the Name.com account "${user}"${sandbox ? ' (the sandbox at api.dev.name.com is a separate account)' : ''}`;
+        case 400:
+        case 422:
+          return 'Name.com refused the name servers; they must be existing host names, without duplicates';
+        default:
+          return undefined;
+      }
+    };
+
+    const request = async <T>(config: AxiosRequestConfig, call: CallContext): Promise<AxiosResponse<T>> => {
+      try {
+        return await send<T>(http, config, call);
+      } catch (err) {
+        if (err instanceof RegistrarRateLimitError) {
+          throw new RegistrarRateLimitError({
+            ...call,
+            status: err.status,
+            cause: `rate limited (HTTP ${err.status ?? 429}) after retries`,
+            hint:
+              'Name.com allows 20 requests a second and about 3,000 an hour per account; if this persists the hourly quota is used up: ' +
+              'wait up to an hour, and deploy fewer domains at once (terraform -parallelism) or pace by the hour with NSBRIDGE_RATE_LIMIT_NAMECOM=3000/h',
+          });
+        }
+        throw err;
+      }
+    };
+
+    const unexpected = (call: CallContext, res: AxiosResponse, what: string) =>
+      new RegistrarApiError({
+        ...call,
+        status: res.status,
+        cause: `HTTP ${res.status}: ${what}: ${summarizeBody(res.data)}`,
+        hint: 'Name.com answered in an unexpected shape; try again, and report it if it persists',
+      });
+
+    /** The domain's name servers from a Domain object; absent = none (default values are omitted). */
+    const nameServersIn = (call: CallContext, res: AxiosResponse): string[] => {
+      const body = jsonBody(res.data) as NamecomDomain | undefined;
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw unexpected(call, res, 'expected a JSON Domain object');
+      const ns = body.nameservers;
+      if (ns === undefined) return [];
+      if (!Array.isArray(ns) || ns.some((n) => typeof n !== 'string')) throw unexpected(call, res, 'nameservers is not a list of host names');
+      return ns;
+    };
+
+    // The domain is encoded on its own; the `:setNameservers` colon stays literal.
+    const domainPath = (domain: string) => `/v4/domains/${encodeURIComponent(domain)}`;
+
+    return {
+      async getNameServers(domain) {
+        const call = { registrar: info.id, operation: 'get name servers', domain };
+        const res = await request<unknown>({ method: 'GET', url: domainPath(domain) }, call);
+        if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
+        return nameServersIn(call, res);
+      },
+      async setNameServers(domain, nameServers) {
+        const call = { registrar: info.id, operation: 'set name servers', domain };
+        const data: NamecomSetNameserversRequest = { nameservers: [...nameServers] };
+        const res = await request<unknown>(
+          { method: 'POST', url: `${domainPath(domain)}:setNameservers`, data, headers: { 'Content-Type': 'application/json' } },
+          call,
+        );
+        if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
+        // The answer is the updated Domain. Name.com stores ns1-4.name.com as the account's own
+        // ns1xyz.name.com names; say so, since the next run will read those and not the names given.
+        const stored = canonicalNameServers(nameServersIn(call, res));
+        const sent = canonicalNameServers(nameServers);
+        if (stored.length > 0 && !sameNameServers(stored, sent)) {
+          ctx.log(
+            `namecom: ${domain}: Name.com stored ${stored.join(', ')} for ${sent.join(', ')}` +
+              ' (ns1-4.name.com become the account\'s own ns1xyz.name.com names); use the stored names in --ns so that re-runs find nothing to change',
+          );
+        }
+      },
+    };
   },
 };

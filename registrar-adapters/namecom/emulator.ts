@@ -1,0 +1,248 @@
+/**
+ * Name.com API v4 emulator (shared/reference/registrar-apis.md §5), faithful to:
+ *  - auth: HTTP Basic `<user>:<token>`; in `sandbox` mode (api.dev.name.com) the user name must be
+ *    the account's with `-test`, and the production name is refused (and vice versa): 401;
+ *  - every answer, JSON or not, comes with `Content-Type: text/html; charset=UTF-8` (as recorded
+ *    in 2020), so clients must not rely on the header;
+ *  - GET /v4/domains/{domain} -> Domain object with default-valued fields OMITTED (`locked:false`,
+ *    `privacyEnabled:false`, an empty `nameservers` are absent);
+ *  - POST /v4/domains/{domain}:setNameservers (literal colon; `%3A` is no route: 404)
+ *    {"nameservers": [...]} -> 200 with the full updated Domain;
+ *  - POST/PUT without `Content-Type: application/json` -> 403 Forbidden, before anything else;
+ *  - ns1-4.name.com are stored as the account's own ns1<code>.name.com (code = 3 letters);
+ *  - errors {message, details?}; `twoStepVerification` on the account: 403 for every call;
+ *  - 20 requests per second per account (the kit's window) AND 3000 per hour per account (kept
+ *    here: the kit has one window).
+ *
+ * UNCONFIRMED, chosen strictly:
+ *  - 401 is {"message":"Unauthenticated"}; 404 is {"message":"Not Found"} with no details; 403
+ *    (Content-Type, two-step verification) is {"message":"Forbidden"} with no details, so a
+ *    client cannot tell the causes apart from the body;
+ *  - 429 is {"message":"Too Many Requests"} with NO Retry-After header, the same for both windows;
+ *  - name-server validation: 400 {"message":"Invalid Argument","details":"Parameter Value Error - ..."}
+ *    (the recorded shape) for a body that is not JSON, a missing list, fewer than 2 or more than
+ *    13 names, duplicates, and hosts not registered at the registry (`.invalid`);
+ *  - 5xx are ErrorMessage JSON ("Any non-200 response will return an ErrorMessage").
+ */
+import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
+import { DelegationListener, DomainStore, isRegisteredHost } from '../testing/registrar-state';
+import type { ConformanceEmulator } from '../testing/conformance-types';
+import type { NamecomDomain, NamecomErrorMessage } from './wire-types';
+
+type Limit = { requests: number; perMs: number };
+
+export interface NamecomEmulatorOptions {
+  /** Account user name (production form, without -test). */
+  user?: string;
+  token?: string;
+  /** Emulate api.dev.name.com: the user name must end in -test. */
+  sandbox?: boolean;
+  /** The three letters of the account's own name-server names (ns1<code>.name.com). */
+  accountCode?: string;
+  /** Per-second window (default 20 per second); null = none (and no hourly limit unless given). */
+  rateLimit?: Limit | null;
+  /** Per-hour window (default 3000 per hour); null = none. */
+  hourlyLimit?: Limit | null;
+  port?: number;
+}
+
+/** Name.com answers carry this whatever the body is. */
+const HTML_TYPE = { 'Content-Type': 'text/html; charset=UTF-8' };
+
+const GENERIC_NS = /^ns([1-4])\.name\.com$/i;
+
+export class NamecomEmulator implements ConformanceEmulator {
+  readonly store = new DomainStore();
+  readonly http: HttpEmulator;
+  readonly user: string;
+  readonly token: string;
+  readonly sandbox: boolean;
+  readonly accountCode: string;
+  hourlyLimit?: Limit;
+  /** Answers refused by the hourly window. */
+  hourlyLimitedCount = 0;
+  /** The account has two-step verification on: the API refuses it (403). */
+  twoStepVerification = false;
+  /** Every request's user name, Content-Type, raw path and Host, for tests that check what was sent. */
+  readonly seen: { user?: string; contentType?: string; path: string; host?: string }[] = [];
+  onDelegationChange?: DelegationListener;
+  private readonly hourly = new Map<string, number[]>();
+
+  constructor(opts: NamecomEmulatorOptions = {}) {
+    this.user = opts.user ?? 'nsbridge-ops';
+    this.token = opts.token ?? 'namecom-token-SENTINEL-5678';
+    this.sandbox = opts.sandbox ?? false;
+    this.accountCode = opts.accountCode ?? 'qjx';
+    const perSecond = opts.rateLimit === null ? undefined : (opts.rateLimit ?? { requests: 20, perMs: 1_000 });
+    const perHour = opts.hourlyLimit === null || (opts.rateLimit === null && opts.hourlyLimit === undefined)
+      ? undefined
+      : (opts.hourlyLimit ?? { requests: 3_000, perMs: 3_600_000 });
+    this.hourlyLimit = perHour;
+    this.http = new HttpEmulator(
+      {
+        name: 'namecom',
+        handle: (req) => this.handle(req),
+        // Strict: no Retry-After (UNCONFIRMED whether Name.com sends one).
+        rateLimited: () => this.error(429, 'Too Many Requests'),
+        serverError: (status) => this.error(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
+        malformed: () => ({ status: 200, headers: HTML_TYPE, body: '{"domainName":"example.com","nameservers":["ns1.old' }),
+        accountOf: (req) => this.userOf(req),
+      },
+      { rateLimit: perSecond, port: opts.port },
+    );
+  }
+
+  /** The user name the API accepts: with -test in the sandbox. */
+  get apiUser(): string {
+    return this.sandbox ? `${this.user}-test` : this.user;
+  }
+
+  async start(): Promise<this> {
+    await this.http.start();
+    return this;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  get url(): string {
+    return this.http.url;
+  }
+
+  env(): Record<string, string> {
+    return { NAMECOM_USERNAME: this.apiUser, NAMECOM_TOKEN: this.token, NSBRIDGE_NAMECOM_ENDPOINT: this.url };
+  }
+
+  /** The user name is not a secret (it appears in messages); the token is. */
+  secrets(): string[] {
+    return [this.token];
+  }
+
+  badCredentialsEnv(): Record<string, string> {
+    return { ...this.env(), NAMECOM_TOKEN: 'wrong-secret-SENTINEL-0000' };
+  }
+
+  addDomain(domain: string, nameServers: string[], extra: { locked?: boolean } = {}): void {
+    this.store.add(domain, nameServers, { locked: extra.locked ?? true });
+  }
+
+  nameServersOf(domain: string): string[] | undefined {
+    return this.store.nameServersOf(domain);
+  }
+
+  /** The account's own names for ns1-4.name.com. */
+  accountNameServers(): string[] {
+    return [1, 2, 3, 4].map((i) => `ns${i}${this.accountCode}.name.com`);
+  }
+
+  resetHourly(): void {
+    this.hourly.clear();
+    this.hourlyLimitedCount = 0;
+  }
+
+  private error(status: number, message: string, details?: string): RouteResult {
+    const body: NamecomErrorMessage = details ? { message, details } : { message };
+    return { status, headers: HTML_TYPE, body };
+  }
+
+  private userOf(req: EmulatedRequest): string | undefined {
+    const m = /^Basic (\S+)$/.exec(String(req.headers.authorization ?? ''));
+    if (!m) return undefined;
+    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon < 0 ? undefined : decoded.slice(0, colon);
+  }
+
+  private overHourly(account: string): boolean {
+    if (!this.hourlyLimit) return false;
+    const now = Date.now();
+    const stamps = (this.hourly.get(account) ?? []).filter((t) => t > now - this.hourlyLimit!.perMs);
+    const over = stamps.length >= this.hourlyLimit.requests;
+    if (!over) stamps.push(now);
+    this.hourly.set(account, stamps);
+    return over;
+  }
+
+  /** The Domain object as Name.com renders it: default-valued fields left out. */
+  private render(domain: string): NamecomDomain {
+    const entry = this.store.get(domain)!;
+    const full: NamecomDomain = {
+      domainName: domain,
+      nameservers: entry.nameServers,
+      contacts: {
+        registrant: { firstName: 'Nsbridge', lastName: 'Test', address1: '1 Example Way', city: 'Denver', state: 'CO', zip: '80202', country: 'US', phone: '+1.3035550100', email: 'ops@example.net' },
+      },
+      privacyEnabled: false,
+      locked: Boolean(entry.locked),
+      autorenewEnabled: true,
+      expireDate: '2027-03-01T18:04:05Z',
+      createDate: '2019-03-01T18:04:05Z',
+      renewalPrice: 12.99,
+    };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(full)) {
+      if (v === false || v === '' || v === 0 || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+      out[k] = v;
+    }
+    return out as NamecomDomain;
+  }
+
+  private handle(req: EmulatedRequest): RouteResult {
+    const user = this.userOf(req);
+    this.seen.push({ user, contentType: req.headers['content-type'], path: req.path, host: req.headers.host });
+
+    if (req.method === 'POST' || req.method === 'PUT') {
+      const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/json') return this.error(403, 'Forbidden');
+    }
+    if (this.overHourly(user ?? '(anonymous)')) {
+      this.hourlyLimitedCount += 1;
+      return this.error(429, 'Too Many Requests');
+    }
+    const m = /^Basic (\S+)$/.exec(String(req.headers.authorization ?? ''));
+    const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
+    if (decoded !== `${this.apiUser}:${this.token}`) return this.error(401, 'Unauthenticated');
+    if (this.twoStepVerification) return this.error(403, 'Forbidden');
+
+    const get = /^\/v4\/domains\/([^/:]+)$/.exec(req.path);
+    const setNs = /^\/v4\/domains\/([^/:]+):setNameservers$/.exec(req.path);
+    if (req.method === 'GET' && get) {
+      const domain = decodeURIComponent(get[1]!).toLowerCase();
+      if (!this.store.get(domain)) return this.error(404, 'Not Found');
+      return { status: 200, headers: HTML_TYPE, body: this.render(domain) };
+    }
+    if (req.method === 'POST' && setNs) {
+      const domain = decodeURIComponent(setNs[1]!).toLowerCase();
+      const entry = this.store.get(domain);
+      if (!entry) return this.error(404, 'Not Found');
+      const body = req.json as { nameservers?: unknown } | undefined;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        return this.error(400, 'Invalid Argument', 'Parameter Value Error - the request body must be a JSON object');
+      }
+      const ns = body.nameservers;
+      if (!Array.isArray(ns) || ns.some((n) => typeof n !== 'string')) {
+        return this.error(400, 'Invalid Argument', 'Parameter Value Error - nameservers must be a list of host names');
+      }
+      const names = (ns as string[]).map((n) => n.trim().toLowerCase().replace(/\.$/, ''));
+      if (names.length < 2) return this.error(400, 'Invalid Argument', 'Parameter Value Error - at least 2 nameservers are required');
+      if (names.length > 13) return this.error(400, 'Invalid Argument', 'Parameter Value Error - at most 13 nameservers are allowed');
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup) return this.error(400, 'Invalid Argument', `Parameter Value Error - Duplicate nameserver ${dup}`);
+      const bad = names.filter((n) => !isRegisteredHost(n));
+      if (bad.length) return this.error(400, 'Invalid Argument', `Parameter Value Error - Nameserver ${bad.join(', ')} is not registered`);
+      // Name.com's own generic names become the account's: ns1.name.com -> ns1<code>.name.com.
+      entry.nameServers = names.map((n) => n.replace(GENERIC_NS, (_all, i: string) => `ns${i}${this.accountCode}.name.com`));
+      this.onDelegationChange?.(domain, entry.nameServers);
+      return { status: 200, headers: HTML_TYPE, body: this.render(domain), write: true };
+    }
+    return this.error(404, 'Not Found');
+  }
+}
+
+/** For the conformance suite. */
+export async function startEmulator(opts: NamecomEmulatorOptions = {}): Promise<NamecomEmulator> {
+  return new NamecomEmulator(opts).start();
+}
+
+export type { Reply };
