@@ -1,11 +1,204 @@
-// TEMPORARY placeholder while the dnsimple adapter is being written (replaced in this same change set).
-import type { RegistrarAdapter } from '../core/types';
+/**
+ * DNSimple API v2, registrar delegation (shared/reference/registrar-apis.md §6).
+ *   account: DNSIMPLE_ACCOUNT, or once per run GET /v2/whoami -> data.account.id
+ *   check:   GET /v2/{account}/domains/{domain}                       -> data.state "registered"
+ *   read:    GET /v2/{account}/registrar/domains/{domain}/delegation  -> {"data":[...]} (may be [])
+ *   write:   PUT same path, body a BARE JSON array                     -> 200 {"data":[...]}
+ * Auth: `Authorization: Bearer <token>`; Content-Type application/json is sent on every call.
+ * Errors: {"message", "errors"?}. 429 {"message":"quota exceeded"} carries no Retry-After: the
+ * wait comes from X-RateLimit-Reset (Unix seconds), measured against the answer's own Date
+ * header so that a skewed local clock cannot shorten it.
+ *
+ * Only domains registered with DNSimple have a registrar delegation. Like dnscontrol, the adapter
+ * checks the domain's state first (one GET per domain and run, well inside 2400/hour): a
+ * hosted-only domain then fails with a message that says so, instead of whatever the delegation
+ * endpoint makes of it.
+ */
+import type { AxiosResponse } from 'axios';
+import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { UsageError } from '../core/errors';
+import { readCredentials, resolveEndpoint } from '../core/environment';
+import { createHttpClient } from '../core/http';
+import { CallContext, errorForStatus, send } from '../core/respond';
+import {
+  RegistrarApiError,
+  RegistrarAuthError,
+  RegistrarConflictError,
+  RegistrarError,
+  RegistrarUnsupportedError,
+  UsageError,
+} from '../core/errors';
+import { summarizeBody } from '../core/redact';
+import type { DnsimpleDomain, DnsimpleEnvelope, DnsimpleError, DnsimpleWhoami } from './wire-types';
+
+/** The wait until X-RateLimit-Reset, by the server's clock (its Date header) when it sent one. */
+export function rateLimitResetMs(res: AxiosResponse): number | undefined {
+  const reset = Number(res.headers?.['x-ratelimit-reset']);
+  if (!Number.isFinite(reset) || reset <= 0) return undefined;
+  const serverNow = Date.parse(String(res.headers?.date ?? ''));
+  const now = Number.isNaN(serverNow) ? Date.now() : serverNow;
+  return Math.max(0, reset * 1000 - now);
+}
+
+function dnsimpleError(res: AxiosResponse): DnsimpleError | undefined {
+  const body = res.data as Partial<DnsimpleError> | undefined;
+  return body && typeof body === 'object' && typeof body.message === 'string' ? (body as DnsimpleError) : undefined;
+}
+
+/** DNSimple's message plus its per-field validation errors. */
+function detail(res: AxiosResponse): string | undefined {
+  const body = dnsimpleError(res);
+  if (!body) return undefined;
+  const fields = body.errors && typeof body.errors === 'object'
+    ? Object.entries(body.errors).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+    : [];
+  return fields.length ? `${body.message} (${fields.join('; ')})` : body.message;
+}
+
+function isData<T>(res: AxiosResponse, check: (data: unknown) => boolean): res is AxiosResponse<DnsimpleEnvelope<T>> {
+  const body = res.data as { data?: unknown } | undefined;
+  return res.status === 200 && typeof body === 'object' && body !== null && check(body.data);
+}
+
+const isHostList = (d: unknown) => Array.isArray(d) && d.every((n) => typeof n === 'string');
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient() {
-    throw new UsageError('dnsimple: adapter not written yet');
+  createClient(ctx: AdapterContext): RegistrarClient {
+    const creds = readCredentials(info, ctx.env);
+    const baseURL = resolveEndpoint(info, ctx.env);
+    const token = creds.DNSIMPLE_TOKEN!;
+    const configuredAccount = creds.DNSIMPLE_ACCOUNT;
+    if (configuredAccount !== undefined && !/^\d+$/.test(configuredAccount)) {
+      throw new UsageError(`DNSIMPLE_ACCOUNT="${configuredAccount}" is not a DNSimple account id (a number, e.g. 1010, as in dnsimple.com/a/1010/...)`);
+    }
+    const sandbox = baseURL === info.sandboxEndpoint;
+    const http = createHttpClient({
+      info,
+      baseURL,
+      ctx,
+      // DNSimple counts per token; the limiter only keeps a short hash of this.
+      accountIdentity: `${baseURL} ${configuredAccount ?? token}`,
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+      retryAfterMs: (res) => (res.status === 429 ? rateLimitResetMs(res) : undefined),
+    });
+
+    let accountLookup: Promise<string> | undefined;
+    const registered = new Map<string, Promise<void>>();
+
+    function hintFor(res: AxiosResponse, call: CallContext, account: string | undefined, write: boolean): string | undefined {
+      switch (res.status) {
+        case 401:
+          return `DNSimple did not accept DNSIMPLE_TOKEN; sandbox and production tokens differ (NSBRIDGE_DNSIMPLE_SANDBOX is ${sandbox ? 'on' : 'off'}), and the token may have been revoked (check the account's API access tokens in the DNSimple dashboard)`;
+        case 402:
+          return 'the DNSimple account must be in good standing for this (payment required); check its billing in the DNSimple dashboard';
+        case 403:
+          return `the DNSimple token is not allowed to do this: a scoped token needs the scope in DNSimple's message (registrar:${call.domain}:write to change the delegation); add it to the token, or use an unscoped account token`;
+        case 404:
+          return account === undefined
+            ? undefined
+            : `the domain is not in DNSimple account ${account} (${configuredAccount !== undefined ? 'DNSIMPLE_ACCOUNT' : 'the token\'s account, from /v2/whoami'}); check the account id and that DNSIMPLE_TOKEN belongs to that account`;
+        case 400:
+        case 422:
+          return write
+            ? `DNSimple refused the name servers for ${call.domain}; each must be an existing host name registered at the registry (2 to 13). Nothing was changed`
+            : undefined;
+        case 412:
+          return 'this needs a feature the DNSimple plan does not include';
+        default:
+          return undefined;
+      }
+    }
+
+    const fail = (res: AxiosResponse, call: CallContext, account: string | undefined, write = false): RegistrarError => {
+      if (!dnsimpleError(res) && res.status >= 200 && res.status < 300) {
+        return new RegistrarApiError({
+          ...call,
+          status: res.status,
+          cause: `unexpected answer from DNSimple: HTTP ${res.status} ${summarizeBody(res.data)}`,
+          hint: write
+            ? 'it is not known whether the change was made; run `nsbridge get` to see what DNSimple holds now'
+            : 'DNSimple did not answer with its JSON API; try again later, and check NSBRIDGE_DNSIMPLE_ENDPOINT if set',
+        });
+      }
+      return errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, call, account, write) });
+    };
+
+    /** The account id for paths: DNSIMPLE_ACCOUNT, or the token's account from /v2/whoami (once). */
+    function account(call: CallContext): Promise<string> {
+      if (configuredAccount !== undefined) return Promise.resolve(configuredAccount);
+      accountLookup ??= (async () => {
+        const res = await send<DnsimpleEnvelope<DnsimpleWhoami>>(http, { method: 'GET', url: '/v2/whoami' }, call, rateLimitResetMs);
+        if (!isData<DnsimpleWhoami>(res, (d) => typeof d === 'object' && d !== null && 'account' in d)) throw fail(res, call, undefined);
+        const acct = res.data.data.account;
+        if (!acct || typeof acct.id !== 'number') {
+          throw new RegistrarAuthError({
+            ...call,
+            status: res.status,
+            cause: 'DNSIMPLE_TOKEN is a user token, which can act on several accounts (GET /v2/whoami names no account)',
+            hint: 'set DNSIMPLE_ACCOUNT to the numeric id of the account that holds the domain (as in dnsimple.com/a/<id>/...), or use an account token',
+          });
+        }
+        return String(acct.id);
+      })();
+      accountLookup.catch(() => (accountLookup = undefined));
+      return accountLookup;
+    }
+
+    /** Only domains registered with DNSimple have a registrar delegation: check once per domain. */
+    function ensureRegistered(acct: string, domain: string, call: CallContext): Promise<void> {
+      let check = registered.get(domain);
+      if (!check) {
+        check = (async () => {
+          const res = await send<DnsimpleEnvelope<DnsimpleDomain>>(
+            http,
+            { method: 'GET', url: `/v2/${acct}/domains/${encodeURIComponent(domain)}` },
+            call,
+            rateLimitResetMs,
+          );
+          if (!isData<DnsimpleDomain>(res, (d) => typeof d === 'object' && d !== null && typeof (d as DnsimpleDomain).state === 'string')) {
+            throw fail(res, call, acct);
+          }
+          const state = res.data.data.state;
+          if (state === 'registered') return;
+          const details = { ...call, status: res.status };
+          if (state === 'hosted') {
+            throw new RegistrarUnsupportedError({
+              ...details,
+              cause: `${domain} is in DNSimple account ${acct} for DNS hosting only (state "hosted"), not registered with DNSimple, so DNSimple holds no delegation for it`,
+              hint: 'set the name servers at the registrar the domain is registered with (its own adapter, or --registrar manual), or transfer the domain to DNSimple',
+            });
+          }
+          throw new RegistrarConflictError({
+            ...details,
+            cause: `${domain} is not registered with DNSimple right now (state "${state}"), so its delegation cannot be read or changed`,
+            hint: 'finish (or renew) the registration or transfer in the DNSimple dashboard, then run again',
+          });
+        })();
+        registered.set(domain, check);
+        check.catch(() => registered.delete(domain));
+      }
+      return check;
+    }
+
+    const delegationPath = (acct: string, domain: string) => `/v2/${acct}/registrar/domains/${encodeURIComponent(domain)}/delegation`;
+
+    return {
+      async getNameServers(domain) {
+        const call = { registrar: info.id, operation: 'get name servers', domain };
+        const acct = await account(call);
+        await ensureRegistered(acct, domain, call);
+        const res = await send<DnsimpleEnvelope<string[]>>(http, { method: 'GET', url: delegationPath(acct, domain) }, call, rateLimitResetMs);
+        if (!isData<string[]>(res, isHostList)) throw fail(res, call, acct);
+        return res.data.data;
+      },
+      async setNameServers(domain, nameServers) {
+        const call = { registrar: info.id, operation: 'set name servers', domain };
+        const acct = await account(call);
+        await ensureRegistered(acct, domain, call);
+        const res = await send(http, { method: 'PUT', url: delegationPath(acct, domain), data: [...nameServers] }, call, rateLimitResetMs);
+        if (!isData<string[]>(res, isHostList)) throw fail(res, call, acct, true);
+      },
+    };
   },
 };

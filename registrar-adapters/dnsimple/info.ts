@@ -1,26 +1,45 @@
 import { can, cannot, RegistrarInfo } from '../core/types';
 
-/** DNSimple API v2 registrar delegation. Facts: shared/reference/registrar-apis.md §6. */
+/**
+ * DNSimple API v2 registrar delegation. Facts: shared/reference/registrar-apis.md §6.
+ * Account-scoped paths (/v2/{account}/...); only domains registered with DNSimple have a
+ * registrar delegation; 429 answers carry no Retry-After, only X-RateLimit-Reset.
+ */
 export const info: RegistrarInfo = {
   id: 'dnsimple',
   name: 'DNSimple',
   productionEndpoint: 'https://api.dnsimple.com',
   sandboxEndpoint: 'https://api.sandbox.dnsimple.com',
   credentials: [
-    { env: 'DNSIMPLE_TOKEN', description: 'Account API token' },
-    { env: 'DNSIMPLE_ACCOUNT', description: 'Numeric account id; looked up with /v2/whoami when unset', optional: true, public: true },
+    { env: 'DNSIMPLE_TOKEN', description: 'API access token (an account token; a user token also needs DNSIMPLE_ACCOUNT); sandbox and production tokens differ' },
+    {
+      env: 'DNSIMPLE_ACCOUNT',
+      description: 'Numeric account id (as in dnsimple.com/a/<id>/...); when unset it is looked up once per run with GET /v2/whoami, which works for account tokens only',
+      optional: true,
+      public: true,
+    },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_DNSIMPLE_SANDBOX', type: 'boolean', description: 'Use api.sandbox.dnsimple.com (separate account)' },
+    { key: 'sandbox', env: 'NSBRIDGE_DNSIMPLE_SANDBOX', type: 'boolean', description: 'Use the sandbox, api.sandbox.dnsimple.com (separate account and token at sandbox.dnsimple.com; registrations are simulated)' },
   ],
   capabilities: {
-    readNameServers: can('GET /v2/{account}/registrar/domains/{domain}/delegation'),
-    setNameServers: can('PUT /v2/{account}/registrar/domains/{domain}/delegation'),
-    sandbox: can('api.sandbox.dnsimple.com'),
-    dnssec: cannot('not implemented yet'),
-    asyncOperations: cannot('delegation PUT is synchronous'),
+    readNameServers: can('GET /v2/{account}/registrar/domains/{domain}/delegation, after checking the domain is registered with DNSimple'),
+    setNameServers: can('PUT /v2/{account}/registrar/domains/{domain}/delegation with a bare JSON array; domains registered with DNSimple only'),
+    sandbox: can('api.sandbox.dnsimple.com (NSBRIDGE_DNSIMPLE_SANDBOX=1), with its own account and token'),
+    dnssec: cannot('not implemented yet (DNSimple takes DS records through /v2/{account}/domains/{domain}/ds_records)'),
+    asyncOperations: cannot('the delegation PUT answers once the change is made (it can take a few seconds)'),
   },
-  rateLimit: { requests: 2400, perMs: 3_600_000, source: 'DNSimple API docs: 2400 requests per hour' },
-  quirks: ['Only domains registered at DNSimple have a registrar delegation; hosted-only domains do not.'],
+  rateLimit: {
+    requests: 2400,
+    perMs: 3_600_000,
+    source: 'DNSimple API v2 docs (developer.dnsimple.com/v2/#rate-limiting): 2400 authenticated requests per hour, X-RateLimit-* headers on every answer',
+  },
+  quirks: [
+    'Only domains registered with DNSimple have a registrar delegation; a domain DNSimple only hosts DNS for (state "hosted") is refused with a message saying so.',
+    'Every path carries the account id: set DNSIMPLE_ACCOUNT, or nsbridge asks /v2/whoami once per run (user tokens name no account there and need DNSIMPLE_ACCOUNT).',
+    'Scoped tokens need registrar:<domain>:write for the change (403 "Permission Denied. Required Scope: ...").',
+    'Over the limit, 429 "quota exceeded" carries no Retry-After; nsbridge waits until X-RateLimit-Reset, or fails at once naming the wait when that is longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER.',
+    'Each run makes one extra read (the domain\'s state) before reading the delegation, as dnscontrol does.',
+  ],
   docs: 'https://developer.dnsimple.com/v2/registrar/delegation/',
 };

@@ -1,0 +1,56 @@
+/** DNSimple API v2 wire shapes (shared/reference/registrar-apis.md §6; dnsimple-developer fixtures). */
+
+/** Every success body: `{"data": ...}`. */
+export interface DnsimpleEnvelope<T> {
+  data: T;
+}
+
+export interface DnsimpleAccount {
+  id: number;
+  email: string;
+  plan_identifier?: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface DnsimpleUser {
+  id: number;
+  email: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+/** GET /v2/whoami: an account token names the account; a user token has `account: null`. */
+export interface DnsimpleWhoami {
+  user: DnsimpleUser | null;
+  account: DnsimpleAccount | null;
+}
+
+/** GET /v2/{account}/domains/{domain} */
+export interface DnsimpleDomain {
+  id: number;
+  account_id: number;
+  registrant_id: number | null;
+  name: string;
+  unicode_name: string;
+  /** `registered` for domains registered with DNSimple; `hosted` for DNS hosting only; others exist. */
+  state: string;
+  auto_renew: boolean;
+  private_whois: boolean;
+  expires_on: string | null;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * GET /v2/{account}/registrar/domains/{domain}/delegation -> DnsimpleEnvelope<string[]> (may be []).
+ * PUT same path, body: a BARE JSON array of host names -> 200 DnsimpleEnvelope<string[]>.
+ */
+export type DnsimpleDelegation = string[];
+
+/** Errors: `{"message": ...}`, plus `errors` (field -> messages) on validation failures. */
+export interface DnsimpleError {
+  message: string;
+  errors?: Record<string, string[]>;
+}
