@@ -141,7 +141,7 @@ export const adapter: RegistrarAdapter = {
         });
       }
       const envelope = parsed.envelope;
-      for (const w of envelope.warnings) ctx.log(`namecheap: ${where.operation} ${where.domain}: Namecheap warning ${w.number} ${w.text}`.trim());
+      for (const w of envelope.warnings) ctx.log(`namecheap: ${where.operation} ${where.domain}: Namecheap warning ${[w.number, w.text].filter(Boolean).join(' ')}`);
       if (envelope.status !== 'OK') throw errorFromEnvelope(envelope, where, facts, res.status);
       return envelope;
     }
