@@ -34,6 +34,7 @@
  *  - SLD must be a single label (a client that splits example.co.uk as example.co + uk finds no
  *    domain); the documented TLD max length (10) is not enforced, since Namecheap sells longer TLDs.
  */
+import { isIPv4 } from 'node:net';
 import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
 import { DelegationListener, DomainStore, EmulatedDomain, isRegisteredHost } from '../testing/registrar-state';
 import type { ConformanceEmulator } from '../testing/conformance-types';
@@ -86,7 +87,6 @@ export interface ScriptedMessage {
 const XMLNS = 'http://api.namecheap.com/xml.response';
 const KNOWN_COMMANDS = new Map(Object.values(COMMANDS).map((c) => [c.toLowerCase(), c]));
 const NAMECHEAP_DNS = /\.registrar-servers\.com\.?$/i;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 function esc(value: string | number | boolean): string {
   return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -322,7 +322,7 @@ export class NamecheapEmulator implements ConformanceEmulator {
     if (apiUser !== this.apiUser || apiKey !== this.apiKey || !this.apiAccessEnabled) {
       return global(ERR.API_KEY_INVALID, 'API Key is invalid or API access has not been enabled');
     }
-    if (!IPV4.test(clientIp) || !this.whitelist.has(clientIp)) return global(ERR.REQUEST_IP_INVALID, `Invalid request IP: ${clientIp}`);
+    if (!isIPv4(clientIp) || !this.whitelist.has(clientIp)) return global(ERR.REQUEST_IP_INVALID, `Invalid request IP: ${clientIp}`);
     if (!userName) return global('1010103', 'Parameter UserName is missing');
     if (userName !== this.userName) return global(ERR.USER_NAME_UNAUTHORIZED, 'UserName unauthorized');
 
