@@ -25,7 +25,9 @@ function render(registrars) {
       ? r.credentials.map((c) => `\`${c.env}\`${c.optional ? ' (optional' + (c.defaultFrom ? `, defaults to \`${c.defaultFrom}\`` : '') + ')' : ''}`).join('<br>')
       : 'none';
     const settings = r.settings.length ? r.settings.map((s) => `\`${s.key}\` / \`${s.env}\``).join('<br>') : '-';
-    const limit = r.rateLimit ? `${r.rateLimit.requests} per ${r.rateLimit.perMs >= 3_600_000 ? `${r.rateLimit.perMs / 3_600_000} h` : r.rateLimit.perMs >= 60_000 ? `${r.rateLimit.perMs / 60_000} min` : `${r.rateLimit.perMs / 1000} s`} (${r.rateLimit.source})` : '-';
+    const per = (ms) => (ms >= 86_400_000 ? `${ms / 86_400_000} day` : ms >= 3_600_000 ? `${ms / 3_600_000} h` : ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`);
+    const windows = [...(r.rateLimit ? [r.rateLimit] : []), ...(r.extraRateLimits || [])];
+    const limit = windows.length ? windows.map((w) => `${w.requests} per ${per(w.perMs)}`).join(' and ') + ` (${r.rateLimit ? r.rateLimit.source : windows[0].source})` : '-';
     const cell = (s) => String(s).replace(/\|/g, '\\|');
     lines.push(
       `| \`${r.id}\` | ${r.docs ? `[${r.name}](${r.docs})` : r.name} | ${cell(cap(r.capabilities.setNameServers))} | ${cell(cap(r.capabilities.readNameServers))} | ${cell(cap(r.capabilities.sandbox))} | ${cell(cap(r.capabilities.asyncOperations))} | ${creds} | ${settings} | ${cell(limit)} |`,

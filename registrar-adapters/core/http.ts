@@ -19,7 +19,7 @@
 import axios, { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
 import type { AdapterContext, RegistrarInfo } from './types';
-import { parseRateLimit, SharedRateLimiter } from './rate-limit';
+import { parseRateLimits, RateLimit, SharedRateLimiter } from './rate-limit';
 import { parseDuration } from './duration';
 import { UsageError } from './errors';
 
@@ -36,8 +36,8 @@ export interface HttpClientOptions {
   readonly retryAfterMs?: (res: AxiosResponse) => number | undefined;
   /** This answer is a passing fault worth another try (default: 408 and 5xx). */
   readonly isTransient?: (res: AxiosResponse) => boolean;
-  /** Rate limit to use when the registrar has none in its info (tests, adapters with sub-limits). */
-  readonly rateLimit?: { requests: number; perMs: number };
+  /** Rate limit(s) to use instead of the registrar info's (adapters that pace below the published figure). */
+  readonly rateLimit?: RateLimit | readonly RateLimit[];
 }
 
 export interface HttpSettings {
@@ -158,19 +158,23 @@ export function createHttpClient(opts: HttpClientOptions): AxiosInstance {
 function makeLimiter(opts: HttpClientOptions): SharedRateLimiter | undefined {
   const envName = `NSBRIDGE_RATE_LIMIT_${opts.info.id.toUpperCase()}`;
   const override = opts.ctx.env[envName];
-  let limit = opts.rateLimit ?? opts.info.rateLimit;
+  let limits: RateLimit[] = opts.rateLimit
+    ? Array.isArray(opts.rateLimit)
+      ? [...(opts.rateLimit as readonly RateLimit[])]
+      : [opts.rateLimit as RateLimit]
+    : [...(opts.info.rateLimit ? [opts.info.rateLimit] : []), ...(opts.info.extraRateLimits ?? [])];
   if (override) {
     try {
-      const parsed = parseRateLimit(override);
+      const parsed = parseRateLimits(override);
       if (parsed === 'off') return undefined;
-      limit = parsed;
+      limits = parsed;
     } catch (e) {
       throw new UsageError(`${envName}: ${(e as Error).message}`);
     }
   }
-  if (!limit) return undefined;
+  if (limits.length === 0) return undefined;
   return new SharedRateLimiter(
-    { requests: limit.requests, perMs: limit.perMs },
+    limits.map((l) => ({ requests: l.requests, perMs: l.perMs })),
     SharedRateLimiter.keyFor(opts.info.id, opts.accountIdentity),
     opts.ctx.env.NSBRIDGE_RATE_LIMIT_DIR || undefined,
   );

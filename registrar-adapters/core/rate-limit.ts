@@ -29,7 +29,18 @@ interface WindowState {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Parse `60/min`, `60/60s`, `20/1m`, `1/s`, `2400/h`, or `off`. */
+/** Parse `60/min`, `60/60s`, `20/1m`, `1/s`, `2400/h`, a comma list of such windows, or `off`. */
+export function parseRateLimits(value: string): RateLimit[] | 'off' {
+  const v = value.trim().toLowerCase();
+  if (v === 'off' || v === '0' || v === 'none') return 'off';
+  return v.split(',').map((part) => {
+    const one = parseRateLimit(part);
+    if (one === 'off') throw new Error(`rate limit "${value}": "off" cannot be combined with windows`);
+    return one;
+  });
+}
+
+/** Parse one window: `60/min`, `60/60s`, `20/1m`, `1/s`, `2400/h`, or `off`. */
 export function parseRateLimit(value: string): RateLimit | 'off' {
   const v = value.trim().toLowerCase();
   if (v === 'off' || v === '0' || v === 'none') return 'off';
@@ -45,11 +56,12 @@ export function parseRateLimit(value: string): RateLimit | 'off' {
 
 export class SharedRateLimiter {
   private readonly file: string;
-  /** Extra spacing so request ARRIVAL times at the registrar also stay inside its window. */
-  private readonly marginMs: number;
+  /** Every window the registrar enforces, each with extra spacing (see below). */
+  private readonly windows: { requests: number; windowMs: number }[];
+  private readonly longestMs: number;
 
   constructor(
-    readonly limit: RateLimit,
+    limits: RateLimit | readonly RateLimit[],
     /** Registrar id plus a hash of the account identity (never the secret itself). */
     key: string,
     dir: string = process.env.NSBRIDGE_RATE_LIMIT_DIR || join(tmpdir(), 'nsbridge-rate-limit'),
@@ -64,7 +76,14 @@ export class SharedRateLimiter {
       }
     }
     // Measured on a loaded 2-core machine: stamp-to-arrival lag varies by up to ~150 ms.
-    this.marginMs = Math.max(250, Math.round(limit.perMs * 0.05));
+    // Extra spacing so request ARRIVAL times at the registrar also stay inside its window: measured
+    // on a loaded 2-core machine, stamp-to-arrival lag varies by up to ~150 ms (and more with
+    // 15 processes: registrars with one-second windows pace below their published limit).
+    this.windows = (Array.isArray(limits) ? limits : [limits as RateLimit]).map((l) => ({
+      requests: l.requests,
+      windowMs: l.perMs + Math.max(250, Math.round(l.perMs * 0.05)),
+    }));
+    this.longestMs = Math.max(...this.windows.map((w) => w.windowMs));
   }
 
   /** Account key: registrar id + first 16 hex of sha256(identity). */
@@ -77,14 +96,19 @@ export class SharedRateLimiter {
     for (;;) {
       if (signal?.aborted) throw signal.reason ?? new Error('aborted');
       const wait = await this.withState((state, now) => {
-        const windowMs = this.limit.perMs + this.marginMs;
-        state.stamps = state.stamps.filter((t) => t > now - windowMs);
+        state.stamps = state.stamps.filter((t) => t > now - this.longestMs);
         if (state.blockedUntil > now) return state.blockedUntil - now;
-        if (state.stamps.length < this.limit.requests) {
-          state.stamps.push(now);
-          return 0;
+        let wait = 0;
+        for (const w of this.windows) {
+          const inWindow = state.stamps.filter((t) => t > now - w.windowMs);
+          if (inWindow.length >= w.requests) {
+            // The oldest stamp that must leave the window before one more request fits.
+            const oldest = inWindow[inWindow.length - w.requests]!;
+            wait = Math.max(wait, oldest + w.windowMs - now + 1);
+          }
         }
-        return state.stamps[0]! + windowMs - now + 1;
+        if (wait === 0) state.stamps.push(now);
+        return wait;
       });
       if (wait <= 0) return;
       await sleep(Math.min(wait, 5_000));

@@ -86,11 +86,23 @@ export interface RegistrarInfo {
   readonly settings: readonly SettingSpec[];
   readonly capabilities: RegistrarCapabilities;
   /** Requests allowed per window for one account; the CLI's shared limiter keeps under it. */
-  readonly rateLimit?: { readonly requests: number; readonly perMs: number; readonly source: string };
+  readonly rateLimit?: RateLimitSpec;
+  /**
+   * Further windows the registrar also enforces (e.g. Namecheap's 700/hour and 8000/day on top of
+   * 20/min): the shared limiter keeps under every one of them.
+   */
+  readonly extraRateLimits?: readonly RateLimitSpec[];
   /** Quirks a user should know, one short sentence each (rendered into the README). */
   readonly quirks: readonly string[];
   /** Link to the registrar's API documentation. */
   readonly docs?: string;
+}
+
+export interface RateLimitSpec {
+  readonly requests: number;
+  readonly perMs: number;
+  /** Where the figure comes from (documentation, support quote, UNCONFIRMED). */
+  readonly source: string;
 }
 
 /** What the CLI hands an adapter. Everything environment-dependent comes through here. */

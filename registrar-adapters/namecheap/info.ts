@@ -58,12 +58,16 @@ export const info: RegistrarInfo = {
     perMs: 60_000,
     source: 'Namecheap support (Sept 2017, quoted in DNSControl): 20/min, 700/hour, 8000/day per user; not in the API docs',
   },
+  extraRateLimits: [
+    { requests: 700, perMs: 3_600_000, source: 'Namecheap support: 700/hour per user' },
+    { requests: 8000, perMs: 86_400_000, source: 'Namecheap support: 8000/day per user' },
+  ],
   quirks: [
     'The API must be switched on in Profile > Tools > Namecheap API Access, which production allows only to eligible accounts ($50+ balance, 20+ domains, or $50+ spent in the last 2 years).',
     'Every call must come from an IPv4 address on the account\'s API whitelist (no ranges, not editable through the API) and name it in NAMECHEAP_CLIENT_IP; CI runners need a fixed egress IP.',
     'Errors come back as HTTP 200 with Status="ERROR" and numbered <Error> elements; nsbridge maps the numbers, never the text.',
     'Throttling is HTTP 405, not 429, with no retry hint: nsbridge waits 5 s (DNSControl\'s interval) before each retry and pauses its other processes too.',
-    'Only the 20/min limit is enforced by nsbridge\'s shared limiter; 700/hour and 8000/day also apply (a deploy of more than ~350 domains in an hour will be throttled).',
+    'nsbridge paces all three windows (20/min, 700/hour, 8000/day) across its processes: a deploy of more than ~350 domains (two requests each) waits for the hourly window instead of being throttled.',
     'While a domain uses Namecheap\'s own DNS (IsUsingOurDNS), nsbridge reports the name servers getInfo lists (dns1/dns2.registrar-servers.com, or pdns* for PremiumDNS).',
     'Switching to custom name servers stops Namecheap URL forwarding, email forwarding and dynamic DNS for the domain.',
     'setCustom takes SLD and TLD split at the public suffix (example.co.uk: SLD example, TLD co.uk); getInfo takes the whole DomainName.',

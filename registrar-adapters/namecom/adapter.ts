@@ -72,7 +72,7 @@ export const adapter: RegistrarAdapter = {
       baseURL,
       ctx,
       accountIdentity: `${baseURL} ${user}`,
-      rateLimit: PACE,
+      rateLimit: [PACE, ...(info.extraRateLimits ?? [])],
       headers: {
         Authorization: `Basic ${Buffer.from(`${user}:${creds.NAMECOM_TOKEN}`).toString('base64')}`,
         Accept: 'application/json',
@@ -113,7 +113,7 @@ export const adapter: RegistrarAdapter = {
             cause: `rate limited (HTTP ${err.status ?? 429}) after retries`,
             hint:
               'Name.com allows 20 requests a second and about 3,000 an hour per account; if this persists the hourly quota is used up: ' +
-              'wait up to an hour, and deploy fewer domains at once (terraform -parallelism) or pace by the hour with NSBRIDGE_RATE_LIMIT_NAMECOM=3000/h',
+              'nsbridge already paces both windows, so another client is probably using the same account: wait up to an hour, or deploy fewer domains at once (terraform -parallelism)',
           });
         }
         throw err;

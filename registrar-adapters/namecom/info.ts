@@ -38,14 +38,15 @@ export const info: RegistrarInfo = {
     requests: 20,
     perMs: 1_000,
     source:
-      'docs.name.com API reference: "rate-limited to 20 requests/second"; third-party clients also quote 3,000 requests/hour per account (not on the official pages), which nsbridge does not pace; nsbridge paces at 10/second (see quirks)',
+      'docs.name.com API reference: "rate-limited to 20 requests/second"; third-party clients also quote 3,000 requests/hour per account (not on the official pages); nsbridge paces at 10/second (see quirks)',
   },
+  extraRateLimits: [{ requests: 3000, perMs: 3_600_000, source: 'third-party clients: 3,000 requests/hour per account (UNCONFIRMED)' }],
   quirks: [
     'POST without Content-Type: application/json is refused with 403 (nsbridge always sends it).',
     'Accounts with two-step verification cannot use the API, and a token limited to IP addresses only works from those: both answer 403 (third-party reports).',
     'ns1-4.name.com are stored as account-specific ns1xyz.name.com names: nsbridge reports what is stored; put those names in --ns for re-runs to be no-ops (with ns1.name.com... every run writes again, harmlessly, and nsbridge names the names to use).',
     'nsbridge paces Name.com at 10 requests a second, half the published 20, because the delay between pacing and arrival under load is as long as the one-second window.',
-    'Besides 20 requests a second, Name.com is said to allow 3,000 an hour per account; nsbridge paces the per-second window only, so more than about 1,500 domains within an hour can meet 429s (NSBRIDGE_RATE_LIMIT_NAMECOM=3000/h paces by the hour instead).',
+    'Besides 20 requests a second, Name.com is said to allow 3,000 an hour per account: nsbridge paces both windows.',
     'A 429 carries no Retry-After that nsbridge relies on: it waits one second (the per-second window) before each retry.',
     'Answers may come with Content-Type text/html although the body is JSON; fields with default values (false, "", 0, empty lists) are left out.',
     'The :setNameservers verb has a literal colon in the path that must not be URL-encoded.',
