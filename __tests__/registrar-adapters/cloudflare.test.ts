@@ -58,6 +58,7 @@ describe('cloudflare (refuses: Cloudflare Registrar only allows its own name ser
       const r = spawnSync(process.execPath, ['-r', preload, CLI_PATH, 'set', '--registrar', 'cloudflare', '--domain', 'example.com', '--ns', NEW_NS.join(',')], {
         env: baseEnv(),
         encoding: 'utf8',
+        timeout: 30_000,
       });
       expect(r.status).toBe(1);
       const ids = readFileSync(log, 'utf8').split('\n');
