@@ -218,11 +218,19 @@ describe('route53domains quirks', () => {
       emu.http.inject({ kind: 'rateLimit', times: Infinity });
       const r = await get(env({ NSBRIDGE_HTTP_RETRIES: '1' }));
       expect(r.code).toBe(1);
-      expect(lastLine(r)).toMatch(/get name servers example\.com: HTTP 400 ThrottlingException: Rate exceeded \(rate limited \(after 2 attempts\)\): .*terraform -parallelism/);
+      expect(lastLine(r)).toMatch(/get name servers example\.com: HTTP 400 ThrottlingException: Rate exceeded \(still rate limited after 2 attempts\): .*terraform -parallelism/);
       expect(emu.http.requests).toHaveLength(2);
       expect(r.ms).toBeGreaterThanOrEqual(950);
       expect(r.stderr).toMatch(/route53domains: HTTP 400 ThrottlingException; retrying \(1\/1\)/);
     });
+  });
+
+  test('NSBRIDGE_HTTP_TIMEOUT bounds every attempt: a silent API fails in bounded time, saying so', async () => {
+    emu.http.inject({ kind: 'slow', delayMs: 3_000, times: Infinity });
+    const r = await get(env({ NSBRIDGE_HTTP_TIMEOUT: '300ms', NSBRIDGE_HTTP_RETRIES: '1' }));
+    expect(r.code).toBe(1);
+    expect(lastLine(r)).toMatch(/get name servers example\.com: no answer before the timeout \(NSBRIDGE_HTTP_TIMEOUT\) \(after 2 attempts\)/);
+    expect(r.ms).toBeLessThan(2_900);
   });
 
   describe('a change already in progress (DuplicateRequest)', () => {

@@ -90,7 +90,8 @@ function classify(err: unknown, call: CallContext, extra: ErrorContext): Classif
   const detail = `${name}: ${text}`;
   const at = (s: number | undefined) => (s !== undefined ? `HTTP ${s} ` : '');
   const base = { ...call, status, cause: `${at(status)}${detail}` };
-  const retries = e.$metadata?.attempts && e.$metadata.attempts > 1 ? ` (after ${e.$metadata.attempts} attempts)` : '';
+  const attempts = e.$metadata?.attempts ?? 1;
+  const retries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
 
   if (name === 'AbortError') return [RegistrarNetworkError, { ...base, cause: 'aborted', hint: 'nsbridge was interrupted; nothing more was sent' }];
 
@@ -172,14 +173,14 @@ function classify(err: unknown, call: CallContext, extra: ErrorContext): Classif
   if (THROTTLING.has(name) || status === 429) {
     return [RegistrarRateLimitError, {
       ...base,
-      cause: `${at(status)}${detail} (rate limited${retries || ' after retries'})`,
+      cause: `${at(status)}${detail} (${attempts > 1 ? `still rate limited after ${attempts} attempts` : 'rate limited'})`,
       hint: 'another job may be using the same AWS account; run fewer domains at once (terraform -parallelism), lower NSBRIDGE_RATE_LIMIT_ROUTE53DOMAINS, or try again later',
     }];
   }
   if (status !== undefined && status >= 500) {
     return [RegistrarApiError, {
       ...base,
-      cause: `${at(status)}${detail} (still failing${retries || ' after retries'})`,
+      cause: `${at(status)}${detail}${attempts > 1 ? ` (still failing after ${attempts} attempts)` : ''}`,
       hint: 'Route 53 Domains is having trouble; try again later, nothing was changed by the failed call',
     }];
   }

@@ -205,7 +205,9 @@ export async function buildClient(ctx: AdapterContext): Promise<BuiltClient> {
     ...(endpoint ? { endpoint } : {}),
     maxAttempts: settings.retries + 1,
     retryStrategy: strategy as unknown as Route53DomainsClientConfig['retryStrategy'],
-    requestHandler: { requestTimeout: settings.timeoutMs, connectionTimeout: settings.timeoutMs },
+    // requestTimeout alone only logs a warning in @smithy/node-http-handler 4.x; throwOnRequestTimeout
+    // makes it the per-attempt timeout NSBRIDGE_HTTP_TIMEOUT promises (a TimeoutError, retried).
+    requestHandler: { requestTimeout: settings.timeoutMs, connectionTimeout: settings.timeoutMs, throwOnRequestTimeout: true },
     customUserAgent: 'nsbridge',
   };
   const client = withoutNodeVersionNotice(() => new sdk.Route53DomainsClient(config));
