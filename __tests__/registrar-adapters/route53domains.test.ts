@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
@@ -286,6 +286,16 @@ describe('route53domains quirks', () => {
       expect(emu.http.requests).toHaveLength(0);
     });
 
+    test('both a profile and static keys: the SDK\'s warning comes out as one nsbridge line', async () => {
+      const file = join(home, 'credentials');
+      writeFileSync(file, `[nsbridge-test]\naws_access_key_id = ${emu.accessKeyId}\naws_secret_access_key = ${emu.secretAccessKey}\n`);
+      const r = await get(strip(noCredentials({ AWS_PROFILE: 'nsbridge-test', AWS_SHARED_CREDENTIALS_FILE: file, AWS_ACCESS_KEY_ID: emu.accessKeyId, AWS_SECRET_ACCESS_KEY: emu.secretAccessKey })));
+      expect(r.code).toBe(0);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^nsbridge: route53domains: AWS SDK: .*Multiple credential sources detected/);
+    });
+
     test('a named profile works (AWS_PROFILE), and a missing one is exit 2', async () => {
       const file = join(home, 'credentials');
       writeFileSync(file, `[nsbridge-test]\naws_access_key_id = ${emu.accessKeyId}\naws_secret_access_key = ${emu.secretAccessKey}\n`);
@@ -297,6 +307,21 @@ describe('route53domains quirks', () => {
       expect(missing.stderr).toMatch(/no usable AWS credentials/);
       expect(emu.http.requests).toHaveLength(1);
     });
+  });
+
+  test('the shared rate limiter is on by default, keyed by account, and its file holds no credential', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nsbridge-r53-limit-'));
+    try {
+      const r = await get(env({ NSBRIDGE_RATE_LIMIT_ROUTE53DOMAINS: undefined, NSBRIDGE_RATE_LIMIT_DIR: dir }));
+      expect(r.code).toBe(0);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(/^route53domains-[0-9a-f]{16}\.json$/);
+      const text = files[0] + readFileSync(join(dir, files[0]!), 'utf8');
+      for (const s of [emu.accessKeyId, emu.secretAccessKey]) expect(text).not.toContain(s);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a bad AWS_ENDPOINT_URL_ROUTE_53_DOMAINS is a usage error, nothing sent', async () => {

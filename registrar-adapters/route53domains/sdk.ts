@@ -209,6 +209,15 @@ export async function buildClient(ctx: AdapterContext): Promise<BuiltClient> {
     // makes it the per-attempt timeout NSBRIDGE_HTTP_TIMEOUT promises (a TimeoutError, retried).
     requestHandler: { requestTimeout: settings.timeoutMs, connectionTimeout: settings.timeoutMs, throwOnRequestTimeout: true },
     customUserAgent: 'nsbridge',
+    // SDK warnings (e.g. both AWS_PROFILE and static keys set) go to stderr the nsbridge way: one
+    // redacted line each. The SDK's request logging (info/debug) stays off; --verbose has its own.
+    logger: {
+      trace: () => {},
+      debug: () => {},
+      info: () => {},
+      warn: (...args: unknown[]) => ctx.log(`route53domains: AWS SDK: ${args.map(String).join(' ').replace(/\s+/g, ' ').trim()}`),
+      error: () => {},
+    },
   };
   const client = withoutNodeVersionNotice(() => new sdk.Route53DomainsClient(config));
   const endpointLabel = endpoint ?? info.productionEndpoint!;
