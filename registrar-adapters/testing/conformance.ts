@@ -111,7 +111,8 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
       const r = await set(NEW_NS);
       expect(r.code).toBe(0);
       expect(emu.http.requests.filter((q) => q.fault === 'rateLimit')).toHaveLength(1);
-      // The registrar's hint (1 s) was honoured, not the 20 ms backoff.
+      // A wait of about a second happened (the registrar's 1 s hint, or the adapter's own
+      // window-long wait where the registrar gives no hint), not the 20 ms backoff.
       expect(r.ms).toBeGreaterThanOrEqual(900);
       expect(emu.http.writes()).toBe(1);
     });
@@ -208,11 +209,11 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
     }
 
     test('concurrent CLI processes share the account rate limit: no 429, no failure', async () => {
-      const limited = await opts.start({ rateLimit: { requests: 4, perMs: 1_000 } });
+      const limited = await opts.start({ rateLimit: { requests: 4, perMs: 2_000 } });
       try {
         const domains = ['a1.com', 'a2.com', 'a3.com', 'a4.com', 'a5.com'];
         for (const d of domains) limited.addDomain(d, OLD_NS);
-        const e = env({ ...limited.env(), [`NSBRIDGE_RATE_LIMIT_${id.toUpperCase()}`]: '4/1s' });
+        const e = env({ ...limited.env(), [`NSBRIDGE_RATE_LIMIT_${id.toUpperCase()}`]: '4/2s' });
         const results = await Promise.all(
           domains.map((d) => cli(['set', '--registrar', id, '--domain', d, '--ns', NEW_NS.join(','), '--json'], e)),
         );
