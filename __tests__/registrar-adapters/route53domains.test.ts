@@ -408,6 +408,8 @@ describe('route53domains internals', () => {
     const refused = toRegistrarError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', $metadata: {} }), call);
     expect(refused).toBeInstanceOf(RegistrarNetworkError);
     expect(refused.message).toMatch(/connection refused: check network access to route53domains\.us-east-1\.amazonaws\.com/);
+    const lostWrite = toRegistrarError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: { attempts: 5 } }), { ...call, operation: 'set name servers' });
+    expect(lostWrite.message).toMatch(/connection reset by the server \(after 5 attempts\): .*may have reached Route 53 Domains: run nsbridge set again/);
     const garbled = toRegistrarError(Object.assign(new SyntaxError('Unexpected end of JSON input'), { $metadata: { httpStatusCode: 200 } }), call);
     expect(garbled.message).toMatch(/HTTP 200 with an answer that is not valid AWS JSON/);
     expect(toRegistrarError(new UsageError('x'), call)).toBeInstanceOf(UsageError);

@@ -101,7 +101,11 @@ function classify(err: unknown, call: CallContext, extra: ErrorContext): Classif
       return [RegistrarNetworkError, {
         ...call,
         cause: `${why ?? `network error ${e.code}`}${retries}`,
-        hint: `check network access to route53domains.us-east-1.amazonaws.com (and ${ENDPOINT_ENV} if set)`,
+        hint:
+          `check network access to route53domains.us-east-1.amazonaws.com (and ${ENDPOINT_ENV} if set)` +
+          (call.operation === 'set name servers'
+            ? '; the change may have reached Route 53 Domains: run nsbridge set again, it reads first and waits for a change in progress'
+            : ''),
       }];
     }
   }
