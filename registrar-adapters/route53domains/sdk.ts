@@ -54,6 +54,8 @@ export interface BuiltClient {
 export function endpointOverride(env: NodeJS.ProcessEnv): string | undefined {
   const raw = env[ENDPOINT_ENV]?.trim();
   if (!raw) return undefined;
+  // The SDK's switch to ignore configured endpoints applies to ours too.
+  if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim() ?? '')) return undefined;
   let url: URL;
   try {
     url = new URL(raw);
@@ -220,7 +222,8 @@ export async function buildClient(ctx: AdapterContext): Promise<BuiltClient> {
     },
   };
   const client = withoutNodeVersionNotice(() => new sdk.Route53DomainsClient(config));
-  const endpointLabel = endpoint ?? info.productionEndpoint!;
+  // For messages and the limiter key: the SDK itself may still take AWS_ENDPOINT_URL (all services).
+  const endpointLabel = endpoint ?? (ctx.env.AWS_ENDPOINT_URL?.trim() || info.productionEndpoint!);
 
   client.middlewareStack.addRelativeTo(
     ((next: (args: unknown) => Promise<{ response: { statusCode?: number } }>, context: { commandName?: string }) =>
