@@ -13,7 +13,7 @@ const { execFileSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
 // Everything scripts/build.js compiles into dist/.
-const SOURCES = ['main.ts', 'core', 'modules', 'config', 'registrar-adapters', 'cli', 'scripts'];
+const SOURCES = ['main.ts', 'core', 'dns', 'modules', 'config', 'registrar-adapters', 'cli', 'scripts'];
 const OUTPUTS = [path.join(root, 'dist', 'main.js'), path.join(root, 'dist', 'nsbridge.js')];
 
 function newestSourceMtime(entry) {
