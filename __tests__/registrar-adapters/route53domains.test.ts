@@ -319,6 +319,13 @@ describe('route53domains quirks', () => {
       expect(files[0]).toMatch(/^route53domains-[0-9a-f]{16}\.json$/);
       const text = files[0] + readFileSync(join(dir, files[0]!), 'utf8');
       for (const s of [emu.accessKeyId, emu.secretAccessKey]) expect(text).not.toContain(s);
+      // NSBRIDGE_RATE_LIMIT_ROUTE53DOMAINS reads as in core/http.ts: a window, a list of them, or off.
+      expect((await get(env({ NSBRIDGE_RATE_LIMIT_ROUTE53DOMAINS: '5/s,100/min', NSBRIDGE_RATE_LIMIT_DIR: dir }))).code).toBe(0);
+      emu.http.resetLog();
+      const bad = await get(env({ NSBRIDGE_RATE_LIMIT_ROUTE53DOMAINS: 'lots', NSBRIDGE_RATE_LIMIT_DIR: dir }));
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/NSBRIDGE_RATE_LIMIT_ROUTE53DOMAINS: rate limit "lots"/);
+      expect(emu.http.requests).toHaveLength(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

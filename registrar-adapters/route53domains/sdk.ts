@@ -21,7 +21,7 @@ import type { AdapterContext } from '../core/types';
 import { NsbridgeError, RegistrarAuthError, UsageError } from '../core/errors';
 import type { CallContext } from '../core/respond';
 import { httpSettings, HttpSettings } from '../core/http';
-import { parseRateLimit, RateLimit, SharedRateLimiter } from '../core/rate-limit';
+import { parseRateLimits, RateLimit, SharedRateLimiter } from '../core/rate-limit';
 import { info } from './info';
 import { SIGNING_REGION } from './wire-types';
 
@@ -164,12 +164,18 @@ function describeRetryCause(error: unknown): string {
   return e?.code ?? e?.name ?? 'network error';
 }
 
-/** The account's limit: info.rateLimit unless NSBRIDGE_RATE_LIMIT_ROUTE53DOMAINS says otherwise. */
-function rateLimitSetting(env: NodeJS.ProcessEnv): RateLimit | undefined {
+/**
+ * The account's windows: info.rateLimit (+ extraRateLimits) unless NSBRIDGE_RATE_LIMIT_ROUTE53DOMAINS
+ * says otherwise (one window, a comma list, or `off`), exactly as core/http.ts reads it.
+ */
+function rateLimitSetting(env: NodeJS.ProcessEnv): RateLimit[] | undefined {
   const override = env[RATE_LIMIT_ENV];
-  if (!override) return info.rateLimit ? { requests: info.rateLimit.requests, perMs: info.rateLimit.perMs } : undefined;
+  if (!override) {
+    const limits = [...(info.rateLimit ? [info.rateLimit] : []), ...(info.extraRateLimits ?? [])];
+    return limits.length ? limits.map((l) => ({ requests: l.requests, perMs: l.perMs })) : undefined;
+  }
   try {
-    const parsed = parseRateLimit(override);
+    const parsed = parseRateLimits(override);
     return parsed === 'off' ? undefined : parsed;
   } catch (e) {
     throw new UsageError(`${RATE_LIMIT_ENV}: ${(e as Error).message}`);
