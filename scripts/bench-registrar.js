@@ -53,6 +53,9 @@ async function main() {
     ...emu.env(),
     NSBRIDGE_RATE_LIMIT_DIR: limiterDir,
     NSBRIDGE_RATE_LIMIT_GODADDY: `${LIMIT}/${WINDOW_MS}ms`,
+    // This measures registrar pacing only: the DNS checks have their own tests (no DNS here).
+    NSBRIDGE_SKIP_PREFLIGHT: '1',
+    NSBRIDGE_PARENT_CHECK: '0',
   };
 
   const queue = [...domains];
