@@ -1,5 +1,3 @@
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +5,7 @@ import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-ad
 import { DnsimpleEmulator, startEmulator } from '../../registrar-adapters/dnsimple/emulator';
 import { rateLimitResetMs } from '../../registrar-adapters/dnsimple/adapter';
 import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
 
 describeRegistrarConformance({
   id: 'dnsimple',
@@ -14,17 +13,6 @@ describeRegistrarConformance({
   authErrorPattern: /HTTP 401 Authentication failed: DNSimple did not accept DNSIMPLE_TOKEN/,
 });
 
-/** An HTTPS proxy that records which host the CLI tries to reach and refuses the tunnel. */
-async function startConnectRecorder(): Promise<{ server: Server; url: string; targets: string[] }> {
-  const targets: string[] = [];
-  const server = createServer((_req, res) => res.writeHead(400).end());
-  server.on('connect', (req, socket) => {
-    targets.push(String(req.url));
-    socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets };
-}
 
 describe('dnsimple quirks', () => {
   let emu: DnsimpleEmulator;

@@ -1,7 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
@@ -9,6 +6,7 @@ import { GandiEmulator, startEmulator } from '../../registrar-adapters/gandi/emu
 import { info } from '../../registrar-adapters/gandi/info';
 import { RATE_LIMIT_FALLBACK_MS } from '../../registrar-adapters/gandi/adapter';
 import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
 
 describeRegistrarConformance({
   id: 'gandi',
@@ -228,16 +226,11 @@ describe('gandi quirks', () => {
   test('NSBRIDGE_GANDI_SANDBOX selects api.sandbox.gandi.net; without it, api.gandi.net', async () => {
     // A loopback HTTPS proxy (axios honours HTTPS_PROXY and tunnels with CONNECT) records which
     // host the CLI aimed at and refuses the tunnel, so nothing leaves the machine.
-    const targets: string[] = [];
-    const proxy = createServer((_req, res) => res.writeHead(502).end());
-    proxy.on('connect', (req: IncomingMessage, socket: Duplex) => {
-      targets.push(String(req.url));
-      socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxy = await startConnectRecorder();
+    const targets = proxy.targets;
     try {
       const viaProxy = (extra: Record<string, string>) => {
-        const e = env({ HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, NSBRIDGE_HTTP_RETRIES: '0', ...extra });
+        const e = env({ HTTPS_PROXY: proxy.url, NSBRIDGE_HTTP_RETRIES: '0', ...extra });
         delete e.NSBRIDGE_GANDI_ENDPOINT;
         return e;
       };
@@ -250,8 +243,7 @@ describe('gandi quirks', () => {
       }
       expect(emu.http.requests).toHaveLength(0);
     } finally {
-      proxy.closeAllConnections();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
     const bad = await get(env({ NSBRIDGE_GANDI_SANDBOX: 'sometimes' }));
     expect(bad.code).toBe(2);

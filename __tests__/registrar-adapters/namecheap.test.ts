@@ -1,5 +1,3 @@
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +8,7 @@ import { parseEnvelope, readGetInfo } from '../../registrar-adapters/namecheap/e
 import { splitDomain } from '../../registrar-adapters/namecheap/domain';
 import { info } from '../../registrar-adapters/namecheap/info';
 import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
 import {
   DomainNotFoundError,
   RegistrarApiError,
@@ -24,17 +23,6 @@ describeRegistrarConformance({
   authErrorPattern: /Namecheap error 1011102 API Key is invalid or API access has not been enabled: .*NAMECHEAP_API_KEY/,
 });
 
-/** An HTTPS proxy that records which host the CLI tries to reach and refuses the tunnel. */
-async function startConnectRecorder(): Promise<{ server: Server; url: string; targets: string[] }> {
-  const targets: string[] = [];
-  const server = createServer((_req, res) => res.writeHead(400).end());
-  server.on('connect', (req, socket) => {
-    targets.push(String(req.url));
-    socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets };
-}
 
 describe('namecheap quirks', () => {
   let emu: NamecheapEmulator;

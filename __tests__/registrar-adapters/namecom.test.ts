@@ -1,7 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
@@ -9,6 +6,7 @@ import { NamecomEmulator, startEmulator } from '../../registrar-adapters/namecom
 import { info } from '../../registrar-adapters/namecom/info';
 import { PACE, RATE_LIMIT_FALLBACK_MS } from '../../registrar-adapters/namecom/adapter';
 import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
 
 describeRegistrarConformance({
   id: 'namecom',
@@ -244,16 +242,11 @@ describe('namecom quirks', () => {
     }
 
     // Which real host: a loopback HTTPS proxy records the CONNECT target and refuses the tunnel.
-    const targets: string[] = [];
-    const proxy = createServer((_req, res) => res.writeHead(502).end());
-    proxy.on('connect', (req: IncomingMessage, socket: Duplex) => {
-      targets.push(String(req.url));
-      socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxy = await startConnectRecorder();
+    const targets = proxy.targets;
     try {
       const viaProxy = (extra: Record<string, string>) => {
-        const e = env({ HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, NSBRIDGE_HTTP_RETRIES: '0', ...extra });
+        const e = env({ HTTPS_PROXY: proxy.url, NSBRIDGE_HTTP_RETRIES: '0', ...extra });
         delete e.NSBRIDGE_NAMECOM_ENDPOINT;
         return e;
       };
@@ -261,8 +254,7 @@ describe('namecom quirks', () => {
       expect(targets).toEqual(['api.dev.name.com:443', 'api.name.com:443']);
       for (const r of results) expect(r.code).toBe(1);
     } finally {
-      proxy.closeAllConnections();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 });

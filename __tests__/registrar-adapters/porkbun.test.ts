@@ -1,11 +1,10 @@
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
 import { PorkbunEmulator, startEmulator } from '../../registrar-adapters/porkbun/emulator';
 import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
 
 describeRegistrarConformance({
   id: 'porkbun',
@@ -13,17 +12,6 @@ describeRegistrarConformance({
   authErrorPattern: /Invalid API key\. \(002\).*PORKBUN_API_KEY \/ PORKBUN_SECRET_API_KEY/,
 });
 
-/** An HTTPS proxy that records which host the CLI tries to reach and refuses the tunnel. */
-async function startConnectRecorder(): Promise<{ server: Server; url: string; targets: string[] }> {
-  const targets: string[] = [];
-  const server = createServer((_req, res) => res.writeHead(400).end());
-  server.on('connect', (req, socket) => {
-    targets.push(String(req.url));
-    socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets };
-}
 
 describe('porkbun quirks', () => {
   let emu: PorkbunEmulator;
