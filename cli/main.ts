@@ -44,7 +44,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
       // --help and --version end here with exitCode 0; parse errors are bad usage: 2.
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof NsbridgeError) {
+    if (NsbridgeError.isNsbridgeError(err)) {
       out.error(err.message);
       return err.exitCode;
     }

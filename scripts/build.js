@@ -49,8 +49,72 @@ async function main() {
     logLevel: 'warning',
     write: false,
   }).then((r) => writeAtomically(r.outputFiles));
+  // The AWS SDK (route53domains only) is ~480 KB of the CLI bundle. Compiling it on every start
+  // (Terraform spawns the CLI once per domain) cost ~40 ms of a `--help`; embedded as a string it
+  // costs a scan of the literal, and is compiled only when a route53domains command loads it.
+  const sdk = await esbuild.build({
+    stdin: { contents: "module.exports = require('@aws-sdk/client-route-53-domains');", resolveDir: root, loader: 'js' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    write: false,
+  });
+  const embeddedSdk = {
+    name: 'embedded-aws-sdk',
+    setup(build) {
+      build.onResolve({ filter: /^@aws-sdk\/client-route-53-domains$/ }, () => ({ path: 'aws-sdk', namespace: 'embedded' }));
+      build.onLoad({ filter: /.*/, namespace: 'embedded' }, () => ({
+        loader: 'js',
+        contents:
+          `const source = ${JSON.stringify(sdk.outputFiles[0].text)};\n` +
+          'const m = { exports: {} };\n' +
+          "new Function('module', 'exports', 'require', source)(m, m.exports, require);\n" +
+          'module.exports = m.exports;\n',
+      }));
+    },
+  };
+  // Each registrar adapter (with its HTTP client, XML parser, public-suffix list...) is bundled on
+  // its own and embedded the same way: a start pays only for the shell (commander, the catalog,
+  // the DNS checks) and, for get/set, for the one adapter it loads. Errors cross that boundary
+  // recognised by a symbol (NsbridgeError.isNsbridgeError), not instanceof.
+  const embeddedAdapters = {
+    name: 'embedded-adapters',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/[a-z0-9]+\/adapter$/ }, (args) => {
+        if (!args.importer.endsWith(path.join('registrar-adapters', 'index.ts'))) return undefined;
+        return { path: path.join(path.dirname(args.importer), `${args.path}.ts`), namespace: 'embedded-adapter' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'embedded-adapter' }, async (args) => {
+        const out = await esbuild.build({
+          entryPoints: [args.path],
+          bundle: true,
+          format: 'cjs',
+          platform: 'node',
+          target: 'node20',
+          minify: true,
+          legalComments: 'none',
+          logLevel: 'warning',
+          plugins: [embeddedSdk],
+          write: false,
+        });
+        return {
+          loader: 'js',
+          contents:
+            `const source = ${JSON.stringify(out.outputFiles[0].text)};\n` +
+            'const m = { exports: {} };\n' +
+            "new Function('module', 'exports', 'require', source)(m, m.exports, require);\n" +
+            'module.exports = m.exports;\n',
+        };
+      });
+    },
+  };
   await esbuild.build({
     entryPoints: [path.join(root, 'cli', 'bin.ts')],
+    plugins: [embeddedAdapters, embeddedSdk],
     outfile: path.join(root, 'dist', 'nsbridge.js'),
     bundle: true,
     format: 'cjs',

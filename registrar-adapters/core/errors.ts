@@ -6,8 +6,22 @@
  * the network or DNS failed.
  */
 
+const BRAND = Symbol.for('nsbridge.NsbridgeError');
+
 export abstract class NsbridgeError extends Error {
   abstract readonly exitCode: 1 | 2;
+
+  /**
+   * Recognised by a symbol, not `instanceof` (as aws-cdk's errors are): each registrar adapter is
+   * bundled and loaded on its own (scripts/build.js), with its own copy of these classes.
+   */
+  get [BRAND](): true {
+    return true;
+  }
+
+  static isNsbridgeError(e: unknown): e is NsbridgeError {
+    return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+  }
 }
 
 /** Bad usage or bad input, found before anything is sent to a registrar. */
