@@ -73,8 +73,13 @@ die() { log "ERROR: $*"; exit 1; }
 want() { case " $STEPS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 # state files: <step>.seconds (wall time of the last real build), <step>.stamp
-record_time() { echo "$2" >"$STATE_DIR/$1.seconds"; }
+# <step>.seconds: last real build; <step>.first-seconds: first (cold) build
+record_time() {
+  echo "$2" >"$STATE_DIR/$1.seconds"
+  [ -f "$STATE_DIR/$1.first-seconds" ] || echo "$2" >"$STATE_DIR/$1.first-seconds"
+}
 recorded_time() { cat "$STATE_DIR/$1.seconds" 2>/dev/null || echo "?"; }
+first_time() { cat "$STATE_DIR/$1.first-seconds" 2>/dev/null || echo "?"; }
 RUN_NOTES=()
 note() { RUN_NOTES+=("$1: $2"); }
 
@@ -140,13 +145,15 @@ step_tofu() {
 }
 
 # ---- 2. AWS provider ---------------------------------------------------------
-AWS_STAMP_CONTENT="$AWS_MODULE@$AWS_MODVERSION $AWS_MODSUM"
+AWS_STAMP_CONTENT="$AWS_MODULE@$AWS_MODVERSION $AWS_MODSUM ldflags-v2"
 
 aws_valid() {
+  local out
   [ -x "$AWS_PLUGIN" ] &&
-    [ "$(cat "$AWS_PLUGIN.source" 2>/dev/null)" = "$AWS_STAMP_CONTENT" ] &&
-    # run directly, a plugin prints its "not meant to be executed" notice
-    "$AWS_PLUGIN" 2>&1 </dev/null | grep -qi 'plugin'
+    [ "$(cat "$AWS_PLUGIN.source" 2>/dev/null)" = "$AWS_STAMP_CONTENT" ] || return 1
+  # run directly, a plugin prints its "not meant to be executed" notice (exit 1)
+  out="$("$AWS_PLUGIN" 2>&1 </dev/null || true)"
+  case "$out" in *"This binary is a plugin"*) return 0 ;; *) return 1 ;; esac
 }
 
 step_aws() {
@@ -156,7 +163,7 @@ step_aws() {
     return
   fi
   log "AWS provider: downloading $AWS_MODULE@$AWS_MODVERSION"
-  local t0 t1 dir src p ok=0
+  local t0 t1 dir src p upstream_version ok=0
   t0=$(date +%s)
   # The sum database has no entry for the fork: skip it for this one module
   # and compare with the pinned hash instead.
@@ -166,10 +173,13 @@ step_aws() {
   writable_copy "$dir" "$src"
   (cd "$src" && go mod download) || die "go mod download of the AWS provider's dependencies failed"
   mkdir -p "$AWS_PLUGIN_DIR"
+  # version.ProviderVersion (User-Agent, start-up log line) defaults to "dev"
+  upstream_version="$(tr -d '[:space:]' <"$src/version/VERSION")"
   for p in "${NSBRIDGE_GO_P:-2}" 1; do
-    log "AWS provider: building with -p $p (this takes a long time)"
+    log "AWS provider: building upstream $upstream_version with -p $p (this takes a long time)"
     if (cd "$src" && CGO_ENABLED=0 GOMAXPROCS=2 nice -n 15 go build -p "$p" -trimpath \
-      -ldflags "-s -w" -o "$AWS_PLUGIN.tmp" .); then
+      -ldflags "-s -w -X github.com/hashicorp/terraform-provider-aws/version.ProviderVersion=$upstream_version" \
+      -o "$AWS_PLUGIN.tmp" .); then
       ok=1
       break
     fi
@@ -316,10 +326,10 @@ step_report() {
     echo "  aws provider: $AWS_MODULE@$AWS_MODVERSION (version/VERSION 6.34.0), mirrored as hashicorp/aws $AWS_MIRROR_VERSION"
     echo "  moto:         $moto_v  (python $("$VENV/bin/python" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo ?))"
     echo
-    echo "wall time of the last real build (seconds)"
-    echo "  opentofu:     $(recorded_time tofu)"
-    echo "  aws provider: $(recorded_time aws)"
-    echo "  moto venv:    $(recorded_time moto)"
+    echo "wall time in seconds: first (cold) build / last build (warm Go caches)"
+    echo "  opentofu:     $(first_time tofu) / $(recorded_time tofu)"
+    echo "  aws provider: $(first_time aws) / $(recorded_time aws)"
+    echo "  moto venv:    $(first_time moto) / $(recorded_time moto)"
     echo
     echo "this run"
     local n
