@@ -49,7 +49,7 @@ describe('the example configuration', () => {
     expect(synthesized).toMatchSnapshot();
   });
 
-  test('synthesized to disk: zones, the terraform_data bridge with both provisioners, and the CLI asset', () => {
+  test('synthesized to disk: zones, the bridge, the release guard, the registrar read, and the CLI asset', () => {
     const outdir = synthExample();
     const manifest = readJson(path.join(outdir, 'manifest.json'));
     expect(Object.keys(manifest.stacks)).toEqual(['production', 'sandbox']);
@@ -62,17 +62,32 @@ describe('the example configuration', () => {
       'example.org',
       'xn--bcher-kva.example',
     ]);
-    const bridges = Object.values<any>(tf.resource.terraform_data);
+    const data = Object.entries<any>(tf.resource.terraform_data);
+    const part = (name: string) => data.filter(([id]) => id.includes(`_delegation_${name}_`)).map(([, r]) => r);
+    // Four live domains: a bridge, a release guard and a previous-name-server holder each...
+    const bridges = part('bridge');
+    const guards = part('release');
     expect(bridges).toHaveLength(4);
+    expect(part('previous')).toHaveLength(4);
+    // ...and a fifth guard, of the retired domain, with count 0 (its release runs on the next deploy).
+    expect(guards).toHaveLength(5);
+    expect(guards.filter((g) => g.count === 0)).toHaveLength(1);
+    expect(data).toHaveLength(13);
+    expect(Object.keys(tf.data.external)).toHaveLength(4);
     const commands = new Set<string>();
     for (const bridge of bridges) {
-      const [create, destroy] = bridge.provisioner.map((p: any) => p['local-exec']);
+      const [create] = bridge.provisioner.map((p: any) => p['local-exec']);
       expect(create.command).toMatch(/ set --registrar /);
-      expect(destroy.when).toBe('destroy');
-      expect(destroy.command).toMatch(/ release --registrar .* --policy \$\{self\.input\.destroy_policy\}$/);
       commands.add(create.command.split(' ')[1]);
     }
-    // Every bridge runs the same, single asset of the stack...
+    for (const guard of guards) {
+      const [destroy] = guard.provisioner.map((p: any) => p['local-exec']);
+      expect(destroy.when).toBe('destroy');
+      expect(destroy.command).toMatch(/ release --registrar .* --policy \$\{self\.input\.policy\} --previous "\$\{self\.input\.previous\}"$/);
+      commands.add(destroy.command.split(' ')[1]);
+    }
+    for (const read of Object.values<any>(tf.data.external)) commands.add(`"${read.program[1]}"`);
+    // Every step runs the same, single asset of the stack...
     expect(commands.size).toBe(1);
     const assetRef = [...commands][0]!; // "${path.module}/assets/nsbridge-cli/<hash>/nsbridge.js"
     const assetPath = path.join(stackDir, assetRef.replace(/^"\$\{path\.module\}\//, '').replace(/"$/, ''));

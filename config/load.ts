@@ -159,6 +159,8 @@ function buildModel(cfg: RawConfig, file: string): NsbridgeConfig {
 
 function toDomainEntry(d: RawDomain, stack: RawStack, defaults: NonNullable<RawConfig['defaults']>, defaultTtl: number | undefined): DomainEntry {
   const zoneName = (checkDomainName(d.name) as { value: string }).value;
+  // Only the name matters: it places the release step at the address it had (see RetiredDomain).
+  if (d.retired) return { zoneName, retired: true };
   const choice = d.delegationSet ?? (stack.delegationSet !== undefined ? 'stack' : 'none');
   const tags = { ...(defaults.tags ?? {}), ...(d.tags ?? {}) };
   return {

@@ -77,7 +77,10 @@ const record = z.strictObject({
 
 const domain = z.strictObject({
   name: z.string(),
-  registrar: z.string(),
+  /** Required unless `retired` (checked in semantics, so the message can say why). */
+  registrar: z.string().optional(),
+  /** Being removed: the next deploy runs the destroy policy and deletes the zone (see docs). */
+  retired: z.boolean().optional(),
   stack: z.string().optional(),
   registrarSettings: z.record(z.string(), z.unknown()).optional(),
   destroyPolicy: z.enum(DESTROY_POLICIES as [string, ...string[]]).optional(),

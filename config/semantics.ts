@@ -7,10 +7,10 @@
  * wrong (the schema reports those), so the two passes together report every problem once.
  */
 import { checkDomainName } from '../core/names';
-import { DEFAULT_DESTROY_POLICY } from '../modules/destroy-policy';
+import { defaultDestroyPolicy, restoreUnsupportedReason } from '../modules/destroy-policy';
 import * as E from '../modules/errors';
 import { checkRecords, MAX_TTL, MIN_TTL, RECORD_TYPES, RecordSpec } from '../modules/record-values';
-import { checkRegistrarId, checkRegistrarSettings, RegistrarId } from '../modules/registrar-settings';
+import { checkRegistrarId, checkRegistrarSettings, isRegistrarId, RegistrarId } from '../modules/registrar-settings';
 
 export type Path = (string | number)[];
 export interface Issue {
@@ -148,8 +148,13 @@ export function semanticIssues(raw: unknown): Issue[] {
       }
     }
 
+    const retired = d.retired === true;
     let registrar: RegistrarId | undefined;
-    if (typeof d.registrar === 'string') {
+    if (d.registrar === undefined && !retired) {
+      // The schema leaves it optional because a retired entry does not need it (the release step
+      // reads the registrar from the state); a live one does.
+      issues.push({ path: [...path, 'registrar'], message: 'is required (the registrar that holds the domain, e.g. godaddy)' });
+    } else if (typeof d.registrar === 'string') {
       const problems = checkRegistrarId(d.registrar);
       for (const message of problems) issues.push({ path: [...path, 'registrar'], message });
       if (problems.length === 0) registrar = d.registrar as RegistrarId;
@@ -158,6 +163,22 @@ export function semanticIssues(raw: unknown): Issue[] {
       for (const p of checkRegistrarSettings(registrar, d.registrarSettings)) {
         issues.push({ path: [...path, 'registrarSettings', ...p.path], message: p.message });
       }
+    }
+
+    // Destroy policy: restore needs a registrar nsbridge can read; a retirement runs the policy.
+    const policy = destroyPolicyOf(d, defaults);
+    const policyPath: Path = typeof d.destroyPolicy === 'string' ? [...path, 'destroyPolicy'] : ['defaults', 'destroyPolicy'];
+    if (registrar && policy === 'restore' && !retired) {
+      const reason = restoreUnsupportedReason(registrar);
+      if (reason !== undefined) issues.push({ path: policyPath, message: `${E.restoreNotSupported(registrar, reason)} for ${E.show(d.name)}` });
+    }
+    if (retired && policy === 'refuse') {
+      issues.push({
+        path: [...path, 'retired'],
+        message:
+          `${E.show(d.name)} has destroy policy "refuse", so the deploy that retires it would fail at the registrar step: ` +
+          'first deploy with destroyPolicy "restore" or "retain" for this domain, then set retired: true',
+      });
     }
 
     let stack: string | undefined;
@@ -188,6 +209,8 @@ export function semanticIssues(raw: unknown): Issue[] {
       }
     }
 
+    // A retired entry's records are not synthesized, but they are still checked: the entry may be
+    // un-retired, and a wrong record is wrong either way.
     if (zone !== undefined && Array.isArray(d.records)) {
       const specs: RecordSpec[] = [];
       const origins: number[] = [];
@@ -207,6 +230,12 @@ export function semanticIssues(raw: unknown): Issue[] {
   return issues;
 }
 
-/** The destroy policy a domain ends up with. */
-export const destroyPolicyOf = (d: { destroyPolicy?: string }, defaults: { destroyPolicy?: string } | undefined): string =>
-  d.destroyPolicy ?? defaults?.destroyPolicy ?? DEFAULT_DESTROY_POLICY;
+/**
+ * The destroy policy a domain ends up with: its own, else `defaults.destroyPolicy`, else the
+ * registrar's default (restore where nsbridge can read the registrar, else retain).
+ */
+export const destroyPolicyOf = (d: { destroyPolicy?: unknown; registrar?: unknown }, defaults: { destroyPolicy?: unknown } | undefined): string => {
+  if (typeof d.destroyPolicy === 'string') return d.destroyPolicy;
+  if (typeof defaults?.destroyPolicy === 'string') return defaults.destroyPolicy;
+  return isRegistrarId(d.registrar) ? defaultDestroyPolicy(d.registrar) : 'retain';
+};

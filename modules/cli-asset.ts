@@ -85,11 +85,21 @@ export class NsbridgeCliAsset extends TerraformAsset {
    */
   public get command(): string {
     // Computed once: `path` hashes the construct path for the logical id on every call.
-    this.commandCache ??= `node "\${path.module}/${this.path}"`;
+    this.commandCache ??= `node "${this.scriptPath}"`;
     return this.commandCache;
   }
 
+  /**
+   * The bundle's path as Terraform sees it, `${path.module}/assets/nsbridge-cli/<hash>/nsbridge.js`,
+   * for argument lists that are not run through a shell (the external data source's `program`).
+   */
+  public get scriptPath(): string {
+    this.scriptPathCache ??= `\${path.module}/${this.path}`;
+    return this.scriptPathCache;
+  }
+
   private commandCache?: string;
+  private scriptPathCache?: string;
 }
 
 /**

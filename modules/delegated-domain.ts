@@ -1,13 +1,13 @@
 /**
  * The one-liner most users want: a Route 53 zone for a domain and the registrar pointed at it.
  */
-import { dependable, Lazy, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DestroyPolicy } from './destroy-policy';
 import * as E from './errors';
 import { checkZoneProps, HostedZone, HostedZoneProps } from './hosted-zone';
 import { checkRecords } from './record-values';
-import { checkRegistrarProps, RegistrarDelegation } from './registrar-delegation';
+import { checkRegistrarProps, RegistrarDelegation, RetiredDelegation } from './registrar-delegation';
 import { RegistrarId, RegistrarSettings } from './registrar-settings';
 
 export interface DelegatedDomainProps extends HostedZoneProps {
@@ -24,8 +24,9 @@ export interface DelegatedDomainProps extends HostedZoneProps {
   readonly registrarSettings?: RegistrarSettings;
 
   /**
-   * What happens at the registrar when the domain is destroyed.
-   * @default "retain"
+   * What happens at the registrar when the domain is destroyed (`restore`, `retain`, `refuse`).
+   * @default - "restore" where nsbridge can read the registrar's name servers, else "retain"
+   * @see RegistrarDelegationProps.destroyPolicy
    */
   readonly destroyPolicy?: DestroyPolicy;
 
@@ -41,7 +42,12 @@ export interface DelegatedDomainProps extends HostedZoneProps {
  *
  * Ordering, guaranteed by Terraform's dependency graph rather than by convention:
  *  - create: zone → records → registrar update, so the domain never points at an empty zone;
- *  - destroy: the delegation (and its destroy policy) runs first, then records, then the zone.
+ *  - destroy: the delegation's destroy policy runs first, then records, then the zone;
+ *  - zone replacement (e.g. another delegation set): the zone is `create_before_destroy`, so the
+ *    new zone and its records exist, the registrar is pointed at them, and only then is the old
+ *    zone deleted. Route 53 allows two public zones of the same name, so this never conflicts
+ *    (except inside one reusable delegation set, which only `-replace` would hit: the name
+ *    servers of a zone in a set never change, so nothing else replaces it there).
  *
  * @example
  * const domain = new DelegatedDomain(stack, 'example.com', {
@@ -78,9 +84,37 @@ export class DelegatedDomain extends Construct {
       nameServers: this.zone.nameServers,
       cliBundlePath: props.cliBundlePath,
     });
+    // Terraform would force this anyway (the bridge is create_before_destroy and depends on the
+    // zone); stating it keeps the zone's behaviour visible in its own block.
+    this.zone.resource.lifecycle = { ...this.zone.resource.lifecycle, createBeforeDestroy: true };
     // Records added later (zone.addARecord(...)) count too: the list is produced at synth.
-    this.delegation.resource.dependsOn = Lazy.listValue({
-      produce: () => [this.zone.resource, ...this.zone.records].map((r) => dependable(r)),
-    });
+    this.delegation.dependOn(() => [this.zone.resource, ...this.zone.records]);
+  }
+}
+
+export interface RetiredDomainProps {
+  /**
+   * Path of the nsbridge CLI bundle shipped with the stack.
+   * @default - dist/nsbridge.js of this package
+   */
+  readonly cliBundlePath?: string;
+}
+
+/**
+ * A `DelegatedDomain` being removed, put at the same construct id in its place: its zone and
+ * records are gone from the configuration, and its delegation is a `RetiredDelegation`, so the
+ * next apply runs the destroy policy (e.g. restores the previous name servers) before Terraform
+ * deletes the zone. Once that apply has run, delete this too.
+ *
+ * @example
+ * // was: new DelegatedDomain(stack, 'example.com', { zoneName: 'example.com', registrar: 'godaddy' })
+ * new RetiredDomain(stack, 'example.com');
+ */
+export class RetiredDomain extends Construct {
+  public readonly delegation: RetiredDelegation;
+
+  constructor(scope: Construct, id: string, props: RetiredDomainProps = {}) {
+    super(scope, id);
+    this.delegation = new RetiredDelegation(this, 'delegation', { cliBundlePath: props.cliBundlePath });
   }
 }

@@ -1,11 +1,23 @@
 /**
  * What the destroy-time step of a `RegistrarDelegation` does when the delegation (and with it,
- * normally, the zone) is destroyed. Pure data, shared by the construct and the YAML loader.
+ * normally, the zone) is destroyed. Pure data, shared by the construct and the YAML loader (no
+ * cdktf import: the loader runs before cdktf is loaded).
  *
- * Adding a policy (the DNS-safety work adds `restore`) means: add it here, teach the CLI's
- * `release --policy` about it, and document it; the construct passes the value through.
+ * The CLI's `release --policy <policy>` carries each one out (cli/commands/release.ts).
  */
+import { REGISTRARS } from '../registrar-adapters/catalog';
+import type { RegistrarId } from '../registrar-adapters/core/types';
+
 export const DestroyPolicy = {
+  /**
+   * Put back the name servers the domain had before nsbridge first changed it. They are read from
+   * the registrar at plan time and kept in Terraform state from the first apply on (nowhere else).
+   * The destroy fails, rather than leave the domain delegated to a deleted zone, when they are
+   * unknown (e.g. the domain already pointed at this zone before nsbridge managed it) or no longer
+   * serve the domain. A domain already delegated elsewhere is left alone.
+   * Needs a registrar that can read name servers (`readNameServers` in the catalog).
+   */
+  RESTORE: 'restore',
   /**
    * Leave the registrar as it is and print a warning: the domain still points at the name servers
    * of the zone that is being deleted, so it stops resolving once the zone is gone.
@@ -13,8 +25,8 @@ export const DestroyPolicy = {
   RETAIN: 'retain',
   /**
    * Fail the destroy (exit 1) with a message saying what to do first, so a zone that a live domain
-   * points at cannot be deleted by accident. It also blocks a REPLACEMENT of the delegation
-   * (new name servers, other registrar settings), since Terraform destroys the old instance first.
+   * points at cannot be deleted by accident. A change of name servers or registrar settings does
+   * NOT trigger it: only removing the delegation does (see RegistrarDelegation).
    */
   REFUSE: 'refuse',
 } as const;
@@ -23,8 +35,24 @@ export type DestroyPolicy = (typeof DestroyPolicy)[keyof typeof DestroyPolicy];
 
 export const DESTROY_POLICIES: readonly DestroyPolicy[] = Object.values(DestroyPolicy);
 
-export const DEFAULT_DESTROY_POLICY: DestroyPolicy = DestroyPolicy.RETAIN;
-
 export function isDestroyPolicy(value: unknown): value is DestroyPolicy {
   return typeof value === 'string' && (DESTROY_POLICIES as readonly string[]).includes(value);
+}
+
+/**
+ * Why `restore` cannot work for a registrar, or undefined when it can: restore needs the name
+ * servers the domain had before nsbridge, and they can only be recorded if nsbridge can read them.
+ */
+export function restoreUnsupportedReason(registrar: RegistrarId): string | undefined {
+  const read = REGISTRARS[registrar].capabilities.readNameServers;
+  return read.supported ? undefined : read.reason;
+}
+
+/**
+ * The policy a delegation gets when none is given: `restore` wherever it can work (every registrar
+ * whose name servers nsbridge can read, `manual` included: it reads them from DNS), else `retain`,
+ * since a default that fails every destroy would be worse than a warning.
+ */
+export function defaultDestroyPolicy(registrar: RegistrarId): DestroyPolicy {
+  return restoreUnsupportedReason(registrar) === undefined ? DestroyPolicy.RESTORE : DestroyPolicy.RETAIN;
 }

@@ -9,7 +9,7 @@ import { App, LocalBackend, S3Backend, S3BackendConfig, TerraformStack } from 'c
 import { Construct } from 'constructs';
 import { checkDomainName } from '../core/names';
 import { SKIP_TERRAFORM_VERSION_CHECK } from './cli-asset';
-import { DelegatedDomain, DelegatedDomainProps } from './delegated-domain';
+import { DelegatedDomain, DelegatedDomainProps, RetiredDomain } from './delegated-domain';
 import { ReusableDelegationSet } from './delegation-set';
 
 /** How the stack's AWS provider authenticates and where it points. */
@@ -69,13 +69,26 @@ export type BackendSettings =
     };
 
 /** One domain of the stack: DelegatedDomain props, with the stack supplying provider and CLI. */
-export interface DomainEntry extends Omit<DelegatedDomainProps, 'provider' | 'cliBundlePath'> {
+export interface LiveDomainEntry extends Omit<DelegatedDomainProps, 'provider' | 'cliBundlePath'> {
   /**
    * Use the stack's shared delegation set (`DomainsStackProps.delegationSet`).
    * @default false
    */
   readonly useStackDelegationSet?: boolean;
+  readonly retired?: false;
 }
+
+/**
+ * A domain being removed (see `RetiredDomain`): the next apply runs its destroy policy and deletes
+ * its zone; after that apply the entry can be dropped.
+ */
+export interface RetiredDomainEntry {
+  /** The domain, as it was given before (it determines the Terraform addresses). */
+  readonly zoneName: string;
+  readonly retired: true;
+}
+
+export type DomainEntry = LiveDomainEntry | RetiredDomainEntry;
 
 export interface DomainsStackProps {
   readonly domains: readonly DomainEntry[];
@@ -104,6 +117,8 @@ export interface DomainsStackProps {
 export class DomainsStack extends TerraformStack {
   public readonly provider: AwsProvider;
   public readonly domains: DelegatedDomain[] = [];
+  /** The entries with `retired: true`. */
+  public readonly retiredDomains: RetiredDomain[] = [];
   public readonly sharedDelegationSet?: ReusableDelegationSet;
 
   constructor(scope: Construct, id: string, props: DomainsStackProps) {
@@ -137,12 +152,17 @@ export class DomainsStack extends TerraformStack {
     }
 
     for (const entry of props.domains) {
-      const { useStackDelegationSet, ...domainProps } = entry;
       // The construct id is the canonical domain name: logical ids stay the same when the list
       // is reordered (or the name is respelled: case, trailing dot), so that plans no change.
       const canonical = checkDomainName(entry.zoneName);
+      const id = canonical.ok ? canonical.value : entry.zoneName;
+      if (entry.retired) {
+        this.retiredDomains.push(new RetiredDomain(this, id, { cliBundlePath: props.cliBundlePath }));
+        continue;
+      }
+      const { useStackDelegationSet, retired: _live, ...domainProps } = entry;
       this.domains.push(
-        new DelegatedDomain(this, canonical.ok ? canonical.value : entry.zoneName, {
+        new DelegatedDomain(this, id, {
           ...domainProps,
           delegationSetId: useStackDelegationSet ? sharedSetId : domainProps.delegationSetId,
           cliBundlePath: props.cliBundlePath,

@@ -211,6 +211,9 @@ export const credentialInSettings = (registrar: string, key: string, envVars: re
 export const unknownDestroyPolicy = (value: unknown, known: readonly string[]): string =>
   `destroy policy ${show(value)} is not known; use one of ${list(known)}`;
 
+export const restoreNotSupported = (registrar: string, reason: string): string =>
+  `destroy policy "restore" needs the name servers the domain had before nsbridge, but registrar "${registrar}" cannot read them (${reason}); use "retain" or "refuse"`;
+
 export const nameServersInvalid = (reason: string): string => `name servers: ${reason}`;
 
 export const cliBundleMissing = (candidates: readonly string[]): string =>

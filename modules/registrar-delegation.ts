@@ -1,36 +1,58 @@
 /**
- * The bridge between Terraform and the registrar: a `terraform_data` resource whose provisioners
- * run the nsbridge CLI to point the domain at a set of name servers (create) and to carry out the
- * destroy policy (destroy).
+ * The bridge between Terraform and the registrar: resources whose provisioners run the nsbridge
+ * CLI to point a domain at a set of name servers, and to carry out the destroy policy when the
+ * delegation goes away.
  *
- * How it maps onto Terraform semantics:
- *  - `triggers_replace` holds the desired delegation: domain, registrar id, the sorted name-server
- *    list and the non-secret registrar settings. Any change there replaces the resource, and a
- *    create-time provisioner runs exactly on create: so the registrar is written when, and only
- *    when, the desired delegation changes. The CLI itself reads first and writes only when the
- *    registrar differs, so a re-run is harmless.
- *  - `input` holds the destroy policy: changing it is an in-place update (visible in the plan, no
- *    registrar call), and the destroy step reads the value recorded in state.
- *  - Both provisioners read everything through `self` (and `path.module`): destroy-time
- *    provisioners may not reference other resources, and on a replacement `self` is the OLD
- *    instance, so `release` is told about the old name servers and settings, which is right.
- *  - Credentials are never in here: local-exec inherits the environment of the process running
- *    Terraform (GODADDY_API_KEY, AWS_PROFILE, ...); `environment` only adds the non-secret
- *    settings, under the variable names the registrar catalog gives.
+ * One delegation is four Terraform objects. Each exists because of a Terraform rule (every case
+ * below is checked against a real engine in __tests__/modules/engine.test.ts):
  *
- * Deliberately NOT in `triggers_replace`: the CLI bundle's hash. A new nsbridge version changes
- * how the registrar is talked to, not what the delegation should be; hashing it in would show a
- * replacement of every domain in every plan after an upgrade and call every registrar again
- * (rate limits, manual registrars waiting for a person). The command line (which contains the
- * asset path, hence the hash) is not part of the resource's state, so an upgrade plans no change.
- * To force a re-run for one domain (e.g. someone changed it by hand at the registrar), use
- * `terraform apply -replace=<address of the bridge>`.
+ *  1. `data "external"` (registrar read): runs `nsbridge terraform-external` at plan time and
+ *     returns the name servers the registrar holds now. It is read on every plan; only its value
+ *     at the first apply is kept (2). Left out for registrars nsbridge cannot read.
+ *
+ *  2. `terraform_data` "previous" (holder): `input` = the read's result, with
+ *     `lifecycle.ignore_changes = [input]`, so it keeps the value of its first apply forever: the
+ *     name servers the domain had before nsbridge changed it. That is the only place they are
+ *     stored. `triggers_replace` holds the domain only: a delegation of another domain records
+ *     that domain's previous name servers.
+ *
+ *  3. `terraform_data` "bridge" (set): `triggers_replace` is the desired delegation (domain,
+ *     registrar, sorted name servers, non-secret settings); its create-time provisioner runs
+ *     `nsbridge set`. It is `create_before_destroy`, and it has NO destroy-time provisioner: a new
+ *     delegation replaces it and sets the new name servers, and the old instance goes away without
+ *     touching the registrar. (A destroy-time provisioner here would run on every name-server
+ *     change: `refuse` would block it, `restore` would flip the domain back for a moment.)
+ *     It depends on the holder, so the previous name servers are in state before the first write.
+ *
+ *  4. `terraform_data` "release" (guard): its destroy-time provisioner runs
+ *     `nsbridge release --policy ...`. Its `input` holds everything that step needs (domain,
+ *     registrar, the zone's current name servers, the previous ones, the policy, the settings as
+ *     environment variables), because a destroy-time provisioner may read only `self`. Name-server,
+ *     registrar, settings and policy changes update it in place; only a change of domain replaces
+ *     it (which releases the old domain, as it should). It depends on the zone and its records
+ *     (through `nameServers` and `dependOn`), so Terraform runs it BEFORE deleting them.
+ *
+ * Removing a delegation's resources from the configuration would delete them without running any
+ * destroy-time provisioner (Terraform only runs one from a block that is still in the
+ * configuration). `RetiredDelegation` keeps the release block with `count = 0` instead: the next
+ * apply destroys the guard (running the policy) and then whatever else was removed.
+ *
+ * Credentials are never in here: local-exec and the external program inherit the environment of
+ * the process running Terraform. Only non-secret settings are written, under the variable names
+ * the registrar catalog gives.
+ *
+ * Deliberately NOT a trigger: the CLI bundle's hash. A new nsbridge version changes how the
+ * registrar is talked to, not what the delegation should be; hashing it in would replace every
+ * delegation after an upgrade and call every registrar again. To force a re-run for one domain,
+ * `terraform apply -replace=<address of its bridge>`.
  */
-import { DataResource, Fn, ITerraformDependable, TerraformSelf, Token } from 'cdktf';
-import { Construct } from 'constructs';
+import { DataExternal } from '@cdktf/provider-external/lib/data-external';
+import { ExternalProvider } from '@cdktf/provider-external/lib/provider';
+import { dependable, DataResource, Fn, ITerraformDependable, Lazy, TerraformSelf, TerraformStack, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import { normalizeNameServers, checkDomainName, InvalidNameError } from '../core/names';
 import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
-import { DEFAULT_DESTROY_POLICY, DESTROY_POLICIES, DestroyPolicy, isDestroyPolicy } from './destroy-policy';
+import { defaultDestroyPolicy, DESTROY_POLICIES, DestroyPolicy, isDestroyPolicy, restoreUnsupportedReason } from './destroy-policy';
 import * as E from './errors';
 import {
   checkRegistrarId,
@@ -68,9 +90,11 @@ export interface RegistrarDelegationProps {
   readonly registrarSettings?: RegistrarSettings;
 
   /**
-   * What happens at the registrar when this delegation is destroyed (`retain` warns that the
-   * domain still points at the deleted zone; `refuse` fails the destroy).
-   * @default "retain"
+   * What happens at the registrar when this delegation is destroyed: `restore` puts back the name
+   * servers the domain had before nsbridge (recorded at the first apply), `retain` leaves it
+   * pointing at the deleted zone with a warning, `refuse` fails the destroy.
+   * @default - "restore" when nsbridge can read the registrar's name servers (every registrar it
+   *   can delegate with, `manual` included), else "retain"
    */
   readonly destroyPolicy?: DestroyPolicy;
 
@@ -89,9 +113,6 @@ export interface RegistrarDelegationProps {
   readonly cliBundlePath?: string;
 }
 
-/** cdktf's TerraformSelf snake-cases every segment; map keys must be written the same way. */
-const snakeKey = (key: string): string => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-
 /** Problems with the registrar half of the props (registrar id, settings, destroy policy). */
 export function checkRegistrarProps(
   props: Pick<RegistrarDelegationProps, 'registrar' | 'registrarSettings' | 'destroyPolicy'>,
@@ -106,6 +127,9 @@ export function checkRegistrarProps(
   }
   if (props.destroyPolicy !== undefined && !isDestroyPolicy(props.destroyPolicy)) {
     problems.push(E.atPath(['destroyPolicy'], E.unknownDestroyPolicy(props.destroyPolicy, DESTROY_POLICIES)));
+  } else if (props.destroyPolicy === 'restore' && registrarProblems.length === 0) {
+    const reason = restoreUnsupportedReason(props.registrar);
+    if (reason !== undefined) problems.push(E.atPath(['destroyPolicy'], E.restoreNotSupported(props.registrar, reason)));
   }
   return problems;
 }
@@ -137,22 +161,73 @@ export function checkDelegationProps(props: RegistrarDelegationProps): { problem
   return { problems, domain, nameServers };
 }
 
+/** Construct ids of the parts; they are part of the Terraform addresses, so never rename them. */
+const IDS = { read: 'registrar-read', previous: 'previous', set: 'bridge', release: 'release' } as const;
+
+/** Id of the hashicorp/external provider nsbridge adds to a stack that has none. */
+export const EXTERNAL_PROVIDER_ID = 'nsbridge-external';
+
+/**
+ * The stack's default (un-aliased) hashicorp/external provider: the user's own if the stack has
+ * one, else one created once per stack. cdktf requires a provider construct for every data source.
+ */
+function externalProviderOf(scope: IConstruct): ExternalProvider {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.children.find((c): c is ExternalProvider => c instanceof ExternalProvider && c.alias === undefined);
+  return existing ?? new ExternalProvider(stack, EXTERNAL_PROVIDER_ID);
+}
+
+/**
+ * The destroy-time provisioner of the release guard. Everything comes from `self.input` (a
+ * destroy-time provisioner may read nothing else), including the settings' environment variables
+ * as one map: a setting added to the configuration after the last apply then cannot break the
+ * destroy with a reference to a key the state does not have.
+ *
+ * `--previous` is quoted because it may be empty (nothing recorded): unquoted, the option would
+ * swallow the next argument.
+ */
+function releaseProvisioner(cli: NsbridgeCliAsset): { type: 'local-exec'; when: 'destroy'; command: string; environment: Record<string, string> } {
+  const input = (key: string): string => TerraformSelf.getString(`input.${key}`);
+  return {
+    type: 'local-exec',
+    when: 'destroy',
+    command:
+      `${cli.command} release --registrar ${input('registrar')} --domain ${input('domain')}` +
+      ` --ns ${Fn.join(',', TerraformSelf.getAny('input.name_servers'))}` +
+      ` --policy ${input('policy')} --previous "${input('previous')}"`,
+    // A whole-map expression where the type says Record<string, string>: Terraform evaluates
+    // "${self.input.env}" to the map itself.
+    environment: TerraformSelf.getAny('input.env') as Record<string, string>,
+  };
+}
+
 /**
  * Points a domain at a set of name servers at its registrar, through the nsbridge CLI, as part of
- * `terraform apply`; carries out the destroy policy on `terraform destroy`.
+ * `terraform apply`; carries out the destroy policy when the delegation is destroyed.
  *
  * Usually created by `DelegatedDomain`. Use it directly for name servers that are not a
  * `HostedZone` of this app (e.g. a zone in another stack, or a DNS provider outside AWS).
  */
 export class RegistrarDelegation extends Construct {
-  /** The `terraform_data` resource. */
+  /** The "bridge": the `terraform_data` whose create-time provisioner runs `nsbridge set`. */
   public readonly resource: DataResource;
+  /** The guard whose destroy-time provisioner runs `nsbridge release --policy ...`. */
+  public readonly releaseResource: DataResource;
+  /**
+   * Holds the name servers the domain had before nsbridge (`output.name_servers`, a comma-separated
+   * list), recorded at the first apply. Undefined for a registrar nsbridge cannot read.
+   */
+  public readonly previousNameServers?: DataResource;
+  /** The plan-time read of the registrar that feeds `previousNameServers`. */
+  public readonly registrarRead?: DataExternal;
   /** The domain in canonical form. */
   public readonly domain: string;
   public readonly registrar: RegistrarId;
   public readonly destroyPolicy: DestroyPolicy;
   /** The stack's CLI asset the provisioners run. */
   public readonly cli: NsbridgeCliAsset;
+
+  private readonly dependencyProducers: (() => readonly ITerraformDependable[])[] = [];
 
   constructor(scope: Construct, id: string, props: RegistrarDelegationProps) {
     super(scope, id);
@@ -162,47 +237,124 @@ export class RegistrarDelegation extends Construct {
     }
     this.domain = checked.domain;
     this.registrar = props.registrar;
-    this.destroyPolicy = props.destroyPolicy ?? DEFAULT_DESTROY_POLICY;
+    this.destroyPolicy = props.destroyPolicy ?? defaultDestroyPolicy(props.registrar);
     this.cli = NsbridgeCliAsset.of(this, props.cliBundlePath);
+    if (props.dependsOn) this.dependOn(() => props.dependsOn!);
 
-    const settings = settingSpecs(props.registrar, props.registrarSettings ?? {});
-    const triggersReplace: Record<string, unknown> = {
-      domain: this.domain,
-      registrar: this.registrar,
-      name_servers: checked.nameServers ?? Fn.sort(props.nameServers),
-    };
-    if (settings.length > 0) {
-      triggersReplace.settings = Object.fromEntries(settings.map(({ spec, value }) => [snakeKey(spec.key), settingValueForEnv(value)]));
-    }
-    // Each setting's variable is filled from self, so a destroy (or the destroy half of a
-    // replacement) uses the settings the delegation was created with.
-    const environment: Record<string, string> = Object.fromEntries(
-      settings.map(({ spec }) => [spec.env, TerraformSelf.getString(`triggers_replace.settings.${snakeKey(spec.key)}`)]),
+    // Settings by their environment variable: the same map is the provisioners' `environment` and
+    // (merged into) the external program's query, which has no environment of its own.
+    const settings: Record<string, string> = Object.fromEntries(
+      settingSpecs(props.registrar, props.registrarSettings ?? {}).map(({ spec, value }) => [spec.env, settingValueForEnv(value)]),
     );
+    const hasSettings = Object.keys(settings).length > 0;
+    const nameServers = checked.nameServers ?? Fn.sort(props.nameServers);
 
-    const args =
-      `--registrar ${TerraformSelf.getString('triggers_replace.registrar')}` +
-      ` --domain ${TerraformSelf.getString('triggers_replace.domain')}` +
-      ` --ns ${Fn.join(',', TerraformSelf.getAny('triggers_replace.name_servers'))}`;
+    // (1) + (2): the previous name servers, read at plan time and held from the first apply on.
+    let previous = '';
+    if (restoreUnsupportedReason(this.registrar) === undefined) {
+      this.registrarRead = new DataExternal(this, IDS.read, {
+        provider: externalProviderOf(this),
+        program: ['node', this.cli.scriptPath, 'terraform-external'],
+        query: { registrar: this.registrar, domain: this.domain, ...settings },
+      });
+      this.previousNameServers = new DataResource(this, IDS.previous, {
+        triggersReplace: { domain: this.domain },
+        input: { name_servers: this.registrarRead.result.lookup('name_servers') },
+        lifecycle: { ignoreChanges: ['input'] },
+      });
+      dropPerInstanceVersionCheck(this.previousNameServers);
+      previous = this.previousNameServers.getStringAttribute('output.name_servers');
+    }
 
-    this.resource = new DataResource(this, 'bridge', {
+    // (3): set the delegation; replaced (create before destroy) when the desired delegation changes.
+    const triggersReplace: Record<string, unknown> = { domain: this.domain, registrar: this.registrar, name_servers: nameServers };
+    if (hasSettings) triggersReplace.settings = settings;
+    const holder = this.previousNameServers;
+    this.resource = new DataResource(this, IDS.set, {
       triggersReplace,
-      input: { destroy_policy: this.destroyPolicy },
-      dependsOn: props.dependsOn,
+      lifecycle: { createBeforeDestroy: true },
       provisioners: [
         {
           type: 'local-exec',
-          command: `${this.cli.command} set ${args}`,
-          environment: settings.length > 0 ? environment : undefined,
-        },
-        {
-          type: 'local-exec',
-          when: 'destroy',
-          command: `${this.cli.command} release ${args} --policy ${TerraformSelf.getString('input.destroy_policy')}`,
-          environment: settings.length > 0 ? environment : undefined,
+          command:
+            `${this.cli.command} set --registrar ${TerraformSelf.getString('triggers_replace.registrar')}` +
+            ` --domain ${TerraformSelf.getString('triggers_replace.domain')}` +
+            ` --ns ${Fn.join(',', TerraformSelf.getAny('triggers_replace.name_servers'))}`,
+          environment: hasSettings ? (TerraformSelf.getAny('triggers_replace.settings') as Record<string, string>) : undefined,
         },
       ],
     });
+    this.resource.dependsOn = this.lazyDependencies(holder ? [holder] : []);
     dropPerInstanceVersionCheck(this.resource);
+
+    // (4): the release guard, updated in place, destroyed (running the policy) before the zone.
+    this.releaseResource = new DataResource(this, IDS.release, {
+      triggersReplace: { domain: this.domain },
+      input: {
+        domain: this.domain,
+        registrar: this.registrar,
+        name_servers: nameServers,
+        previous,
+        policy: this.destroyPolicy,
+        env: settings,
+      },
+      provisioners: [releaseProvisioner(this.cli)],
+    });
+    this.releaseResource.dependsOn = this.lazyDependencies([]);
+    dropPerInstanceVersionCheck(this.releaseResource);
+  }
+
+  /**
+   * Make the registrar step wait for more resources, and the release step run before they are
+   * deleted. `produce` is called at synth, so it may list resources created after this call (e.g.
+   * records added to a zone later).
+   */
+  public dependOn(produce: () => readonly ITerraformDependable[]): void {
+    this.dependencyProducers.push(produce);
+  }
+
+  private lazyDependencies(fixed: readonly ITerraformDependable[]): string[] {
+    return Lazy.listValue({
+      produce: () => {
+        const all = [...fixed, ...this.dependencyProducers.flatMap((p) => p())];
+        return all.length > 0 ? all.map((r) => dependable(r)) : undefined;
+      },
+    });
+  }
+}
+
+export interface RetiredDelegationProps {
+  /**
+   * Path of the nsbridge CLI bundle to ship with the stack.
+   * @default - dist/nsbridge.js of this package
+   */
+  readonly cliBundlePath?: string;
+}
+
+/**
+ * What is left of a `RegistrarDelegation` that is being removed: its release guard, with
+ * `count = 0`, at the same construct path (hence the same Terraform address).
+ *
+ * Why: Terraform runs a destroy-time provisioner only from a block that is still in the
+ * configuration, so deleting the delegation outright would delete the zone without running the
+ * destroy policy. With this in its place, the next apply destroys the guard, running
+ * `nsbridge release` with the policy, domain, name servers and previous name servers recorded in
+ * state, and then (ordered by the dependencies recorded in state) the zone and records that were
+ * removed. After that apply, this construct can be deleted too.
+ *
+ * @example
+ * // was: new RegistrarDelegation(scope, 'delegation', { domain, registrar, nameServers: zone.nameServers })
+ * new RetiredDelegation(scope, 'delegation');
+ */
+export class RetiredDelegation extends Construct {
+  /** The guard block (`count = 0`): no instance is ever created from it. */
+  public readonly releaseResource: DataResource;
+  public readonly cli: NsbridgeCliAsset;
+
+  constructor(scope: Construct, id: string, props: RetiredDelegationProps = {}) {
+    super(scope, id);
+    this.cli = NsbridgeCliAsset.of(this, props.cliBundlePath);
+    this.releaseResource = new DataResource(this, IDS.release, { count: 0, provisioners: [releaseProvisioner(this.cli)] });
+    dropPerInstanceVersionCheck(this.releaseResource);
   }
 }

@@ -40,14 +40,15 @@ describe('valid configurations', () => {
     const config = loadConfig(path.join(root, 'domains.yaml'));
     expect(config.stacks.map((s) => s.name)).toEqual(['production', 'sandbox']);
     const [production, sandbox] = config.stacks;
-    expect(production!.props.domains.map((d) => d.zoneName)).toEqual(['example.com', 'example.org', 'example.net', 'xn--bcher-kva.example']);
+    expect(production!.props.domains.map((d) => d.zoneName)).toEqual(['example.com', 'example.org', 'example.net', 'xn--bcher-kva.example', 'old-brand.example']);
     expect(production!.props.backend).toEqual({ type: 'local', path: path.join(root, 'terraform.production.tfstate') });
     expect(production!.props.defaultTags).toEqual({ environment: 'production' });
-    const [com, org, net, idn] = production!.props.domains;
+    const [com, org, net, idn, retired] = production!.props.domains;
     expect(com).toMatchObject({ registrar: 'godaddy', destroyPolicy: 'refuse', tags: { 'managed-by': 'nsbridge' } });
-    expect(org).toMatchObject({ registrar: 'namecheap', destroyPolicy: 'retain', tags: { 'managed-by': 'nsbridge', team: 'marketing' } });
+    expect(org).toMatchObject({ registrar: 'namecheap', destroyPolicy: 'restore', tags: { 'managed-by': 'nsbridge', team: 'marketing' } });
     expect(net).toMatchObject({ registrar: 'route53domains', createDelegationSet: true });
     expect(idn).toMatchObject({ registrar: 'manual', registrarSettings: { registrarName: 'squarespace', waitTimeout: '30m' } });
+    expect(retired).toEqual({ zoneName: 'old-brand.example', retired: true });
     expect(sandbox!.props.delegationSet).toEqual({ create: true });
     expect(sandbox!.props.domains[0]).toMatchObject({ zoneName: 'example-sandbox.com', registrarSettings: { sandbox: true }, useStackDelegationSet: true });
   });
@@ -65,12 +66,32 @@ describe('valid configurations', () => {
         zoneName: 'example.com',
         registrar: 'godaddy',
         registrarSettings: undefined,
-        destroyPolicy: 'retain',
+        destroyPolicy: 'restore',
         comment: undefined,
         tags: undefined,
         forceDestroy: undefined,
         records: [{ type: 'A', name: '@', values: ['192.0.2.1'], ttl: 60 }],
       },
+    ]);
+  });
+
+  test('a retired entry needs only its name: it becomes { zoneName, retired } in its stack', () => {
+    const config = parseConfig(
+      [
+        'domains:',
+        '  - { name: Old.example.COM, retired: true }',
+        '  - { name: kept.example.com, registrar: gandi, retired: false }',
+        '  - name: also-old.example.com',
+        '    registrar: godaddy           # may stay: the release step reads the registrar from the state',
+        '    retired: true',
+        '    records: [{ type: A, value: 192.0.2.1 }]',
+      ].join('\n'),
+      FILE,
+    );
+    expect(config.stacks[0]!.props.domains).toEqual([
+      { zoneName: 'old.example.com', retired: true },
+      expect.objectContaining({ zoneName: 'kept.example.com', registrar: 'gandi', destroyPolicy: 'restore' }),
+      { zoneName: 'also-old.example.com', retired: true },
     ]);
   });
 
@@ -96,15 +117,18 @@ describe('invalid configurations: every problem with its path, line and value', 
     ['not a mapping', '- a\n- b', ['(top level) (line 1): expected a mapping (key: value), got a list']],
     ['no domains list', 'stacks: {}', ['domains (line 1): is required', 'stacks (line 1): defines no stack; remove "stacks:" to use the default stack, or add one']],
     ['unknown top-level key', 'domain:\n  - name: x\ndomains: []', ['domain (line 1): unknown key "domain"; allowed here: version, defaults, stacks, domains']],
-    ['typo in a domain key', domainWith('registar: godaddy'), ['domains[0].registar (line 4): unknown key "registar"; allowed here: name, registrar, stack, registrarSettings, destroyPolicy, comment, tags, forceDestroy, delegationSet, records']],
+    ['typo in a domain key', domainWith('registar: godaddy'), ['domains[0].registar (line 4): unknown key "registar"; allowed here: name, registrar, retired, stack, registrarSettings, destroyPolicy, comment, tags, forceDestroy, delegationSet, records']],
     ['bad domain name', 'domains:\n  - { name: "exa_mple.com", registrar: godaddy }', ['domains[0].name (line 2): domain name "exa_mple.com" has an invalid label "exa_mple" (letters, digits and inner hyphens only)']],
     ['name over 253 characters', `domains:\n  - { name: ${'a.'.repeat(127)}com, registrar: godaddy }`, ['domains[0].name (line 2): domain name "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a…(259 characters) is 257 characters long; the limit is 253']],
     ['unknown registrar', 'domains:\n  - { name: example.com, registrar: hover }', ['domains[0].registrar (line 2): registrar "hover" is not known; use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual']],
-    ['missing registrar', 'domains:\n  - name: example.com', ['domains[0].registrar (line 2): is required']],
+    ['missing registrar', 'domains:\n  - name: example.com', ['domains[0].registrar (line 2): is required (the registrar that holds the domain, e.g. godaddy)']],
     ['setting of another registrar', domainWith('registrarSettings: { sharingId: abc }'), ['domains[0].registrarSettings.sharingId (line 4): registrar "godaddy" has no setting "sharingId"; its settings are sandbox, shopperId']],
     ['setting given as a YAML string', domainWith('registrarSettings: { sandbox: "true" }'), ['domains[0].registrarSettings.sandbox (line 4): registrar "godaddy" setting "sandbox" must be a boolean, got "true"']],
     ['credential in the file', domainWith('registrarSettings: { apiKey: s3cr3t }'), ['domains[0].registrarSettings.apiKey (line 4): registrar "godaddy" setting "apiKey" looks like a credential; credentials are never part of the configuration (they would end up in the plan and the state): set GODADDY_API_KEY, GODADDY_API_SECRET in the environment of the process that runs Terraform instead']],
-    ['destroy policy', domainWith('destroyPolicy: delete'), ['domains[0].destroyPolicy (line 4): "delete" is not allowed; use "retain" or "refuse"']],
+    ['destroy policy', domainWith('destroyPolicy: delete'), ['domains[0].destroyPolicy (line 4): "delete" is not allowed; use "restore" or "retain" or "refuse"']],
+    ['retired with refuse', domainWith('destroyPolicy: refuse', 'retired: true'), ['domains[0].retired (line 5): "example.com" has destroy policy "refuse", so the deploy that retires it would fail at the registrar step: first deploy with destroyPolicy "restore" or "retain" for this domain, then set retired: true']],
+    ['retired with refuse from the defaults', 'defaults: { destroyPolicy: refuse }\ndomains:\n  - { name: example.com, retired: true }', ['domains[0].retired (line 3): "example.com" has destroy policy "refuse", so the deploy that retires it would fail at the registrar step: first deploy with destroyPolicy "restore" or "retain" for this domain, then set retired: true']],
+    ['retired as a string', domainWith('retired: "yes"'), ['domains[0].retired (line 4): expected true or false, got string "yes"']],
     ['tag value that YAML reads as a number', domainWith('tags: { cost-center: 1234 }'), ['domains[0].tags.cost-center (line 4): expected a string, got number 1234']],
     ['unknown stack', domainWith('stack: prod'), ['domains[0].stack (line 4): stack "prod" is not defined; add it under "stacks:" (without "stacks:" every domain goes to the stack "nsbridge")']],
     ['stack needed', 'stacks: { a: {}, b: {} }\ndomains:\n  - { name: example.com, registrar: godaddy }', ['domains[0].stack (line 3): is required when several stacks are defined; use one of a, b']],

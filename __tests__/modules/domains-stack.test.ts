@@ -97,4 +97,19 @@ describe('DomainsStack', () => {
     expect(out).not.toHaveResource(Route53DelegationSet);
     expect(Object.values<{ delegation_set_id?: string }>(json.resource.aws_route53_zone).map((z) => z.delegation_set_id)).toEqual([undefined, 'N0SHARED']);
   });
+
+  test('a retired entry keeps only its release guard (count 0), at the address its live delegation had', () => {
+    const live = synth({ domains }).json;
+    const retired = synth({ domains: [{ zoneName: 'EXAMPLE.com.', retired: true }, domains[1]!] }).json;
+    const guardOf = (json: any) => Object.keys(json.resource.terraform_data).find((id) => id.startsWith('examplecom_delegation_release_'));
+    expect(guardOf(retired)).toBe(guardOf(live));
+    expect(retired.resource.terraform_data[guardOf(retired)!].count).toBe(0);
+    // The zone, its bridge, holder and registrar read are gone: the next apply destroys them after the release.
+    expect(Object.values<{ name: string }>(retired.resource.aws_route53_zone).map((z) => z.name)).toEqual(['example.org']);
+    expect(Object.keys(retired.resource.terraform_data).filter((id) => id.startsWith('examplecom_'))).toEqual([guardOf(retired)]);
+    expect(Object.keys(retired.data.external).filter((id) => id.startsWith('examplecom_'))).toEqual([]);
+    const stack = new DomainsStack(new App({ outdir }), 'prod', { domains: [{ zoneName: 'example.com', retired: true }] });
+    expect(stack.domains).toEqual([]);
+    expect(stack.retiredDomains.map((d) => d.node.id)).toEqual(['example.com']);
+  });
 });

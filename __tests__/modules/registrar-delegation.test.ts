@@ -1,73 +1,184 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ExternalProvider } from '@cdktf/provider-external/lib/provider';
 import { App, DataResource, TerraformStack, Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest'; // matcher types (toHaveResource...); Testing.setupJest() registers them
 import { CLI_ASSET_ID, NsbridgeCliAsset, SKIP_TERRAFORM_VERSION_CHECK } from '../../modules/cli-asset';
-import { RegistrarDelegation, RegistrarDelegationProps } from '../../modules/registrar-delegation';
+import { RegistrarDelegation, RegistrarDelegationProps, RetiredDelegation } from '../../modules/registrar-delegation';
+import { REGISTRARS } from '../../registrar-adapters/catalog';
+import type { RegistrarInfo } from '../../registrar-adapters/core/types';
 
 Testing.setupJest();
 
 const NS = ['ns-2.awsdns-02.net', 'NS-1.awsdns-01.com.', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk'];
 const base: RegistrarDelegationProps = { domain: 'example.com', registrar: 'godaddy', nameServers: NS };
 
-function bridgeOf(out: string): Record<string, any> {
+/** The delegation's parts by construct id (the middle of the logical id). */
+function partsOf(out: string): Record<'bridge' | 'release' | 'previous', Record<string, any>> & { read?: Record<string, any> } {
   const json = JSON.parse(out);
-  const bridges = Object.values<Record<string, any>>(json.resource.terraform_data);
-  expect(bridges).toHaveLength(1);
-  return bridges[0]!;
+  const byPart = (entries: Record<string, any>, part: string) =>
+    Object.entries(entries ?? {}).find(([id]) => new RegExp(`_${part}_[0-9A-F]{8}$`).test(id))?.[1];
+  return {
+    bridge: byPart(json.resource.terraform_data, 'bridge'),
+    release: byPart(json.resource.terraform_data, 'release'),
+    previous: byPart(json.resource.terraform_data, 'previous'),
+    read: byPart(json.data?.external, 'registrar-read'),
+  };
 }
 
+/** Every ${...} reference in a string: a destroy-time provisioner may only use self and path. */
+const references = (s: string): string[] => [...s.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!);
+
 describe('RegistrarDelegation', () => {
-  test('triggers_replace holds the domain, the registrar and the sorted, normalised name servers', () => {
+  test('the bridge: triggers_replace holds the domain, the registrar and the sorted, normalised name servers; create before destroy', () => {
     const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, domain: 'Example.COM.' }));
-    expect(out).toHaveResourceWithProperties(DataResource, {
-      triggers_replace: {
-        domain: 'example.com',
-        registrar: 'godaddy',
-        name_servers: ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk'],
-      },
-      input: { destroy_policy: 'retain' },
+    const { bridge } = partsOf(out);
+    expect(bridge.triggers_replace).toEqual({
+      domain: 'example.com',
+      registrar: 'godaddy',
+      name_servers: ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk'],
     });
+    // A replacement (new name servers) sets the new delegation first and never runs a destroy step.
+    expect(bridge.lifecycle).toEqual({ create_before_destroy: true });
+    expect(bridge.input).toBeUndefined();
   });
 
-  test('the create-time provisioner runs the shipped CLI with `set`, reading everything from self', () => {
+  test('the bridge runs the shipped CLI with `set`, reading everything from self, and has no destroy-time step', () => {
     const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', base));
-    const [create] = bridgeOf(out).provisioner;
-    expect(create['local-exec'].when).toBeUndefined();
-    expect(create['local-exec'].command).toMatch(
+    const { bridge } = partsOf(out);
+    expect(bridge.provisioner).toHaveLength(1);
+    const create = bridge.provisioner[0]['local-exec'];
+    expect(create.when).toBeUndefined();
+    expect(create.command).toMatch(
       /^node "\$\{path\.module\}\/assets\/nsbridge-cli\/[0-9A-F]{32}\/nsbridge\.js" set --registrar \$\{self\.triggers_replace\.registrar\} --domain \$\{self\.triggers_replace\.domain\} --ns \$\{join\(",", self\.triggers_replace\.name_servers\)\}$/,
     );
     // No settings → no environment block at all (credentials come from Terraform's environment).
-    expect(create['local-exec'].environment).toBeUndefined();
+    expect(create.environment).toBeUndefined();
   });
 
-  test('the destroy-time provisioner runs `release` with the policy and references only self and path.module', () => {
+  test('the release guard: its input holds what the destroy step needs; its destroy-time provisioner references only self and path.module', () => {
     const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, destroyPolicy: 'refuse' }));
-    const bridge = bridgeOf(out);
-    const destroy = bridge.provisioner[1]['local-exec'];
+    const { release, previous } = partsOf(out);
+    const previousId = Object.keys(JSON.parse(out).resource.terraform_data).find((id) => /_previous_/.test(id));
+    expect(release.input).toEqual({
+      domain: 'example.com',
+      registrar: 'godaddy',
+      name_servers: ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk'],
+      previous: `\${terraform_data.${previousId}.output.name_servers}`,
+      policy: 'refuse',
+      env: {},
+    });
+    // Only a new domain replaces it (releasing the old domain); name servers, policy and settings update it in place.
+    expect(release.triggers_replace).toEqual({ domain: 'example.com' });
+    expect(release.lifecycle).toBeUndefined();
+    expect(release.provisioner).toHaveLength(1);
+    const destroy = release.provisioner[0]['local-exec'];
     expect(destroy.when).toBe('destroy');
-    expect(destroy.command).toContain(' release --registrar ${self.triggers_replace.registrar} --domain ${self.triggers_replace.domain} --ns ${join(",", self.triggers_replace.name_servers)} --policy ${self.input.destroy_policy}');
-    expect(bridge.input).toEqual({ destroy_policy: 'refuse' });
-    // Terraform rejects destroy provisioners that reference anything but self, count, each, path, terraform.
-    const references = [...(destroy.command as string).matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!);
-    expect(references).toHaveLength(5);
-    for (const ref of references) expect(ref).toMatch(/^(self\.|path\.module$|join\(",", self\.)/);
+    expect(destroy.command).toContain(
+      ' release --registrar ${self.input.registrar} --domain ${self.input.domain} --ns ${join(",", self.input.name_servers)} --policy ${self.input.policy} --previous "${self.input.previous}"',
+    );
+    expect(destroy.environment).toBe('${self.input.env}');
+    for (const ref of [...references(destroy.command), ...references(destroy.environment)]) expect(ref).toMatch(/^(self\.|path\.module$|join\(",", self\.)/);
+    expect(previous).toBeDefined();
   });
 
-  test('non-secret settings go into triggers_replace (snake_case keys) and reach the CLI as their catalog variables', () => {
+  test('the previous name servers: read from the registrar at plan time by the shipped CLI, held from the first apply on', () => {
+    const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, registrarSettings: { sandbox: true } }));
+    const json = JSON.parse(out);
+    const { read, previous } = partsOf(out);
+    const readId = Object.keys(json.data.external)[0];
+    expect(read).toEqual({
+      provider: 'external',
+      program: ['node', expect.stringMatching(/^\$\{path\.module\}\/assets\/nsbridge-cli\/[0-9A-F]{32}\/nsbridge\.js$/), 'terraform-external'],
+      query: { registrar: 'godaddy', domain: 'example.com', NSBRIDGE_GODADDY_SANDBOX: '1' },
+    });
+    expect(read!.depends_on).toBeUndefined(); // a dependency on a changing resource would defer the read to apply time
+    expect(previous).toEqual({
+      input: { name_servers: `\${data.external.${readId}.result["name_servers"]}` },
+      lifecycle: { ignore_changes: ['input'] },
+      triggers_replace: { domain: 'example.com' },
+    });
+    // The registrar is written only once the previous name servers are in state.
+    const previousId = Object.keys(json.resource.terraform_data).find((id) => /_previous_/.test(id));
+    expect(partsOf(out).bridge.depends_on).toEqual([`terraform_data.${previousId}`]);
+    expect(json.provider.external).toEqual([{}]);
+  });
+
+  test('restore is the default; retain and refuse are kept when given', () => {
+    const policyOf = (props: Partial<RegistrarDelegationProps>) =>
+      partsOf(Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, ...props }))).release.input.policy;
+    expect(policyOf({})).toBe('restore');
+    expect(policyOf({ registrar: 'manual' })).toBe('restore'); // manual reads the delegation from DNS
+    expect(policyOf({ destroyPolicy: 'retain' })).toBe('retain');
+    expect(policyOf({ destroyPolicy: 'refuse' })).toBe('refuse');
+  });
+
+  test('the stack\'s own external provider is reused; an aliased one is not', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new ExternalProvider(stack, 'mine');
+    new ExternalProvider(stack, 'other', { alias: 'other' });
+    new RegistrarDelegation(stack, 'a', base);
+    new RegistrarDelegation(stack, 'b', { ...base, domain: 'example.org' });
+    expect(stack.node.children.filter((c) => c instanceof ExternalProvider).map((c) => c.node.id)).toEqual(['mine', 'other']);
+    expect(JSON.parse(Testing.synth(stack)).provider.external).toEqual([{}, { alias: 'other' }]);
+  });
+
+  test('non-secret settings reach the CLI as their catalog variables, from self (the bridge) and from state (the release guard)', () => {
     const out = Testing.synthScope(
       (scope) => new RegistrarDelegation(scope, 'd', { ...base, registrarSettings: { sandbox: true, shopperId: '12345' } }),
     );
-    const bridge = bridgeOf(out);
-    expect(bridge.triggers_replace.settings).toEqual({ sandbox: '1', shopper_id: '12345' });
-    for (const p of bridge.provisioner) {
-      // TerraformSelf snake-cases the path, so the keys above must be snake_case to match.
-      expect(p['local-exec'].environment).toEqual({
-        NSBRIDGE_GODADDY_SANDBOX: '${self.triggers_replace.settings.sandbox}',
-        NSBRIDGE_GODADDY_SHOPPER_ID: '${self.triggers_replace.settings.shopper_id}',
-      });
-    }
+    const { bridge, release } = partsOf(out);
+    const env = { NSBRIDGE_GODADDY_SANDBOX: '1', NSBRIDGE_GODADDY_SHOPPER_ID: '12345' };
+    expect(bridge.triggers_replace.settings).toEqual(env);
+    expect(bridge.provisioner[0]['local-exec'].environment).toBe('${self.triggers_replace.settings}');
+    // As one map from state: a setting added after the last apply cannot break a destroy.
+    expect(release.input.env).toEqual(env);
+    expect(release.provisioner[0]['local-exec'].environment).toBe('${self.input.env}');
+  });
+
+  describe('a registrar whose name servers nsbridge cannot read', () => {
+    // No registrar of today's catalog is like that (Cloudflare, the one that cannot read, cannot
+    // delegate either and is rejected first), so one is made so for the duration of the test.
+    let saved: RegistrarInfo['capabilities'];
+    beforeEach(() => {
+      const info = REGISTRARS.godaddy as { capabilities: RegistrarInfo['capabilities'] };
+      saved = info.capabilities;
+      info.capabilities = { ...saved, readNameServers: { supported: false, reason: 'its API has no read call' } };
+    });
+    afterEach(() => {
+      (REGISTRARS.godaddy as { capabilities: RegistrarInfo['capabilities'] }).capabilities = saved;
+    });
+
+    test('defaults to retain, records nothing and reads nothing', () => {
+      const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', base));
+      const { release, previous, read, bridge } = partsOf(out);
+      expect(release.input.policy).toBe('retain');
+      expect(release.input.previous).toBe('');
+      expect(previous).toBeUndefined();
+      expect(read).toBeUndefined();
+      expect(bridge.depends_on).toBeUndefined();
+      expect(JSON.parse(out).provider).toBeUndefined();
+    });
+
+    test('an explicit restore is an error that says why and what to use', () => {
+      const stack = new TerraformStack(Testing.app(), 'test');
+      expect(() => new RegistrarDelegation(stack, 'd', { ...base, destroyPolicy: 'restore' })).toThrow(
+          'test/d: destroyPolicy: destroy policy "restore" needs the name servers the domain had before nsbridge, but registrar "godaddy" cannot read them (its API has no read call); use "retain" or "refuse"',
+      );
+    });
+  });
+
+  test('RetiredDelegation keeps only the release block, with count 0, at the address and with the command of the live one', () => {
+    const liveOut = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'delegation', base));
+    const liveId = Object.keys(JSON.parse(liveOut).resource.terraform_data).find((id) => /_release_/.test(id))!;
+    const json = JSON.parse(Testing.synthScope((scope) => new RetiredDelegation(scope, 'delegation')));
+    expect(json.data).toBeUndefined();
+    expect(Object.keys(json.resource)).toEqual(['terraform_data']);
+    expect(Object.keys(json.resource.terraform_data)).toEqual([liveId]);
+    const retired = json.resource.terraform_data[liveId];
+    expect(retired.count).toBe(0);
+    expect(retired.provisioner).toEqual(partsOf(liveOut).release.provisioner);
   });
 
   test('a token name-server list is sorted by Terraform', () => {
@@ -146,7 +257,7 @@ describe('RegistrarDelegation', () => {
       ['setting of the wrong type', { registrarSettings: { sandbox: 'yes' } }, 'test/d: registrarSettings.sandbox: registrar "godaddy" setting "sandbox" must be a boolean, got "yes"'],
       ['a credential as a setting', { registrarSettings: { apiSecret: 'abc' } }, 'test/d: registrarSettings.apiSecret: registrar "godaddy" setting "apiSecret" looks like a credential; credentials are never part of the configuration (they would end up in the plan and the state): set GODADDY_API_KEY, GODADDY_API_SECRET in the environment of the process that runs Terraform instead'],
       ['settings for a registrar without any', { registrar: 'porkbun', registrarSettings: { sandbox: true } }, 'test/d: registrarSettings.sandbox: registrar "porkbun" takes no settings, but "sandbox" was given'],
-      ['destroy policy', { destroyPolicy: 'delete' as 'retain' }, 'test/d: destroyPolicy: destroy policy "delete" is not known; use one of retain, refuse'],
+      ['destroy policy', { destroyPolicy: 'delete' as 'retain' }, 'test/d: destroyPolicy: destroy policy "delete" is not known; use one of restore, retain, refuse'],
       ['one name server', { nameServers: ['ns1.example.net'] }, 'test/d: nameServers: name servers: 1 distinct name server(s) given (ns1.example.net); a delegation needs 2 to 13'],
       ['bad name server', { nameServers: ['ns1.example.net', 'ns 2'] }, 'test/d: nameServers: name servers: name server "ns 2" contains white space'],
     ])('%s', (_title, props, message) => {
