@@ -285,7 +285,7 @@ assert got == ns, (got, ns)
 print("route53domains: register_domain + update_domain_nameservers + get_domain_detail ->", got)
 PY
   kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   return "$rc"
 }
 

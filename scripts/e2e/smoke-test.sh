@@ -17,7 +17,11 @@ command -v tofu >/dev/null || { echo "smoke-test: tofu not found; run scripts/e2
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/nsbridge-smoke.XXXXXX")"
 MOTO_PID=""
 cleanup() {
-  if [ -n "$MOTO_PID" ]; then kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; fi
+  if [ -n "$MOTO_PID" ]; then
+    # not our child (start-moto.sh started it): poll until it has exited
+    kill "$MOTO_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$MOTO_PID" 2>/dev/null || break; sleep 0.1; done
+  fi
   if [ "${KEEP_SMOKE_DIR:-0}" = 1 ]; then echo "smoke-test: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
