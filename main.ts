@@ -6,7 +6,8 @@
  * `node scripts/app.js`. Needs no credentials and no terraform/tofu binary: see DomainsStack for
  * where the Terraform version requirement went.
  */
-import { App } from 'cdktf';
+import { App, Token } from 'cdktf';
+import type { IConstruct } from 'constructs';
 // Types only: the loader (YAML parser, zod) is required lazily, so that scripts/app.js can run it
 // on a worker thread while this module loads cdktf (config/worker.ts).
 import type { NsbridgeConfig } from './config/load';
@@ -35,6 +36,94 @@ export class ConfiguredDomainsStack extends DomainsStack {
   public override prepareStack(): void {
     // Intentionally empty: see above.
   }
+
+  /**
+   * cdktf's standard rendering, with a faster token resolver for the duration of the call (see
+   * `resolveFast`). The swap is scoped to this stack's rendering, so other stacks (and the test
+   * that compares this output with cdktf's standard synthesis) use cdktf's own resolver.
+   */
+  public override toTerraform(): any {
+    return withFastResolve(() => super.toTerraform());
+  }
+}
+
+/**
+ * Run `render` with cdktf's internal `resolve(scope, obj)` (lib/_tokens, which TerraformStack
+ * calls for every element and for the merged tree) replaced by `resolveFast`. cdktf reads that
+ * export at each call, so replacing it is enough; it is put back before returning.
+ */
+export function withFastResolve<T>(render: () => T): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tokens = require('cdktf/lib/_tokens') as { resolve: ResolveFn };
+  const original = tokens.resolve;
+  tokens.resolve = (scope, obj, preparing = false) => (preparing ? original(scope, obj, true) : resolveFast(scope, obj, original));
+  try {
+    return render();
+  } finally {
+    tokens.resolve = original;
+  }
+}
+
+type ResolveFn = (scope: IConstruct, obj: unknown, preparing?: boolean) => any;
+
+/** cdktf's test for strings that may hold encoded number tokens (lib/tokens/private/encoding.ts). */
+const NUMBER_TOKEN = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
+
+/**
+ * The same result as cdktf's `resolve(scope, obj)`, much faster on what a stack mostly is: plain
+ * JSON without tokens. cdktf's resolver builds a context object and a path array for every value
+ * of the tree, and the stack renders every element and then the whole merged tree again: at
+ * 1,000 domains that was over half of the synth. Here, plain objects, arrays, booleans and strings
+ * and numbers that cannot hold a token are copied as they are (undefined entries dropped, as cdktf
+ * does); anything that can (a token marker, a number cdktf may have encoded, an object that is
+ * not a plain object, a map-token key) is handed to cdktf's resolver, whole. What cdktf would
+ * reject (the map-token placeholder values) goes to cdktf too, so it is rejected the same way.
+ * "the app output is identical to cdktf's standard synthesis" (main.test.ts) keeps this honest.
+ */
+function resolveFast(scope: IConstruct, obj: unknown, original: ResolveFn): any {
+  const walk = (x: unknown): unknown => {
+    switch (typeof x) {
+      case 'undefined':
+        return undefined;
+      case 'boolean':
+        return x;
+      case 'string':
+        return x.includes('TfToken[') || NUMBER_TOKEN.test(x) || x === Token.STRING_MAP_TOKEN_VALUE || x === Token.ANY_MAP_TOKEN_VALUE
+          ? original(scope, x)
+          : x;
+      case 'number':
+        return x === Token.NUMBER_MAP_TOKEN_VALUE || Token.isUnresolved(x) ? original(scope, x) : x;
+      case 'object': {
+        if (x === null) return null;
+        if (Array.isArray(x)) {
+          // List tokens are resolved at the list level: hand the whole list over.
+          if (x.some((e) => (typeof e === 'string' && e.includes('TfToken[')) || (typeof e === 'number' && Token.isUnresolved(e)))) {
+            return original(scope, x);
+          }
+          const out: unknown[] = [];
+          for (const e of x) {
+            const r = walk(e);
+            if (r !== undefined) out.push(r);
+          }
+          return out;
+        }
+        const proto = Object.getPrototypeOf(x);
+        if ((proto !== Object.prototype && proto !== null) || typeof (x as { resolve?: unknown }).resolve === 'function') {
+          return original(scope, x); // a token (IResolvable), a Lazy, or anything else cdktf knows how to treat
+        }
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(x)) {
+          if (key.includes('TfToken[')) return original(scope, x);
+          const r = walk((x as Record<string, unknown>)[key]);
+          if (r !== undefined) out[key] = r;
+        }
+        return out;
+      }
+      default:
+        return original(scope, x); // functions: cdktf's error
+    }
+  };
+  return walk(obj);
 }
 
 /** One stack per entry of the configuration (not synthesized yet). */

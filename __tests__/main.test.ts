@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Testing } from 'cdktf';
+import { App, DataResource, Fn, Lazy, TerraformIterator, TerraformSelf, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest'; // matcher types; Testing.setupJest() registers them
 import { loadConfig } from '../config/load';
-import { buildApp } from '../main';
+import { buildApp, withFastResolve } from '../main';
 import { DomainsStack } from '../modules/domains-stack';
 import { REGISTRARS } from '../registrar-adapters/catalog';
 
@@ -122,6 +122,60 @@ describe('the example configuration', () => {
       const strip = (s: string) => s.replace(/"path": "[^"]*terraform\.\w+\.tfstate"/, '"path": "<state>"');
       expect(strip(a)).toBe(strip(b));
     }
+  });
+});
+
+describe('the fast token resolver of the app', () => {
+  test('renders exactly what cdktf renders, for every kind of token', () => {
+    // GIVEN a stack with string, number, list and map tokens, Lazy values, functions, iterators,
+    // escapes, number-like strings and undefined values
+    const stack = new TerraformStack(Testing.app(), 'tokens');
+    const v = new TerraformVariable(stack, 'count', { type: 'number', default: 2 });
+    const names = new TerraformVariable(stack, 'names', { type: 'list(string)', default: ['a', 'b'] });
+    const tags = new TerraformVariable(stack, 'tags', { type: 'map(string)', default: {} });
+    const source = new DataResource(stack, 'source', { input: { n: v.numberValue, list: names.listValue } });
+    const iterator = TerraformIterator.fromList(names.listValue);
+    new DataResource(stack, 'target', {
+      forEach: iterator,
+      count: undefined,
+      input: {
+        number: v.numberValue,
+        numberInString: `n=${v.numberValue}`,
+        list: names.listValue,
+        listInList: [names.listValue, 'x'],
+        map: tags.value,
+        mapKey: { [Token.asString(tags.value)]: 'y' },
+        lazy: Lazy.stringValue({ produce: () => 'lazy' }),
+        lazyList: Lazy.listValue({ produce: () => ['l1', 'l2'] }),
+        fn: Fn.join(',', Fn.sort(names.listValue)),
+        self: TerraformSelf.getString('input.x'),
+        attribute: source.getStringAttribute('output.n'),
+        each: iterator.value,
+        escapes: '${var.literal} and $${escaped}',
+        numberLike: 'mail.e-mail 1e5 v=DKIM1; p=9e+x',
+        nested: { deeper: [{ a: undefined, b: [undefined, 'c'] }], empty: {}, no: false, zero: 0 },
+      },
+      triggersReplace: { when: Token.asNumber(Lazy.numberValue({ produce: () => 42 })) },
+    });
+    // THEN the fast resolver and cdktf's own give the same JSON
+    const standard = JSON.stringify(stack.toTerraform());
+    expect(JSON.stringify(withFastResolve(() => stack.toTerraform()))).toBe(standard);
+    expect(standard).toContain('"fn":"${join(\\",\\", sort(var.names))}"');
+    expect(standard).toContain('"numberInString":"n=${var.count}"');
+  });
+
+  test('rejects what cdktf rejects', () => {
+    const stack = new TerraformStack(Testing.app(), 'bad');
+    const names = new TerraformVariable(stack, 'names', { type: 'list(string)' });
+    new DataResource(stack, 'bad', { input: { scalar: names.listValue[0] } });
+    let message = '';
+    try {
+      stack.toTerraform();
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).not.toBe('');
+    expect(() => withFastResolve(() => stack.toTerraform())).toThrow(message);
   });
 });
 

@@ -173,9 +173,18 @@ export const EXTERNAL_PROVIDER_ID = 'nsbridge-external';
  */
 function externalProviderOf(scope: IConstruct): ExternalProvider {
   const stack = TerraformStack.of(scope);
-  const existing = stack.node.children.find((c): c is ExternalProvider => c instanceof ExternalProvider && c.alias === undefined);
-  return existing ?? new ExternalProvider(stack, EXTERNAL_PROVIDER_ID);
+  let provider = externalProviders.get(stack);
+  if (!provider) {
+    // Looked up once per stack: scanning the stack's children for every delegation is quadratic
+    // (a measurable part of the synth at 1,000 domains).
+    provider =
+      stack.node.children.find((c): c is ExternalProvider => c instanceof ExternalProvider && c.alias === undefined) ??
+      new ExternalProvider(stack, EXTERNAL_PROVIDER_ID);
+    externalProviders.set(stack, provider);
+  }
+  return provider;
 }
+const externalProviders = new WeakMap<TerraformStack, ExternalProvider>();
 
 /**
  * The destroy-time provisioner of the release guard. Everything comes from `self.input` (a

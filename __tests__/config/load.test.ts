@@ -95,6 +95,29 @@ describe('valid configurations', () => {
     ]);
   });
 
+  test('YAML 1.2 core schema: a date-like or yes/no value stays what YAML 1.2 says (no timestamps, no YAML 1.1 booleans)', () => {
+    const config = parseConfig(domainWith('tags: { created: 2024-01-01, reviewed: "yes", owner: no }'), FILE);
+    const [domain] = config.stacks[0]!.props.domains;
+    expect(domain).toMatchObject({ tags: { created: '2024-01-01', reviewed: 'yes', owner: 'no' } });
+  });
+
+  test('anchors and aliases work (those files take the alias-limited parser)', () => {
+    const config = parseConfig(
+      [
+        'domains:',
+        '  - name: example.com',
+        '    registrar: godaddy',
+        '    records: &web',
+        '      - { type: A, value: 192.0.2.1 }',
+        '  - { name: example.org, registrar: gandi, records: *web }',
+      ].join('\n'),
+      FILE,
+    );
+    const [com, org] = config.stacks[0]!.props.domains as unknown as { records: unknown[] }[];
+    expect(org!.records).toEqual(com!.records);
+    expect(com!.records).toEqual([{ type: 'A', name: '@', values: ['192.0.2.1'], ttl: undefined }]);
+  });
+
   test('S3 backend: key defaults to nsbridge/<stack>.tfstate; local paths are relative to the file', () => {
     const config = parseConfig(
       [
@@ -156,6 +179,21 @@ describe('invalid configurations: every problem with its path, line and value', 
     ['duplicate key', 'domains:\n  - name: a.com\n    name: b.com\n    registrar: godaddy', ['(top level) (line 3): YAML syntax: Map keys must be unique']],
   ])('%s', (_title, yaml, expected) => {
     expect(problems(yaml)).toEqual(expected);
+  });
+
+  test('a file whose aliases would expand past the limit is rejected, not expanded', () => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    lines.push('domains: []');
+    expect(problems(lines.join('\n'))).toEqual([
+      '(top level): YAML: Excessive alias count indicates a resource exhaustion attack; expand the aliases, or use fewer of them',
+    ]);
+  });
+
+  test('a syntax error is reported with its line, nothing else', () => {
+    expect(problems('domains:\n  - name: example.com\n    registrar: [godaddy\n')).toEqual([
+      expect.stringMatching(/^\(top level\) \(line \d\): YAML syntax: /),
+    ]);
   });
 
   test('duplicates are found after normalisation (case, trailing dot, IDN)', () => {
