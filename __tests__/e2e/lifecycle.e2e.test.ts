@@ -1,0 +1,206 @@
+/**
+ * The life of a configuration under a real engine: `npx cdktf deploy` with OpenTofu and the AWS
+ * provider against moto, the GoDaddy and Namecheap emulators, and a loopback DNS world that serves
+ * the test domains on moto's four name servers (so the CLI's DNS pre-flight and parent check run
+ * for real, as they do in production).
+ *
+ * The scenarios build on each other (a no-op deploy needs a deploy before it), so this file shares
+ * one moto, one pair of emulators and one DNS world, started fresh for the file; each scenario
+ * starts from the request logs cleared. The order is the issue's priority order where possible:
+ * 1 deploy, 2 no-op, 3 new domain, 4 failing registrar, 7 secret scan, 5 destroy.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { E2eWorld, explain, filesUnder, missingTools, MOTO_NS, PREVIOUS_NS } from './harness';
+
+const sorted = (ns: readonly string[] | undefined) => (ns ?? []).map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
+
+const HEADER = `version: 1
+defaults:
+  ttl: 300
+  tags: { managed-by: nsbridge-e2e }
+stacks:
+  e2e: {}
+domains:
+  - name: nsb-gd.com
+    registrar: godaddy
+    stack: e2e
+    records:
+      - { name: www, type: A, values: [192.0.2.10] }
+  - name: nsb-nc.com
+    registrar: namecheap
+    stack: e2e
+    destroyPolicy: retain
+`;
+const NEW_DOMAIN = `  - name: nsb-new.com
+    registrar: godaddy
+    stack: e2e
+    destroyPolicy: refuse
+`;
+const FAULT_DOMAINS = `  - name: nsb-gd2.com
+    registrar: godaddy
+    stack: e2e
+  - name: nsb-nc2.com
+    registrar: namecheap
+    stack: e2e
+`;
+
+const tools = missingTools();
+const describeIfTools = tools.length === 0 ? describe : describe.skip;
+if (tools.length > 0) {
+  process.stderr.write(`nsbridge e2e: SKIPPED, the tools cache is incomplete (missing ${tools.join(', ')}); build it with: bash scripts/e2e/install-tools.sh\n`);
+}
+
+describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan, destroy', () => {
+  let w: E2eWorld;
+  /** A later scenario needs the earlier ones: stop at the first failure instead of piling up. */
+  let broken: string | undefined;
+  const step = (name: string, fn: () => Promise<void>) =>
+    test(name, async () => {
+      if (broken) throw new Error(`not run: "${broken}" failed`);
+      try {
+        await fn();
+      } catch (e) {
+        broken = name;
+        throw e;
+      }
+    });
+  const timings: Record<string, number> = {};
+
+  beforeAll(async () => {
+    w = await E2eWorld.start('lifecycle');
+    await w.addDomain('godaddy', 'nsb-gd.com');
+    await w.addDomain('namecheap', 'nsb-nc.com');
+    await w.addDomain('godaddy', 'nsb-new.com');
+    await w.addDomain('godaddy', 'nsb-gd2.com');
+    await w.addDomain('namecheap', 'nsb-nc2.com');
+  });
+
+  afterAll(async () => {
+    process.stderr.write(`nsbridge e2e timings (ms): ${JSON.stringify(timings)}\n`);
+    await w?.close(broken !== undefined && process.env.NSBRIDGE_E2E_KEEP !== '0' ? true : undefined);
+  });
+
+  step('1. deploy: zones exist in moto, the registrars hold exactly the zones\' name servers', async () => {
+    w.writeConfig(HEADER);
+    const r = await w.deploy();
+    timings.deploy1 = r.ms;
+    expect({ code: r.code, out: r.code === 0 ? '' : explain(r) }).toEqual({ code: 0, out: '' });
+    const zones = await w.moto.zones();
+    expect(Object.keys(zones).sort()).toEqual(['nsb-gd.com', 'nsb-nc.com']);
+    expect(sorted(zones['nsb-gd.com'])).toEqual(sorted(MOTO_NS));
+    expect(sorted(w.godaddy.nameServersOf('nsb-gd.com'))).toEqual(sorted(MOTO_NS));
+    expect(sorted(w.namecheap.nameServersOf('nsb-nc.com'))).toEqual(sorted(MOTO_NS));
+    // the other domains of the accounts are untouched
+    expect(sorted(w.godaddy.nameServersOf('nsb-new.com'))).toEqual(sorted(PREVIOUS_NS));
+    // the parent (TLD) servers now delegate to the zone, as the registry would publish it
+    expect(sorted(w.dns.delegationAt(0, 'nsb-gd.com'))).toEqual(sorted(MOTO_NS));
+  });
+
+  step('2. deploy again: cdktf diff reports no changes and the registrars receive zero writes', async () => {
+    w.resetLogs();
+    const d = await w.diff();
+    timings.diff = d.ms;
+    expect({ code: d.code, out: d.code === 0 ? '' : explain(d) }).toEqual({ code: 0, out: '' });
+    expect(d.output).toMatch(/No changes/);
+    const r = await w.deploy();
+    timings.deploy2 = r.ms;
+    expect({ code: r.code, out: r.code === 0 ? '' : explain(r) }).toEqual({ code: 0, out: '' });
+    expect(r.output).not.toMatch(/Creation complete|Destruction complete|Modifications complete/);
+    expect({ godaddy: w.godaddy.http.writes(), namecheap: w.namecheap.http.writes() }).toEqual({ godaddy: 0, namecheap: 0 });
+  });
+
+  step('3. a new domain: the plan shows its registrar change alone; deploy applies it; the others get zero writes', async () => {
+    w.writeConfig(HEADER + NEW_DOMAIN);
+    w.resetLogs();
+    const d = await w.diff();
+    timings.diff3 = d.ms;
+    expect({ code: d.code, out: d.code === 0 ? '' : explain(d) }).toEqual({ code: 0, out: '' });
+    // every planned resource belongs to the new domain
+    const planned = [...d.output.matchAll(/# (\S+) will be (created|destroyed|updated in-place|replaced)/g)].map((m) => m[1]);
+    expect(planned.length).toBeGreaterThan(0);
+    expect(planned.filter((a) => !/nsb-new/.test(a))).toEqual([]);
+    expect(d.output).toMatch(/nsb-new\.com/);
+    expect(d.output).not.toMatch(/nsb-gd\.com.*will be|nsb-nc\.com.*will be/);
+    const r = await w.deploy();
+    timings.deploy3 = r.ms;
+    expect({ code: r.code, out: r.code === 0 ? '' : explain(r) }).toEqual({ code: 0, out: '' });
+    expect(sorted(w.godaddy.nameServersOf('nsb-new.com'))).toEqual(sorted(MOTO_NS));
+    const writesTo = (domain: string) => w.godaddy.http.requests.filter((q) => q.write && q.path.includes(domain)).length;
+    expect(writesTo('nsb-new.com')).toBeGreaterThan(0);
+    expect(w.godaddy.http.writes()).toBe(writesTo('nsb-new.com'));
+    expect(w.namecheap.http.writes()).toBe(0);
+  });
+
+  step('4. a failing registrar: the deploy fails with the CLI\'s message for that domain, the others deploy; after the fault clears it converges', async () => {
+    w.writeConfig(HEADER + NEW_DOMAIN + FAULT_DOMAINS);
+    w.resetLogs();
+    w.namecheap.http.inject({ kind: 'status', status: 500, times: Infinity });
+    w.extraEnv = { NSBRIDGE_HTTP_RETRIES: '1', NSBRIDGE_HTTP_RETRY_BASE: '100ms' };
+    const r = await w.deploy();
+    timings.deploy4fail = r.ms;
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/nsbridge: namecheap: .*nsb-nc2\.com/);
+    // the GoDaddy domain of the same run is deployed
+    expect(sorted(w.godaddy.nameServersOf('nsb-gd2.com'))).toEqual(sorted(MOTO_NS));
+    expect(sorted(w.namecheap.nameServersOf('nsb-nc2.com'))).toEqual(sorted(PREVIOUS_NS));
+    w.namecheap.http.clearFaults();
+    w.extraEnv = {};
+    w.resetLogs();
+    const r2 = await w.deploy();
+    timings.deploy4converge = r2.ms;
+    expect({ code: r2.code, out: r2.code === 0 ? '' : explain(r2) }).toEqual({ code: 0, out: '' });
+    expect(sorted(w.namecheap.nameServersOf('nsb-nc2.com'))).toEqual(sorted(MOTO_NS));
+    expect(w.godaddy.http.writes()).toBe(0);
+    const d = await w.diff();
+    expect(d.output).toMatch(/No changes/);
+  });
+
+  step('7. secret scan: no sentinel credential appears in cdktf.out, plans, state or logs', async () => {
+    // a saved plan, rendered, is part of what is scanned
+    const plan = await w.tofu('e2e', ['plan', '-input=false', '-no-color', '-out=e2e.tfplan']);
+    expect({ code: plan.code, out: plan.code === 0 ? '' : explain(plan) }).toEqual({ code: 0, out: '' });
+    const show = await w.tofu('e2e', ['show', '-no-color', '-json', 'e2e.tfplan']);
+    fs.writeFileSync(path.join(w.dir, 'plan.json'), show.stdout);
+    const secrets = w.secrets();
+    expect(secrets.some((s) => s.includes('SENTINEL'))).toBe(true);
+    const files = filesUnder(w.dir);
+    expect(files.some((f) => f.endsWith('.tfstate'))).toBe(true);
+    expect(files.some((f) => f.endsWith('e2e.log'))).toBe(true);
+    const hits: string[] = [];
+    for (const f of files) {
+      const text = fs.readFileSync(f).toString('latin1');
+      for (const s of [...secrets, 'SENTINEL']) if (text.includes(s)) hits.push(`${path.relative(w.dir, f)}: ${s}`);
+    }
+    expect(hits).toEqual([]);
+  });
+
+  step('5. destroy: refuse fails the destroy; then retain warns, restore puts back the previous NS, the zones are gone', async () => {
+    w.resetLogs();
+    const r = await w.destroy();
+    timings.destroyRefused = r.ms;
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/nsb-new\.com/);
+    expect(r.output).toMatch(/refuse/);
+    // the refused domain still points at its zone, which still exists
+    expect(sorted(w.godaddy.nameServersOf('nsb-new.com'))).toEqual(sorted(MOTO_NS));
+    expect(Object.keys(await w.moto.zones())).toContain('nsb-new.com');
+
+    // what the refusal message asks for: change the policy, deploy, destroy
+    w.writeConfig(HEADER + NEW_DOMAIN.replace('refuse', 'retain') + FAULT_DOMAINS);
+    const fix = await w.deploy();
+    expect({ code: fix.code, out: fix.code === 0 ? '' : explain(fix) }).toEqual({ code: 0, out: '' });
+    const r2 = await w.destroy();
+    timings.destroy = r2.ms;
+    expect({ code: r2.code, out: r2.code === 0 ? '' : explain(r2) }).toEqual({ code: 0, out: '' });
+    // restore (the default): the name servers the domains had before nsbridge
+    expect(sorted(w.godaddy.nameServersOf('nsb-gd.com'))).toEqual(sorted(PREVIOUS_NS));
+    expect(sorted(w.godaddy.nameServersOf('nsb-gd2.com'))).toEqual(sorted(PREVIOUS_NS));
+    expect(sorted(w.namecheap.nameServersOf('nsb-nc2.com'))).toEqual(sorted(PREVIOUS_NS));
+    // retain: left as it was, with the warning
+    expect(sorted(w.namecheap.nameServersOf('nsb-nc.com'))).toEqual(sorted(MOTO_NS));
+    expect(r2.output).toMatch(/WARNING: namecheap: nsb-nc\.com is left delegated to/);
+    expect(r2.output).toMatch(/WARNING: godaddy: nsb-new\.com is left delegated to/);
+    expect(await w.moto.zones()).toEqual({});
+  });
+});
