@@ -22,8 +22,8 @@
  *  - reads need no scope; only registrar writes check `registrar:{domain}:write`.
  */
 import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
-import { DelegationListener, DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import type { ConformanceEmulator } from '../testing/conformance-types';
+import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
+import { RegistrarEmulator } from '../testing/registrar-emulator';
 import type { DnsimpleDomain, DnsimpleError, DnsimpleWhoami } from './wire-types';
 
 /** DNSimple's published limit for authenticated requests. */
@@ -40,7 +40,7 @@ export interface DnsimpleEmulatorOptions {
   port?: number;
 }
 
-export class DnsimpleEmulator implements ConformanceEmulator {
+export class DnsimpleEmulator extends RegistrarEmulator {
   readonly store = new DomainStore();
   readonly http: HttpEmulator;
   readonly token: string;
@@ -51,11 +51,11 @@ export class DnsimpleEmulator implements ConformanceEmulator {
    * domains only (`registrar:{domain}:write`); undefined = an unscoped account token.
    */
   writeScope?: Set<string>;
-  onDelegationChange?: DelegationListener;
   /** Accepted requests per token, for the X-RateLimit-* headers. */
   private readonly used = new Map<string, number[]>();
 
   constructor(opts: DnsimpleEmulatorOptions = {}) {
+    super();
     this.token = opts.token ?? 'dnsimple_a_SENTINEL_8f3b21c9d0e4';
     this.userToken = opts.userToken ?? 'dnsimple_u_SENTINEL_77a0c5e3f9b1';
     this.accountId = opts.accountId ?? 1010;
@@ -79,19 +79,6 @@ export class DnsimpleEmulator implements ConformanceEmulator {
       },
       { rateLimit: opts.rateLimit === null ? undefined : (opts.rateLimit ?? PUBLISHED_LIMIT), port: opts.port },
     );
-  }
-
-  async start(): Promise<this> {
-    await this.http.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  get url(): string {
-    return this.http.url;
   }
 
   /** DNSIMPLE_ACCOUNT is set, so the conformance suite's request counts hold (no whoami). */

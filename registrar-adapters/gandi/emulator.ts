@@ -28,8 +28,8 @@
  *  - a sharing_id that is not the token's organization is 403.
  */
 import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
-import { DelegationListener, DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import type { ConformanceEmulator } from '../testing/conformance-types';
+import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
+import { RegistrarEmulator } from '../testing/registrar-emulator';
 import type { GandiErrorObject, GandiValidationIssue } from './wire-types';
 
 export type GandiPermission = 'domain:view' | 'domain:tech';
@@ -80,7 +80,7 @@ function nginxPage(status: number): string {
   return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 }
 
-export class GandiEmulator implements ConformanceEmulator {
+export class GandiEmulator extends RegistrarEmulator {
   readonly store = new DomainStore();
   readonly http: HttpEmulator;
   readonly tokens = new Map<string, GandiToken>();
@@ -96,9 +96,9 @@ export class GandiEmulator implements ConformanceEmulator {
   sendRetryAfter = false;
   /** Every request's Authorization, Host and sharing_id, for tests that check what was sent. */
   readonly seen: { authorization?: string; host?: string; sharingId: string | null; contentType?: string }[] = [];
-  onDelegationChange?: DelegationListener;
 
   constructor(opts: GandiEmulatorOptions = {}) {
+    super();
     this.token = opts.token ?? 'gandi-pat-SENTINEL-1234';
     this.organization = opts.organization ?? '6f1b3c2a-9d8e-11ee-8c90-0242ac120002';
     this.addToken({ value: this.token });
@@ -136,19 +136,6 @@ export class GandiEmulator implements ConformanceEmulator {
     };
     this.tokens.set(token.value, token);
     return token;
-  }
-
-  async start(): Promise<this> {
-    await this.http.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  get url(): string {
-    return this.http.url;
   }
 
   env(): Record<string, string> {

@@ -10,8 +10,8 @@
  * unknown DomainUpdate fields and non-JSON bodies are 422/400; the 429 code TOO_MANY_REQUESTS.
  */
 import { EmulatedRequest, HttpEmulator, json, Reply, RouteResult } from '../testing/emulator-kit';
-import { DelegationListener, DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import type { ConformanceEmulator } from '../testing/conformance-types';
+import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
+import { RegistrarEmulator } from '../testing/registrar-emulator';
 
 const UPDATE_FIELDS = new Set(['nameServers', 'locked', 'renewAuto', 'subaccountId', 'exposeWhois', 'exposeRegistrantOrganization', 'consent']);
 
@@ -23,16 +23,16 @@ export interface GoDaddyEmulatorOptions {
   port?: number;
 }
 
-export class GoDaddyEmulator implements ConformanceEmulator {
+export class GoDaddyEmulator extends RegistrarEmulator {
   readonly store = new DomainStore();
   readonly http: HttpEmulator;
   readonly key: string;
   readonly secret: string;
   /** Simulate an account below GoDaddy's 2024 API-access threshold. */
   accessDenied = false;
-  onDelegationChange?: DelegationListener;
 
   constructor(opts: GoDaddyEmulatorOptions = {}) {
+    super();
     this.key = opts.key ?? 'gd-key-3f9a1c';
     this.secret = opts.secret ?? 'gd-secret-SENTINEL-7b2e';
     this.http = new HttpEmulator(
@@ -49,19 +49,6 @@ export class GoDaddyEmulator implements ConformanceEmulator {
       },
       { rateLimit: opts.rateLimit === null ? undefined : (opts.rateLimit ?? { requests: 60, perMs: 60_000 }), port: opts.port },
     );
-  }
-
-  async start(): Promise<this> {
-    await this.http.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  get url(): string {
-    return this.http.url;
   }
 
   env(): Record<string, string> {

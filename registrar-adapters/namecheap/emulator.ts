@@ -36,8 +36,8 @@
  */
 import { isIPv4 } from 'node:net';
 import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
-import { DelegationListener, DomainStore, EmulatedDomain, isRegisteredHost } from '../testing/registrar-state';
-import type { ConformanceEmulator } from '../testing/conformance-types';
+import { DomainStore, EmulatedDomain, isRegisteredHost } from '../testing/registrar-state';
+import { RegistrarEmulator } from '../testing/registrar-emulator';
 import { COMMANDS, ERR, MAX_NAMESERVERS_CHARS } from './wire-types';
 
 export interface NamecheapEmulatorOptions {
@@ -127,7 +127,7 @@ interface Outcome {
   readonly write?: boolean;
 }
 
-export class NamecheapEmulator implements ConformanceEmulator {
+export class NamecheapEmulator extends RegistrarEmulator {
   readonly store = new DomainStore();
   readonly http: HttpEmulator;
   readonly apiUser: string;
@@ -141,7 +141,6 @@ export class NamecheapEmulator implements ConformanceEmulator {
   apiAccessEnabled = true;
   /** Every request the emulator handled (faults excluded), in order. */
   readonly calls: NamecheapCall[] = [];
-  onDelegationChange?: DelegationListener;
 
   private readonly scriptedErrors: { message: ScriptedMessage; left: number }[] = [];
   private readonly scriptedWarnings: { message: ScriptedMessage; left: number }[] = [];
@@ -150,6 +149,7 @@ export class NamecheapEmulator implements ConformanceEmulator {
   private nextId = 589_667;
 
   constructor(opts: NamecheapEmulatorOptions = {}) {
+    super();
     this.apiUser = opts.apiUser ?? 'nsbridge-test';
     this.apiKey = opts.apiKey ?? 'nc-key-SENTINEL-9f3b2a71c4';
     this.userName = opts.userName ?? this.apiUser;
@@ -181,20 +181,7 @@ export class NamecheapEmulator implements ConformanceEmulator {
     );
   }
 
-  async start(): Promise<this> {
-    await this.http.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
   /** The emulator's base URL (without /xml.response). */
-  get url(): string {
-    return this.http.url;
-  }
-
   /** The API URL, as NSBRIDGE_NAMECHEAP_ENDPOINT takes it. */
   get endpoint(): string {
     return `${this.http.url}/xml.response`;

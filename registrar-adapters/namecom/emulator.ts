@@ -25,8 +25,8 @@
  *  - 5xx are ErrorMessage JSON ("Any non-200 response will return an ErrorMessage").
  */
 import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
-import { DelegationListener, DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import type { ConformanceEmulator } from '../testing/conformance-types';
+import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
+import { RegistrarEmulator } from '../testing/registrar-emulator';
 import type { NamecomDomain, NamecomErrorMessage } from './wire-types';
 
 type Limit = { requests: number; perMs: number };
@@ -51,7 +51,7 @@ const HTML_TYPE = { 'Content-Type': 'text/html; charset=UTF-8' };
 
 const GENERIC_NS = /^ns([1-4])\.name\.com$/i;
 
-export class NamecomEmulator implements ConformanceEmulator {
+export class NamecomEmulator extends RegistrarEmulator {
   readonly store = new DomainStore();
   readonly http: HttpEmulator;
   readonly user: string;
@@ -65,10 +65,10 @@ export class NamecomEmulator implements ConformanceEmulator {
   twoStepVerification = false;
   /** Every request's user name, Content-Type, raw path and Host, for tests that check what was sent. */
   readonly seen: { user?: string; contentType?: string; path: string; host?: string }[] = [];
-  onDelegationChange?: DelegationListener;
   private readonly hourly = new Map<string, number[]>();
 
   constructor(opts: NamecomEmulatorOptions = {}) {
+    super();
     this.user = opts.user ?? 'nsbridge-ops';
     this.token = opts.token ?? 'namecom-token-SENTINEL-5678';
     this.sandbox = opts.sandbox ?? false;
@@ -95,19 +95,6 @@ export class NamecomEmulator implements ConformanceEmulator {
   /** The user name the API accepts: with -test in the sandbox. */
   get apiUser(): string {
     return this.sandbox ? `${this.user}-test` : this.user;
-  }
-
-  async start(): Promise<this> {
-    await this.http.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  get url(): string {
-    return this.http.url;
   }
 
   env(): Record<string, string> {

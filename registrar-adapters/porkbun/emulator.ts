@@ -25,8 +25,8 @@
  *    the classic body credentials, which every version accepts.
  */
 import { EmulatedRequest, HttpEmulator, json, Reply, RouteResult } from '../testing/emulator-kit';
-import { DelegationListener, DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import type { ConformanceEmulator } from '../testing/conformance-types';
+import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
+import { RegistrarEmulator } from '../testing/registrar-emulator';
 import type { PorkbunError } from './wire-types';
 
 /** The base path of the v3 API on api.porkbun.com. */
@@ -72,7 +72,7 @@ const WAF_CHALLENGE_PAGE =
   '<body><div id="challenge-container"></div><script>AwsWafIntegration.checkForceRefresh()</script>' +
   '<noscript><h1>JavaScript is disabled</h1></noscript></body></html>';
 
-export class PorkbunEmulator implements ConformanceEmulator {
+export class PorkbunEmulator extends RegistrarEmulator {
   readonly store = new DomainStore();
   readonly http: HttpEmulator;
   readonly apiKey: string;
@@ -83,9 +83,9 @@ export class PorkbunEmulator implements ConformanceEmulator {
   readonly trailingDotTlds = new Set(['de']);
   /** Answers the front end (WAF, proxy) gives the next calls of an operation before the API sees them. */
   private readonly frontEnd: { op: 'getNs' | 'updateNs'; reply: Reply; left: number }[] = [];
-  onDelegationChange?: DelegationListener;
 
   constructor(opts: PorkbunEmulatorOptions = {}) {
+    super();
     this.apiKey = opts.apiKey ?? 'pk1_a8c3e0f4d2b1';
     this.secretApiKey = opts.secretApiKey ?? 'sk1_SENTINEL_5e7d9c0b4a21';
     this.throttle = opts.throttle ?? 'html503';
@@ -108,15 +108,6 @@ export class PorkbunEmulator implements ConformanceEmulator {
       },
       { rateLimit: opts.rateLimit === null ? undefined : (opts.rateLimit ?? { requests: 1, perMs: 1_000 }), port: opts.port },
     );
-  }
-
-  async start(): Promise<this> {
-    await this.http.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
   }
 
   /** The base URL that replaces https://api.porkbun.com/api/json/v3. */

@@ -32,8 +32,8 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
-import { DelegationListener, DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import type { ConformanceEmulator } from '../testing/conformance-types';
+import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
+import { RegistrarEmulator } from '../testing/registrar-emulator';
 import { accessKeyIdOf, SigningKey, verifySigV4 } from './sigv4';
 import {
   GetOperationDetailResponse,
@@ -85,7 +85,7 @@ const NAME_PATTERN = /^[a-zA-Z0-9_\-.]*$/;
 const IN_PROGRESS: readonly OperationStatus[] = ['SUBMITTED', 'IN_PROGRESS'];
 const epoch = (ms: number) => Math.round(ms) / 1000;
 
-export class Route53DomainsEmulator implements ConformanceEmulator {
+export class Route53DomainsEmulator extends RegistrarEmulator {
   readonly store = new DomainStore();
   readonly http: HttpEmulator;
   readonly accessKeyId: string;
@@ -103,9 +103,9 @@ export class Route53DomainsEmulator implements ConformanceEmulator {
   readonly deny = new Set<string>();
   /** Every call that passed authentication, with its target and input (for assertions). */
   readonly calls: { op: string; input: Record<string, unknown>; accessKeyId: string; amzTarget: string }[] = [];
-  onDelegationChange?: DelegationListener;
 
   constructor(opts: Route53DomainsEmulatorOptions = {}) {
+    super();
     this.accessKeyId = opts.accessKeyId ?? 'AKIANSBRIDGEEMU00001';
     this.secretAccessKey = opts.secretAccessKey ?? 'r53-secret-SENTINEL-4f7a9c2e1b';
     this.keys.set(this.accessKeyId, { secretAccessKey: this.secretAccessKey });
@@ -123,19 +123,6 @@ export class Route53DomainsEmulator implements ConformanceEmulator {
       },
       { rateLimit: opts.rateLimit === null ? undefined : (opts.rateLimit ?? { requests: 5, perMs: 5_000 }), port: opts.port },
     );
-  }
-
-  async start(): Promise<this> {
-    await this.http.start();
-    return this;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  get url(): string {
-    return this.http.url;
   }
 
   /**
