@@ -48,7 +48,7 @@
  */
 import { DataExternal } from '@cdktf/provider-external/lib/data-external';
 import { ExternalProvider } from '@cdktf/provider-external/lib/provider';
-import { dependable, DataResource, Fn, ITerraformDependable, Lazy, TerraformSelf, TerraformStack, Token } from 'cdktf';
+import { dependable, DataResource, Fn, ITerraformDependable, Lazy, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { normalizeNameServers, checkDomainName, InvalidNameError } from '../core/names';
 import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
@@ -196,19 +196,26 @@ const externalProviders = new WeakMap<TerraformStack, ExternalProvider>();
  * swallow the next argument.
  */
 function releaseProvisioner(cli: NsbridgeCliAsset): { type: 'local-exec'; when: 'destroy'; command: string; environment: Record<string, string> } {
-  const input = (key: string): string => TerraformSelf.getString(`input.${key}`);
   return {
     type: 'local-exec',
     when: 'destroy',
     command:
-      `${cli.command} release --registrar ${input('registrar')} --domain ${input('domain')}` +
-      ` --ns ${Fn.join(',', TerraformSelf.getAny('input.name_servers'))}` +
-      ` --policy ${input('policy')} --previous "${input('previous')}"`,
+      `${cli.command} release --registrar ${self('input.registrar')} --domain ${self('input.domain')}` +
+      ` --ns ${selfJoined('input.name_servers')} --policy ${self('input.policy')} --previous "${self('input.previous')}"`,
     // A whole-map expression where the type says Record<string, string>: Terraform evaluates
     // "${self.input.env}" to the map itself.
-    environment: TerraformSelf.getAny('input.env') as Record<string, string>,
+    environment: self('input.env') as unknown as Record<string, string>,
   };
 }
+
+/**
+ * `${self.<path>}` as a literal string. What `TerraformSelf.getString(path)` renders to, without a
+ * token to resolve at synth: four of them per provisioner, two provisioners per domain, were a
+ * measurable share of a 1,000-domain synth. `path` is written in snake_case, as Terraform sees it.
+ */
+const self = (path: string): string => `\${self.${path}}`;
+/** `${join(",", self.<path>)}`: a list attribute as the comma-separated list the CLI takes. */
+const selfJoined = (path: string): string => `\${join(",", self.${path})}`;
 
 /**
  * Points a domain at a set of name servers at its registrar, through the nsbridge CLI, as part of
@@ -286,10 +293,9 @@ export class RegistrarDelegation extends Construct {
         {
           type: 'local-exec',
           command:
-            `${this.cli.command} set --registrar ${TerraformSelf.getString('triggers_replace.registrar')}` +
-            ` --domain ${TerraformSelf.getString('triggers_replace.domain')}` +
-            ` --ns ${Fn.join(',', TerraformSelf.getAny('triggers_replace.name_servers'))}`,
-          environment: hasSettings ? (TerraformSelf.getAny('triggers_replace.settings') as Record<string, string>) : undefined,
+            `${this.cli.command} set --registrar ${self('triggers_replace.registrar')}` +
+            ` --domain ${self('triggers_replace.domain')} --ns ${selfJoined('triggers_replace.name_servers')}`,
+          environment: hasSettings ? (self('triggers_replace.settings') as unknown as Record<string, string>) : undefined,
         },
       ],
     });
@@ -326,10 +332,19 @@ export class RegistrarDelegation extends Construct {
     return Lazy.listValue({
       produce: () => {
         const all = [...fixed, ...this.dependencyProducers.flatMap((p) => p())];
-        return all.length > 0 ? all.map((r) => dependable(r)) : undefined;
+        return all.length > 0 ? all.map(dependsOnEntry) : undefined;
       },
     });
   }
+}
+
+/**
+ * A `depends_on` entry: `<type>.<logical id>` written out for resources, which is what cdktf's
+ * `dependable()` token resolves to, without a token per entry; anything else (a module, a data
+ * source) through `dependable()`.
+ */
+function dependsOnEntry(d: ITerraformDependable): string {
+  return TerraformResource.isTerraformResource(d) ? `${d.terraformResourceType}.${d.friendlyUniqueId}` : dependable(d);
 }
 
 export interface RetiredDelegationProps {
