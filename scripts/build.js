@@ -35,6 +35,19 @@ function writeAtomically(outputFiles) {
   }
 }
 
+/** Options every bundle shares: one CommonJS file for Node 20, minified. */
+const BUNDLE = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning', write: false };
+
+/** A module whose code is a string, compiled only when something first requires it. */
+function lazyModule(code) {
+  return (
+    `const source = ${JSON.stringify(code)};\n` +
+    'const m = { exports: {} };\n' +
+    "new Function('module', 'exports', 'require', source)(m, m.exports, require);\n" +
+    'module.exports = m.exports;\n'
+  );
+}
+
 async function main() {
   const mainTs = path.join(root, 'main.ts');
   const entryPoints = [...(fs.existsSync(mainTs) ? [mainTs] : []), ...sourceDirs.flatMap((d) => listTs(path.join(root, d)))];
@@ -53,28 +66,14 @@ async function main() {
   // (Terraform spawns the CLI once per domain) cost ~40 ms of a `--help`; embedded as a string it
   // costs a scan of the literal, and is compiled only when a route53domains command loads it.
   const sdk = await esbuild.build({
+    ...BUNDLE,
     stdin: { contents: "module.exports = require('@aws-sdk/client-route-53-domains');", resolveDir: root, loader: 'js' },
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    write: false,
   });
   const embeddedSdk = {
     name: 'embedded-aws-sdk',
     setup(build) {
       build.onResolve({ filter: /^@aws-sdk\/client-route-53-domains$/ }, () => ({ path: 'aws-sdk', namespace: 'embedded' }));
-      build.onLoad({ filter: /.*/, namespace: 'embedded' }, () => ({
-        loader: 'js',
-        contents:
-          `const source = ${JSON.stringify(sdk.outputFiles[0].text)};\n` +
-          'const m = { exports: {} };\n' +
-          "new Function('module', 'exports', 'require', source)(m, m.exports, require);\n" +
-          'module.exports = m.exports;\n',
-      }));
+      build.onLoad({ filter: /.*/, namespace: 'embedded' }, () => ({ loader: 'js', contents: lazyModule(sdk.outputFiles[0].text) }));
     },
   };
   // Each registrar adapter (with its HTTP client, XML parser, public-suffix list...) is bundled on
@@ -89,43 +88,18 @@ async function main() {
         return { path: path.join(path.dirname(args.importer), `${args.path}.ts`), namespace: 'embedded-adapter' };
       });
       build.onLoad({ filter: /.*/, namespace: 'embedded-adapter' }, async (args) => {
-        const out = await esbuild.build({
-          entryPoints: [args.path],
-          bundle: true,
-          format: 'cjs',
-          platform: 'node',
-          target: 'node20',
-          minify: true,
-          legalComments: 'none',
-          logLevel: 'warning',
-          plugins: [embeddedSdk],
-          write: false,
-        });
-        return {
-          loader: 'js',
-          contents:
-            `const source = ${JSON.stringify(out.outputFiles[0].text)};\n` +
-            'const m = { exports: {} };\n' +
-            "new Function('module', 'exports', 'require', source)(m, m.exports, require);\n" +
-            'module.exports = m.exports;\n',
-        };
+        const out = await esbuild.build({ ...BUNDLE, entryPoints: [args.path], plugins: [embeddedSdk] });
+        return { loader: 'js', contents: lazyModule(out.outputFiles[0].text) };
       });
     },
   };
   await esbuild.build({
+    ...BUNDLE,
     entryPoints: [path.join(root, 'cli', 'bin.ts')],
     plugins: [embeddedAdapters, embeddedSdk],
     outfile: path.join(root, 'dist', 'nsbridge.js'),
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
     // The CLI must never pull the CDKTF libraries in; fail the build loudly if it does.
     external: ['cdktf', '@cdktf/*', 'constructs'],
-    write: false,
   }).then((r) => writeAtomically(r.outputFiles));
 }
 
