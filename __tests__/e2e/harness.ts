@@ -288,8 +288,9 @@ export class E2eWorld {
     return this.cdktf(['deploy', '*', '--auto-approve', '--skip-provider-lock']);
   }
 
-  diff(): Promise<RunResult> {
-    return this.cdktf(['diff', '*', '--skip-provider-lock']);
+  /** `cdktf diff` takes one stack (no '*'). */
+  diff(stack = 'e2e'): Promise<RunResult> {
+    return this.cdktf(['diff', stack, '--skip-provider-lock']);
   }
 
   destroy(): Promise<RunResult> {

@@ -117,7 +117,7 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
     timings.diff3 = d.ms;
     expect({ code: d.code, out: d.code === 0 ? '' : explain(d) }).toEqual({ code: 0, out: '' });
     // every planned resource belongs to the new domain
-    const planned = [...d.output.matchAll(/# (\S+) will be (created|destroyed|updated in-place|replaced)/g)].map((m) => m[1]);
+    const planned = [...d.output.matchAll(/# (\S+) (?:\([^)]*\) )?will be (created|destroyed|updated in-place|replaced)/g)].map((m) => m[1]);
     expect(planned.length).toBeGreaterThan(0);
     expect(planned.filter((a) => !/nsb-new/.test(a))).toEqual([]);
     expect(d.output).toMatch(/nsb-new\.com/);
