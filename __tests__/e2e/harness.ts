@@ -279,9 +279,20 @@ export class E2eWorld {
     return env;
   }
 
-  /** `npx cdktf <args>` in the work directory. */
-  cdktf(args: string[], timeoutMs = 15 * 60_000): Promise<RunResult> {
-    return run(path.join(REPO_ROOT, 'node_modules', '.bin', 'cdktf'), args, { cwd: this.dir, env: this.env(), timeoutMs, logFile: this.logFile });
+  /** `npx cdktf <args>` in the work directory (or in `cwd`, another one made by `workDir`). */
+  cdktf(args: string[], timeoutMs = 15 * 60_000, cwd = this.dir): Promise<RunResult> {
+    return run(path.join(REPO_ROOT, 'node_modules', '.bin', 'cdktf'), args, { cwd, env: this.env(), timeoutMs, logFile: path.join(cwd, 'e2e.log') });
+  }
+
+  /**
+   * Another work directory (a second checkout, as a second CI job has): same cdktf.json and
+   * configuration (NSBRIDGE_CONFIG), its own cdktf.out. Under this world's directory.
+   */
+  workDir(name: string): string {
+    const dir = path.join(this.dir, name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(this.dir, 'cdktf.json'), path.join(dir, 'cdktf.json'));
+    return dir;
   }
 
   deploy(): Promise<RunResult> {
