@@ -56,7 +56,8 @@ export function withFastResolve<T>(render: () => T): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tokens = require('cdktf/lib/_tokens') as { resolve: ResolveFn };
   const original = tokens.resolve;
-  tokens.resolve = (scope, obj, preparing = false) => (preparing ? original(scope, obj, true) : resolveFast(scope, obj, original));
+  const strings = new Map<string, unknown>(); // per rendering: see resolveFast
+  tokens.resolve = (scope, obj, preparing = false) => (preparing ? original(scope, obj, true) : resolveFast(scope, obj, original, strings));
   try {
     return render();
   } finally {
@@ -80,17 +81,22 @@ const NUMBER_TOKEN = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
  * reject (the map-token placeholder values) goes to cdktf too, so it is rejected the same way.
  * "the app output is identical to cdktf's standard synthesis" (main.test.ts) keeps this honest.
  */
-function resolveFast(scope: IConstruct, obj: unknown, original: ResolveFn): any {
+function resolveFast(scope: IConstruct, obj: unknown, original: ResolveFn, strings: Map<string, unknown>): any {
   const walk = (x: unknown): unknown => {
     switch (typeof x) {
       case 'undefined':
         return undefined;
       case 'boolean':
         return x;
-      case 'string':
-        return x.includes('TfToken[') || NUMBER_TOKEN.test(x) || x === Token.STRING_MAP_TOKEN_VALUE || x === Token.ANY_MAP_TOKEN_VALUE
-          ? original(scope, x)
-          : x;
+      case 'string': {
+        if (!(x.includes('TfToken[') || NUMBER_TOKEN.test(x) || x === Token.STRING_MAP_TOKEN_VALUE || x === Token.ANY_MAP_TOKEN_VALUE)) return x;
+        // The same token string recurs (a zone's id in each of its records, a provider in each data
+        // source): resolved from the top with no context, it resolves the same way every time.
+        if (strings.has(x)) return strings.get(x);
+        const resolved = original(scope, x);
+        strings.set(x, resolved);
+        return resolved;
+      }
       case 'number':
         return x === Token.NUMBER_MAP_TOKEN_VALUE || Token.isUnresolved(x) ? original(scope, x) : x;
       case 'object': {

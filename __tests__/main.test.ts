@@ -217,6 +217,19 @@ describe('the app as a process', () => {
     }
   });
 
+  test('the bundled app (dist/app, as scripts/app.js runs it) writes what the sources synthesize', () => {
+    const outdir = path.join(tmp('bundled'), 'out');
+    const r = runApp({ ...process.env, CDKTF_OUTDIR: outdir, NSBRIDGE_CONFIG: EXAMPLE });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const reference = synthExample();
+    for (const stack of ['production', 'sandbox']) {
+      const strip = (s: string) => s.replace(/"path": "[^"]*terraform\.\w+\.tfstate"/, '"path": "<state>"');
+      const read = (dir: string) => strip(fs.readFileSync(path.join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      expect(read(outdir)).toBe(read(reference));
+    }
+  });
+
   test('a bad configuration fails with exit code 2, lists every problem, and writes nothing', () => {
     const dir = tmp('bad');
     const config = path.join(dir, 'domains.yaml');

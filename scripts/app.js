@@ -14,7 +14,10 @@ const { execFileSync } = require('node:child_process');
 const root = path.resolve(__dirname, '..');
 // Everything scripts/build.js compiles into dist/.
 const SOURCES = ['main.ts', 'core', 'dns', 'modules', 'config', 'registrar-adapters', 'cli', 'scripts'];
-const OUTPUTS = [path.join(root, 'dist', 'main.js'), path.join(root, 'dist', 'nsbridge.js')];
+// The app runs from bundles (one file each: see scripts/build.js), and ships the CLI bundle.
+const APP = path.join(root, 'dist', 'app', 'main.js');
+const WORKER = path.join(root, 'dist', 'app', 'worker.js');
+const OUTPUTS = [APP, WORKER, path.join(root, 'dist', 'nsbridge.js')];
 
 function newestSourceMtime(entry) {
   let stat;
@@ -51,13 +54,13 @@ if (newestSource > 0 && newestSource > oldestOutputMtime()) {
 // provider classes: on a cold start both take a few hundred milliseconds (the YAML parser grows
 // with the file), and this machine has a second core. See config/worker.ts.
 const { Worker } = require('node:worker_threads');
-const worker = new Worker(path.join(root, 'dist', 'config', 'worker.js'));
+const worker = new Worker(WORKER);
 const configResult = new Promise((resolve, reject) => {
   worker.once('message', resolve);
   worker.once('error', reject);
   worker.once('exit', (code) => reject(new Error(`the configuration worker exited with code ${code} before answering`)));
 });
-const app = require(path.join(root, 'dist', 'main.js'));
+const app = require(APP);
 configResult.then(
   (result) => {
     process.exitCode = app.synthesize(result);

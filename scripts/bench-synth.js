@@ -137,7 +137,9 @@ function main() {
   if (os.loadavg()[0] > os.cpus().length) {
     console.log('warning: the machine is busier than it has cores; wall times include waiting for a CPU (CPU ms is the steadier figure)');
   }
-  console.log(`each domain: hosted zone + registrar bridge (terraform_data) + 2 records; app command: best of ${RUNS} runs\n`);
+  console.log(
+    `each domain: hosted zone + 2 records + the delegation (registrar read, previous name servers, bridge, release step); app command: best of ${RUNS} runs\n`,
+  );
   console.log('domains  command                          wall ms   CPU ms   peak RSS MB');
   for (const r of rows) {
     const v = r.what.startsWith('app') ? verdict(r.n, r.ms, r.mb) : '';
