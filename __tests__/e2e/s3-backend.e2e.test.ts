@@ -1,0 +1,131 @@
+/**
+ * Scenario 6: the S3 backend with S3-native locking (`useLockfile`, the default) against moto's S3.
+ * Two deploys of the same stack at once, from two work directories (two CI jobs): one holds the
+ * lock, the other fails on it (no -lock-timeout) or, with a lock timeout, waits and then finds
+ * nothing to do. Never two zones for one domain, never a broken state.
+ *
+ * The backend reaches moto through AWS_ENDPOINT_URL like the provider; moto needs path-style
+ * bucket addressing, which domains.yaml cannot express (no `usePathStyle` key), so it is given to
+ * `tofu init` by the environment: TF_CLI_ARGS_init=-backend-config=use_path_style=true.
+ */
+import { E2eWorld, explain, missingTools, MOTO_NS, RunResult } from './harness';
+
+const sorted = (ns: readonly string[] | undefined) => (ns ?? []).map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
+const BUCKET = 'nsb-e2e-state';
+const KEY = 'nsbridge/e2e.tfstate';
+
+const CONFIG = `version: 1
+stacks:
+  e2e:
+    backend:
+      type: s3
+      bucket: ${BUCKET}
+      region: us-east-1
+      key: ${KEY}
+      useLockfile: true
+domains:
+  - name: nsb-s3.com
+    registrar: godaddy
+    stack: e2e
+`;
+
+const tools = missingTools();
+const describeIfTools = tools.length === 0 ? describe : describe.skip;
+
+describeIfTools('e2e: S3 backend with locking against moto', () => {
+  let w: E2eWorld;
+  let failed = false;
+
+  beforeAll(async () => {
+    w = await E2eWorld.start('s3');
+    await w.addDomain('godaddy', 'nsb-s3.com');
+    await w.moto.boto(
+      [
+        'from botocore.config import Config',
+        's3 = boto3.client("s3", config=Config(s3={"addressing_style": "path"}), **kw)',
+        `s3.create_bucket(Bucket=${JSON.stringify(BUCKET)})`,
+        `s3.put_bucket_versioning(Bucket=${JSON.stringify(BUCKET)}, VersioningConfiguration={"Status": "Enabled"})`,
+        'print("{}")',
+      ].join('\n'),
+    );
+    w.writeConfig(CONFIG);
+    w.extraEnv = { TF_CLI_ARGS_init: '-backend-config=use_path_style=true' };
+  });
+
+  afterAll(async () => {
+    await w?.close(failed && process.env.NSBRIDGE_E2E_KEEP !== '0' ? true : undefined);
+  });
+
+  const stateObjects = () =>
+    w.moto.boto<{ keys: string[]; state: { serial: number; lineage: string; resources: { type: string; name: string }[] } | null }>(
+      [
+        'from botocore.config import Config',
+        's3 = boto3.client("s3", config=Config(s3={"addressing_style": "path"}), **kw)',
+        `keys = [o["Key"] for o in s3.list_objects_v2(Bucket=${JSON.stringify(BUCKET)}).get("Contents", [])]`,
+        'state = None',
+        `if ${JSON.stringify(KEY)} in keys: state = json.loads(s3.get_object(Bucket=${JSON.stringify(BUCKET)}, Key=${JSON.stringify(KEY)})["Body"].read())`,
+        'print(json.dumps({"keys": keys, "state": state}))',
+      ].join('\n'),
+    );
+
+  const check = async (runs: RunResult[]) => {
+    // one zone for the domain, whatever the interleaving
+    const zones = await w.moto.boto<string[]>(
+      ['c = boto3.client("route53", **kw)', 'print(json.dumps([z["Name"] for z in c.list_hosted_zones()["HostedZones"]]))'].join('\n'),
+    );
+    expect(zones).toEqual(['nsb-s3.com.']);
+    expect(sorted(w.godaddy.nameServersOf('nsb-s3.com'))).toEqual(sorted(MOTO_NS));
+    const { keys, state } = await stateObjects();
+    // the lock object is gone, the state is whole
+    expect(keys).toEqual([KEY]);
+    expect(state).not.toBeNull();
+    expect(state!.resources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_route53_zone', 'terraform_data']));
+    // and agrees with the world: nothing to do
+    const d = await w.diff();
+    expect({ code: d.code, out: d.code === 0 ? '' : explain(d) }).toEqual({ code: 0, out: '' });
+    expect(d.output).toMatch(/No changes/);
+    return runs;
+  };
+
+  test('6a. two deploys at once: one holds the lock, the other fails on it; the state is never corrupted', async () => {
+    try {
+      const a = w.workDir('job-a');
+      const b = w.workDir('job-b');
+      const deploy = (cwd: string) => w.cdktf(['deploy', '*', '--auto-approve', '--skip-provider-lock'], 15 * 60_000, cwd);
+      const runs = await Promise.all([deploy(a), deploy(b)]);
+      const ok = runs.filter((r) => r.code === 0);
+      const failedRuns = runs.filter((r) => r.code !== 0);
+      expect({ ok: ok.length, out: ok.length >= 1 ? '' : runs.map(explain).join('\n-----\n') }).toEqual({ ok: ok.length, out: '' });
+      for (const r of failedRuns) expect(r.output).toMatch(/Error acquiring the state lock|state lock/i);
+      // one of them created the zone and delegated the domain; at most one godaddy write set
+      await check(runs);
+      process.stderr.write(`nsbridge e2e 6a: exits ${runs.map((r) => r.code).join(', ')}, ${runs.map((r) => r.ms).join(' / ')} ms\n`);
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  });
+
+  test('6b. two deploys at once with -lock-timeout: the second waits for the lock, then finds nothing to do', async () => {
+    try {
+      // a change both jobs will want to make: a record in the zone (does not touch the registrar)
+      w.writeConfig(CONFIG + '    records:\n      - { name: www, type: A, values: [192.0.2.60] }\n');
+      w.extraEnv = { ...w.extraEnv, TF_CLI_ARGS_apply: '-lock-timeout=10m', TF_CLI_ARGS_plan: '-lock-timeout=10m' };
+      w.resetLogs();
+      const a = w.workDir('job-c');
+      const b = w.workDir('job-d');
+      const deploy = (cwd: string) => w.cdktf(['deploy', '*', '--auto-approve', '--skip-provider-lock'], 15 * 60_000, cwd);
+      const runs = await Promise.all([deploy(a), deploy(b)]);
+      for (const r of runs) expect({ code: r.code, out: r.code === 0 ? '' : explain(r) }).toEqual({ code: 0, out: '' });
+      // exactly one of them created the record
+      const created = runs.filter((r) => /aws_route53_record\.\S+ \([^)]*\): Creation complete/.test(r.output));
+      expect(created.length).toBe(1);
+      expect(w.godaddy.http.writes()).toBe(0);
+      await check(runs);
+      process.stderr.write(`nsbridge e2e 6b: ${runs.map((r) => r.ms).join(' / ')} ms\n`);
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  });
+});
