@@ -10,12 +10,13 @@
  * name-server list; changing `generation` replaces it, as a delegation-set change replaces
  * aws_route53_zone).
  *
- * Needs: a terraform or tofu binary (NSBRIDGE_TF_BINARY, else TERRAFORM_BINARY_NAME, else
- * `terraform`, then `tofu` on the PATH) and the hashicorp/external provider at the version the
- * bindings pin, in a filesystem mirror: NSBRIDGE_TF_MIRROR, else one of the engine's implied local
- * mirrors (~/.terraform.d/plugins, ~/.local/share/{terraform,opentofu}/plugins,
- * /usr/{local/,}share/terraform/plugins). Without either, the whole file is skipped with the
- * reason (no network registry is assumed).
+ * Runs once per engine found: terraform and tofu binaries (NSBRIDGE_TF_BINARY to pick one; else
+ * TERRAFORM_BINARY_NAME, `terraform` and `tofu` on the PATH, and the OpenTofu that
+ * scripts/e2e/install-tools.sh builds), each needing the hashicorp/external provider at the version
+ * the bindings pin, in a filesystem mirror for its registry host: NSBRIDGE_TF_MIRROR, else the
+ * engines' implied local mirrors (~/.terraform.d/plugins, ~/.local/share/{terraform,opentofu}/plugins,
+ * /usr/{local/,}share/terraform/plugins) or the e2e tools' mirror. With none, the file is skipped
+ * with the reason (no network registry is assumed).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -41,52 +42,63 @@ interface Engine {
   mirror: string;
 }
 
-function findEngine(): Engine | { skip: string } {
-  const candidates = [process.env.NSBRIDGE_TF_BINARY, process.env.TERRAFORM_BINARY_NAME, 'terraform', 'tofu'].filter((b): b is string => !!b);
-  let bin: string | undefined;
-  let version = '';
-  for (const b of candidates) {
-    const r = spawnSync(b, ['version'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-    if (r.status === 0) {
-      bin = b;
-      version = r.stdout.split('\n')[0]!.trim();
-      break;
-    }
-  }
-  if (!bin) return { skip: `no terraform/tofu binary found (tried ${candidates.join(', ')}); set NSBRIDGE_TF_BINARY` };
-  const host = version.startsWith('OpenTofu') ? 'registry.opentofu.org' : 'registry.terraform.io';
+/** Where scripts/e2e/install-tools.sh puts its OpenTofu build and provider mirror. */
+const E2E_TOOLS = process.env.NSBRIDGE_TOOLS_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'nsbridge-tools');
+
+/**
+ * Every engine that can run here, each with a mirror that holds the external provider for its
+ * registry host; or why none can. NSBRIDGE_TF_BINARY / NSBRIDGE_TF_MIRROR pick one explicitly.
+ */
+function findEngines(): Engine[] | { skip: string } {
+  const binaries = process.env.NSBRIDGE_TF_BINARY
+    ? [process.env.NSBRIDGE_TF_BINARY]
+    : [process.env.TERRAFORM_BINARY_NAME, 'terraform', 'tofu', path.join(E2E_TOOLS, 'bin', 'tofu')].filter((b): b is string => !!b);
   const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
   const home = os.homedir();
   const dataHome = process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share');
-  const mirrors = [
-    process.env.NSBRIDGE_TF_MIRROR,
-    path.join(home, '.terraform.d', 'plugins'),
-    path.join(dataHome, 'terraform', 'plugins'),
-    path.join(dataHome, 'opentofu', 'plugins'),
-    '/usr/local/share/terraform/plugins',
-    '/usr/share/terraform/plugins',
-  ].filter((m): m is string => !!m);
-  const mirror = mirrors.find((m) => {
-    const dir = path.join(m, host, 'hashicorp', 'external', EXTERNAL, platform);
-    return fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.startsWith('terraform-provider-external'));
-  });
-  if (!mirror) {
-    return {
-      skip:
-        `no hashicorp/external ${EXTERNAL} provider for ${bin} (${host}, ${platform}) in ${mirrors.join(', ')}; ` +
-        'build it from its Go module into <mirror>/<host>/hashicorp/external/<version>/<os>_<arch>/ and set NSBRIDGE_TF_MIRROR',
-    };
+  const mirrors = process.env.NSBRIDGE_TF_MIRROR
+    ? [process.env.NSBRIDGE_TF_MIRROR]
+    : [
+        path.join(home, '.terraform.d', 'plugins'),
+        path.join(dataHome, 'terraform', 'plugins'),
+        path.join(dataHome, 'opentofu', 'plugins'),
+        '/usr/local/share/terraform/plugins',
+        '/usr/share/terraform/plugins',
+        path.join(E2E_TOOLS, 'mirror'),
+      ];
+  const engines: Engine[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const bin of binaries) {
+    const r = spawnSync(bin, ['version'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    if (r.status !== 0) continue;
+    const version = r.stdout.split('\n')[0]!.trim();
+    if (seen.has(version)) continue; // the same engine twice (TERRAFORM_BINARY_NAME=terraform)
+    seen.add(version);
+    const host = version.startsWith('OpenTofu') ? 'registry.opentofu.org' : 'registry.terraform.io';
+    const mirror = mirrors.find((m) => {
+      const dir = path.join(m, host, 'hashicorp', 'external', EXTERNAL, platform);
+      return fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.startsWith('terraform-provider-external'));
+    });
+    if (mirror) engines.push({ bin, version, host, mirror });
+    else problems.push(`${version} (${bin}): no hashicorp/external ${EXTERNAL} for ${host}/${platform} in ${mirrors.join(', ')}`);
   }
-  return { bin, version, host, mirror };
+  if (engines.length > 0) return engines;
+  if (seen.size === 0) return { skip: `no terraform/tofu binary found (tried ${binaries.join(', ')}); set NSBRIDGE_TF_BINARY` };
+  return {
+    skip:
+      `${problems.join('; ')}. Build the provider from its Go module into ` +
+      '<mirror>/<host>/hashicorp/external/<version>/<os>_<arch>/ and set NSBRIDGE_TF_MIRROR',
+  };
 }
 
-const engine = findEngine();
-if ('skip' in engine) {
+const engines = findEngines();
+if ('skip' in engines) {
   // Visible in the run's output, not only as a skipped count.
-  console.warn(`engine check skipped: ${engine.skip}`);
-  test.skip(`engine check skipped: ${engine.skip}`, () => undefined);
+  console.warn(`engine check skipped: ${engines.skip}`);
+  test.skip(`engine check skipped: ${engines.skip}`, () => undefined);
 } else {
-  describeEngine(engine);
+  for (const engine of engines) describeEngine(engine);
 }
 
 /** One version of the configuration, as a user would edit domains.yaml between deploys. */
@@ -142,7 +154,10 @@ function describeEngine(e: Engine): void {
       const registrar = path.join(dir, 'registrar');
       fs.writeFileSync(log, '');
       fs.writeFileSync(registrar, OLD_NS);
-      const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', STUB_LOG: log, STUB_REGISTRAR: registrar };
+      // No NSBRIDGE_* variable from outside (this test's own settings included): every one the
+      // stub sees must have come from the provisioner's `environment`.
+      const outside = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NSBRIDGE_')));
+      const env: NodeJS.ProcessEnv = { ...outside, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', STUB_LOG: log, STUB_REGISTRAR: registrar };
       let logged = 0;
       const newCalls = (): Call[] => {
         const lines = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
