@@ -12,11 +12,12 @@
  *
  * Runs once per engine found: terraform and tofu binaries (NSBRIDGE_TF_BINARY to pick one; else
  * TERRAFORM_BINARY_NAME, `terraform` and `tofu` on the PATH, and the OpenTofu that
- * scripts/e2e/install-tools.sh builds), each needing the hashicorp/external provider at the version
- * the bindings pin, in a filesystem mirror for its registry host: NSBRIDGE_TF_MIRROR, else the
- * engines' implied local mirrors (~/.terraform.d/plugins, ~/.local/share/{terraform,opentofu}/plugins,
- * /usr/{local/,}share/terraform/plugins) or the e2e tools' mirror. With none, the file is skipped
- * with the reason (no network registry is assumed).
+ * scripts/e2e/install-tools.sh builds), with the hashicorp/external provider at the version the
+ * bindings pin, taken from a filesystem mirror of either registry host (NSBRIDGE_TF_MIRROR, else
+ * the engines' implied local mirrors ~/.terraform.d/plugins, ~/.local/share/{terraform,opentofu}/plugins,
+ * /usr/{local/,}share/terraform/plugins, or the e2e tools' mirror, which scripts/e2e/run-e2e.sh
+ * fills) and laid out in a mirror of the test's own. With no engine or no provider, the file is
+ * skipped with the reason (no network registry is assumed).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -39,8 +40,11 @@ interface Engine {
   version: string;
   /** Default registry host of the engine: provider addresses without a host live there. */
   host: string;
-  mirror: string;
+  /** The external provider's executable, from a mirror of either host (the binary is the same). */
+  provider: string;
 }
+
+const HOSTS = ['registry.terraform.io', 'registry.opentofu.org'];
 
 /** Where scripts/e2e/install-tools.sh puts its OpenTofu build and provider mirror. */
 const E2E_TOOLS = process.env.NSBRIDGE_TOOLS_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'nsbridge-tools');
@@ -76,12 +80,18 @@ function findEngines(): Engine[] | { skip: string } {
     if (seen.has(version)) continue; // the same engine twice (TERRAFORM_BINARY_NAME=terraform)
     seen.add(version);
     const host = version.startsWith('OpenTofu') ? 'registry.opentofu.org' : 'registry.terraform.io';
-    const mirror = mirrors.find((m) => {
-      const dir = path.join(m, host, 'hashicorp', 'external', EXTERNAL, platform);
-      return fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.startsWith('terraform-provider-external'));
-    });
-    if (mirror) engines.push({ bin, version, host, mirror });
-    else problems.push(`${version} (${bin}): no hashicorp/external ${EXTERNAL} for ${host}/${platform} in ${mirrors.join(', ')}`);
+    // A provider mirrored for the other engine's host is the same executable: take it, and lay it
+    // out for this engine's host in the test's own mirror.
+    let provider: string | undefined;
+    for (const m of mirrors) {
+      for (const h of [host, ...HOSTS.filter((x) => x !== host)]) {
+        const dir = path.join(m, h, 'hashicorp', 'external', EXTERNAL, platform);
+        const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith('terraform-provider-external')) : undefined;
+        provider ??= file ? path.join(dir, file) : undefined;
+      }
+    }
+    if (provider) engines.push({ bin, version, host, provider });
+    else problems.push(`${version} (${bin}): no hashicorp/external ${EXTERNAL} for ${platform} in ${mirrors.join(', ')}`);
   }
   if (engines.length > 0) return engines;
   if (seen.size === 0) return { skip: `no terraform/tofu binary found (tried ${binaries.join(', ')}); set NSBRIDGE_TF_BINARY` };
@@ -136,13 +146,18 @@ function partOf(address: string): string {
 }
 
 function describeEngine(e: Engine): void {
-  describe(`the delegation under ${e.version} (external provider ${EXTERNAL} from ${e.mirror})`, () => {
+  describe(`the delegation under ${e.version} (external provider ${EXTERNAL}: ${e.provider})`, () => {
     jest.setTimeout(180_000);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nsbridge-engine-'));
+    const mirror = path.join(root, 'mirror');
+    const platformDir = path.join(mirror, e.host, 'hashicorp', 'external', EXTERNAL, path.basename(path.dirname(e.provider)));
+    fs.mkdirSync(platformDir, { recursive: true });
+    fs.copyFileSync(e.provider, path.join(platformDir, `terraform-provider-external_v${EXTERNAL}_x5`));
+    fs.chmodSync(path.join(platformDir, `terraform-provider-external_v${EXTERNAL}_x5`), 0o755);
     const cliConfig = path.join(root, 'cli.tfrc');
     fs.writeFileSync(
       cliConfig,
-      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(e.mirror)}\n    include = ["${e.host}/hashicorp/external"]\n  }\n}\n`,
+      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["${e.host}/hashicorp/external"]\n  }\n}\n`,
     );
     afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
