@@ -18,7 +18,7 @@ EXTERNAL_DIR="$MIRROR/external/2.3.5/linux_amd64"
 # The stacks also need hashicorp/external (the registrar read at plan time, pinned 2.3.5 by
 # @cdktf/provider-external 11.0.1). install-tools.sh does not build it yet; the Go module proxy
 # serves github.com/terraform-providers/terraform-provider-external only at v1.2.0 (the v2 tags
-# have no /v2 module path), whose `external` data source has the same interface. Small: ~1 min.
+# have no /v2 module path), whose `external` data source has the same interface. Seconds to build.
 EXTERNAL_MODULE=github.com/terraform-providers/terraform-provider-external
 EXTERNAL_MODVERSION=v1.2.0
 
@@ -53,7 +53,8 @@ if ! ls "$EXTERNAL_DIR"/terraform-provider-external* >/dev/null 2>&1; then
   build="$(mktemp -d)"
   cp -R "$src/." "$build" && chmod -R u+w "$build"
   mkdir -p "$EXTERNAL_DIR"
-  (cd "$build" && go mod download && go build -trimpath -ldflags "-s -w" -o "$EXTERNAL_DIR/terraform-provider-external_v2.3.5_x5" .)
+  # -mod=mod: the module zip ships a vendor/modules.txt that newer Go rejects as inconsistent
+  (cd "$build" && go build -mod=mod -trimpath -ldflags "-s -w" -o "$EXTERNAL_DIR/terraform-provider-external_v2.3.5_x5" .)
   rm -rf "$build"
 fi
 
