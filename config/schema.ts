@@ -84,6 +84,8 @@ const domain = z.strictObject({
   stack: z.string().optional(),
   registrarSettings: z.record(z.string(), z.unknown()).optional(),
   destroyPolicy: z.enum(DESTROY_POLICIES as [string, ...string[]]).optional(),
+  /** e.g. 10m: wait for the parent zone to publish the change (checked in semantics). */
+  waitForDelegation: z.string().optional(),
   comment: z.string().max(256).optional(),
   tags: tags.optional(),
   forceDestroy: z.boolean().optional(),
@@ -94,6 +96,7 @@ const domain = z.strictObject({
 
 const defaults = z.strictObject({
   destroyPolicy: z.enum(DESTROY_POLICIES as [string, ...string[]]).optional(),
+  waitForDelegation: z.string().optional(),
   ttl: z.unknown().optional(),
   tags: tags.optional(),
   forceDestroy: z.boolean().optional(),

@@ -6,6 +6,7 @@
  * Runs on the raw parsed YAML whatever the schema found, skipping any value whose basic type is
  * wrong (the schema reports those), so the two passes together report every problem once.
  */
+import { parseDuration } from '../registrar-adapters/core/duration';
 import { checkDomainName } from '../core/names';
 import { defaultDestroyPolicy, restoreUnsupportedReason } from '../modules/destroy-policy';
 import * as E from '../modules/errors';
@@ -99,6 +100,15 @@ export function semanticIssues(raw: unknown): Issue[] {
     issues.push({ path: ['defaults', 'ttl'], message: E.invalidTtl(defaults.ttl, MIN_TTL, MAX_TTL) });
   }
   const defaultTtl = isInt(defaults.ttl, MIN_TTL, MAX_TTL) ? defaults.ttl : undefined;
+  const checkWait = (value: unknown, path: Path) => {
+    if (typeof value !== 'string') return;
+    try {
+      parseDuration(value);
+    } catch (err) {
+      issues.push({ path, message: (err as Error).message });
+    }
+  };
+  checkWait(defaults.waitForDelegation, ['defaults', 'waitForDelegation']);
 
   // stacks
   const stacks = isObject(raw.stacks) ? raw.stacks : undefined;
@@ -164,6 +174,8 @@ export function semanticIssues(raw: unknown): Issue[] {
         issues.push({ path: [...path, 'registrarSettings', ...p.path], message: p.message });
       }
     }
+
+    checkWait(d.waitForDelegation, [...path, 'waitForDelegation']);
 
     // Destroy policy: restore needs a registrar nsbridge can read; a retirement runs the policy.
     const policy = destroyPolicyOf(d, defaults);

@@ -31,6 +31,13 @@ export interface DelegatedDomainProps extends HostedZoneProps {
   readonly destroyPolicy?: DestroyPolicy;
 
   /**
+   * Wait until the parent zone delegates to the new name servers before the apply goes on (e.g. `10m`).
+   * @default - no wait (the parent's view is reported once)
+   * @see RegistrarDelegationProps.waitForDelegation
+   */
+  readonly waitForDelegation?: string;
+
+  /**
    * Path of the nsbridge CLI bundle shipped with the stack.
    * @default - dist/nsbridge.js of this package
    */
@@ -81,6 +88,7 @@ export class DelegatedDomain extends Construct {
       registrar: props.registrar,
       registrarSettings: props.registrarSettings,
       destroyPolicy: props.destroyPolicy,
+      waitForDelegation: props.waitForDelegation,
       nameServers: this.zone.nameServers,
       cliBundlePath: props.cliBundlePath,
     });

@@ -50,6 +50,7 @@ import { DataExternal } from '@cdktf/provider-external/lib/data-external';
 import { ExternalProvider } from '@cdktf/provider-external/lib/provider';
 import { dependable, DataResource, Fn, ITerraformDependable, Lazy, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { parseDuration } from '../registrar-adapters/core/duration';
 import { normalizeNameServers, checkDomainName, InvalidNameError } from '../core/names';
 import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
 import { defaultDestroyPolicy, DESTROY_POLICIES, DestroyPolicy, isDestroyPolicy, restoreUnsupportedReason } from './destroy-policy';
@@ -107,6 +108,14 @@ export interface RegistrarDelegationProps {
   readonly dependsOn?: ITerraformDependable[];
 
   /**
+   * After writing, wait until every server of the parent zone (the registry) delegates the domain
+   * to the new name servers, e.g. `10m`; the apply fails if that takes longer (`nsbridge set --wait`).
+   * @default - no wait: the parent's view is reported once and does not fail the apply (registries
+   * can take minutes, and a deploy should not)
+   */
+  readonly waitForDelegation?: string;
+
+  /**
    * Path of the nsbridge CLI bundle to ship with the stack. All delegations of a stack share one.
    * @default - dist/nsbridge.js of this package
    */
@@ -146,6 +155,13 @@ export function checkDelegationProps(props: RegistrarDelegationProps): { problem
   }
 
   problems.push(...checkRegistrarProps(props));
+  if (props.waitForDelegation !== undefined && !Token.isUnresolved(props.waitForDelegation)) {
+    try {
+      parseDuration(props.waitForDelegation);
+    } catch (err) {
+      problems.push(E.atPath(['waitForDelegation'], (err as Error).message));
+    }
+  }
 
   let nameServers: string[] | undefined;
   if (Token.isUnresolved(props.nameServers) || props.nameServers.some((ns) => Token.isUnresolved(ns))) {
@@ -294,7 +310,10 @@ export class RegistrarDelegation extends Construct {
           type: 'local-exec',
           command:
             `${this.cli.command} set --registrar ${self('triggers_replace.registrar')}` +
-            ` --domain ${self('triggers_replace.domain')} --ns ${selfJoined('triggers_replace.name_servers')}`,
+            ` --domain ${self('triggers_replace.domain')} --ns ${selfJoined('triggers_replace.name_servers')}` +
+            // Not in triggers_replace: how long to wait is not what the delegation is, so changing
+            // it plans no change (the command is not part of the state).
+            (props.waitForDelegation ? ` --wait ${props.waitForDelegation}` : ''),
           environment: hasSettings ? (self('triggers_replace.settings') as unknown as Record<string, string>) : undefined,
         },
       ],

@@ -140,7 +140,7 @@ describe('invalid configurations: every problem with its path, line and value', 
     ['not a mapping', '- a\n- b', ['(top level) (line 1): expected a mapping (key: value), got a list']],
     ['no domains list', 'stacks: {}', ['domains (line 1): is required', 'stacks (line 1): defines no stack; remove "stacks:" to use the default stack, or add one']],
     ['unknown top-level key', 'domain:\n  - name: x\ndomains: []', ['domain (line 1): unknown key "domain"; allowed here: version, defaults, stacks, domains']],
-    ['typo in a domain key', domainWith('registar: godaddy'), ['domains[0].registar (line 4): unknown key "registar"; allowed here: name, registrar, retired, stack, registrarSettings, destroyPolicy, comment, tags, forceDestroy, delegationSet, records']],
+    ['typo in a domain key', domainWith('registar: godaddy'), ['domains[0].registar (line 4): unknown key "registar"; allowed here: name, registrar, retired, stack, registrarSettings, destroyPolicy, waitForDelegation, comment, tags, forceDestroy, delegationSet, records']],
     ['bad domain name', 'domains:\n  - { name: "exa_mple.com", registrar: godaddy }', ['domains[0].name (line 2): domain name "exa_mple.com" has an invalid label "exa_mple" (letters, digits and inner hyphens only)']],
     ['name over 253 characters', `domains:\n  - { name: ${'a.'.repeat(127)}com, registrar: godaddy }`, ['domains[0].name (line 2): domain name "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a…(259 characters) is 257 characters long; the limit is 253']],
     ['unknown registrar', 'domains:\n  - { name: example.com, registrar: hover }', ['domains[0].registrar (line 2): registrar "hover" is not known; use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual']],
@@ -257,6 +257,25 @@ describe('invalid configurations: every problem with its path, line and value', 
         '  domains[0].registrar (line 2): registrar "hover" is not known; use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual',
         '  domains[1].registrar (line 3): is required',
       ].join('\n'),
+    );
+  });
+});
+
+describe('waitForDelegation', () => {
+  const FILE_W = '/project/domains.yaml';
+  test('a domain inherits defaults.waitForDelegation and can set its own', () => {
+    const config = parseConfig(
+      ['defaults: { waitForDelegation: 10m }', 'domains:', '  - { name: a.com, registrar: godaddy }', '  - { name: b.com, registrar: godaddy, waitForDelegation: 30s }'].join('\n'),
+      FILE_W,
+    );
+    const [a, b] = config.stacks[0]!.props.domains as unknown as { waitForDelegation?: string }[];
+    expect(a!.waitForDelegation).toBe('10m');
+    expect(b!.waitForDelegation).toBe('30s');
+  });
+
+  test('a bad duration is reported with its path', () => {
+    expect(() => parseConfig(['domains:', '  - { name: a.com, registrar: godaddy, waitForDelegation: later }'].join('\n'), FILE_W)).toThrow(
+      /domains\[0\]\.waitForDelegation.*duration "later" is not valid/,
     );
   });
 });

@@ -267,3 +267,18 @@ describe('RegistrarDelegation', () => {
     });
   });
 });
+
+describe('RegistrarDelegation waitForDelegation', () => {
+  test('GIVEN a wait WHEN synthesized THEN `set` waits for the parent zone (--wait), outside triggers_replace', () => {
+    const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, waitForDelegation: '10m' }));
+    const { bridge } = partsOf(out);
+    expect(bridge.provisioner[0]['local-exec'].command).toMatch(/ set --registrar .* --wait 10m$/);
+    expect(JSON.stringify(bridge.triggers_replace)).not.toContain('10m');
+  });
+
+  test('an invalid wait is rejected before anything is created, naming the field and value', () => {
+    expect(() => Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, waitForDelegation: 'soon' }))).toThrow(
+      /waitForDelegation: duration "soon" is not valid; use e\.g\. 500ms, 30s, 10m, 1h or 1m30s/,
+    );
+  });
+});
