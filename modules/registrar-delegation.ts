@@ -290,7 +290,10 @@ export class RegistrarDelegation extends Construct {
         query: { registrar: this.registrar, domain: this.domain, ...settings },
       });
       this.previousNameServers = new DataResource(this, IDS.previous, {
-        triggersReplace: { domain: this.domain },
+        // `recorded` is "false" while the registrar was unavailable at plan time (the read then
+        // returns no name servers): the first plan at which it answers replaces the holder and so
+        // records the real previous delegation; from then on it stays true and nothing changes.
+        triggersReplace: { domain: this.domain, recorded: Fn.lookup(this.registrarRead.getAnyMapAttribute('result'), 'available', 'true') },
         input: { name_servers: this.registrarRead.result.lookup('name_servers') },
         lifecycle: { ignoreChanges: ['input'] },
       });

@@ -37,7 +37,8 @@ function writeAtomically(outputFiles) {
 }
 
 /** Options every bundle shares: one CommonJS file for Node 20, minified. */
-const BUNDLE = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning', write: false };
+// keepNames: error classes are told apart by name across the separately bundled adapters.
+const BUNDLE = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', write: false };
 
 /** A module whose code is a string, compiled only when something first requires it. */
 function lazyModule(code) {

@@ -106,7 +106,26 @@ describe('terraform-external (the data source program)', () => {
   test('prints the current delegation as a JSON object of strings', async () => {
     const r = await external({ registrar: 'godaddy', domain: 'Example.COM.' }, baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_GODADDY: 'off' }));
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'example.com', name_servers: 'ns1.old-dns.net,ns2.old-dns.net' });
+    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'example.com', name_servers: 'ns1.old-dns.net,ns2.old-dns.net', available: 'true', unavailable: '' });
+  });
+
+  test('a registrar that is down does not stop the plan: available "false", the reason, exit 0', async () => {
+    emu.http.inject({ kind: 'status', status: 503, times: Infinity });
+    try {
+      const r = await external({ registrar: 'godaddy', domain: 'example.com' }, baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_GODADDY: 'off', NSBRIDGE_HTTP_RETRIES: '1', NSBRIDGE_HTTP_RETRY_BASE: '10ms' }));
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ registrar: 'godaddy', domain: 'example.com', name_servers: '', available: 'false' });
+      expect(JSON.parse(r.stdout).unavailable).toMatch(/godaddy: get name servers example\.com: HTTP 503/);
+      expect(r.stderr).toMatch(/WARNING: .*the plan goes on without this domain's current delegation/);
+    } finally {
+      emu.http.clearFaults();
+    }
+  });
+
+  test('bad credentials still fail the plan (a person must act)', async () => {
+    const r = await external({ registrar: 'godaddy', domain: 'example.com' }, baseEnv({ ...emu.badCredentialsEnv(), NSBRIDGE_RATE_LIMIT_GODADDY: 'off' }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/UNABLE_TO_AUTHENTICATE/);
   });
 
   test('settings travel in the query; anything else is refused before a request', async () => {

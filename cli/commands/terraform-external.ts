@@ -7,7 +7,13 @@
  * argument, so non-secret settings travel in the query under their variable names (e.g.
  * "NSBRIDGE_GODADDY_SANDBOX": "1"); credentials still come only from Terraform's environment.
  *   query:  {"registrar":"godaddy","domain":"example.com", ...settings}
- *   result: {"registrar":"godaddy","domain":"example.com","name_servers":"a.example.net,b.example.org"}
+ *   result: {"registrar":"godaddy","domain":"example.com","name_servers":"a.example.net,b.example.org","available":"true","unavailable":""}
+ *
+ * A registrar that is down (network error, 5xx or rate limit after the retries) must not stop
+ * the plan of every other domain in the stack: the read then succeeds with `name_servers` empty,
+ * `available` "false" and `unavailable` saying why (the construct records the previous name servers only from an
+ * answer that came). Bad credentials, an unknown domain or bad input still fail the plan: those
+ * need a person, not a retry.
  */
 import type { Command } from 'commander';
 import type { Output } from '../output';
@@ -15,7 +21,10 @@ import { parseDomain, parseRegistrar } from '../inputs';
 import { loadAdapter } from '../../registrar-adapters';
 import { REGISTRARS } from '../../registrar-adapters/catalog';
 import { canonicalNameServers } from '../../core/names';
-import { UsageError } from '../../registrar-adapters/core/errors';
+import { NsbridgeError, UsageError } from '../../registrar-adapters/core/errors';
+
+/** Failures that a later plan can get past on its own. */
+const TRANSIENT = new Set(['RegistrarNetworkError', 'RegistrarApiError', 'RegistrarRateLimitError']);
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -46,7 +55,19 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
         env[k] = String(v);
       }
       const c = await loadAdapter(registrar).createClient({ env, log: (m) => out.log(m), debug: (m) => out.debug(m) });
-      const nameServers = canonicalNameServers(await c.getNameServers(domain));
-      out.json({ registrar, domain, name_servers: nameServers.join(',') });
+      let nameServers: string[];
+      try {
+        nameServers = canonicalNameServers(await c.getNameServers(domain));
+      } catch (err) {
+        // By class name: adapters are bundled separately, so their error classes are other copies.
+        const name = (err as Error)?.name;
+        if (NsbridgeError.isNsbridgeError(err) && TRANSIENT.has(name)) {
+          out.log(`WARNING: ${(err as Error).message} (the plan goes on without this domain's current delegation)`);
+          out.json({ registrar, domain, name_servers: '', available: 'false', unavailable: (err as Error).message });
+          return;
+        }
+        throw err;
+      }
+      out.json({ registrar, domain, name_servers: nameServers.join(','), available: 'true', unavailable: '' });
     });
 }
