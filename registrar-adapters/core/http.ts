@@ -156,28 +156,38 @@ export function createHttpClient(opts: HttpClientOptions): AxiosInstance {
 }
 
 function makeLimiter(opts: HttpClientOptions): SharedRateLimiter | undefined {
-  const envName = `NSBRIDGE_RATE_LIMIT_${opts.info.id.toUpperCase()}`;
-  const override = opts.ctx.env[envName];
-  let limits: RateLimit[] = opts.rateLimit
-    ? Array.isArray(opts.rateLimit)
-      ? [...(opts.rateLimit as readonly RateLimit[])]
-      : [opts.rateLimit as RateLimit]
-    : [...(opts.info.rateLimit ? [opts.info.rateLimit] : []), ...(opts.info.extraRateLimits ?? [])];
+  const explicit = opts.rateLimit === undefined ? undefined : Array.isArray(opts.rateLimit) ? opts.rateLimit : [opts.rateLimit as RateLimit];
+  const limits = rateLimitsFor(opts.info, opts.ctx.env, explicit);
+  if (!limits) return undefined;
+  return new SharedRateLimiter(
+    limits,
+    SharedRateLimiter.keyFor(opts.info.id, opts.accountIdentity),
+    opts.ctx.env.NSBRIDGE_RATE_LIMIT_DIR || undefined,
+  );
+}
+
+/**
+ * The windows one registrar account is paced to: NSBRIDGE_RATE_LIMIT_<ID> when set (one window,
+ * a comma list, or `off`), else `explicit` (an adapter pacing below the published figure), else
+ * the registrar info's rateLimit + extraRateLimits. Undefined: no pacing.
+ */
+export function rateLimitsFor(
+  info: RegistrarInfo,
+  env: NodeJS.ProcessEnv,
+  explicit?: readonly RateLimit[],
+): RateLimit[] | undefined {
+  const envName = `NSBRIDGE_RATE_LIMIT_${info.id.toUpperCase()}`;
+  const override = env[envName];
   if (override) {
     try {
       const parsed = parseRateLimits(override);
-      if (parsed === 'off') return undefined;
-      limits = parsed;
+      return parsed === 'off' ? undefined : parsed;
     } catch (e) {
       throw new UsageError(`${envName}: ${(e as Error).message}`);
     }
   }
-  if (limits.length === 0) return undefined;
-  return new SharedRateLimiter(
-    limits.map((l) => ({ requests: l.requests, perMs: l.perMs })),
-    SharedRateLimiter.keyFor(opts.info.id, opts.accountIdentity),
-    opts.ctx.env.NSBRIDGE_RATE_LIMIT_DIR || undefined,
-  );
+  const limits = explicit ?? [...(info.rateLimit ? [info.rateLimit] : []), ...(info.extraRateLimits ?? [])];
+  return limits.length ? limits.map((l) => ({ requests: l.requests, perMs: l.perMs })) : undefined;
 }
 
 /** Query strings may carry keys (Namecheap): never trace them. */

@@ -20,16 +20,14 @@ import type { Route53DomainsClient, Route53DomainsClientConfig } from '@aws-sdk/
 import type { AdapterContext } from '../core/types';
 import { NsbridgeError, RegistrarAuthError, UsageError } from '../core/errors';
 import type { CallContext } from '../core/respond';
-import { httpSettings, HttpSettings } from '../core/http';
-import { parseRateLimits, RateLimit, SharedRateLimiter } from '../core/rate-limit';
+import { httpSettings, HttpSettings, rateLimitsFor } from '../core/http';
+import { SharedRateLimiter } from '../core/rate-limit';
 import { info } from './info';
 import { SIGNING_REGION } from './wire-types';
 
 export type Sdk = typeof import('@aws-sdk/client-route-53-domains');
 
 export const ENDPOINT_ENV = 'AWS_ENDPOINT_URL_ROUTE_53_DOMAINS';
-const RATE_LIMIT_ENV = 'NSBRIDGE_RATE_LIMIT_ROUTE53DOMAINS';
-
 /** The SDK's own base delay for throttling errors (Retry.throttlingDelay in @smithy/core 3.41). */
 const THROTTLING_BASE_MS = 1_000;
 const MAX_BACKOFF_MS = 8_000;
@@ -164,23 +162,6 @@ function describeRetryCause(error: unknown): string {
   return e?.code ?? e?.name ?? 'network error';
 }
 
-/**
- * The account's windows: info.rateLimit (+ extraRateLimits) unless NSBRIDGE_RATE_LIMIT_ROUTE53DOMAINS
- * says otherwise (one window, a comma list, or `off`), exactly as core/http.ts reads it.
- */
-function rateLimitSetting(env: NodeJS.ProcessEnv): RateLimit[] | undefined {
-  const override = env[RATE_LIMIT_ENV];
-  if (!override) {
-    const limits = [...(info.rateLimit ? [info.rateLimit] : []), ...(info.extraRateLimits ?? [])];
-    return limits.length ? limits.map((l) => ({ requests: l.requests, perMs: l.perMs })) : undefined;
-  }
-  try {
-    const parsed = parseRateLimits(override);
-    return parsed === 'off' ? undefined : parsed;
-  } catch (e) {
-    throw new UsageError(`${RATE_LIMIT_ENV}: ${(e as Error).message}`);
-  }
-}
 
 /**
  * Whose quota the requests count against. Route 53 quotas are per AWS account; temporary keys
@@ -203,7 +184,7 @@ function accountIdentity(env: NodeJS.ProcessEnv, creds: { accessKeyId: string; a
 export async function buildClient(ctx: AdapterContext): Promise<BuiltClient> {
   const settings = httpSettings(ctx.env);
   const endpoint = endpointOverride(ctx.env);
-  const limit = rateLimitSetting(ctx.env);
+  const limit = rateLimitsFor(info, ctx.env);
   checkStaticKeys(ctx.env);
 
   const sdk = await loadSdk();
