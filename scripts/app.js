@@ -13,7 +13,7 @@ const { execFileSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
 // Everything scripts/build.js compiles into dist/.
-const SOURCES = ['main.ts', 'core', 'dns', 'modules', 'config', 'registrar-adapters', 'cli', 'scripts'];
+const SOURCES = ['main.ts', ...require('./source-dirs')];
 // The app runs from bundles (one file each: see scripts/build.js), and ships the CLI bundle.
 const APP = path.join(root, 'dist', 'app', 'main.js');
 const WORKER = path.join(root, 'dist', 'app', 'worker.js');

@@ -10,7 +10,7 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const sourceDirs = ['core', 'dns', 'modules', 'config', 'registrar-adapters', 'cli', 'scripts'];
+const sourceDirs = require('./source-dirs');
 
 function listTs(dir) {
   const out = [];
