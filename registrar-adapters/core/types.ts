@@ -16,6 +16,8 @@
  *  - Retries and rate limits are the HTTP client's job (core/http.ts), never a sleep loop here.
  */
 
+import type { DnssecInput, DnssecRecord } from '../../core/dnssec';
+
 export type RegistrarId =
   | 'godaddy'
   | 'namecheap'
@@ -43,7 +45,7 @@ export interface RegistrarCapabilities {
   readonly setNameServers: Capability;
   /** A sandbox / test environment reachable with a setting. */
   readonly sandbox: Capability;
-  /** DS records at the registrar (the DNSSEC issue fills this in). */
+  /** DNSSEC delegation signer data at the registrar (`nsbridge ds`); see `RegistrarInfo.dnssecInput`. */
   readonly dnssec: Capability;
   /** The registrar accepts the change asynchronously and nsbridge polls until it has finished. */
   readonly asyncOperations: Capability;
@@ -96,6 +98,12 @@ export interface RegistrarInfo {
   readonly quirks: readonly string[];
   /** Link to the registrar's API documentation. */
   readonly docs?: string;
+  /**
+   * What the registrar's DNSSEC API takes, when `capabilities.dnssec` is supported: DS records,
+   * or DNSKEYs (the registrar computes the DS). The CLI checks the input against it before
+   * anything is sent: a DNSKEY registrar given only a DS is refused with the reason.
+   */
+  readonly dnssecInput?: DnssecInput;
 }
 
 export interface RateLimitSpec {
@@ -120,6 +128,23 @@ export interface AdapterContext {
 export interface RegistrarClient {
   getNameServers(domain: string): Promise<string[]>;
   setNameServers(domain: string, nameServers: readonly string[]): Promise<void>;
+  /** Present exactly when `info.capabilities.dnssec` is supported. */
+  readonly dnssec?: DnssecOperations;
+}
+
+/**
+ * DNSSEC delegation signer data at the registrar (`nsbridge ds get|set|clear`). The CLI reads
+ * first and plans with `planDnssec` (core/dnssec.ts); add and remove are only called with what
+ * must change, adds before removes. Records are canonical (`checkDs`/`checkDnskey`); a record
+ * passed to `add` always has its DS and, for a `dnskey` registrar, its DNSKEY. Asynchronous
+ * registrars (GoDaddy v2 actions, Route 53 Domains operations) return once the change has finished.
+ */
+export interface DnssecOperations {
+  /** What the registrar holds for the domain; a DNSKEY registrar fills in `dnskey` (and the DS it computed or nsbridge computes). */
+  getDnssecRecords(domain: string): Promise<DnssecRecord[]>;
+  addDnssecRecords(domain: string, records: readonly DnssecRecord[]): Promise<void>;
+  /** Records as `getDnssecRecords` returned them (with `registrarId` where the registrar deletes by id). */
+  removeDnssecRecords(domain: string, records: readonly DnssecRecord[]): Promise<void>;
 }
 
 export interface RegistrarAdapter {

@@ -1,6 +1,7 @@
 /** What an emulator offers the shared conformance suite. */
 import type { HttpEmulator } from './emulator-kit';
 import type { DelegationListener } from './registrar-state';
+import type { DnssecRecord } from '../../core/dnssec';
 
 export interface ConformanceEmulator {
   readonly http: HttpEmulator;
@@ -15,6 +16,15 @@ export interface ConformanceEmulator {
   addDomain(domain: string, nameServers: string[]): void;
   /** What the emulated registrar holds now (undefined: not in the account). */
   nameServersOf(domain: string): string[] | undefined;
+  /**
+   * DNSSEC, for registrars whose info says `capabilities.dnssec` is supported: put records in the
+   * account as the registrar would hold them (in its own format), and read back what it holds now,
+   * translated to canonical records (DS always; DNSKEY where the registrar keeps it).
+   */
+  setDnssecRecords?(domain: string, records: readonly DnssecRecord[]): void;
+  dnssecRecordsOf?(domain: string): DnssecRecord[] | undefined;
+  /** Called when the emulated registrar accepts a DS change (DNS tests move the parent's DS). */
+  onDnssecChange?: (domain: string, records: DnssecRecord[]) => void;
   /** Called when the emulated registrar accepts a delegation change (DNS tests move the parent). */
   onDelegationChange?: DelegationListener;
   close(): Promise<void>;
