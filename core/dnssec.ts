@@ -13,7 +13,6 @@
  *   DNSKEY: "<flags> <protocol> <algorithm> <base64 public key>"   e.g. "257 3 13 mdsswUyr..."
  */
 import { createHash } from 'node:crypto';
-import * as packet from 'dns-packet';
 
 export interface DsRecord {
   readonly keyTag: number;
@@ -162,6 +161,12 @@ function dnskeyRdata(k: DnskeyRecord): Buffer {
   return Buffer.concat([head, key]);
 }
 
+/** A domain name in canonical wire format: lower case, length-prefixed labels, root label last. */
+function ownerNameWire(domain: string): Buffer {
+  const labels = domain.toLowerCase().replace(/\.$/, '').split('.').filter(Boolean);
+  return Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'ascii')])), Buffer.from([0])]);
+}
+
 /** Key tag of a DNSKEY (RFC 4034 appendix B; algorithm 1 is not supported by anything nsbridge talks to). */
 export function keyTagOf(k: DnskeyRecord): number {
   const rdata = dnskeyRdata(k);
@@ -177,7 +182,7 @@ const HASHES: Readonly<Record<number, string>> = { 1: 'sha1', 2: 'sha256', 4: 's
 export function dsFromDnskey(domain: string, k: DnskeyRecord, digestType = 2): DsRecord {
   const hash = HASHES[digestType];
   if (!hash) throw new InvalidDnssecError(`cannot compute a DS with digest type ${digestType}; use 2 (SHA256)`);
-  const owner = packet.name.encode(domain.toLowerCase().replace(/\.$/, ''));
+  const owner = ownerNameWire(domain);
   const digest = createHash(hash).update(owner).update(dnskeyRdata(k)).digest('hex').toUpperCase();
   return { keyTag: keyTagOf(k), algorithm: k.algorithm, digestType, digest };
 }
