@@ -221,6 +221,7 @@ function toDomainEntry(d: RawDomain, stack: RawStack, defaults: NonNullable<RawC
     registrarSettings: d.registrarSettings as Record<string, string | boolean> | undefined,
     destroyPolicy: destroyPolicyOf(d, defaults) as DestroyPolicy,
     waitForDelegation: d.waitForDelegation ?? defaults.waitForDelegation,
+    driftCheck: d.driftCheck ?? defaults.driftCheck,
     comment: d.comment ?? defaults.comment,
     tags: Object.keys(tags).length > 0 ? tags : undefined,
     forceDestroy: d.forceDestroy ?? defaults.forceDestroy,

@@ -86,6 +86,7 @@ const domain = z.strictObject({
   destroyPolicy: z.enum(DESTROY_POLICIES as [string, ...string[]]).optional(),
   /** e.g. 10m: wait for the parent zone to publish the change (checked in semantics). */
   waitForDelegation: z.string().optional(),
+  driftCheck: z.boolean().optional(),
   comment: z.string().max(256).optional(),
   tags: tags.optional(),
   forceDestroy: z.boolean().optional(),
@@ -97,6 +98,7 @@ const domain = z.strictObject({
 const defaults = z.strictObject({
   destroyPolicy: z.enum(DESTROY_POLICIES as [string, ...string[]]).optional(),
   waitForDelegation: z.string().optional(),
+  driftCheck: z.boolean().optional(),
   ttl: z.unknown().optional(),
   tags: tags.optional(),
   forceDestroy: z.boolean().optional(),

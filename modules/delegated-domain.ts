@@ -38,6 +38,13 @@ export interface DelegatedDomainProps extends HostedZoneProps {
   readonly waitForDelegation?: string;
 
   /**
+   * Warn in every plan when the registrar no longer delegates the domain to the zone (drift).
+   * @default true
+   * @see RegistrarDelegationProps.driftCheck
+   */
+  readonly driftCheck?: boolean;
+
+  /**
    * Path of the nsbridge CLI bundle shipped with the stack.
    * @default - dist/nsbridge.js of this package
    */
@@ -89,7 +96,9 @@ export class DelegatedDomain extends Construct {
       registrarSettings: props.registrarSettings,
       destroyPolicy: props.destroyPolicy,
       waitForDelegation: props.waitForDelegation,
+      driftCheck: props.driftCheck,
       nameServers: this.zone.nameServers,
+      nameServersDescription: `the name servers of Route 53 zone ${this.zone.zoneName} (aws_route53_zone.${this.zone.resource.friendlyUniqueId}; known after apply when the zone is new)`,
       cliBundlePath: props.cliBundlePath,
     });
     // Terraform would force this anyway (the bridge is create_before_destroy and depends on the

@@ -32,6 +32,17 @@
  *     it (which releases the old domain, as it should). It depends on the zone and its records
  *     (through `nameServers` and `dependOn`), so Terraform runs it BEFORE deleting them.
  *
+ * 5. Drift (on by default; `driftCheck: false` leaves it out): a second `data "external"` read
+ *    whose query holds the delegation the stack set and the bridge's id, and a `check` block on
+ *    its answer. The bridge's id makes Terraform read it AFTER the bridge: when the bridge changes
+ *    in a run, the id is unknown at plan, so the read happens during apply, after `set`; when
+ *    nothing changes, it is read at plan time, shows nothing in the plan, and the check warns if
+ *    the registrar no longer holds what the stack set. A check block's own nested data source
+ *    would be simpler, but Terraform and OpenTofu list it as "will be read during apply" in every
+ *    plan, so a no-op run would never plan clean; the read at (1) cannot serve either, because
+ *    it must run before the bridge (it records what was there before nsbridge). The cost is a
+ *    second registrar read per domain per plan.
+ *
  * Removing a delegation's resources from the configuration would delete them without running any
  * destroy-time provisioner (Terraform only runs one from a block that is still in the
  * configuration). `RetiredDelegation` keeps the release block with `count = 0` instead: the next
@@ -53,6 +64,8 @@ import { Construct, IConstruct } from 'constructs';
 import { parseDuration } from '../registrar-adapters/core/duration';
 import { normalizeNameServers, checkDomainName, InvalidNameError } from '../core/names';
 import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
+import { DriftCheck } from './drift-check';
+import { REGISTRARS } from '../registrar-adapters/catalog';
 import { defaultDestroyPolicy, DESTROY_POLICIES, DestroyPolicy, isDestroyPolicy, restoreUnsupportedReason } from './destroy-policy';
 import * as E from './errors';
 import {
@@ -114,6 +127,23 @@ export interface RegistrarDelegationProps {
    * can take minutes, and a deploy should not)
    */
   readonly waitForDelegation?: string;
+
+  /**
+   * Warn in every plan (`cdktf diff`) when the registrar no longer delegates the domain to what the
+   * stack set (someone changed it by hand): a Terraform `check` block fed by a registrar read. The
+   * warning names the domain, the registrar, both sets and the command that puts it back. It never
+   * changes the plan. Costs one more registrar read per plan; registrars nsbridge cannot read have none.
+   * @default true
+   */
+  readonly driftCheck?: boolean;
+
+  /**
+   * Where the name servers come from, in words, for the plan (the bridge's `input.change`), e.g.
+   * "the name servers of Route 53 zone example.com (aws_route53_zone.x)". A zone created in the same
+   * run has name servers known only after apply; this says whose they will be.
+   * @default - "the name servers given"
+   */
+  readonly nameServersDescription?: string;
 
   /**
    * Path of the nsbridge CLI bundle to ship with the stack. All delegations of a stack share one.
@@ -178,7 +208,7 @@ export function checkDelegationProps(props: RegistrarDelegationProps): { problem
 }
 
 /** Construct ids of the parts; they are part of the Terraform addresses, so never rename them. */
-const IDS = { read: 'registrar-read', previous: 'previous', set: 'bridge', release: 'release' } as const;
+const IDS = { read: 'registrar-read', previous: 'previous', set: 'bridge', release: 'release', driftRead: 'drift-read', driftCheck: 'drift' } as const;
 
 /** Id of the hashicorp/external provider nsbridge adds to a stack that has none. */
 export const EXTERNAL_PROVIDER_ID = 'nsbridge-external';
@@ -252,6 +282,8 @@ export class RegistrarDelegation extends Construct {
   public readonly previousNameServers?: DataResource;
   /** The plan-time read of the registrar that feeds `previousNameServers`. */
   public readonly registrarRead?: DataExternal;
+  /** The read after the bridge that the drift check asserts on (undefined with `driftCheck: false`). */
+  public readonly driftRead?: DataExternal;
   /** The domain in canonical form. */
   public readonly domain: string;
   public readonly registrar: RegistrarId;
@@ -307,6 +339,9 @@ export class RegistrarDelegation extends Construct {
     const holder = this.previousNameServers;
     this.resource = new DataResource(this, IDS.set, {
       triggersReplace,
+      // What the plan shows next to the trigger values, so that a reviewer reads the registrar
+      // change in words, and a new zone's name servers ("known after apply") have an owner.
+      input: { change: `point ${this.domain} at ${REGISTRARS[this.registrar].name} to ${props.nameServersDescription ?? 'the name servers given'}` },
       lifecycle: { createBeforeDestroy: true },
       provisioners: [
         {
@@ -323,6 +358,21 @@ export class RegistrarDelegation extends Construct {
     });
     this.resource.dependsOn = this.lazyDependencies(holder ? [holder] : []);
     dropPerInstanceVersionCheck(this.resource);
+
+    // (5): drift, read after the bridge (its id) and asserted by a check block.
+    if (this.registrarRead && props.driftCheck !== false) {
+      const expected = checked.nameServers ? checked.nameServers.join(',') : Fn.join(',', nameServers as string[]);
+      this.driftRead = new DataExternal(this, IDS.driftRead, {
+        provider: externalProviderOf(this),
+        program: ['node', this.cli.scriptPath, 'terraform-external'],
+        query: { registrar: this.registrar, domain: this.domain, ...settings, expected_name_servers: expected, after_change: this.resource.id },
+      });
+      const result = `data.external.${this.driftRead.friendlyUniqueId}.result`;
+      new DriftCheck(this, IDS.driftCheck, {
+        condition: `${result}.in_sync == "true"`,
+        errorMessage: `\${${result}.drift}`,
+      });
+    }
 
     // (4): the release guard, updated in place, destroyed (running the policy) before the zone.
     this.releaseResource = new DataResource(this, IDS.release, {

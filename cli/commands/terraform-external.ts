@@ -9,6 +9,14 @@
  *   query:  {"registrar":"godaddy","domain":"example.com", ...settings}
  *   result: {"registrar":"godaddy","domain":"example.com","name_servers":"a.example.net,b.example.org","available":"true","unavailable":""}
  *
+ * Drift: with `expected_name_servers` in the query (the delegation the stack set, comma-separated)
+ * the result also says whether the registrar still holds it, compared with the same normalisation
+ * the adapters use (order, case, trailing dots never count):
+ *   result: {..., "in_sync":"true"|"false"|"unknown", "drift":"<what differs and how to put it right, or empty>"}
+ * `after_change` is accepted and ignored: the construct puts the bridge's id there so that
+ * Terraform reads the registrar after the bridge has changed it, never before (see
+ * modules/drift-check.ts).
+ *
  * A registrar that is down (network error, 5xx or rate limit after the retries) must not stop
  * the plan of every other domain in the stack: the read then succeeds with `name_servers` empty,
  * `available` "false" and `unavailable` saying why (the construct records the previous name servers only from an
@@ -20,8 +28,33 @@ import type { Output } from '../output';
 import { parseDomain, parseRegistrar } from '../inputs';
 import { loadAdapter } from '../../registrar-adapters';
 import { REGISTRARS } from '../../registrar-adapters/catalog';
-import { canonicalNameServers } from '../../core/names';
+import { canonicalNameServers, sameNameServers, splitList } from '../../core/names';
+import type { RegistrarId } from '../../registrar-adapters/core/types';
 import { NsbridgeError, UsageError } from '../../registrar-adapters/core/errors';
+
+/** Query keys that are not registrar settings. */
+const QUERY_KEYS = new Set(['registrar', 'domain', 'expected_name_servers', 'after_change']);
+
+/**
+ * The one documented way to put a drifted delegation back, as a command line: the same `set` the
+ * bridge runs, with the non-secret settings the stack passes (credentials come from the environment).
+ */
+export function repairCommand(registrar: RegistrarId, domain: string, nameServers: readonly string[], settings: Record<string, string>): string {
+  const env = Object.entries(settings).map(([k, v]) => `${k}=${v} `).join('');
+  return `${env}npx nsbridge set --registrar ${registrar} --domain ${domain} --ns ${nameServers.join(',')}`;
+}
+
+/** What the drift read reports: empty when the registrar holds what the stack set. */
+export function driftMessage(registrar: RegistrarId, domain: string, current: readonly string[], expected: readonly string[], settings: Record<string, string>): string {
+  if (sameNameServers(current, expected)) return '';
+  const name = REGISTRARS[registrar].name;
+  return (
+    `drift: ${domain} at ${name}: the registrar delegates to ${current.join(', ') || '(no name servers)'}, ` +
+    `but this stack set ${expected.join(', ')}: someone changed it outside nsbridge. ` +
+    `To put it back: ${repairCommand(registrar, domain, expected, settings)} ` +
+    `(nsbridge plan lists every drifted domain). To keep the registrar's value instead, change the configuration.`
+  );
+}
 
 /** Failures that a later plan can get past on its own. */
 const TRANSIENT = new Set(['RegistrarNetworkError', 'RegistrarApiError', 'RegistrarRateLimitError']);
@@ -30,6 +63,12 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseExpected(value: string): string[] {
+  const list = canonicalNameServers(splitList(value));
+  if (list.length === 0) throw new UsageError('terraform-external: expected_name_servers is empty');
+  return list;
 }
 
 export function registerTerraformExternalCommand(program: Command, out: Output): void {
@@ -49,11 +88,14 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
       const domain = parseDomain(String(query.domain ?? ''));
       const allowed = new Set(REGISTRARS[registrar].settings.map((s) => s.env));
       const env: NodeJS.ProcessEnv = { ...process.env };
+      const settings: Record<string, string> = {};
       for (const [k, v] of Object.entries(query)) {
-        if (k === 'registrar' || k === 'domain') continue;
+        if (QUERY_KEYS.has(k)) continue;
         if (!allowed.has(k)) throw new UsageError(`terraform-external: "${k}" is not a setting of ${registrar} (known: ${[...allowed].join(', ') || 'none'})`);
         env[k] = String(v);
+        settings[k] = String(v);
       }
+      const expected = query.expected_name_servers === undefined ? undefined : parseExpected(String(query.expected_name_servers));
       const c = await loadAdapter(registrar).createClient({ env, log: (m) => out.log(m), debug: (m) => out.debug(m) });
       let nameServers: string[];
       try {
@@ -63,11 +105,18 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
         const name = (err as Error)?.name;
         if (NsbridgeError.isNsbridgeError(err) && TRANSIENT.has(name)) {
           out.log(`WARNING: ${(err as Error).message} (the plan goes on without this domain's current delegation)`);
-          out.json({ registrar, domain, name_servers: '', available: 'false', unavailable: (err as Error).message });
+          const result: Record<string, string> = { registrar, domain, name_servers: '', available: 'false', unavailable: (err as Error).message };
+          if (expected) Object.assign(result, { in_sync: 'unknown', drift: `could not check ${domain} at ${REGISTRARS[registrar].name} for drift: ${(err as Error).message}` });
+          out.json(result);
           return;
         }
         throw err;
       }
-      out.json({ registrar, domain, name_servers: nameServers.join(','), available: 'true', unavailable: '' });
+      const result: Record<string, string> = { registrar, domain, name_servers: nameServers.join(','), available: 'true', unavailable: '' };
+      if (expected) {
+        const drift = driftMessage(registrar, domain, nameServers, expected, settings);
+        Object.assign(result, { in_sync: drift ? 'false' : 'true', drift });
+      }
+      out.json(result);
     });
 }
