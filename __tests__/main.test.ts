@@ -73,7 +73,9 @@ describe('the example configuration', () => {
     expect(guards).toHaveLength(5);
     expect(guards.filter((g) => g.count === 0)).toHaveLength(1);
     expect(data).toHaveLength(13);
-    expect(Object.keys(tf.data.external)).toHaveLength(4);
+    // Per live domain: the plan-time read (previous name servers) and the drift read after the bridge.
+    expect(Object.keys(tf.data.external)).toHaveLength(8);
+    expect(Object.keys(tf.check)).toHaveLength(4);
     const commands = new Set<string>();
     for (const bridge of bridges) {
       const [create] = bridge.provisioner.map((p: any) => p['local-exec']);

@@ -119,6 +119,8 @@ interface Config {
   policy?: DestroyPolicy;
   settings?: RegistrarSettings;
   retired?: boolean;
+  /** The drift read and check; off in the lifecycle tests so their call lists stay about the lifecycle. */
+  driftCheck?: boolean;
 }
 
 const OLD_NS = 'ns1.old-dns.example,ns2.old-dns.example';
@@ -141,7 +143,7 @@ interface Run {
 
 /** Which part of the delegation an address is (the hash suffix changes with the construct path). */
 function partOf(address: string): string {
-  const m = /_(zone|registrar-read|previous|bridge|release)_[0-9A-F]{8}/.exec(address);
+  const m = /_(zone|registrar-read|drift-read|previous|bridge|release)_[0-9A-F]{8}/.exec(address);
   return m ? m[1]! : address;
 }
 
@@ -203,6 +205,7 @@ function describeEngine(e: Engine): void {
             nameServers: zone.getListAttribute('output.name_servers'),
             destroyPolicy: config.policy,
             registrarSettings: config.settings,
+            driftCheck: config.driftCheck ?? false,
             cliBundlePath: STUB,
           });
           delegation.dependOn(() => [zone]);
@@ -241,6 +244,7 @@ function describeEngine(e: Engine): void {
 
       return {
         registrar: () => fs.readFileSync(registrar, 'utf8'),
+        registrarFile: registrar,
         failSet: (on: boolean) => {
           env.STUB_FAIL_SET = on ? '1' : '0';
         },
@@ -336,6 +340,45 @@ function describeEngine(e: Engine): void {
       expect(before(destroy.events, 'complete delete release', 'start delete zone')).toBe(true);
       expect(d.registrar()).toBe(OLD_NS);
       expect(d.state()).toEqual({});
+    });
+
+    test('drift: read after `set` (no warning after an apply), a no-op plan stays clean, a hand change warns without planning a change, the repair clears it', () => {
+      const d = deployment('drift');
+      const config: Config = { driftCheck: true };
+      const first = d.apply(config);
+      expect(first.code).toBe(0);
+      // The drift read comes after `set`: the bridge's id is in its query, unknown until the bridge exists.
+      expect(commands(first.calls)).toEqual(['terraform-external', 'set', 'terraform-external']);
+      expect(first.calls[2]!.query).toMatchObject({ expected_name_servers: 'ns-1.awsdns-01.com,ns-2.awsdns-02.net' });
+      expect(first.output).not.toMatch(/Check block assertion/);
+
+      // No-op: both reads at plan time, nothing to do, no warning, exit 0 with -detailed-exitcode.
+      const clean = d.plan(config);
+      expect(clean.code).toBe(0);
+      expect(clean.output).toMatch(/No changes/);
+      expect(clean.output).not.toMatch(/Check block assertion|will be read during apply/);
+      expect(commands(clean.calls)).toEqual(['terraform-external', 'terraform-external']);
+
+      // Someone changes the registrar by hand: the plan warns, names both sets, and still plans no change.
+      fs.writeFileSync(d.registrarFile, 'ns1.hijack.example,ns2.hijack.example');
+      const drifted = d.plan(config);
+      expect(drifted.code).toBe(0);
+      expect(drifted.output).toMatch(/No changes/);
+      expect(drifted.output).toMatch(/Check block assertion failed/);
+      expect(drifted.output.replace(/\s+/g, ' ')).toMatch(/drift \(stub\): example\.com delegates to ns1\.hijack\.example,ns2\.hijack\.example, the stack set ns-1\.awsdns-01\.com,ns-2\.awsdns-02\.net/);
+
+      // The repair (the same `set` the bridge runs) puts it back, and the warning goes.
+      fs.writeFileSync(d.registrarFile, 'ns-2.awsdns-02.net,ns-1.awsdns-01.com');
+      const repaired = d.plan(config);
+      expect(repaired.code).toBe(0);
+      expect(repaired.output).not.toMatch(/Check block assertion/);
+
+      // A name-server change: the drift read happens after the new `set`, so the apply ends without a warning.
+      const change = d.apply({ ...config, generation: '2', ns: NEW_ZONE_NS });
+      expect(change.code).toBe(0);
+      expect(commands(change.calls)).toEqual(['terraform-external', 'set', 'terraform-external']);
+      expect(change.output).not.toMatch(/Check block assertion/);
+      expect(d.destroy({ ...config, generation: '2', ns: NEW_ZONE_NS }).code).toBe(0);
     });
 
     test('retain: a policy change is an in-place update; destroy runs release --policy retain before the zone goes', () => {

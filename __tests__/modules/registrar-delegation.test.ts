@@ -41,7 +41,8 @@ describe('RegistrarDelegation', () => {
     });
     // A replacement (new name servers) sets the new delegation first and never runs a destroy step.
     expect(bridge.lifecycle).toEqual({ create_before_destroy: true });
-    expect(bridge.input).toBeUndefined();
+    // The plan shows the registrar change in words next to the trigger values.
+    expect(bridge.input).toEqual({ change: 'point example.com at GoDaddy to the name servers given' });
   });
 
   test('the bridge runs the shipped CLI with `set`, reading everything from self, and has no destroy-time step', () => {
@@ -87,7 +88,7 @@ describe('RegistrarDelegation', () => {
     const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, registrarSettings: { sandbox: true } }));
     const json = JSON.parse(out);
     const { read, previous } = partsOf(out);
-    const readId = Object.keys(json.data.external)[0];
+    const readId = Object.keys(json.data.external).find((id) => id.includes('_registrar-read_'))!;
     expect(read).toEqual({
       provider: 'external',
       program: ['node', expect.stringMatching(/^\$\{path\.module\}\/assets\/nsbridge-cli\/[0-9A-F]{32}\/nsbridge\.js$/), 'terraform-external'],
@@ -282,4 +283,61 @@ describe('RegistrarDelegation waitForDelegation', () => {
       /waitForDelegation: duration "soon" is not valid; use e\.g\. 500ms, 30s, 10m, 1h or 1m30s/,
     );
   });
+});
+
+describe('RegistrarDelegation drift check', () => {
+  const synth = (props: Partial<RegistrarDelegationProps> = {}) => JSON.parse(Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, ...props })));
+  const byPart = (entries: Record<string, any> | undefined, part: string) =>
+    Object.entries(entries ?? {}).find(([id]) => new RegExp(`_${part}_[0-9A-F]{8}$`).test(id));
+
+  test('GIVEN a delegation WHEN synthesized THEN a second read, ordered after the bridge by its id, carries what the stack set', () => {
+    const json = synth({ registrarSettings: { sandbox: true } });
+    const [bridgeId] = byPart(json.resource.terraform_data, 'bridge')!;
+    const [, drift] = byPart(json.data.external, 'drift-read')!;
+    expect(drift.query).toEqual({
+      registrar: 'godaddy',
+      domain: 'example.com',
+      NSBRIDGE_GODADDY_SANDBOX: '1',
+      // Literal lists are normalised at synth (sorted, lower case, no trailing dot).
+      expected_name_servers: 'ns-1.awsdns-01.com,ns-2.awsdns-02.net,ns-3.awsdns-03.org,ns-4.awsdns-04.co.uk',
+      // Unknown while the bridge is being (re)created: the read then happens during apply, after `set`.
+      after_change: `\${terraform_data.${bridgeId}.id}`,
+    });
+    expect(drift.program.slice(-1)).toEqual(['terraform-external']);
+    expect(drift.depends_on).toBeUndefined();
+  });
+
+  test('GIVEN a delegation WHEN synthesized THEN a check block asserts on the drift read and shows its message', () => {
+    const json = synth();
+    const [driftId] = byPart(json.data.external, 'drift-read')!;
+    const checks = Object.values<any>(json.check);
+    expect(checks).toEqual([
+      {
+        assert: [
+          {
+            condition: `\${data.external.${driftId}.result.in_sync == "true"}`,
+            error_message: `\${data.external.${driftId}.result.drift}`,
+          },
+        ],
+      },
+    ]);
+  });
+
+  test('GIVEN a token name-server list WHEN synthesized THEN the expected set is joined from the sorted list by Terraform', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    const zone = new DataResource(stack, 'zone', { input: ['b', 'a'] });
+    new RegistrarDelegation(stack, 'd', { ...base, nameServers: zone.getListAttribute('output') });
+    const json = JSON.parse(Testing.synth(stack));
+    const [, drift] = byPart(json.data.external, 'drift-read')!;
+    expect(drift.query.expected_name_servers).toBe('${join(",", sort(terraform_data.zone.output))}');
+  });
+
+  test('GIVEN driftCheck false WHEN synthesized THEN there is neither a drift read nor a check block', () => {
+    const json = synth({ driftCheck: false });
+    expect(byPart(json.data.external, 'drift-read')).toBeUndefined();
+    expect(json.check).toBeUndefined();
+    expect(byPart(json.data.external, 'registrar-read')).toBeDefined();
+  });
+
 });
