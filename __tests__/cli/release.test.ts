@@ -135,4 +135,53 @@ describe('terraform-external (the data source program)', () => {
     expect(r.stderr).toMatch(/"GODADDY_API_SECRET" is not a setting of godaddy/);
     expect(emu.http.requests).toHaveLength(0);
   });
+
+  describe('drift (expected_name_servers in the query)', () => {
+    const env = () => baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_GODADDY: 'off' });
+
+    test('GIVEN the registrar holds the set in another order, case and with dots WHEN read THEN in sync, no message', async () => {
+      const r = await external({ registrar: 'godaddy', domain: 'example.com', expected_name_servers: 'ns2.old-dns.net,NS1.OLD-DNS.NET.', after_change: 'abc' }, env());
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ in_sync: 'true', drift: '', name_servers: 'ns1.old-dns.net,ns2.old-dns.net' });
+    });
+
+    test('GIVEN a hand-made change WHEN read THEN not in sync, and the message names domain, registrar, both sets and the repair command with the settings', async () => {
+      const r = await external(
+        { registrar: 'godaddy', domain: 'example.com', NSBRIDGE_GODADDY_SANDBOX: '0', expected_name_servers: 'ns-1.awsdns-01.org,ns-2.awsdns-02.net', after_change: 'abc' },
+        env(),
+      );
+      expect(r.code).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result.in_sync).toBe('false');
+      expect(result.drift).toBe(
+        'drift: example.com at GoDaddy: the registrar delegates to ns1.old-dns.net, ns2.old-dns.net, but this stack set ns-1.awsdns-01.org, ns-2.awsdns-02.net: ' +
+          'someone changed it outside nsbridge. To put it back: NSBRIDGE_GODADDY_SANDBOX=0 npx nsbridge set --registrar godaddy --domain example.com ' +
+          '--ns ns-1.awsdns-01.org,ns-2.awsdns-02.net (nsbridge plan lists every drifted domain). To keep the registrar\'s value instead, change the configuration.',
+      );
+      // Only reads: a plan never writes to a registrar.
+      expect(emu.http.requests.every((q) => q.method === 'GET')).toBe(true);
+    });
+
+    test('GIVEN the registrar is down WHEN read THEN in_sync "unknown" with the reason, and the plan goes on', async () => {
+      emu.http.inject({ kind: 'status', status: 503, times: Infinity });
+      try {
+        const r = await external(
+          { registrar: 'godaddy', domain: 'example.com', expected_name_servers: 'ns-1.awsdns-01.org,ns-2.awsdns-02.net' },
+          { ...env(), NSBRIDGE_HTTP_RETRIES: '1', NSBRIDGE_HTTP_RETRY_BASE: '10ms' },
+        );
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.stdout)).toMatchObject({ in_sync: 'unknown', available: 'false' });
+        expect(JSON.parse(r.stdout).drift).toMatch(/^could not check example\.com at GoDaddy for drift: .*HTTP 503/);
+      } finally {
+        emu.http.clearFaults();
+      }
+    });
+
+    test('GIVEN an empty expected set WHEN read THEN exit 2 before any request', async () => {
+      emu.http.resetLog();
+      const r = await external({ registrar: 'godaddy', domain: 'example.com', expected_name_servers: ' , ' }, env());
+      expect(r.code).toBe(2);
+      expect(emu.http.requests).toHaveLength(0);
+    });
+  });
 });
