@@ -7,6 +7,7 @@
  *   exit 1  the registrar, the network or DNS failed; one line on stderr:
  *           nsbridge: <registrar>: <operation> <domain>: <cause and what to do>
  *   exit 2  bad usage or input; nothing was sent anywhere
+ *   exit 3  `plan --expect-no-changes` only: something would change or has drifted
  */
 import { Command, CommanderError, Option } from 'commander';
 
@@ -16,6 +17,7 @@ import { registerDelegationCommands } from './commands/delegation';
 import { registerInfoCommands } from './commands/info';
 import { registerVerifyCommand } from './commands/verify';
 import { registerTerraformExternalCommand } from './commands/terraform-external';
+import { registerPlanCommand } from './commands/plan';
 import { ENVIRONMENT_HELP } from './help';
 
 export async function run(argv: string[], out: Output): Promise<number> {
@@ -30,6 +32,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
 
   registerDelegationCommands(program, out);
   registerVerifyCommand(program, out);
+  registerPlanCommand(program, out);
   registerTerraformExternalCommand(program, out);
   registerInfoCommands(program, out);
   for (const cmd of program.commands) {

@@ -28,33 +28,12 @@ import type { Output } from '../output';
 import { parseDomain, parseRegistrar } from '../inputs';
 import { loadAdapter } from '../../registrar-adapters';
 import { REGISTRARS } from '../../registrar-adapters/catalog';
-import { canonicalNameServers, sameNameServers, splitList } from '../../core/names';
-import type { RegistrarId } from '../../registrar-adapters/core/types';
+import { canonicalNameServers, splitList } from '../../core/names';
+import { driftMessage } from '../../review/drift';
 import { NsbridgeError, UsageError } from '../../registrar-adapters/core/errors';
 
 /** Query keys that are not registrar settings. */
 const QUERY_KEYS = new Set(['registrar', 'domain', 'expected_name_servers', 'after_change']);
-
-/**
- * The one documented way to put a drifted delegation back, as a command line: the same `set` the
- * bridge runs, with the non-secret settings the stack passes (credentials come from the environment).
- */
-export function repairCommand(registrar: RegistrarId, domain: string, nameServers: readonly string[], settings: Record<string, string>): string {
-  const env = Object.entries(settings).map(([k, v]) => `${k}=${v} `).join('');
-  return `${env}npx nsbridge set --registrar ${registrar} --domain ${domain} --ns ${nameServers.join(',')}`;
-}
-
-/** What the drift read reports: empty when the registrar holds what the stack set. */
-export function driftMessage(registrar: RegistrarId, domain: string, current: readonly string[], expected: readonly string[], settings: Record<string, string>): string {
-  if (sameNameServers(current, expected)) return '';
-  const name = REGISTRARS[registrar].name;
-  return (
-    `drift: ${domain} at ${name}: the registrar delegates to ${current.join(', ') || '(no name servers)'}, ` +
-    `but this stack set ${expected.join(', ')}: someone changed it outside nsbridge. ` +
-    `To put it back: ${repairCommand(registrar, domain, expected, settings)} ` +
-    `(nsbridge plan lists every drifted domain). To keep the registrar's value instead, change the configuration.`
-  );
-}
 
 /** Failures that a later plan can get past on its own. */
 const TRANSIENT = new Set(['RegistrarNetworkError', 'RegistrarApiError', 'RegistrarRateLimitError']);

@@ -1,0 +1,155 @@
+/**
+ * `nsbridge plan`: for every delegation of the synthesized app, what the registrar holds now, what
+ * the stacks want, and what a deploy will do about it. Read-only everywhere: registrars are only
+ * read (`getNameServers`), state is only read, nothing is written.
+ *
+ * Actions:
+ *   none     the registrar already delegates to the desired name servers
+ *   set      a deploy will set them (new domain, new zone, or a configuration change)
+ *   drift    the state says nsbridge set the desired name servers, but the registrar now holds
+ *            others (changed by hand): a deploy will NOT change it (nothing changed in Terraform);
+ *            the repair command will
+ *   release  a retired domain whose destroy policy runs at the next deploy
+ *   blocked  the registrar could not be read (the reason says what to do)
+ */
+import { canonicalNameServers, sameNameServers } from '../core/names';
+import { loadAdapter } from '../registrar-adapters';
+import { REGISTRARS } from '../registrar-adapters/catalog';
+import { NsbridgeError } from '../registrar-adapters/core/errors';
+import type { RegistrarId } from '../registrar-adapters/core/types';
+import { repairCommand } from './drift';
+import { readState, StateReading } from './state';
+import type { SynthesizedApp, SynthesizedDelegation } from './synthesized';
+
+export type Action = 'none' | 'set' | 'drift' | 'release' | 'blocked';
+
+export interface PlanRow {
+  readonly stack: string;
+  readonly domain: string;
+  readonly registrar: RegistrarId | string;
+  readonly registrarName: string;
+  /** What the registrar holds now; undefined when it could not be read (blocked) or was not read (release). */
+  readonly current?: string[];
+  /** What the stacks want; undefined when it is a new zone's (known after apply). */
+  readonly desired?: string[];
+  /** Where `desired` comes from, in words. */
+  readonly desiredFrom: string;
+  readonly action: Action;
+  readonly reason: string;
+  /** For drift: the one command that puts it right. */
+  readonly fix?: string;
+}
+
+export interface PlanReport {
+  readonly rows: PlanRow[];
+  /** Stacks whose state could not be read, with why (their zones count as new). */
+  readonly stateProblems: { stack: string; reason: string }[];
+}
+
+export interface PlanOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: (m: string) => void;
+  readonly debug: (m: string) => void;
+  /** Registrar reads in flight at once (the shared rate limiter paces each registrar). */
+  readonly concurrency?: number;
+}
+
+interface Desired {
+  nameServers?: string[];
+  from: string;
+  /** What the bridge in state last set (undefined: never applied). */
+  applied?: string[];
+}
+
+function desiredOf(d: SynthesizedDelegation, state: StateReading): Desired {
+  const bridge = state.ok ? state.values.get(d.address) : undefined;
+  const appliedRaw = bridge?.triggers_replace?.name_servers;
+  const applied = Array.isArray(appliedRaw) ? canonicalNameServers(appliedRaw) : undefined;
+  if (d.nameServers) return { nameServers: d.nameServers, from: 'configuration', applied };
+  if (d.zoneAddress) {
+    const zone = state.ok ? state.values.get(d.zoneAddress) : undefined;
+    const ns = zone?.name_servers;
+    if (Array.isArray(ns) && ns.length > 0) return { nameServers: canonicalNameServers(ns), from: `zone ${zone!.name ?? d.domain} (${zone!.zone_id ?? d.zoneAddress})`, applied };
+    return { from: `new zone ${d.domain}: its name servers are known after apply`, applied };
+  }
+  return { from: `${d.expression} (not known before apply)`, applied };
+}
+
+async function readRegistrar(d: SynthesizedDelegation, opts: PlanOptions): Promise<{ ok: true; ns: string[] } | { ok: false; reason: string }> {
+  try {
+    const client = await loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug });
+    return { ok: true, ns: canonicalNameServers(await client.getNameServers(d.domain)) };
+  } catch (err) {
+    if (NsbridgeError.isNsbridgeError(err)) return { ok: false, reason: (err as Error).message };
+    throw err;
+  }
+}
+
+async function rowFor(d: SynthesizedDelegation, state: StateReading, opts: PlanOptions): Promise<PlanRow> {
+  const desired = desiredOf(d, state);
+  const base = { stack: d.stack, domain: d.domain, registrar: d.registrar, registrarName: REGISTRARS[d.registrar].name, desired: desired.nameServers, desiredFrom: desired.from };
+  const read = await readRegistrar(d, opts);
+  if (!read.ok) return { ...base, action: 'blocked', reason: read.reason };
+  const current = read.ns;
+  if (!desired.nameServers) return { ...base, current, action: 'set', reason: desired.from };
+  if (sameNameServers(current, desired.nameServers)) return { ...base, current, action: 'none', reason: 'the registrar delegates to the desired name servers' };
+  if (desired.applied && sameNameServers(desired.applied, desired.nameServers)) {
+    return {
+      ...base,
+      current,
+      action: 'drift',
+      reason: 'nsbridge set these name servers, and they were changed at the registrar since: a deploy will not change them back',
+      fix: repairCommand(d.registrar, d.domain, desired.nameServers, d.settings),
+    };
+  }
+  const why = desired.applied ? 'the desired name servers changed' : 'not delegated by nsbridge yet';
+  return { ...base, current, action: 'set', reason: `${why}: the next deploy sets them` };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping the order of the results. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (t: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export async function planReport(app: SynthesizedApp, opts: PlanOptions): Promise<PlanReport> {
+  const states = new Map<string, StateReading>();
+  const stateOf = (stack: string, stackDir: string): StateReading => {
+    let s = states.get(stack);
+    if (!s) {
+      s = readState(stackDir, app.backends[stack], opts.env);
+      if (s.ok) opts.debug(`state of ${stack}: ${s.source}`);
+      states.set(stack, s);
+    }
+    return s;
+  };
+  const rows = await mapLimited(app.delegations, opts.concurrency ?? 4, (d) => rowFor(d, stateOf(d.stack, d.stackDir), opts));
+
+  for (const r of app.retired) {
+    const guard = stateOf(r.stack, r.stackDir);
+    const input = guard.ok ? (guard.values.get(r.address)?.input as Record<string, any> | undefined) : undefined;
+    if (!input) continue; // released already (or never deployed): nothing left to do
+    const registrar = String(input.registrar);
+    rows.push({
+      stack: r.stack,
+      domain: String(input.domain),
+      registrar,
+      registrarName: (REGISTRARS as Record<string, { name: string }>)[registrar]?.name ?? registrar,
+      desired: input.policy === 'restore' && input.previous ? canonicalNameServers(String(input.previous).split(',')) : undefined,
+      desiredFrom: `destroy policy "${input.policy}"`,
+      action: 'release',
+      reason: `retired: the next deploy runs its destroy policy "${input.policy}", then deletes its zone`,
+    });
+  }
+  rows.sort((a, b) => a.stack.localeCompare(b.stack) || a.domain.localeCompare(b.domain));
+  const stateProblems = [...states.entries()].flatMap(([stack, s]) => (s.ok ? [] : [{ stack, reason: s.reason }]));
+  return { rows, stateProblems };
+}
