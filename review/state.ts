@@ -24,11 +24,27 @@ interface RawStateV4 {
   resources?: { mode: string; type: string; name: string; module?: string; instances: { index_key?: unknown; attributes: Record<string, any> }[] }[];
 }
 
+/**
+ * A dynamically typed attribute (terraform_data's `input`, `output`, `triggers_replace`) is stored
+ * in the state file as { value, type }; `show -json` prints the value alone. Same shape for both.
+ */
+function unwrapDynamic(attributes: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(attributes)) {
+    const dynamic = v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 2 && 'value' in v && 'type' in v;
+    out[k] = dynamic ? v.value : v;
+  }
+  return out;
+}
+
 function fromRawState(raw: RawStateV4): Map<string, Record<string, any>> {
   const values = new Map<string, Record<string, any>>();
   for (const r of raw.resources ?? []) {
     if (r.mode !== 'managed' || r.module) continue;
-    for (const i of r.instances) values.set(`${r.type}.${r.name}${i.index_key === undefined ? '' : `[${JSON.stringify(i.index_key)}]`}`, i.attributes);
+    for (const i of r.instances) {
+      const attributes = r.type === 'terraform_data' ? unwrapDynamic(i.attributes) : i.attributes;
+      values.set(`${r.type}.${r.name}${i.index_key === undefined ? '' : `[${JSON.stringify(i.index_key)}]`}`, attributes);
+    }
   }
   return values;
 }

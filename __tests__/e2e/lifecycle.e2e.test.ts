@@ -7,11 +7,11 @@
  * The scenarios build on each other (a no-op deploy needs a deploy before it), so this file shares
  * one moto, one pair of emulators and one DNS world, started fresh for the file; each scenario
  * starts from the request logs cleared. The order is the issue's priority order where possible:
- * 1 deploy, 2 no-op, 3 new domain, 4 failing registrar, 7 secret scan, 5 destroy.
+ * 1 deploy, 2 no-op, 3 new domain (and its plan), 6 drift (plan-based review), 4 failing registrar, 7 secret scan, 5 destroy.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { E2eWorld, explain, filesUnder, missingTools, MOTO_NS, PREVIOUS_NS } from './harness';
+import { E2eWorld, explain, filesUnder, missingTools, MOTO_NS, PREVIOUS_NS, REPO_ROOT, run } from './harness';
 
 const sorted = (ns: readonly string[] | undefined) => (ns ?? []).map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
 
@@ -71,6 +71,8 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
       }
     });
   const timings: Record<string, number> = {};
+  /** The CLI as a user runs it in the project (after `cdktf diff`, which left cdktf.out and the state). */
+  const nsbridge = (args: string[]) => run(process.execPath, [path.join(REPO_ROOT, 'bin', 'nsbridge.js'), ...args], { cwd: w.dir, env: w.env(), logFile: w.logFile });
 
   beforeAll(async () => {
     w = await E2eWorld.start('lifecycle');
@@ -109,6 +111,8 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
     timings.diff = d.ms;
     expect({ code: d.code, out: d.code === 0 ? '' : explain(d) }).toEqual({ code: 0, out: '' });
     expect(d.output).toMatch(/No changes/);
+    // The drift reads ran at plan time and found the registrars in sync: no warning, nothing deferred.
+    expect(d.output).not.toMatch(/Check block assertion|will be read during apply/);
     const r = await w.deploy();
     timings.deploy2 = r.ms;
     expect({ code: r.code, out: r.code === 0 ? '' : explain(r) }).toEqual({ code: 0, out: '' });
@@ -128,6 +132,18 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
     expect(planned.filter((a) => !/nsb-new/.test(a))).toEqual([]);
     expect(d.output).toMatch(/nsb-new\.com/);
     expect(d.output).not.toMatch(/nsb-gd\.com.*will be|nsb-nc\.com.*will be/);
+    // The registrar change is named in the plan: domain, registrar, and whose name servers (a new zone's: known after apply).
+    const flat = d.output.replace(/\s+/g, ' ');
+    // (cdktf diff annotates every address with its construct path, inside strings too.)
+    expect(flat).toMatch(/change = "point nsb-new\.com at GoDaddy to the name servers of Route 53 zone nsb-new\.com \(aws_route53_zone\.nsb-newcom_zone_[0-9A-F]{8}.*; known after apply when the zone is new\)"/);
+    expect(flat).toMatch(/triggers_replace = \{ \+ domain = "nsb-new\.com" \+ name_servers = \(known after apply\) \+ registrar = "godaddy" \}/);
+    // nsbridge plan says the same for reviewers, and that the other domains are unchanged.
+    const report = await nsbridge(['plan', '--format', 'json']);
+    expect({ code: report.code, err: report.code === 0 ? '' : report.stderr }).toEqual({ code: 0, err: '' });
+    const rows = Object.fromEntries(JSON.parse(report.stdout).domains.map((x: { domain: string; action: string; desiredFrom: string }) => [x.domain, x]));
+    expect(rows['nsb-new.com']).toMatchObject({ action: 'set', desiredFrom: 'new zone nsb-new.com: its name servers are known after apply' });
+    expect(rows['nsb-gd.com']).toMatchObject({ action: 'none' });
+    expect(rows['nsb-nc.com']).toMatchObject({ action: 'none' });
     const r = await w.deploy();
     timings.deploy3 = r.ms;
     expect({ code: r.code, out: r.code === 0 ? '' : explain(r) }).toEqual({ code: 0, out: '' });
@@ -136,6 +152,41 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
     expect(writesTo('nsb-new.com')).toBeGreaterThan(0);
     expect(w.godaddy.http.writes()).toBe(writesTo('nsb-new.com'));
     expect(w.namecheap.http.writes()).toBe(0);
+  });
+
+  step('6. drift: a hand-made change at the registrar shows in cdktf diff and in nsbridge plan; the documented fix removes it', async () => {
+    // Clean state first: nothing to change, nothing drifted.
+    const clean = await nsbridge(['plan', '--expect-no-changes']);
+    expect({ code: clean.code, out: clean.code === 0 ? '' : clean.output }).toEqual({ code: 0, out: '' });
+
+    // Someone points nsb-gd.com elsewhere in GoDaddy's dashboard.
+    w.godaddy.addDomain('nsb-gd.com', ['ns1.elsewhere-dns.com', 'ns2.elsewhere-dns.com']);
+    w.resetLogs();
+    const d = await w.diff();
+    expect({ code: d.code, out: d.code === 0 ? '' : explain(d) }).toEqual({ code: 0, out: '' });
+    expect(d.output).toMatch(/No changes/); // drift is a warning, never a planned change
+    const flat = d.output.replace(/\s+/g, ' ');
+    expect(flat).toMatch(/Check block assertion failed/);
+    expect(flat).toMatch(/drift: nsb-gd\.com at GoDaddy: the registrar delegates to ns1\.elsewhere-dns\.com, ns2\.elsewhere-dns\.com, but this stack set ns-2048\.awsdns-64\.com, /);
+    expect(w.godaddy.http.writes()).toBe(0);
+
+    const drifted = await nsbridge(['plan', '--expect-no-changes', '--format', 'json']);
+    expect(drifted.code).toBe(3);
+    const row = JSON.parse(drifted.stdout).domains.find((x: { domain: string }) => x.domain === 'nsb-gd.com');
+    expect(row).toMatchObject({ action: 'drift', current: ['ns1.elsewhere-dns.com', 'ns2.elsewhere-dns.com'], desired: sorted(MOTO_NS) });
+    const markdown = await nsbridge(['plan', '--format', 'markdown']);
+    expect(markdown.stdout).toContain('| e2e | nsb-gd.com | GoDaddy | **drift** |');
+
+    // The documented fix, run exactly as printed (`npx nsbridge` is this repository's CLI here).
+    expect(row.fix).toBe(`npx nsbridge set --registrar godaddy --domain nsb-gd.com --ns ${sorted(MOTO_NS).join(',')}`);
+    const fixed = await run('sh', ['-c', row.fix.replace('npx nsbridge', `node ${JSON.stringify(path.join(REPO_ROOT, 'bin', 'nsbridge.js'))}`)], { cwd: w.dir, env: w.env(), logFile: w.logFile });
+    expect({ code: fixed.code, out: fixed.code === 0 ? '' : fixed.output }).toEqual({ code: 0, out: '' });
+    expect(sorted(w.godaddy.nameServersOf('nsb-gd.com'))).toEqual(sorted(MOTO_NS));
+
+    const after = await w.diff();
+    expect(after.output).toMatch(/No changes/);
+    expect(after.output).not.toMatch(/Check block assertion/);
+    expect((await nsbridge(['plan', '--expect-no-changes'])).code).toBe(0);
   });
 
   step('4a. a registrar that is down (reads fail too): the plan goes on, its domain fails with the CLI\'s message, the others deploy', async () => {

@@ -55,11 +55,14 @@ describe('nsbridge plan', () => {
     fs.rmSync(project, { recursive: true, force: true });
   });
 
+  /** terraform_data's dynamically typed attributes as the state file stores them: { value, type }. */
+  const dyn = (value: unknown) => ({ value, type: ['object', {}] });
+
   /** A state as Terraform writes it: a, b and d deployed (d's zone since replaced), c new, old.com retired but not released. */
   function writeState(): void {
     const zone = (d: string, ns: string[]) => ({ mode: 'managed', type: 'aws_route53_zone', name: ids[`${d}.zone`], provider: 'provider["registry.terraform.io/hashicorp/aws"]', instances: [{ schema_version: 0, attributes: { name: `${d}.com`, zone_id: `Z${d.toUpperCase()}`, name_servers: ns } }] });
-    const bridge = (d: string, ns: string[]) => ({ mode: 'managed', type: 'terraform_data', name: ids[`${d}.bridge`], provider: 'provider["terraform.io/builtin/terraform"]', instances: [{ schema_version: 0, attributes: { id: `id-${d}`, triggers_replace: { domain: `${d}.com`, registrar: 'godaddy', name_servers: ns } } }] });
-    const release = { mode: 'managed', type: 'terraform_data', name: ids['old.release'], provider: 'provider["terraform.io/builtin/terraform"]', instances: [{ schema_version: 0, attributes: { id: 'id-old', input: { domain: 'old.com', registrar: 'godaddy', policy: 'restore', previous: 'ns1.before.net,ns2.before.net', name_servers: Z('o'), env: {} } } }] };
+    const bridge = (d: string, ns: string[]) => ({ mode: 'managed', type: 'terraform_data', name: ids[`${d}.bridge`], provider: 'provider["terraform.io/builtin/terraform"]', instances: [{ schema_version: 0, attributes: { id: `id-${d}`, input: null, triggers_replace: dyn({ domain: `${d}.com`, registrar: 'godaddy', name_servers: ns }) } }] });
+    const release = { mode: 'managed', type: 'terraform_data', name: ids['old.release'], provider: 'provider["terraform.io/builtin/terraform"]', instances: [{ schema_version: 0, attributes: { id: 'id-old', input: dyn({ domain: 'old.com', registrar: 'godaddy', policy: 'restore', previous: 'ns1.before.net,ns2.before.net', name_servers: Z('o'), env: {} }) } }] };
     const state = { version: 4, terraform_version: '1.11.4', serial: 3, lineage: 'test', outputs: {}, resources: [zone('a', Z('a')), bridge('a', Z('a')), zone('b', Z('b')), bridge('b', Z('b')), zone('d', Z('n')), bridge('d', Z('d')), release] };
     fs.writeFileSync(stateFile, JSON.stringify(state));
   }
@@ -134,9 +137,9 @@ describe('nsbridge plan', () => {
     const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
     state.resources.push(
       { mode: 'managed', type: 'aws_route53_zone', name: ids['c.zone'], instances: [{ attributes: { name: 'c.com', zone_id: 'ZC', name_servers: Z('c') } }] },
-      { mode: 'managed', type: 'terraform_data', name: ids['c.bridge'], instances: [{ attributes: { triggers_replace: { domain: 'c.com', registrar: 'godaddy', name_servers: Z('c') } } }] },
+      { mode: 'managed', type: 'terraform_data', name: ids['c.bridge'], instances: [{ attributes: { triggers_replace: dyn({ domain: 'c.com', registrar: 'godaddy', name_servers: Z('c') }) } }] },
     );
-    state.resources.find((x: any) => x.name === ids['d.bridge']).instances[0].attributes.triggers_replace.name_servers = Z('n');
+    state.resources.find((x: any) => x.name === ids['d.bridge']).instances[0].attributes.triggers_replace.value.name_servers = Z('n');
     fs.writeFileSync(stateFile, JSON.stringify(state));
     r = await godaddyOnly();
     expect(JSON.parse(r.stdout).summary).toEqual({ none: 4, set: 0, drift: 0, release: 0, blocked: 0 });
