@@ -66,6 +66,10 @@ export class LoopbackDnsServer {
     return this;
   }
 
+  servesZone(zone: string): boolean {
+    return this.zones.has(canonical(zone));
+  }
+
   removeZone(zone: string): void {
     this.zones.delete(canonical(zone));
   }
@@ -75,6 +79,26 @@ export class LoopbackDnsServer {
     if (!z) throw new Error(`no zone ${zone} on ${this.host}`);
     this.put(z, answer);
     return this;
+  }
+
+  /**
+   * Replace the `type` records of `name` in `zone` ([] removes them): a DNSKEY RRset at a zone's
+   * apex, or a DS RRset at a delegation point in the parent zone, with its TTL.
+   */
+  setRecords(zone: string, name: string, type: string, answers: readonly packet.Answer[]): this {
+    const z = this.zones.get(canonical(zone));
+    if (!z) throw new Error(`no zone ${zone} on ${this.host}`);
+    const n = canonical(name);
+    if (!z.records.has(n)) z.records.set(n, new Map());
+    const byType = z.records.get(n)!;
+    if (answers.length === 0) byType.delete(type);
+    else byType.set(type, answers.map((a) => ({ ...a, name: n }) as packet.Answer));
+    if (byType.size === 0) z.records.delete(n);
+    return this;
+  }
+
+  recordsOf(zone: string, name: string, type: string): packet.Answer[] {
+    return [...(this.zones.get(canonical(zone))?.records.get(canonical(name))?.get(type) ?? [])];
   }
 
   /** In `zone`, delegate `child` to `nameServers` (replaces the previous delegation; [] removes it). */
@@ -219,6 +243,12 @@ export class LoopbackDnsServer {
     const cut = [...zone.delegations.keys()]
       .filter((c) => name === c || name.endsWith(`.${c}`))
       .sort((a, b) => b.length - a.length)[0];
+    // The DS RRset lives on the parent side of the cut (RFC 4035 3.1.4.1): the parent answers
+    // it authoritatively, NODATA with its SOA when the child is delegated but unsigned.
+    if (cut && question.type === 'DS' && name === cut) {
+      const ds = zone.records.get(cut)?.get('DS') ?? [];
+      return { ...base, flags: rd | packet.AUTHORITATIVE_ANSWER, answers: ds, authorities: ds.length ? [] : soa };
+    }
     if (cut) {
       const ns = zone.delegations.get(cut)!;
       return {
