@@ -36,6 +36,11 @@ export interface QueryLogEntry {
 export class LoopbackDnsServer {
   behaviour: Behaviour = 'normal';
   readonly queries: QueryLogEntry[] = [];
+  /**
+   * Called after each query has been answered: tests make the world change at a known point of a
+   * command's conversation (e.g. the registry publishes once it was asked twice), not on a timer.
+   */
+  onQuery?: (q: QueryLogEntry) => void;
   private readonly zones = new Map<string, ZoneData>();
   /** resolver mode table: name -> type -> values (string data) */
   private readonly table = new Map<string, Map<string, string[]>>();
@@ -197,7 +202,16 @@ export class LoopbackDnsServer {
     }
     const question = q.questions?.[0];
     if (!question) return undefined;
-    this.queries.push({ name: canonical(question.name), type: question.type, rd: q.flag_rd, at: Date.now() });
+    const entry = { name: canonical(question.name), type: question.type, rd: q.flag_rd, at: Date.now() };
+    this.queries.push(entry);
+    try {
+      return this.reply(q, question);
+    } finally {
+      if (this.onQuery) queueMicrotask(() => this.onQuery?.(entry));
+    }
+  }
+
+  private reply(q: packet.DecodedPacket, question: packet.Question): Buffer | undefined {
     const base = { type: 'response' as const, id: q.id, questions: q.questions };
     const rd = q.flag_rd ? packet.RECURSION_DESIRED : 0;
     switch (this.behaviour) {
