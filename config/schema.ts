@@ -86,7 +86,6 @@ const dnssec = z.union([
     signedWait: z.string().optional(),
     parentWait: z.string().optional(),
     removalHold: z.string().optional(),
-    rolloverHold: z.string().optional(),
   }),
 ]);
 

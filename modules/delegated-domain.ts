@@ -148,7 +148,6 @@ export class DelegatedDomain extends Construct {
         signedWait: dnssec.signedWait,
         parentWait: dnssec.parentWait,
         removalHold: dnssec.removalHold,
-        rolloverHold: dnssec.rolloverHold,
         cliBundlePath: props.cliBundlePath,
       });
     } else {

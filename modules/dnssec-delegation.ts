@@ -10,7 +10,8 @@
  *             to resolve for every validating resolver; a signed zone without a DS is just insecure.
  *   disable:  remove the DS → wait until the parent stops serving it → hold (resolvers' cached DS
  *             expire) → stop signing → delete the KSK and key.
- *   key roll: new key and KSK (both sign) → the new DS replaces the old → hold → old KSK deleted.
+ *   key roll: new key and KSK (both sign) → the new DS replaces the old → old KSK deleted (see 1
+ *             for the cached-DS window, and docs/dnssec-zone.md for the safe two-deploy roll).
  *
  * Two Terraform objects:
  *
@@ -19,13 +20,13 @@
  *     `nsbridge ds set --dnskey "<dnskey>" --wait-signed <signedWait> [--wait <parentWait>]`.
  *     It depends on the KSK and `aws_route53_hosted_zone_dnssec` (signing is on before the DS goes
  *     up) and on the name-server bridge (the domain is delegated to the signed zone first).
- *     `create_before_destroy`: a key roll (new KSK, new dnskey) publishes the new DS while the old
- *     instance still exists. Its destroy-time provisioner waits `rolloverHold`: when a replacement
- *     destroys the old instance, that is after the new DS went up and before the old KSK (which
- *     the old instance depends on) is deleted, so resolvers' cached copies of the old DS expire
- *     while the old key still signs. When DNSSEC is turned off the block is no longer in the
- *     configuration, so that provisioner does not run (Terraform runs none for a removed block),
- *     and the release guard's hold applies instead.
+ *     `create_before_destroy`: a key roll (new KSK, new dnskey) publishes the new DS (the CLI adds
+ *     it before it removes the old one) while the old instance, and so the old KSK it depends on,
+ *     still exists; the old KSK is deleted after that. It has NO destroy-time provisioner:
+ *     Terraform does not run destroy-time provisioners of `create_before_destroy` resources (the
+ *     engine check shows it), so no "hold before the old key goes" can live here. Resolvers that
+ *     cached the old DS may therefore fail to validate the zone after a direct roll until that
+ *     copy expires (the parent's DS TTL): docs/dnssec-zone.md gives the safe two-deploy roll.
  *
  *  2. `terraform_data` "ds-release" (guard): its destroy-time provisioner runs
  *     `nsbridge ds clear --wait <parentWait or 1h> --hold <removalHold>`; its `input` holds what
@@ -45,7 +46,6 @@
  */
 import { DataResource, ITerraformDependable, Lazy, TerraformResource, Token, dependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { parseDuration } from '../registrar-adapters/core/duration';
 import { checkDomainName } from '../core/names';
 import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
 import { checkDnssecOptions, DNSSEC_DEFAULTS, DnssecPublishingOptions } from './dnssec-options';
@@ -155,11 +155,8 @@ export class DnssecDelegation extends Construct {
     // (1) the DS bridge.
     const triggersReplace: Record<string, unknown> = { domain: this.domain, registrar: props.registrar, dnskey: props.dnskey };
     if (hasSettings) triggersReplace.settings = settings;
-    const rolloverMs = Token.isUnresolved(props.rolloverHold) ? undefined : parseDuration(props.rolloverHold ?? DNSSEC_DEFAULTS.rolloverHold);
     this.resource = new DataResource(this, DNSSEC_DELEGATION_IDS.publish, {
       triggersReplace,
-      // Not a trigger: changing the hold must not re-publish. Read by the destroy step from state.
-      input: { rollover_hold_ms: rolloverMs ?? props.rolloverHold },
       lifecycle: { createBeforeDestroy: true },
       provisioners: [
         {
@@ -169,13 +166,6 @@ export class DnssecDelegation extends Construct {
             ` --dnskey "${self('triggers_replace.dnskey')}" --wait-signed ${props.signedWait ?? DNSSEC_DEFAULTS.signedWait}` +
             (props.parentWait ? ` --wait ${props.parentWait}` : ''),
           environment: hasSettings ? (self('triggers_replace.settings') as unknown as Record<string, string>) : undefined,
-        },
-        {
-          // Runs when a replacement (a key roll) destroys the old instance: after the new DS is up,
-          // before the old KSK goes. `node` is what runs the CLI anyway, on every platform.
-          type: 'local-exec',
-          when: 'destroy',
-          command: `node -e "setTimeout(() => {}, Number(process.argv[1]))" ${self('input.rollover_hold_ms')}`,
         },
       ],
     });

@@ -42,25 +42,16 @@ export interface DnssecPublishingOptions {
    * @default "parent-ttl"
    */
   readonly removalHold?: string;
-  /**
-   * After a key roll published the new DS, how long the old key-signing key keeps signing before
-   * it is deleted: resolvers that cached the old DS need the old key until that copy expires.
-   * Runs as the old DS bridge's destroy step, so it also delays a registrar or settings change of a
-   * signed domain.
-   * @default "24h" (the DS TTL of .com, .net and .org; shorter TLD TTLs make this generous)
-   */
-  readonly rolloverHold?: string;
 }
 
 export const DNSSEC_DEFAULTS = {
   signedWait: '15m',
   clearWait: '1h',
   removalHold: 'parent-ttl',
-  rolloverHold: '24h',
 } as const;
 
 /** The keys of the `dnssec` mapping in domains.yaml (and of DnssecPublishingOptions). */
-export const DNSSEC_KEYS = ['publish', 'signedWait', 'parentWait', 'removalHold', 'rolloverHold'] as const;
+export const DNSSEC_KEYS = ['publish', 'signedWait', 'parentWait', 'removalHold'] as const;
 
 /** `dnssec: true` / an options object → the options; `false` / absent → undefined. */
 export function dnssecOptionsOf<T extends object>(value: boolean | T | undefined): T | undefined {
@@ -100,7 +91,7 @@ export function checkDnssecOptions(
   isToken: (v: unknown) => boolean = () => false,
 ): { path: string[]; message: string }[] {
   const problems: { path: string[]; message: string }[] = [];
-  for (const key of ['signedWait', 'parentWait', 'rolloverHold'] as const) {
+  for (const key of ['signedWait', 'parentWait'] as const) {
     const v = options[key];
     if (v === undefined || isToken(v)) continue;
     try {

@@ -143,16 +143,14 @@ describe('DelegatedDomain dnssec: the DS bridge and its release guard', () => {
   });
 
   test('its command: ds set with --dnskey from self, --wait-signed (default 15m) and --wait when configured, settings as environment', () => {
-    const [create, destroy] = dsBridge.provisioner.map((p: Json) => p['local-exec']);
+    expect(dsBridge.provisioner).toHaveLength(1); // no destroy step: Terraform would not run it (create before destroy)
+    const create = dsBridge.provisioner[0]['local-exec'];
     expect(create.when).toBeUndefined();
     expect(create.command).toMatch(
       /^node "\$\{path\.module\}\/assets\/nsbridge-cli\/[0-9A-F]{32}\/nsbridge\.js" ds set --registrar \$\{self\.triggers_replace\.registrar\} --domain \$\{self\.triggers_replace\.domain\} --dnskey "\$\{self\.triggers_replace\.dnskey\}" --wait-signed 15m --wait 30m$/,
     );
     expect(create.environment).toBe('${self.triggers_replace.settings}');
-    // The rollover hold: the old instance's destroy step waits (24h by default) before its KSK goes.
-    expect(destroy.when).toBe('destroy');
-    expect(destroy.command).toBe('node -e "setTimeout(() => {}, Number(process.argv[1]))" ${self.input.rollover_hold_ms}');
-    expect(dsBridge.input).toEqual({ rollover_hold_ms: 24 * 3600 * 1000 });
+    expect(dsBridge.input).toBeUndefined();
   });
 
   test('the release guard: ds clear --wait --hold from its input, only self referenced, before the signing resources and the name-server release', () => {
@@ -248,13 +246,12 @@ describe('validation', () => {
 
   test('bad durations and hold, all at once with their paths, alongside other problems of the domain', () => {
     const problems = problemsOf(
-      domainProps({ comment: 'x'.repeat(300), dnssec: { signedWait: 'soon', parentWait: '10 minutes', rolloverHold: '1d', removalHold: 'ttl' } }),
+      domainProps({ comment: 'x'.repeat(300), dnssec: { signedWait: 'soon', parentWait: '10 minutes', removalHold: 'ttl' } }),
     );
     expect(problems).toEqual([
       'comment: comment is 300 characters long; Route 53 allows at most 256',
       'dnssec.signedWait: duration "soon" is not valid; use e.g. 500ms, 30s, 10m, 1h or 1m30s',
       'dnssec.parentWait: duration "10 minutes" is not valid; use e.g. 500ms, 30s, 10m, 1h or 1m30s',
-      'dnssec.rolloverHold: duration "1d" is not valid; use e.g. 500ms, 30s, 10m, 1h or 1m30s',
       'dnssec.removalHold: removal hold "ttl" is neither "parent-ttl" nor a duration: duration "ttl" is not valid; use e.g. 500ms, 30s, 10m, 1h or 1m30s',
     ]);
   });
