@@ -279,3 +279,52 @@ describe('waitForDelegation', () => {
     );
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// DNSSEC (the `dnssec` key of a domain)
+// ---------------------------------------------------------------------------------------------
+describe('dnssec', () => {
+  // The checks follow the registrar catalog; GoDaddy's DNSSEC adapter is being written alongside
+  // this, so say "supported" for it here if its entry does not yet (put back after).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { REGISTRARS } = require('../../registrar-adapters/catalog') as typeof import('../../registrar-adapters/catalog');
+  const caps = REGISTRARS.godaddy.capabilities as { dnssec: import('../../registrar-adapters/core/types').Capability };
+  const original = caps.dnssec;
+  beforeAll(() => {
+    if (!original.supported) caps.dnssec = { supported: true };
+  });
+  afterAll(() => {
+    caps.dnssec = original;
+  });
+  const entry = (yaml: string) => parseConfig(yaml, FILE).stacks[0]!.props.domains[0] as Record<string, unknown>;
+
+  test('true and the options object reach the domain entry as given; false and absent add nothing', () => {
+    expect(entry(domainWith('dnssec: true')).dnssec).toBe(true);
+    expect(entry(domainWith('dnssec: { signedWait: 30m, parentWait: 1h, removalHold: 2h }')).dnssec).toEqual({ signedWait: '30m', parentWait: '1h', removalHold: '2h' });
+    expect(entry(domainWith('dnssec: { removalHold: parent-ttl }')).dnssec).toEqual({ removalHold: 'parent-ttl' });
+    expect('dnssec' in entry(domainWith('dnssec: false'))).toBe(false);
+    expect('dnssec' in entry(domainWith())).toBe(false);
+  });
+
+  test('a registrar nsbridge cannot publish a DS at is an error naming the domain, the registrar and the fixes; publish: false is fine', () => {
+    const yaml = ['domains:', '  - name: example.org', '    registrar: namecheap', '    dnssec: true'].join('\n');
+    const [problem, ...rest] = problems(yaml);
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(/^domains\[0\]\.dnssec \(line 4\): "example\.org" has dnssec on, but registrar "namecheap" cannot publish a DS record through nsbridge \(/);
+    expect(problem).toMatch(/dnssec: \{ publish: false \}.*or move the domain to a registrar that can \(.*godaddy/);
+    expect(entry(yaml.replace('dnssec: true', 'dnssec: { publish: false }')).dnssec).toEqual({ publish: false });
+  });
+
+  test('bad durations, a bad hold, unknown keys and wrong types, each with its path and line', () => {
+    expect(problems(domainWith('dnssec:', '  signedWait: soon', '  removalHold: forever', '  rolover: 1h'))).toEqual([
+      'domains[0].dnssec.signedWait (line 5): duration "soon" is not valid; use e.g. 500ms, 30s, 10m, 1h or 1m30s',
+      'domains[0].dnssec.removalHold (line 6): removal hold "forever" is neither "parent-ttl" nor a duration: duration "forever" is not valid; use e.g. 500ms, 30s, 10m, 1h or 1m30s',
+      expect.stringMatching(/^domains\[0\]\.dnssec(\.rolover)? \(line \d\): /),
+    ]);
+    expect(problems(domainWith('dnssec: yes'))).toEqual([expect.stringMatching(/^domains\[0\]\.dnssec \(line 4\): /)]);
+  });
+
+  test('a retired domain is not checked for DNSSEC (its zone is going)', () => {
+    expect(() => parseConfig(['domains:', '  - name: example.org', '    registrar: namecheap', '    retired: true', '    dnssec: true'].join('\n'), FILE)).not.toThrow();
+  });
+});
