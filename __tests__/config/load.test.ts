@@ -296,7 +296,7 @@ describe('dnssec', () => {
   afterAll(() => {
     caps.dnssec = original;
   });
-  const entry = (yaml: string) => parseConfig(yaml, FILE).stacks[0]!.props.domains[0] as Record<string, unknown>;
+  const entry = (yaml: string) => parseConfig(yaml, FILE).stacks[0]!.props.domains[0] as unknown as Record<string, unknown>;
 
   test('true and the options object reach the domain entry as given; false and absent add nothing', () => {
     expect(entry(domainWith('dnssec: true')).dnssec).toBe(true);
