@@ -10,6 +10,7 @@ import type { LoopbackDnsServer } from '../../dns/testing/loopback-dns';
 import { testDnskey } from '../../dns/testing/dnssec-keys';
 import { DnskeyRecord, dsFromDnskey, formatDnskey, formatDs } from '../../core/dnssec';
 import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { GoDaddyEmulator, startEmulator } from '../../registrar-adapters/godaddy/emulator';
 
 const NS = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.com'];
 const DOMAIN = 'example.com';
@@ -224,5 +225,75 @@ describe('ds and DNS (loopback DNS, manual registrar)', () => {
     expect(r.stderr).toMatch(/nsbridge: manual: (get DS records|read DS TTL) example\.com: /);
     expect(r.stderr).not.toMatch(/ACTION NEEDED/);
     expect(world.dsAt(0, DOMAIN)).toHaveLength(1);
+  });
+});
+
+/**
+ * The same flows through a registrar API: the GoDaddy emulator (DS records, asynchronous actions)
+ * publishes an accepted DS change at the loopback parent servers, as the registry would.
+ */
+describe('ds and DNS (loopback DNS, GoDaddy emulator)', () => {
+  let world: DnsWorld;
+  let emu: GoDaddyEmulator;
+  let ksk: DnskeyRecord;
+  let dsTtl = 3600;
+  const env = (extra: Record<string, string> = {}) =>
+    baseEnv({ ...emu.env(), ...world.env(), NSBRIDGE_RATE_LIMIT_GODADDY: 'off', NSBRIDGE_HTTP_RETRY_BASE: '20ms', NSBRIDGE_DNS_POLL_INTERVAL: '200ms', ...extra });
+  const ds = (args: string[], e = env()) => runCli(['ds', ...args, '--registrar', 'godaddy', '--domain', DOMAIN], e);
+  const dsText = () => formatDs(dsFromDnskey(DOMAIN, ksk));
+
+  beforeAll(async () => {
+    world = await DnsWorld.start();
+    await world.serveZone(DOMAIN, NS);
+    emu = await startEmulator({ rateLimit: null });
+    emu.onDnssecChange = (domain, records) => world.publishDs(domain, records.map((r) => r.ds), { ttl: dsTtl });
+    ksk = testDnskey();
+  });
+  afterAll(async () => {
+    await emu.close();
+    await world.close();
+  });
+  beforeEach(() => {
+    dsTtl = 3600;
+    emu.http.resetLog();
+    emu.addDomain(DOMAIN, NS);
+    emu.setDnssecRecords(DOMAIN, []);
+    world.delegate(DOMAIN, NS);
+    world.publishDs(DOMAIN, []);
+    world.signZone(DOMAIN, []);
+    for (const s of world.zoneServers.values()) s.behaviour = 'normal';
+  });
+
+  test('--wait-signed times out when one name server does not sign yet: exit 1, no write to the registrar', async () => {
+    world.signZone(DOMAIN, [ksk], { nameServers: [NS[0]!, NS[1]!] });
+    const r = await ds(['set', '--dnskey', formatDnskey(ksk), '--wait-signed', '1s']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/nsbridge: godaddy: wait for signed zone example\.com: 1 of 3 name servers do not serve a DNSKEY matching the DS after 1s: ns-3\.awsdns-03\.com/);
+    expect(emu.http.writes()).toBe(0);
+    expect(emu.dnssecRecordsOf(DOMAIN)).toEqual([]);
+    expect(world.dsAt(0, DOMAIN)).toEqual([]);
+  });
+
+  test('--wait-signed then --wait: the zone is signed, the DS is written and seen at every parent server', async () => {
+    world.signZone(DOMAIN, [ksk]);
+    const r = await ds(['set', '--dnskey', formatDnskey(ksk), '--wait-signed', '5s', '--wait', '10s', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ changed: true, after: [{ ds: dsText() }] });
+    expect(r.stderr).toMatch(/every name server \(3\) serves the key/);
+    expect(r.stderr).toMatch(/every com server serves exactly the new DS records/);
+    expect(emu.http.writes()).toBeGreaterThan(0);
+    expect(world.dsAt(1, DOMAIN).map(formatDs)).toEqual([dsText()]);
+  });
+
+  test('clear --hold parent-ttl: the registrar drops the DS, the parent follows, then the TTL is held', async () => {
+    dsTtl = 2;
+    emu.setDnssecRecords(DOMAIN, [{ ds: dsFromDnskey(DOMAIN, ksk) }]);
+    world.publishDs(DOMAIN, [dsFromDnskey(DOMAIN, ksk)], { ttl: 2 });
+    const r = await ds(['clear', '--hold', 'parent-ttl', '--wait', '10s', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ changed: true, after: [] });
+    expect(emu.dnssecRecordsOf(DOMAIN)).toEqual([]);
+    expect(r.stderr).toMatch(/holding 2s .*\(2 s\)/);
+    expect(r.ms).toBeGreaterThanOrEqual(2000);
   });
 });
