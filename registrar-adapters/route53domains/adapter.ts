@@ -25,6 +25,7 @@ import { canonicalNameServers } from '../../core/names';
 import { info } from './info';
 import { BuiltClient, buildClient } from './sdk';
 import { awsErrorName, ErrorContext, toRegistrarError } from './errors';
+import type { DnssecKey } from './wire-types';
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_ROUTE53DOMAINS_OPERATION_TIMEOUT';
 const POLL_INTERVAL_ENV = 'NSBRIDGE_ROUTE53DOMAINS_POLL_INTERVAL';
@@ -82,16 +83,6 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
   return x.length === y.length && x.every((n, i) => n === y[i]);
 };
 
-/** What GetDomainDetail lists per DS record (DnssecKey). */
-interface DnssecKeyOut {
-  Algorithm?: number;
-  Flags?: number;
-  PublicKey?: string;
-  DigestType?: number;
-  Digest?: string;
-  KeyTag?: number;
-  Id?: string;
-}
 
 const DNSSEC_OPERATION_FAILED_HINT =
   'Route 53 Domains (or the registry behind it) refused the DS change and the registrant was emailed; check the key (flags 257, algorithm 13 for a Route 53 key-signing key) and that the TLD supports DNSSEC. Run nsbridge ds get to see what the registry holds, fix the cause and run again';
@@ -163,14 +154,14 @@ class Route53DomainsClient implements RegistrarClient {
 
   private async getDnssecRecords(domain: string, call: CallContext = { registrar: info.id, operation: 'get DNSSEC records', domain }): Promise<DnssecRecord[]> {
     const { GetDomainDetailCommand } = this.built.sdk;
-    const out = await this.send<{ DnssecKeys?: DnssecKeyOut[] }>(call, new GetDomainDetailCommand({ DomainName: domain }));
+    const out = await this.send<{ DnssecKeys?: DnssecKey[] }>(call, new GetDomainDetailCommand({ DomainName: domain }));
     const keys = out.DnssecKeys ?? [];
     if (!Array.isArray(keys)) throw new RegistrarApiError({ ...call, cause: 'DnssecKeys is not a list', hint: 'Route 53 Domains sent something unexpected; try again later' });
     return keys.map((k) => this.toRecord(call, domain, k));
   }
 
   /** A DnssecKey -> canonical record: the DS AWS computed (or nsbridge, if it gave none), the DNSKEY when listed, the Id. */
-  private toRecord(call: CallContext, domain: string, k: DnssecKeyOut): DnssecRecord {
+  private toRecord(call: CallContext, domain: string, k: DnssecKey): DnssecRecord {
     try {
       const dnskey =
         typeof k.PublicKey === 'string' && k.PublicKey !== '' && k.Flags !== undefined && k.Algorithm !== undefined

@@ -51,6 +51,7 @@ import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
 import { RegistrarEmulator } from '../testing/registrar-emulator';
 import { accessKeyIdOf, SigningKey, verifySigV4 } from './sigv4';
 import {
+  DnssecKey,
   GetOperationDetailResponse,
   JSON_CONTENT_TYPE,
   ListOperationsResponse,
@@ -74,16 +75,8 @@ export interface OperationPlan {
   readonly statusFlag?: StatusFlag;
 }
 
-/** A DS record at the registry as GetDomainDetail lists it (DnssecKey). */
-export interface EmulatedDnssecKey {
-  Algorithm: number;
-  Flags?: number;
-  PublicKey?: string;
-  DigestType: number;
-  Digest: string;
-  KeyTag: number;
-  Id: string;
-}
+/** A DS record at the registry as GetDomainDetail lists it: every member present but Flags/PublicKey. */
+export type EmulatedDnssecKey = Required<Omit<DnssecKey, 'Flags' | 'PublicKey'>> & Pick<DnssecKey, 'Flags' | 'PublicKey'>;
 
 type OperationType = 'UPDATE_NAMESERVER' | 'ADD_DNSSEC' | 'REMOVE_DNSSEC';
 
