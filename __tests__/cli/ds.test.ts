@@ -140,11 +140,16 @@ describe('nsbridge ds (CLI contract)', () => {
     },
   );
 
-  test('namecheap: the message says to use the dashboard or --registrar manual', async () => {
+  test('namecheap: the message says to use the dashboard or --registrar manual; cloudflare: what to do instead', async () => {
     if (REGISTRARS.namecheap.capabilities.dnssec.supported) return;
+    const cf = await ds(['set', '--registrar', 'cloudflare', '--domain', DOMAIN, '--ds', dsText]);
+    expect(cf.code).toBe(2);
+    expect(cf.stderr).toMatch(/turn DNSSEC on there/);
     const r = await ds(['set', '--registrar', 'namecheap', '--domain', DOMAIN, '--ds', dsText]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Namecheap dashboard .*DNSSEC.*--registrar manual/);
+    expect(r.stderr).toMatch(/Namecheap dashboard .*--registrar manual/);
+    // Said once, not twice.
+    expect(r.stderr.match(/--registrar manual/g)).toHaveLength(1);
   });
 
   const dnskeyRegistrars = (Object.keys(REGISTRARS) as RegistrarId[]).filter((id) => REGISTRARS[id].capabilities.dnssec.supported && REGISTRARS[id].dnssecInput === 'dnskey');

@@ -50,12 +50,13 @@ import { findParentZone } from '../../dns/delegation';
 /** `--hold` without `--wait`: how long to wait for the parent to drop the DS before holding. */
 const DEFAULT_HOLD_WAIT_MS = 60 * 60_000;
 
-/** What to do at a registrar nsbridge cannot give a DS to. */
+/** What to do at a registrar nsbridge cannot give a DS to, when its capability reason does not say. */
 const UNSUPPORTED_FIX: Partial<Record<RegistrarId, string>> = {
-  namecheap: 'enter the DS in the Namecheap dashboard (Domain List > Manage > Advanced DNS > DNSSEC), or use --registrar manual, which prints the record to enter and waits until the parent zone serves it',
   cloudflare:
     'keep DNS at Cloudflare and turn DNSSEC on there (Cloudflare then publishes its own DS), or move the domain to a registrar that takes a DS; --registrar manual cannot help, Cloudflare\'s dashboard has no DS field either',
 };
+const GENERIC_FIX =
+  'enter the DS in the registrar\'s dashboard yourself, or use --registrar manual, which prints the record to enter and waits until the parent zone serves it';
 
 interface DsOptions extends CommonOptions {
   ds?: string[];
@@ -83,8 +84,9 @@ function requireDnssec(registrar: RegistrarId, command: string, domain: string):
   const info = REGISTRARS[registrar];
   const cap = info.capabilities.dnssec;
   if (!cap.supported) {
-    const fix = UNSUPPORTED_FIX[registrar] ?? 'enter the DS in the registrar\'s dashboard yourself, or use --registrar manual, which prints the record to enter and waits until the parent zone serves it';
-    throw new UsageError(`${registrar}: ${command} ${domain}: ${info.name} does not take DNSSEC records through nsbridge: ${cap.reason}${cap.link ? ` (${cap.link})` : ''}; ${fix}; nothing was sent`);
+    // Some reasons already say what to do (Namecheap's: its dashboard, or --registrar manual).
+    const fix = UNSUPPORTED_FIX[registrar] ?? (/--registrar manual/.test(cap.reason) ? undefined : GENERIC_FIX);
+    throw new UsageError(`${registrar}: ${command} ${domain}: ${info.name} does not take DNSSEC records through nsbridge: ${cap.reason}${cap.link ? ` (${cap.link})` : ''}${fix ? `; ${fix}` : ''}; nothing was sent`);
   }
   return info;
 }
