@@ -353,6 +353,14 @@ describe('namecom DNSSEC (adapter against the emulator)', () => {
     expect(dnssecRequests().map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
   });
 
+  test('a key tag of 0 is left out of the answer like every default value, and read as 0', async () => {
+    const ds = { keyTag: 0, algorithm: 13, digestType: 2, digest: 'C0'.repeat(32) };
+    emu.setDnssecRecords(domain, [{ ds }]);
+    const listed = JSON.parse(await (await raw('GET', DNSSEC_PATH)).text()) as { dnssec: Record<string, unknown>[] };
+    expect(listed.dnssec[0]).not.toHaveProperty('keyTag');
+    await expect((await client()).getDnssecRecords(domain)).resolves.toEqual([{ ds, registrarId: ds.digest }]);
+  });
+
   test('remove deletes by the digest as Name.com holds it (its case kept); a record already gone counts as removed', async () => {
     const rec = recordFromDnskey(domain, p256Dnskey());
     const lower = rec.ds.digest.toLowerCase();
