@@ -3,7 +3,8 @@
  *  - the zone's own name servers, for the DNSKEY RRset at the apex (is the zone signed with the
  *    key the DS will point at? `ds set --wait-signed`, before anything is published);
  *  - the parent zone's servers, for the DS RRset at the delegation point (has the registry
- *    published the change? `ds set --wait`, `ds clear --wait`, and the DS TTL for `--hold`).
+ *    published the change? `ds set --wait`, `ds clear --wait`, and the DS TTL for `--hold`; has it
+ *    dropped the DS a key roll replaced? `ds set --hold-replaced`).
  * Publishing a DS before every name server serves the matching DNSKEY makes the domain fail
  * validation (SERVFAIL for every validating resolver), hence the order.
  */
@@ -130,30 +131,55 @@ export function dsViewMatches(domain: string, v: DsView, wanted: readonly Dnssec
   return wanted.every((w) => v.ds.some((d) => dsStandsFor(domain, d, w))) && v.ds.every((d) => wanted.some((w) => dsStandsFor(domain, d, w)));
 }
 
-export function summarizeDs(domain: string, wanted: readonly DnssecRecord[], parent: ParentZone, views: DsView[]): DsVerifyResult {
-  const agreeing = views.filter((v) => dsViewMatches(domain, v, wanted)).map((v) => v.server);
+/** Does this server answer, and serve none of the `gone` records (nor another digest of their keys)? */
+export function dsViewWithout(domain: string, v: DsView, gone: readonly DnssecRecord[]): boolean {
+  return v.ok && !v.ds.some((d) => gone.some((g) => dsStandsFor(domain, d, g)));
+}
+
+export function summarizeDs(
+  domain: string,
+  wanted: readonly DnssecRecord[],
+  parent: ParentZone,
+  views: DsView[],
+  matches: (v: DsView) => boolean = (v) => dsViewMatches(domain, v, wanted),
+): DsVerifyResult {
+  const agreeing = views.filter(matches).map((v) => v.server);
   const disagreeing = views.filter((v) => !agreeing.includes(v.server)).map((v) => v.server);
   return { verified: views.length > 0 && disagreeing.length === 0, parent, views, agreeing, disagreeing };
+}
+
+interface ParentPollOptions {
+  timeoutMs: number;
+  intervalMs: number;
+  parent?: ParentZone;
+  onProgress?: (r: DsVerifyResult) => void;
+}
+
+async function pollParentDs(domain: string, config: DnsConfig, opts: ParentPollOptions, summarize: (parent: ParentZone, views: DsView[]) => DsVerifyResult): Promise<DsVerifyResult> {
+  const deadline = Date.now() + opts.timeoutMs;
+  const parent = opts.parent ?? (await findParentZone(domain, config));
+  for (;;) {
+    const result = summarize(parent, await parentDsViews(domain, parent, config));
+    opts.onProgress?.(result);
+    if (result.verified || Date.now() >= deadline) return result;
+    await sleep(Math.min(opts.intervalMs, Math.max(0, deadline - Date.now())));
+  }
 }
 
 /**
  * Check until every parent server serves exactly `wanted` as the domain's DS RRset ([] = no DS),
  * or the time is up (timeoutMs 0 = check once).
  */
-export async function verifyParentDs(
-  domain: string,
-  wanted: readonly DnssecRecord[],
-  config: DnsConfig,
-  opts: { timeoutMs: number; intervalMs: number; parent?: ParentZone; onProgress?: (r: DsVerifyResult) => void },
-): Promise<DsVerifyResult> {
-  const deadline = Date.now() + opts.timeoutMs;
-  const parent = opts.parent ?? (await findParentZone(domain, config));
-  for (;;) {
-    const result = summarizeDs(domain, wanted, parent, await parentDsViews(domain, parent, config));
-    opts.onProgress?.(result);
-    if (result.verified || Date.now() >= deadline) return result;
-    await sleep(Math.min(opts.intervalMs, Math.max(0, deadline - Date.now())));
-  }
+export async function verifyParentDs(domain: string, wanted: readonly DnssecRecord[], config: DnsConfig, opts: ParentPollOptions): Promise<DsVerifyResult> {
+  return pollParentDs(domain, config, opts, (parent, views) => summarizeDs(domain, wanted, parent, views));
+}
+
+/**
+ * Check until every parent server answers without any of the `gone` records (what a key roll
+ * replaced; whatever else it serves), or the time is up (timeoutMs 0 = check once).
+ */
+export async function verifyParentDsGone(domain: string, gone: readonly DnssecRecord[], config: DnsConfig, opts: ParentPollOptions): Promise<DsVerifyResult> {
+  return pollParentDs(domain, config, opts, (parent, views) => summarizeDs(domain, [], parent, views, (v) => dsViewWithout(domain, v, gone)));
 }
 
 // ---- the zone side: DNSKEY ----

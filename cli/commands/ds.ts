@@ -3,7 +3,9 @@
  *
  * The safe order of DNSSEC (RFC 6781 4.1.2, RFC 7583): the zone is signed and every name server
  * serves the key BEFORE the DS goes up at the parent (`set --wait-signed`); a key roll adds the
- * new DS before removing the old one (`planDnssec`: adds first); and turning DNSSEC off removes
+ * new DS before removing the old one (`planDnssec`: adds first), and the old key may go only once
+ * resolvers can no longer hold the old DS from cache (`set --hold-replaced parent-ttl` returns
+ * only then: the parent dropped the old DS, plus its TTL); and turning DNSSEC off removes
  * the DS, then keeps the zone signed until resolvers can no longer hold the old DS from cache,
  * i.e. for the parent's DS TTL (`clear --wait --hold parent-ttl`). A DS without a served key makes
  * the domain fail validation for everyone behind a validating resolver.
@@ -42,12 +44,14 @@ import {
   parentDsTtl,
   parentDsViews,
   pollIntervalMs,
+  shortDs,
   verifyParentDs,
+  verifyParentDsGone,
   waitForSignedZone,
 } from '../../dns/dnssec';
 import { findParentZone } from '../../dns/delegation';
 
-/** `--hold` without `--wait`: how long to wait for the parent to drop the DS before holding. */
+/** `--hold` (`--hold-replaced`) without `--wait`: how long to wait for the parent to drop the DS before holding. */
 const DEFAULT_HOLD_WAIT_MS = 60 * 60_000;
 
 /** What to do at a registrar nsbridge cannot give a DS to, when its capability reason does not say. */
@@ -65,6 +69,7 @@ interface DsOptions extends CommonOptions {
   wait?: string;
   waitSigned?: string;
   hold?: string;
+  holdReplaced?: string;
   dnsServer?: string;
 }
 
@@ -181,10 +186,38 @@ function humanDuration(ms: number): string {
   return `${h}h${m ? `${m}m` : ''}`;
 }
 
-function parseHold(value: string | undefined): number | 'parent-ttl' | undefined {
+function parseHold(value: string | undefined, flag = '--hold'): number | 'parent-ttl' | undefined {
   if (value === undefined) return undefined;
   if (value.trim().toLowerCase() === 'parent-ttl') return 'parent-ttl';
-  return parseWait(value, '--hold');
+  return parseWait(value, flag);
+}
+
+/**
+ * `parent-ttl`: the DS TTL the parent's servers serve now, read BEFORE the change (afterwards the
+ * removed DS is no longer served, and its TTL with it). No DS served: nothing to hold. Fails with
+ * nothing written, since a hold of unknown length cannot be made safe.
+ */
+async function parentTtlHold(registrar: RegistrarId, domain: string, dns: DnsConfig, change: string, flag: string): Promise<{ ms: number; why: string; ttl?: number }> {
+  let ttl;
+  let zone;
+  try {
+    const parent = await findParentZone(domain, dns);
+    zone = parent.zone;
+    const views = await parentDsViews(domain, parent, dns);
+    if (views.every((v) => !v.ok)) throw new Error(views.map(describeDsView).join('; '));
+    ttl = parentDsTtl(views);
+  } catch (e) {
+    throw new RegistrarError({
+      registrar,
+      operation: 'read DS TTL',
+      domain,
+      cause: `the parent zone's DS TTL could not be read: ${(e as Error).message}; nothing was ${change === 'the clear' ? 'removed' : 'written'}`,
+      hint: `check NSBRIDGE_DNS_SERVER (or --dns-server), or give ${flag} a duration (e.g. 24h for .com)`,
+    });
+  }
+  return ttl === undefined
+    ? { ms: 0, why: `the ${zone} servers served no DS before ${change}, so no resolver can hold one` }
+    : { ms: ttl * 1000, why: `the DS TTL the ${zone} servers served before ${change} (${ttl} s)`, ttl };
 }
 
 function reportDs(registrar: string, domain: string, out: Output, what: string): (r: DsVerifyResult) => void {
@@ -206,6 +239,7 @@ async function afterChange(
   intervalMs: number,
   out: Output,
   what: string,
+  timeoutHint?: string,
 ): Promise<void> {
   let result: DsVerifyResult;
   try {
@@ -225,10 +259,73 @@ async function afterChange(
       operation: 'verify DS',
       domain,
       cause: `not every ${result.parent.zone} server ${what} after ${humanDuration(waitMs)}: ${result.views.map(describeDsView).join('; ')}`,
-      hint: 'the registrar accepted the change; the registry may still be publishing it: check again later with nsbridge ds get or dig DS',
+      hint: `the registrar accepted the change; the registry may still be publishing it: check again later with nsbridge ds get or dig DS${timeoutHint ? `; ${timeoutHint}` : ''}`,
     });
   }
   out.log(`${registrar}: ${domain}: the registry has not published the DS change yet (normal for minutes to hours): ${result.views.map(describeDsView).join('; ')}`);
+}
+
+const KEEP_OLD_KEY = 'the old key must be kept (signing) until the parent has dropped the old DS and its TTL has passed: do not delete it before';
+
+/**
+ * `ds set --hold-replaced`, first half: after a change that removed DS records (a key roll), wait
+ * until no parent server serves them any more (within `boundMs`, counted from the write); exit 1
+ * with what to do otherwise.
+ */
+async function waitReplacedGone(
+  registrar: RegistrarId,
+  domain: string,
+  removed: readonly DnssecRecord[],
+  dns: DnsConfig,
+  boundMs: number,
+  since: number,
+  intervalMs: number,
+  out: Output,
+): Promise<void> {
+  const old = removed.map((r) => `DS ${shortDs(r.ds)}`).join(', ');
+  const operation = 'wait for the old DS to go';
+  let result: DsVerifyResult;
+  try {
+    result = await verifyParentDsGone(domain, removed, dns, {
+      timeoutMs: Math.max(0, boundMs - (Date.now() - since)),
+      intervalMs,
+      onProgress: (r) => {
+        if (!r.verified) out.log(`${registrar}: ${domain}: ${r.agreeing.length}/${r.views.length} ${r.parent.zone} servers have dropped the replaced ${old}; not yet: ${r.views.filter((v) => r.disagreeing.includes(v.server)).map(describeDsView).join('; ')}`);
+      },
+    });
+  } catch (e) {
+    throw new RegistrarError({ registrar, operation, domain, cause: `DNS lookups failed: ${(e as Error).message}; the registrar holds the new DS`, hint: `check NSBRIDGE_DNS_SERVER (or --dns-server); ${KEEP_OLD_KEY}` });
+  }
+  if (!result.verified) {
+    throw new RegistrarError({
+      registrar,
+      operation,
+      domain,
+      cause: `the new DS is published at ${REGISTRARS[registrar].name}, but not every ${result.parent.zone} server has dropped the replaced ${old} after ${humanDuration(boundMs)}: ${result.views.map(describeDsView).join('; ')}`,
+      hint: `${KEEP_OLD_KEY}; the registry may still be publishing the removal (check with nsbridge ds get or dig DS; ask ${REGISTRARS[registrar].name} if it lasts), then run again with a longer --wait`,
+    });
+  }
+  out.log(`${registrar}: ${domain}: every ${result.parent.zone} server has dropped the replaced ${old}`);
+}
+
+/**
+ * `ds set --hold-replaced`, second half: once the parent dropped the old DS, keep running while
+ * validating resolvers may still hold it from cache, so that whoever deletes the old key next
+ * (Terraform, right after this returns) does so only when no resolver needs it. Returns the hold.
+ */
+async function holdAfterReplaced(registrar: RegistrarId, domain: string, hold: { ms: number; why: string; ttl?: number }, out: Output): Promise<number> {
+  if (hold.ms === 0) {
+    out.log(`${registrar}: ${domain}: no hold needed: ${hold.why}; the old key may go now`);
+    return 0;
+  }
+  const upTo = hold.ttl !== undefined ? `${hold.ttl} s` : 'the parent\'s DS TTL';
+  out.log(
+    `${registrar}: ${domain}: holding ${humanDuration(hold.ms)} (until ${new Date(Date.now() + hold.ms).toISOString()}): ${hold.why}: ` +
+      `resolvers may have cached the old DS for up to ${upTo}; the old key keeps signing until then`,
+  );
+  await new Promise((r) => setTimeout(r, hold.ms));
+  out.log(`${registrar}: ${domain}: hold over: no resolver can hold the old DS any more; the old key may go now`);
+  return hold.ms;
 }
 
 export function registerDsCommands(program: Command, out: Output): void {
@@ -262,12 +359,18 @@ export function registerDsCommands(program: Command, out: Output): void {
     .option('--dry-run', 'read and report what would change (--wait-signed included); never write')
     .option('--wait-signed <duration>', 'before writing, wait until every name server of the domain serves the matching DNSKEY (e.g. 10m); exit 1 on timeout, nothing written')
     .option('--wait <duration>', 'after writing, wait until every parent-zone server serves exactly these DS records (e.g. 1h); exit 1 on timeout')
+    .option(
+      '--hold-replaced <duration|parent-ttl>',
+      'when this run removes DS records (a key roll): wait until no parent-zone server serves them (up to --wait, default 1h), then keep running this long (parent-ttl: the DS TTL the parent served before the change), so the old key can keep signing while resolvers may still hold the old DS',
+    )
     .option('--dns-server <ip[:port]>', 'recursive resolver for DNS checks (default: NSBRIDGE_DNS_SERVER, else the system resolvers)')
     .addHelpText(
       'after',
-      '\nJSON: {"registrar":..,"domain":..,"changed":true|false,"before":[..],"after":[..],"dryRun":false}, records as in ds get.' +
+      '\nJSON: {"registrar":..,"domain":..,"changed":true|false,"before":[..],"after":[..],"dryRun":false,"held":<ms>?}, records as in ds get;' +
+        '\n"held" only when --hold-replaced held.' +
         '\nSafe order: sign the zone first; --wait-signed refuses to publish a DS that no served key matches.' +
-        '\nA key roll (--ds of the new key only) adds the new DS before it removes the old one.' +
+        '\nA key roll (--ds of the new key only) adds the new DS before it removes the old one. Delete the old key only' +
+        '\nwhen resolvers can no longer hold the old DS: --hold-replaced parent-ttl returns only then.' +
         '\nRegistrars that take the DNSKEY (gandi, route53domains) need --dnskey; the others take --ds or --dnskey.' +
         '\nWithout --wait the parent zone\'s DS is reported once (NSBRIDGE_PARENT_CHECK=0 skips it).' +
         '\nExit: 0 done (or nothing to do), 1 registrar/network/DNS failure or timeout, 2 bad input (nothing sent).',
@@ -280,10 +383,11 @@ export function registerDsCommands(program: Command, out: Output): void {
       const { records: desired, computed } = desiredRecords(registrar, info, domain, opts.ds ?? [], opts.dnskey ?? []);
       const waitMs = parseWait(opts.wait, '--wait');
       const waitSignedMs = opts.waitSigned === undefined ? undefined : parseWait(opts.waitSigned, '--wait-signed');
+      const holdReplaced = parseHold(opts.holdReplaced, '--hold-replaced');
       const env = withDnsServer(opts.dnsServer);
       const check = parentCheckOn(env);
       // DNS settings resolved now, so a bad one is a usage error before anything is sent.
-      const dns = waitSignedMs === undefined && waitMs === 0 && !check ? undefined : configFor(env);
+      const dns = waitSignedMs === undefined && waitMs === 0 && !check && holdReplaced === undefined ? undefined : configFor(env);
       const intervalMs = pollIntervalMs(env);
       const dryRun = Boolean(opts.dryRun);
       const c = await client(registrar, out, env);
@@ -326,23 +430,52 @@ export function registerDsCommands(program: Command, out: Output): void {
         }
         out.log(`${registrar}: ${domain}: every name server (${result.views.length}) serves the key: the zone is signed`);
       }
+      // A roll removes the old DS; resolvers may have cached it for the parent's DS TTL, and the
+      // old key must keep signing that long. The TTL is read now: once removed, it is not served.
+      const replaced = holdReplaced !== undefined && plan.remove.length > 0;
+      let hold: { ms: number; why: string; ttl?: number } | undefined;
+      if (replaced) hold = holdReplaced === 'parent-ttl' ? await parentTtlHold(registrar, domain, dns!, 'the change', '--hold-replaced') : { ms: holdReplaced as number, why: 'as asked (--hold-replaced)' };
       if (plan.changed && !dryRun) {
         // Adds first: during a key roll the parent always has a DS for a key the zone serves.
         if (plan.add.length) await dnssec.addDnssecRecords(domain, plan.add);
         if (plan.remove.length) await dnssec.removeDnssecRecords(domain, plan.remove);
       }
+      const writtenAt = Date.now();
       const after = plan.changed ? desired : [...plan.keep];
-      if (opts.json) {
-        out.json({ registrar, domain, changed: plan.changed, before: current.map(dnssecRecordJson), after: after.map((r) => heldJson(info, r)), dryRun });
-      } else {
+      const json = (held?: number) =>
+        out.json({ registrar, domain, changed: plan.changed, before: current.map(dnssecRecordJson), after: after.map((r) => heldJson(info, r)), dryRun, ...(held ? { held } : {}) });
+      // With a hold, the JSON waits for it (to say how long it held); on a failure it is printed as before.
+      if (opts.json && !(replaced && !dryRun)) json();
+      if (!opts.json) {
         const verb = !plan.changed ? 'unchanged' : dryRun ? 'would change' : 'changed';
         const parts = plan.changed
           ? [...plan.add.map((r) => `add DS ${formatDs(r.ds)}`), ...plan.remove.map((r) => `remove DS ${formatDs(r.ds)}`)]
           : plan.keep.map((r) => `DS ${formatDs(r.ds)}`);
         out.stdout(`${registrar}: ${domain}: ${verb}: ${parts.join('; ')}\n`);
       }
-      if (dryRun || !dns || (!check && waitMs === 0)) return;
-      await afterChange(registrar, domain, desired, dns, waitMs, intervalMs, out, 'serves exactly the new DS records');
+      if (dryRun) {
+        if (hold) out.log(`${registrar}: ${domain}: dry run: would wait for the parent to drop the replaced DS, then hold ${humanDuration(hold.ms)} (${hold.why})`);
+        return;
+      }
+      if (!replaced) {
+        if (!dns || (!check && waitMs === 0)) return;
+        await afterChange(registrar, domain, desired, dns, waitMs, intervalMs, out, 'serves exactly the new DS records');
+        return;
+      }
+      try {
+        // The old DS gone first (its own message on timeout), then --wait's check of the new set
+        // within what is left of --wait, then the hold.
+        await waitReplacedGone(registrar, domain, plan.remove, dns!, waitMs > 0 ? waitMs : DEFAULT_HOLD_WAIT_MS, writtenAt, intervalMs, out);
+        if (check || waitMs > 0) {
+          const leftMs = waitMs > 0 ? Math.max(1, waitMs - (Date.now() - writtenAt)) : 0;
+          await afterChange(registrar, domain, desired, dns!, leftMs, intervalMs, out, 'serves exactly the new DS records', KEEP_OLD_KEY);
+        }
+        const held = await holdAfterReplaced(registrar, domain, hold!, out);
+        if (opts.json) json(held);
+      } catch (e) {
+        if (opts.json) json();
+        throw e;
+      }
     });
 
   common(ds.command('clear').description('remove every DS record at the registrar (DNSSEC off at the parent); idempotent'))
@@ -375,27 +508,7 @@ export function registerDsCommands(program: Command, out: Output): void {
       // The TTL must be read before the clear: afterwards the parent serves no DS, and no TTL.
       let holdMs = typeof hold === 'number' ? hold : 0;
       let holdWhy = 'as asked (--hold)';
-      if (hold === 'parent-ttl') {
-        let ttl;
-        let zone;
-        try {
-          const parent = await findParentZone(domain, dns!);
-          zone = parent.zone;
-          const views = await parentDsViews(domain, parent, dns!);
-          if (views.every((v) => !v.ok)) throw new Error(views.map(describeDsView).join('; '));
-          ttl = parentDsTtl(views);
-        } catch (e) {
-          throw new RegistrarError({
-            registrar,
-            operation: 'read DS TTL',
-            domain,
-            cause: `the parent zone's DS TTL could not be read: ${(e as Error).message}; nothing was removed`,
-            hint: 'check NSBRIDGE_DNS_SERVER (or --dns-server), or give --hold a duration (e.g. 24h for .com)',
-          });
-        }
-        holdMs = (ttl ?? 0) * 1000;
-        holdWhy = ttl === undefined ? `the ${zone} servers served no DS before the clear, so no resolver can hold one` : `the DS TTL the ${zone} servers served before the clear (${ttl} s)`;
-      }
+      if (hold === 'parent-ttl') ({ ms: holdMs, why: holdWhy } = await parentTtlHold(registrar, domain, dns!, 'the clear', '--hold'));
       const plan = planDnssec(current, []);
       if (plan.changed && !dryRun) await dnssec.removeDnssecRecords(domain, plan.remove);
       if (opts.json) out.json({ registrar, domain, changed: plan.changed, before: current.map(dnssecRecordJson), after: [], dryRun });
