@@ -40,7 +40,9 @@ import type { DnsConfig } from '../../dns/config';
 import {
   describeDnskeyView,
   describeDsView,
+  dsStandsFor,
   DsVerifyResult,
+  DsView,
   parentDsTtl,
   parentDsViews,
   pollIntervalMs,
@@ -192,29 +194,32 @@ function parseHold(value: string | undefined, flag = '--hold'): number | 'parent
   return parseWait(value, flag);
 }
 
+type Hold = { ms: number; why: string; ttl?: number };
+
+/** The parent zone's DS RRset for the domain, as each of its servers serves it now. */
+async function readParentDs(domain: string, dns: DnsConfig): Promise<{ zone: string; views: DsView[] }> {
+  const parent = await findParentZone(domain, dns);
+  const views = await parentDsViews(domain, parent, dns);
+  if (views.every((v) => !v.ok)) throw new Error(views.map(describeDsView).join('; '));
+  return { zone: parent.zone, views };
+}
+
+function parentTtlReadError(registrar: RegistrarId, domain: string, e: unknown, nothing: string, flag: string): RegistrarError {
+  return new RegistrarError({
+    registrar,
+    operation: 'read DS TTL',
+    domain,
+    cause: `the parent zone's DS TTL could not be read: ${(e as Error).message}; nothing was ${nothing}`,
+    hint: `check NSBRIDGE_DNS_SERVER (or --dns-server), or give ${flag} a duration (e.g. 24h for .com)`,
+  });
+}
+
 /**
- * `parent-ttl`: the DS TTL the parent's servers serve now, read BEFORE the change (afterwards the
- * removed DS is no longer served, and its TTL with it). No DS served: nothing to hold. Fails with
- * nothing written, since a hold of unknown length cannot be made safe.
+ * `parent-ttl`: the DS TTL the parent's servers serve, read BEFORE the change (afterwards the
+ * removed DS is no longer served, and its TTL with it). No DS served: nothing to hold.
  */
-async function parentTtlHold(registrar: RegistrarId, domain: string, dns: DnsConfig, change: string, flag: string): Promise<{ ms: number; why: string; ttl?: number }> {
-  let ttl;
-  let zone;
-  try {
-    const parent = await findParentZone(domain, dns);
-    zone = parent.zone;
-    const views = await parentDsViews(domain, parent, dns);
-    if (views.every((v) => !v.ok)) throw new Error(views.map(describeDsView).join('; '));
-    ttl = parentDsTtl(views);
-  } catch (e) {
-    throw new RegistrarError({
-      registrar,
-      operation: 'read DS TTL',
-      domain,
-      cause: `the parent zone's DS TTL could not be read: ${(e as Error).message}; nothing was ${change === 'the clear' ? 'removed' : 'written'}`,
-      hint: `check NSBRIDGE_DNS_SERVER (or --dns-server), or give ${flag} a duration (e.g. 24h for .com)`,
-    });
-  }
+function ttlHold(zone: string, views: readonly DsView[], change: string): Hold {
+  const ttl = parentDsTtl(views);
   return ttl === undefined
     ? { ms: 0, why: `the ${zone} servers served no DS before ${change}, so no resolver can hold one` }
     : { ms: ttl * 1000, why: `the DS TTL the ${zone} servers served before ${change} (${ttl} s)`, ttl };
@@ -313,7 +318,7 @@ async function waitReplacedGone(
  * validating resolvers may still hold it from cache, so that whoever deletes the old key next
  * (Terraform, right after this returns) does so only when no resolver needs it. Returns the hold.
  */
-async function holdAfterReplaced(registrar: RegistrarId, domain: string, hold: { ms: number; why: string; ttl?: number }, out: Output): Promise<number> {
+async function holdAfterReplaced(registrar: RegistrarId, domain: string, hold: Hold, out: Output): Promise<number> {
   if (hold.ms === 0) {
     out.log(`${registrar}: ${domain}: no hold needed: ${hold.why}; the old key may go now`);
     return 0;
@@ -431,10 +436,35 @@ export function registerDsCommands(program: Command, out: Output): void {
         out.log(`${registrar}: ${domain}: every name server (${result.views.length}) serves the key: the zone is signed`);
       }
       // A roll removes the old DS; resolvers may have cached it for the parent's DS TTL, and the
-      // old key must keep signing that long. The TTL is read now: once removed, it is not served.
-      const replaced = holdReplaced !== undefined && plan.remove.length > 0;
-      let hold: { ms: number; why: string; ttl?: number } | undefined;
-      if (replaced) hold = holdReplaced === 'parent-ttl' ? await parentTtlHold(registrar, domain, dns!, 'the change', '--hold-replaced') : { ms: holdReplaced as number, why: 'as asked (--hold-replaced)' };
+      // old key must keep signing that long. The parent is read now: once removed, the old DS and
+      // its TTL are no longer served.
+      let replacedRecords: DnssecRecord[] = [];
+      let hold: Hold | undefined;
+      if (holdReplaced !== undefined) {
+        let parent;
+        try {
+          parent = await readParentDs(domain, dns!);
+        } catch (e) {
+          if (plan.remove.length > 0) throw parentTtlReadError(registrar, domain, e, 'written', '--hold-replaced');
+          out.log(`${registrar}: ${domain}: could not read the parent zone's DS (${(e as Error).message}); nothing is removed, so nothing is held`);
+        }
+        // A DS the parent still serves that the registrar no longer holds and that is not wanted:
+        // a roll whose hold failed (exit 1) and is run again. It is held for as if removed now.
+        const stale: DnssecRecord[] = [];
+        for (const d of (parent?.views ?? []).flatMap((v) => (v.ok ? v.ds : []))) {
+          const known = [...desired, ...plan.remove, ...stale];
+          if (!known.some((w) => dsStandsFor(domain, d, w))) stale.push({ ds: d });
+        }
+        if (stale.length > 0) {
+          out.log(
+            `${registrar}: ${domain}: the ${parent!.zone} servers still serve ${stale.map((r) => `DS ${shortDs(r.ds)}`).join(', ')}, which ${info.name} no longer holds ` +
+              '(a key roll whose parent has not dropped the old DS yet): treated as replaced by this run',
+          );
+        }
+        replacedRecords = [...plan.remove, ...stale];
+        if (replacedRecords.length > 0) hold = holdReplaced === 'parent-ttl' ? ttlHold(parent!.zone, parent!.views, 'the change') : { ms: holdReplaced, why: 'as asked (--hold-replaced)' };
+      }
+      const replaced = hold !== undefined;
       if (plan.changed && !dryRun) {
         // Adds first: during a key roll the parent always has a DS for a key the zone serves.
         if (plan.add.length) await dnssec.addDnssecRecords(domain, plan.add);
@@ -465,7 +495,7 @@ export function registerDsCommands(program: Command, out: Output): void {
       try {
         // The old DS gone first (its own message on timeout), then --wait's check of the new set
         // within what is left of --wait, then the hold.
-        await waitReplacedGone(registrar, domain, plan.remove, dns!, waitMs > 0 ? waitMs : DEFAULT_HOLD_WAIT_MS, writtenAt, intervalMs, out);
+        await waitReplacedGone(registrar, domain, replacedRecords, dns!, waitMs > 0 ? waitMs : DEFAULT_HOLD_WAIT_MS, writtenAt, intervalMs, out);
         if (check || waitMs > 0) {
           const leftMs = waitMs > 0 ? Math.max(1, waitMs - (Date.now() - writtenAt)) : 0;
           await afterChange(registrar, domain, desired, dns!, leftMs, intervalMs, out, 'serves exactly the new DS records', KEEP_OLD_KEY);
@@ -508,7 +538,16 @@ export function registerDsCommands(program: Command, out: Output): void {
       // The TTL must be read before the clear: afterwards the parent serves no DS, and no TTL.
       let holdMs = typeof hold === 'number' ? hold : 0;
       let holdWhy = 'as asked (--hold)';
-      if (hold === 'parent-ttl') ({ ms: holdMs, why: holdWhy } = await parentTtlHold(registrar, domain, dns!, 'the clear', '--hold'));
+      if (hold === 'parent-ttl') {
+        let parent;
+        try {
+          parent = await readParentDs(domain, dns!);
+        } catch (e) {
+          // A hold of unknown length cannot be made safe: nothing is removed.
+          throw parentTtlReadError(registrar, domain, e, 'removed', '--hold');
+        }
+        ({ ms: holdMs, why: holdWhy } = ttlHold(parent.zone, parent.views, 'the clear'));
+      }
       const plan = planDnssec(current, []);
       if (plan.changed && !dryRun) await dnssec.removeDnssecRecords(domain, plan.remove);
       if (opts.json) out.json({ registrar, domain, changed: plan.changed, before: current.map(dnssecRecordJson), after: [], dryRun });
