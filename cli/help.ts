@@ -19,6 +19,7 @@ lines.push(
   '  NSBRIDGE_HTTP_RETRIES          retries on network errors, 408, 429, 5xx (default 4)',
   '  NSBRIDGE_HTTP_RETRY_BASE       first backoff delay, doubled each retry (default 500ms)',
   '  NSBRIDGE_HTTP_MAX_RETRY_AFTER  longest registrar retry hint to wait for (default 120s)',
+  '  NSBRIDGE_DNS_POLL_INTERVAL     how often ds --wait-signed/--wait ask DNS again (default 5s)',
   '',
   'Exit codes: 0 done; 1 registrar, network or DNS failure; 2 bad usage or input (nothing sent).',
 );

@@ -14,6 +14,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { NsbridgeError } from '../registrar-adapters/core/errors';
 import { Output } from './output';
 import { registerDelegationCommands } from './commands/delegation';
+import { registerDsCommands } from './commands/ds';
 import { registerInfoCommands } from './commands/info';
 import { registerVerifyCommand } from './commands/verify';
 import { registerTerraformExternalCommand } from './commands/terraform-external';
@@ -31,6 +32,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
     .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) });
 
   registerDelegationCommands(program, out);
+  registerDsCommands(program, out);
   registerVerifyCommand(program, out);
   registerPlanCommand(program, out);
   registerTerraformExternalCommand(program, out);

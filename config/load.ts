@@ -226,6 +226,7 @@ function toDomainEntry(d: RawDomain, stack: RawStack, defaults: NonNullable<RawC
     tags: Object.keys(tags).length > 0 ? tags : undefined,
     forceDestroy: d.forceDestroy ?? defaults.forceDestroy,
     records: (d.records ?? []).map((r) => toRecordSpec(r, [], defaultTtl, [])!),
+    ...(d.dnssec !== undefined && d.dnssec !== false ? { dnssec: d.dnssec } : {}),
     ...(choice === 'own' ? { createDelegationSet: true } : {}),
     ...(choice === 'stack' ? { useStackDelegationSet: true } : {}),
     ...(choice !== 'none' && choice !== 'own' && choice !== 'stack' ? { delegationSetId: choice.replace(/^\/delegationset\//, '') } : {}),

@@ -75,6 +75,20 @@ const record = z.strictObject({
   alias: alias.optional(),
 });
 
+/**
+ * DNSSEC: `true`, or the options (durations and removalHold checked in semantics, with the
+ * registrar's support). The keys are DnssecPublishingOptions (modules/dnssec-options.ts).
+ */
+const dnssec = z.union([
+  z.boolean(),
+  z.strictObject({
+    publish: z.boolean().optional(),
+    signedWait: z.string().optional(),
+    parentWait: z.string().optional(),
+    removalHold: z.string().optional(),
+  }),
+]);
+
 const domain = z.strictObject({
   name: z.string(),
   /** Required unless `retired` (checked in semantics, so the message can say why). */
@@ -93,6 +107,7 @@ const domain = z.strictObject({
   /** none | own | stack | an existing delegation set id (checked in semantics). */
   delegationSet: z.string().optional(),
   records: z.array(record).optional(),
+  dnssec: dnssec.optional(),
 });
 
 const defaults = z.strictObject({

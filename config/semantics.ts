@@ -9,6 +9,7 @@
 import { parseDuration } from '../registrar-adapters/core/duration';
 import { checkDomainName } from '../core/names';
 import { defaultDestroyPolicy, restoreUnsupportedReason } from '../modules/destroy-policy';
+import { checkDnssecOptions, DnssecPublishingOptions } from '../modules/dnssec-options';
 import * as E from '../modules/errors';
 import { checkRecords, MAX_TTL, MIN_TTL, RECORD_TYPES, RecordSpec } from '../modules/record-values';
 import { checkRegistrarId, checkRegistrarSettings, isRegistrarId, RegistrarId } from '../modules/registrar-settings';
@@ -176,6 +177,17 @@ export function semanticIssues(raw: unknown): Issue[] {
     }
 
     checkWait(d.waitForDelegation, [...path, 'waitForDelegation']);
+
+    // DNSSEC: the registrar must publish a DS (unless publish: false); durations must parse. Only
+    // values of the right type are checked (the schema reports the others).
+    if (!retired && (d.dnssec === true || isObject(d.dnssec))) {
+      const options = Object.fromEntries(
+        Object.entries(isObject(d.dnssec) ? d.dnssec : {}).filter(([k, v]) => (k === 'publish' ? typeof v === 'boolean' : typeof v === 'string')),
+      ) as DnssecPublishingOptions;
+      for (const p of checkDnssecOptions(typeof d.name === 'string' ? d.name : '', registrar, options)) {
+        issues.push({ path: [...path, 'dnssec', ...p.path], message: p.message });
+      }
+    }
 
     // Destroy policy: restore needs a registrar nsbridge can read; a retirement runs the policy.
     const policy = destroyPolicyOf(d, defaults);

@@ -1,16 +1,31 @@
 /**
  * The one-liner most users want: a Route 53 zone for a domain and the registrar pointed at it.
  */
-import { Token } from 'cdktf';
+import { TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DestroyPolicy } from './destroy-policy';
+import { DnssecDelegation, RetiredDnssecDelegation } from './dnssec-delegation';
+import { checkDnssecOptions, dnssecOptionsOf, DnssecPublishingOptions } from './dnssec-options';
 import * as E from './errors';
-import { checkZoneProps, HostedZone, HostedZoneProps } from './hosted-zone';
+import { checkZoneProps, HostedZone, HostedZoneDnssecOptions, HostedZoneProps } from './hosted-zone';
 import { checkRecords } from './record-values';
 import { checkRegistrarProps, RegistrarDelegation, RetiredDelegation } from './registrar-delegation';
 import { RegistrarId, RegistrarSettings } from './registrar-settings';
 
+/** `DelegatedDomainProps.dnssec`: the zone side (HostedZone) and the DS at the registrar. */
+export interface DelegatedDomainDnssecOptions extends HostedZoneDnssecOptions, DnssecPublishingOptions {}
+
 export interface DelegatedDomainProps extends HostedZoneProps {
+  /**
+   * Sign the zone (see `HostedZoneProps.dnssec`) and publish its DS at the registrar in the safe
+   * order (see `DnssecDelegation`); `{ publish: false }` signs without publishing. The registrar
+   * must support DNSSEC unless `publish` is false. Turning it off (removing it, or `false`) removes
+   * the DS, waits the removal hold, and only then stops signing: that deploy takes as long as the
+   * hold (1 day under .com by default).
+   * @default false
+   */
+  readonly dnssec?: boolean | DelegatedDomainDnssecOptions;
+
   /**
    * Who holds the domain (a registrar id from the catalog, or `manual`).
    * @see RegistrarDelegationProps.registrar
@@ -74,6 +89,8 @@ export interface DelegatedDomainProps extends HostedZoneProps {
 export class DelegatedDomain extends Construct {
   public readonly zone: HostedZone;
   public readonly delegation: RegistrarDelegation;
+  /** Publishes the DS (dnssec on and published), or its `count = 0` release guard (otherwise). */
+  public readonly dnssec: DnssecDelegation | RetiredDnssecDelegation;
 
   constructor(scope: Construct, id: string, props: DelegatedDomainProps) {
     super(scope, id);
@@ -86,7 +103,15 @@ export class DelegatedDomain extends Construct {
         problems.push(E.atPath(['records', ...p.path], p.message));
       }
     }
-    problems.push(...checkRegistrarProps(props));
+    const registrarProblems = checkRegistrarProps(props);
+    problems.push(...registrarProblems);
+    const dnssec = dnssecOptionsOf(props.dnssec);
+    if (dnssec) {
+      const registrar = registrarProblems.some((p) => p.startsWith('registrar:')) ? undefined : props.registrar;
+      for (const p of checkDnssecOptions(zoneCheck.zoneName ?? String(props.zoneName), registrar, dnssec, Token.isUnresolved)) {
+        problems.push(E.atPath(['dnssec', ...p.path], p.message));
+      }
+    }
     if (problems.length > 0) throw new E.NsbridgeValidationError(this.node.path, problems);
 
     this.zone = new HostedZone(this, 'zone', props);
@@ -106,6 +131,32 @@ export class DelegatedDomain extends Construct {
     this.zone.resource.lifecycle = { ...this.zone.resource.lifecycle, createBeforeDestroy: true };
     // Records added later (zone.addARecord(...)) count too: the list is produced at synth.
     this.delegation.dependOn(() => [this.zone.resource, ...this.zone.records]);
+
+    // The DS: published after signing and delegation, removed before either is undone. With DNSSEC
+    // off or unpublished only the count = 0 guard remains, so a DS published earlier is removed
+    // (with the hold) before the signing resources go.
+    const signing = this.zone.signing;
+    if (dnssec && signing && dnssec.publish !== false) {
+      this.dnssec = new DnssecDelegation(this, 'dnssec', {
+        domain: this.zone.zoneName,
+        registrar: props.registrar,
+        registrarSettings: props.registrarSettings,
+        dnskey: signing.dnskeyRecord,
+        signedBy: signing.signingResources,
+        delegatedBy: [this.delegation.resource],
+        releasedBy: [this.delegation.releaseResource],
+        signedWait: dnssec.signedWait,
+        parentWait: dnssec.parentWait,
+        removalHold: dnssec.removalHold,
+        cliBundlePath: props.cliBundlePath,
+      });
+    } else {
+      this.dnssec = new RetiredDnssecDelegation(this, 'dnssec', { cliBundlePath: props.cliBundlePath });
+    }
+    if (signing) {
+      // The DS to enter by hand where nsbridge does not publish it (and a record of what it published).
+      new TerraformOutput(this, 'dnssec-ds', { value: signing.dsRecord, description: `DS record of ${this.zone.zoneName} for its parent zone` });
+    }
   }
 }
 
@@ -129,9 +180,12 @@ export interface RetiredDomainProps {
  */
 export class RetiredDomain extends Construct {
   public readonly delegation: RetiredDelegation;
+  /** The DS release guard (`count = 0`): removes a published DS before the zone goes. */
+  public readonly dnssec: RetiredDnssecDelegation;
 
   constructor(scope: Construct, id: string, props: RetiredDomainProps = {}) {
     super(scope, id);
     this.delegation = new RetiredDelegation(this, 'delegation', { cliBundlePath: props.cliBundlePath });
+    this.dnssec = new RetiredDnssecDelegation(this, 'dnssec', { cliBundlePath: props.cliBundlePath });
   }
 }

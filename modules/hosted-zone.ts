@@ -10,6 +10,7 @@ import { TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkDomainName } from '../core/names';
 import { ReusableDelegationSet } from './delegation-set';
+import { dnssecOptionsOf } from './dnssec-options';
 import * as E from './errors';
 import {
   AliasTarget,
@@ -22,6 +23,7 @@ import {
   RenderedRecord,
   SrvValue,
 } from './record-values';
+import { ZoneSigning } from './zone-signing';
 
 /** What other constructs need to know about a zone (also for zones not managed here). */
 export interface IHostedZone {
@@ -38,6 +40,17 @@ export interface RecordOptions {
    * @default 300
    */
   readonly ttl?: number;
+}
+
+/** Options of `HostedZoneProps.dnssec` (the zone side of DNSSEC). */
+export interface HostedZoneDnssecOptions {
+  /**
+   * AWS provider for the KMS key that signs the zone. The key is created in us-east-1 (the only
+   * region Route 53 DNSSEC takes keys from) through the provider's per-resource region, so this
+   * is needed only to manage the key with other credentials.
+   * @default - the zone's provider
+   */
+  readonly kmsProvider?: TerraformProvider;
 }
 
 export interface HostedZoneProps {
@@ -98,6 +111,15 @@ export interface HostedZoneProps {
    * @default - the stack's default AWS provider
    */
   readonly provider?: TerraformProvider;
+
+  /**
+   * Sign the zone with DNSSEC: a KMS key (ECC_NIST_P256, SIGN_VERIFY, us-east-1, with the key
+   * policy Route 53 needs), an active key-signing key, and signing turned on (see zone-signing.ts).
+   * Publishing the DS at the registrar is `DelegatedDomain`'s (or `DnssecDelegation`'s) part.
+   * Turning it off deletes them: only do that once no DS is published for the zone.
+   * @default false
+   */
+  readonly dnssec?: boolean | HostedZoneDnssecOptions;
 }
 
 export const DEFAULT_ZONE_COMMENT = 'Managed by nsbridge';
@@ -166,6 +188,8 @@ export class HostedZone extends Construct implements IHostedZone {
    * With a delegation set these are the set's name servers.
    */
   public readonly nameServers: string[];
+  /** The DNSSEC signing resources, when `dnssec` is on. */
+  public readonly signing?: ZoneSigning;
 
   private readonly provider?: TerraformProvider;
   private readonly registry = new RecordSetRegistry();
@@ -204,6 +228,17 @@ export class HostedZone extends Construct implements IHostedZone {
     });
     this.zoneId = this.resource.zoneId;
     this.nameServers = this.resource.nameServers;
+
+    const dnssec = dnssecOptionsOf(props.dnssec);
+    if (dnssec) {
+      this.signing = new ZoneSigning(this, 'signing', {
+        hostedZoneId: this.zoneId,
+        zoneName,
+        provider: props.provider,
+        kmsProvider: dnssec.kmsProvider,
+        tags: props.tags,
+      });
+    }
 
     for (const rendered of checked?.rendered ?? []) this.createRecord(rendered);
   }

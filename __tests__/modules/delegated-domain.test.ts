@@ -78,7 +78,10 @@ describe('RetiredDomain', () => {
     const releaseId = Object.keys(live.resource.terraform_data).find((id) => id.includes('_delegation_release_'))!;
     const retired = JSON.parse(Testing.synthScope((scope) => new RetiredDomain(scope, 'example.com')));
     expect(Object.keys(retired.resource)).toEqual(['terraform_data']);
-    expect(Object.keys(retired.resource.terraform_data)).toEqual([releaseId]);
+    // ...and the DNSSEC release guard, also count 0, which removes a published DS first (dnssec.test.ts).
+    const dsReleaseId = Object.keys(live.resource.terraform_data).find((id) => id.includes('_dnssec_ds-release_'))!;
+    expect(Object.keys(retired.resource.terraform_data)).toEqual([releaseId, dsReleaseId]);
+    expect(retired.resource.terraform_data[dsReleaseId].count).toBe(0);
     expect(retired.resource.terraform_data[releaseId].count).toBe(0);
     expect(retired.resource.terraform_data[releaseId].provisioner).toEqual(live.resource.terraform_data[releaseId].provisioner);
   });

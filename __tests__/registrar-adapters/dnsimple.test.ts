@@ -1,9 +1,14 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
 import { DnsimpleEmulator, startEmulator } from '../../registrar-adapters/dnsimple/emulator';
 import { rateLimitResetMs } from '../../registrar-adapters/dnsimple/adapter';
+import { info } from '../../registrar-adapters/dnsimple/info';
+import { loadAdapter } from '../../registrar-adapters';
+import type { DnssecOperations } from '../../registrar-adapters/core/types';
+import { DnskeyRecord, DsRecord, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
 import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
 import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
 
@@ -236,5 +241,124 @@ describe('dnsimple quirks', () => {
       proxy.server.closeAllConnections();
       await new Promise((r) => proxy.server.close(r));
     }
+  });
+});
+
+/** A real ECDSA P-256 key as a DNSKEY (RFC 6605: the raw X || Y point, base64). */
+function p256Dnskey(flags = 257): DnskeyRecord {
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const raw = Buffer.concat([Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  return { flags, protocol: 3, algorithm: 13, publicKey: raw.toString('base64') };
+}
+
+describe('dnsimple DNSSEC (adapter against the emulator)', () => {
+  let emu: DnsimpleEmulator;
+  let limiterDir: string;
+  const domain = 'example.com';
+  const DS_PATH = `/v2/1010/domains/${domain}/ds_records`;
+  const client = async (): Promise<DnssecOperations> =>
+    (await loadAdapter('dnsimple').createClient({
+      env: baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_DNSIMPLE: 'off', NSBRIDGE_RATE_LIMIT_DIR: limiterDir, NSBRIDGE_HTTP_RETRY_BASE: '20ms' }),
+      log: () => {},
+      debug: () => {},
+    })).dnssec!;
+  const post = (body: unknown) =>
+    fetch(`${emu.url}${DS_PATH}`, { method: 'POST', headers: { Authorization: `Bearer ${emu.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const calls = () => emu.http.requests.map((q) => `${q.method} ${q.path} ${q.status}`);
+  const strings = (ds: DsRecord) => ({ algorithm: String(ds.algorithm), digest: ds.digest, digest_type: String(ds.digestType), keytag: String(ds.keyTag) });
+
+  beforeAll(async () => {
+    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-dnsimple-dnssec-'));
+    emu = await startEmulator({ rateLimit: null });
+  });
+  afterAll(async () => {
+    await emu.close();
+    rmSync(limiterDir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    emu.http.clearFaults();
+    emu.resetLog();
+    emu.addDomain(domain, OLD_NS);
+    emu.setDnssecRecords(domain, []);
+  });
+
+  test('info: a DS registrar with the dnssec capability', () => {
+    expect(info.dnssecInput).toBe('ds');
+    expect(info.capabilities.dnssec.supported).toBe(true);
+  });
+
+  test('add posts every value as a string (201 {data}); get reads them back with the id', async () => {
+    const rec = recordFromDnskey(domain, p256Dnskey());
+    const dnssec = await client();
+    await dnssec.addDnssecRecords(domain, [rec]);
+    expect(calls()).toEqual([`GET /v2/1010/domains/${domain} 200`, `POST ${DS_PATH} 201`]);
+    const held = emu.dnssecRecordsOf(domain)!;
+    expect(held).toEqual([{ ds: rec.ds, registrarId: expect.stringMatching(/^\d+$/) }]);
+    const listed = (await (await fetch(`${emu.url}${DS_PATH}`, { headers: { Authorization: `Bearer ${emu.token}` } })).json()) as { data: Record<string, unknown>[] };
+    expect(listed.data[0]).toMatchObject({ ...strings(rec.ds), public_key: null });
+    const got = await dnssec.getDnssecRecords(domain);
+    expect(got).toEqual([{ ds: rec.ds, registrarId: held[0]!.registrarId }]);
+    expect(sameDnssecRecord(got[0]!, rec)).toBe(true);
+  });
+
+  test('the emulator refuses numbers, camelCase names and missing fields with the validation envelope', async () => {
+    const { ds } = recordFromDnskey(domain, p256Dnskey());
+    const blank = await post({});
+    expect(blank.status).toBe(400);
+    expect(await blank.json()).toEqual({
+      message: 'Validation failed',
+      errors: { algorithm: ["can't be blank"], digest: ["can't be blank"], digest_type: ["can't be blank"], keytag: ["can't be blank"] },
+    });
+    const numbers = await post({ algorithm: 13, digest: ds.digest, digest_type: 2, keytag: ds.keyTag });
+    expect(numbers.status).toBe(400);
+    expect(await numbers.json()).toMatchObject({ errors: { algorithm: ['must be a string'], digest_type: ['must be a string'], keytag: ['must be a string'] } });
+    const camel = await post({ algorithm: '13', digest: ds.digest, digestType: '2', keyTag: String(ds.keyTag) });
+    expect(await camel.json()).toMatchObject({ errors: { digest_type: ["can't be blank"], keytag: ["can't be blank"] } });
+    const short = await post({ ...strings(ds), digest: ds.digest.slice(1) });
+    expect(await short.json()).toMatchObject({ errors: { digest: ['is invalid'] } });
+    expect(emu.dnssecRecordsOf(domain)).toEqual([]);
+  });
+
+  test('the list is paged (pagination.total_pages): more records than a page all come back', async () => {
+    const recs = Array.from({ length: 102 }, () => ({ ds: { keyTag: 0, algorithm: 13, digestType: 2, digest: '' } })).map((_, i) => ({
+      ds: { keyTag: i, algorithm: 13, digestType: 2, digest: i.toString(16).toUpperCase().padStart(64, '0') },
+    }));
+    emu.setDnssecRecords(domain, recs);
+    const got = await (await client()).getDnssecRecords(domain);
+    expect(got.map((r) => r.ds)).toEqual(recs.map((r) => r.ds));
+    expect(calls().filter((c) => c.startsWith(`GET ${DS_PATH}`))).toHaveLength(2);
+  });
+
+  test('remove deletes by id (204); a record already gone (404) counts as removed', async () => {
+    const [a, b] = [recordFromDnskey(domain, p256Dnskey()), recordFromDnskey(domain, p256Dnskey())];
+    emu.setDnssecRecords(domain, [a, b]);
+    const dnssec = await client();
+    const held = await dnssec.getDnssecRecords(domain);
+    emu.resetLog();
+    await dnssec.removeDnssecRecords(domain, [held[0]!]);
+    // The domain's state was checked once by this client already.
+    expect(calls()).toEqual([`DELETE ${DS_PATH}/${held[0]!.registrarId} 204`]);
+    expect(emu.dnssecRecordsOf(domain)!.map((r) => r.ds)).toEqual([b.ds]);
+    emu.resetLog();
+    await dnssec.removeDnssecRecords(domain, [held[0]!]);
+    expect(calls()).toEqual([`DELETE ${DS_PATH}/${held[0]!.registrarId} 404`, `GET ${DS_PATH} 200`]);
+  });
+
+  test('a DS DNSimple already has ("has already been taken", e.g. a retried POST) is not an error', async () => {
+    const rec = recordFromDnskey(domain, p256Dnskey());
+    const dnssec = await client();
+    await dnssec.addDnssecRecords(domain, [rec]);
+    expect(await (await post(strings(rec.ds))).json()).toMatchObject({ errors: { digest: ['has already been taken'] } });
+    await dnssec.addDnssecRecords(domain, [rec]);
+    expect(emu.dnssecRecordsOf(domain)).toHaveLength(1);
+  });
+
+  test('a domain DNSimple only hosts is refused before any DS call, saying why', async () => {
+    emu.addDomain('hosted.example', OLD_NS, { state: 'hosted' });
+    await expect((await client()).addDnssecRecords('hosted.example', [recordFromDnskey('hosted.example', p256Dnskey())])).rejects.toMatchObject({
+      name: 'RegistrarUnsupportedError',
+      message: expect.stringMatching(/^dnsimple: add DNSSEC record hosted\.example: .*DNS hosting only/),
+    });
+    expect(calls()).toEqual(['GET /v2/1010/domains/hosted.example 200']);
   });
 });

@@ -1,8 +1,12 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
-import { GandiEmulator, startEmulator } from '../../registrar-adapters/gandi/emulator';
+import { GandiEmulator, gandiComputedDs, startEmulator } from '../../registrar-adapters/gandi/emulator';
+import { loadAdapter } from '../../registrar-adapters';
+import type { DnssecOperations } from '../../registrar-adapters/core/types';
+import { DnskeyRecord, dsFromDnskey, keyTagOf, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
 import { info } from '../../registrar-adapters/gandi/info';
 import { RATE_LIMIT_FALLBACK_MS } from '../../registrar-adapters/gandi/adapter';
 import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
@@ -248,5 +252,174 @@ describe('gandi quirks', () => {
     const bad = await get(env({ NSBRIDGE_GANDI_SANDBOX: 'sometimes' }));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/NSBRIDGE_GANDI_SANDBOX="sometimes" is not a boolean/);
+  });
+});
+
+/** A real ECDSA P-256 key as a DNSKEY (RFC 6605: the raw X || Y point, base64). */
+function p256Dnskey(flags = 257): DnskeyRecord {
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const raw = Buffer.concat([Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  return { flags, protocol: 3, algorithm: 13, publicKey: raw.toString('base64') };
+}
+
+describe('gandi DNSSEC (adapter against the emulator)', () => {
+  let emu: GandiEmulator;
+  let limiterDir: string;
+  const domain = 'example.com';
+  const logs: string[] = [];
+  const client = async (extra: Record<string, string> = {}): Promise<DnssecOperations> => {
+    const c = await loadAdapter('gandi').createClient({
+      env: baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_GANDI: 'off', NSBRIDGE_RATE_LIMIT_DIR: limiterDir, NSBRIDGE_HTTP_RETRY_BASE: '20ms', ...extra }),
+      log: (m) => logs.push(m),
+      debug: () => {},
+    });
+    return c.dnssec!;
+  };
+  const raw = (method: string, path: string, body?: unknown) =>
+    fetch(`${emu.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${emu.token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const KEYS_PATH = `/v5/domain/domains/${domain}/dnskeys`;
+  const keyRequests = () => emu.http.requests.filter((r) => r.path.startsWith(KEYS_PATH));
+
+  beforeAll(async () => {
+    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-gandi-dnssec-'));
+    emu = await startEmulator({ rateLimit: null });
+  });
+  afterAll(async () => {
+    await emu.close();
+    rmSync(limiterDir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    emu.http.clearFaults();
+    emu.http.resetLog();
+    emu.dnskeysPageCap = 100;
+    logs.length = 0;
+    emu.addDomain(domain, OLD_NS);
+  });
+
+  test('info: a DNSKEY registrar with the dnssec capability, and the adapter offers the operations', async () => {
+    expect(info.dnssecInput).toBe('dnskey');
+    expect(info.capabilities.dnssec.supported).toBe(true);
+    expect((await client()).getDnssecRecords).toBeInstanceOf(Function);
+  });
+
+  test('add sends the DNSKEY (integer algorithm, type ksk, public_key); Gandi computes the key tag and SHA-256 digest, read back with the DNSKEY and id', async () => {
+    const key = p256Dnskey();
+    const dnssec = await client();
+    await dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, key)]);
+    const held = emu.dnssecRecordsOf(domain)!;
+    expect(held).toHaveLength(1);
+    // The emulator's own RFC 4034 code agrees with the core's.
+    expect(held[0]!.ds).toEqual(dsFromDnskey(domain, key));
+    expect(held[0]!.ds.keyTag).toBe(keyTagOf(key));
+    const listed = (await (await raw('GET', KEYS_PATH)).json()) as { id: number }[];
+    expect(listed).toEqual([
+      expect.objectContaining({ algorithm: 13, type: 'ksk', public_key: key.publicKey, keytag: keyTagOf(key), digest_type: 2, digest: dsFromDnskey(domain, key).digest.toLowerCase() }),
+    ]);
+    const got = await dnssec.getDnssecRecords(domain);
+    expect(got).toEqual([{ ds: dsFromDnskey(domain, key), dnskey: key, registrarId: String(listed[0].id) }]);
+    expect(sameDnssecRecord(got[0]!, recordFromDnskey(domain, key))).toBe(true);
+  });
+
+  test('the emulator\'s key tag is RFC 4034\'s: its 5.4 example key (flags 256, algorithm 5) has tag 60485', () => {
+    const rfcKey =
+      'AQOeiiR0GOMYkDshWoSKz9XzfwJr1AYtsmx3TGkJaNXVbfi/2pHm822aJ5iI9BMzNXxeYCmZDRD99WYwYqUSdjMmmAphXdvxegXd/M5+X7OrzKBaMbCVdFLUUh6DhweJBjEVv5f2wwjM9XzcnOf+EPbtG9DMBmADjFDc2w/rljwvFw==';
+    expect(gandiComputedDs('dskey.example.com', 256, 5, rfcKey).keytag).toBe(60485);
+    const key = p256Dnskey(256);
+    expect(gandiComputedDs(domain, 256, 13, key.publicKey).keytag).toBe(keyTagOf(key));
+  });
+
+  test('the emulator refuses the wrong types and casing with Cornice\'s validation envelope, and a DS instead of a key', async () => {
+    const key = p256Dnskey();
+    const cases: [unknown, string][] = [
+      [{ algorithm: '13', type: 'ksk', public_key: key.publicKey }, 'algorithm'],
+      [{ algorithm: 13, type: 'KSK', public_key: key.publicKey }, 'type'],
+      [{ algorithm: 13, type: 'ksk', publicKey: key.publicKey }, 'public_key'],
+      [{ algorithm: 13, type: 'ksk', public_key: 'not base64!' }, 'public_key'],
+      [{ keytag: 12345, algorithm: 13, digest_type: 2, digest: 'AB'.repeat(32) }, 'type'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await raw('POST', KEYS_PATH, body);
+      expect(res.status).toBe(400);
+      const out = (await res.json()) as { status: string; errors: unknown[] };
+      expect(out.status).toBe('error');
+      expect(out.errors).toEqual(expect.arrayContaining([expect.objectContaining({ location: 'body', name: field })]));
+    }
+    expect(emu.dnssecRecordsOf(domain)).toEqual([]);
+    const noType = await fetch(`${emu.url}${KEYS_PATH}`, { method: 'POST', headers: { Authorization: `Bearer ${emu.token}` }, body: '{}' });
+    expect(noType.status).toBe(415);
+  });
+
+  test('a DS without its DNSKEY, or flags other than 257/256, is refused before anything is sent', async () => {
+    const dnssec = await client();
+    const key = p256Dnskey();
+    const dsOnly = { ds: dsFromDnskey(domain, key) };
+    await expect(dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, p256Dnskey()), dsOnly])).rejects.toMatchObject({
+      name: 'RegistrarValidationError',
+      message: expect.stringMatching(/^gandi: add DNSSEC record example\.com: a DS record without its DNSKEY: .*DNSKEY/),
+    });
+    await expect(dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, { ...key, flags: 385 })])).rejects.toThrow(/flags 385 are neither 257/);
+    expect(emu.http.requests).toHaveLength(0);
+  });
+
+  test('the list is paged by Total-Count: Gandi sending fewer keys than per_page asks does not cut it short', async () => {
+    const keys = [p256Dnskey(), p256Dnskey(), p256Dnskey(256)];
+    emu.setDnssecRecords(domain, keys.map((k) => recordFromDnskey(domain, k)));
+    emu.dnskeysPageCap = 1;
+    const got = await (await client()).getDnssecRecords(domain);
+    expect(got.map((r) => r.dnskey)).toEqual(keys);
+    expect(got.map((r) => r.ds)).toEqual(keys.map((k) => dsFromDnskey(domain, k)));
+    expect(keyRequests().map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
+  });
+
+  test('remove deletes by the id Gandi listed; a key already gone (404) counts as removed', async () => {
+    const [a, b] = [p256Dnskey(), p256Dnskey()];
+    emu.setDnssecRecords(domain, [recordFromDnskey(domain, a), recordFromDnskey(domain, b)]);
+    const dnssec = await client();
+    const held = await dnssec.getDnssecRecords(domain);
+    emu.http.resetLog();
+    await dnssec.removeDnssecRecords(domain, [held[0]!]);
+    expect(keyRequests()).toEqual([expect.objectContaining({ method: 'DELETE', path: `${KEYS_PATH}/${held[0]!.registrarId}`, status: 204 })]);
+    expect(emu.dnssecRecordsOf(domain)!.map((r) => r.dnskey)).toEqual([b]);
+    emu.http.resetLog();
+    await dnssec.removeDnssecRecords(domain, [held[0]!]);
+    expect(keyRequests().map((r) => `${r.method} ${r.status}`)).toEqual(['DELETE 404', 'GET 200']);
+    expect(emu.dnssecRecordsOf(domain)!.map((r) => r.dnskey)).toEqual([b]);
+  });
+
+  test('a key Gandi already has (409, e.g. a retried POST) is not an error; a key held as a DS only reads back without DNSKEY', async () => {
+    const key = p256Dnskey();
+    const dnssec = await client();
+    await dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, key)]);
+    const again = await raw('POST', KEYS_PATH, { algorithm: 13, type: 'ksk', public_key: key.publicKey });
+    expect(again.status).toBe(409);
+    await dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, key)]);
+    expect(emu.dnssecRecordsOf(domain)).toHaveLength(1);
+
+    const ds = dsFromDnskey(domain, p256Dnskey());
+    emu.setDnssecRecords(domain, [{ ds }]);
+    const got = await dnssec.getDnssecRecords(domain);
+    expect(got).toEqual([{ ds, registrarId: expect.any(String) }]);
+  });
+
+  test('a token without the technical-configuration permission may read but not add keys (403)', async () => {
+    emu.addToken({ value: 'gandi-pat-SENTINEL-viewonly', permissions: ['domain:view'] });
+    const dnssec = await client({ GANDI_PERSONAL_ACCESS_TOKEN: 'gandi-pat-SENTINEL-viewonly' });
+    await expect(dnssec.getDnssecRecords(domain)).resolves.toEqual([]);
+    await expect(dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, p256Dnskey())])).rejects.toMatchObject({
+      name: 'RegistrarAuthError',
+      message: expect.stringMatching(/^gandi: add DNSSEC record example\.com: HTTP 403 HTTPForbidden.*technical configuration/),
+    });
+    expect(emu.dnssecRecordsOf(domain)).toEqual([]);
+  });
+
+  test('a domain outside the organization: 404, named as such', async () => {
+    await expect((await client()).getDnssecRecords('other.example')).rejects.toMatchObject({
+      name: 'DomainNotFoundError',
+      message: expect.stringMatching(/^gandi: get DNSSEC records other\.example: HTTP 404/),
+    });
   });
 });

@@ -515,4 +515,25 @@ describe('namecheap quirks', () => {
       expect(files()).toHaveLength(2);
     });
   });
+  describe('no DNSSEC API', () => {
+    test('the capability says why and what to do; the client has no dnssec operations', async () => {
+      const cap = info.capabilities.dnssec;
+      expect(cap.supported).toBe(false);
+      if (cap.supported) return;
+      expect(cap.reason).toMatch(/no DNSSEC\/DS methods/);
+      expect(cap.reason).toMatch(/Namecheap dashboard \(Domain List > Manage > Advanced DNS\)/);
+      expect(cap.reason).toMatch(/--registrar manual/);
+      expect(info.dnssecInput).toBeUndefined();
+      expect((await client()).dnssec).toBeUndefined();
+    });
+
+    test('ds set at Namecheap: exit 2 with the dashboard and manual fixes, nothing sent (no getInfo either)', async () => {
+      const r = await runCli(['ds', 'set', '--registrar', 'namecheap', '--domain', 'example.com', '--ds', `12345 13 2 ${'AB'.repeat(32)}`], env());
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^nsbridge: namecheap: ds set example\.com: Namecheap does not take DNSSEC records through nsbridge: /);
+      expect(r.stderr).toMatch(/Advanced DNS/);
+      expect(r.stderr).toMatch(/--registrar manual/);
+      expect(emu.http.requests).toHaveLength(0);
+    });
+  });
 });

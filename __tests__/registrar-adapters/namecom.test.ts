@@ -1,9 +1,13 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
 import { NamecomEmulator, startEmulator } from '../../registrar-adapters/namecom/emulator';
 import { info } from '../../registrar-adapters/namecom/info';
+import { loadAdapter } from '../../registrar-adapters';
+import type { DnssecOperations } from '../../registrar-adapters/core/types';
+import { DnskeyRecord, DsRecord, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
 import { PACE, RATE_LIMIT_FALLBACK_MS } from '../../registrar-adapters/namecom/adapter';
 import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
 import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
@@ -256,5 +260,146 @@ describe('namecom quirks', () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+/** A real ECDSA P-256 key as a DNSKEY (RFC 6605: the raw X || Y point, base64). */
+function p256Dnskey(flags = 257): DnskeyRecord {
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const raw = Buffer.concat([Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  return { flags, protocol: 3, algorithm: 13, publicKey: raw.toString('base64') };
+}
+
+describe('namecom DNSSEC (adapter against the emulator)', () => {
+  let emu: NamecomEmulator;
+  let limiterDir: string;
+  const domain = 'example.com';
+  const DNSSEC_PATH = `/v4/domains/${domain}/dnssec`;
+  const client = async (): Promise<DnssecOperations> =>
+    (await loadAdapter('namecom').createClient({
+      env: baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_NAMECOM: 'off', NSBRIDGE_RATE_LIMIT_DIR: limiterDir, NSBRIDGE_HTTP_RETRY_BASE: '20ms' }),
+      log: () => {},
+      debug: () => {},
+    })).dnssec!;
+  const raw = (method: string, path: string, body?: unknown) =>
+    fetch(`${emu.url}${path}`, {
+      method,
+      headers: { Authorization: `Basic ${Buffer.from(`${emu.apiUser}:${emu.token}`).toString('base64')}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const dnssecRequests = () => emu.http.requests.filter((r) => r.path.startsWith(DNSSEC_PATH));
+  const createBody = (ds: DsRecord) => ({ domainName: domain, keyTag: ds.keyTag, algorithm: ds.algorithm, digestType: ds.digestType, digest: ds.digest });
+
+  beforeAll(async () => {
+    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-namecom-dnssec-'));
+    emu = await startEmulator({ rateLimit: null });
+  });
+  afterAll(async () => {
+    await emu.close();
+    rmSync(limiterDir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    emu.http.clearFaults();
+    emu.http.resetLog();
+    emu.dnssecPageCap = 1000;
+    emu.addDomain(domain, OLD_NS);
+  });
+
+  test('info: a DS registrar with the dnssec capability', () => {
+    expect(info.dnssecInput).toBe('ds');
+    expect(info.capabilities.dnssec.supported).toBe(true);
+  });
+
+  test('add posts the DS with integers (and domainName); get reads it back with its digest as id', async () => {
+    const rec = recordFromDnskey(domain, p256Dnskey());
+    const dnssec = await client();
+    await dnssec.addDnssecRecords(domain, [rec]);
+    expect(emu.dnssecRecordsOf(domain)).toEqual([{ ds: rec.ds, registrarId: rec.ds.digest }]);
+    const got = await dnssec.getDnssecRecords(domain);
+    expect(got).toEqual([{ ds: rec.ds, registrarId: rec.ds.digest }]);
+    expect(sameDnssecRecord(got[0]!, rec)).toBe(true);
+  });
+
+  test('the emulator refuses strings for the integers, snake_case names, a missing domainName and a digest of the wrong length', async () => {
+    const { ds } = recordFromDnskey(domain, p256Dnskey());
+    const good = createBody(ds);
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ ...good, keyTag: String(ds.keyTag) }, /keyTag must be an integer/],
+      [{ ...good, algorithm: '13' }, /algorithm must be an integer/],
+      [{ domainName: domain, key_tag: ds.keyTag, algorithm: 13, digestType: 2, digest: ds.digest }, /keyTag must be an integer, not missing/],
+      [{ ...good, domainName: undefined }, /domainName must be example\.com/],
+      [{ ...good, digest: ds.digest.slice(2) }, /digest must be 64 hexadecimal digits/],
+      [{ ...good, algorithm: 99 }, /algorithm 99 is not a DNSSEC algorithm/],
+    ];
+    for (const [body, details] of cases) {
+      const res = await raw('POST', DNSSEC_PATH, body);
+      expect(res.status).toBe(400);
+      const out = JSON.parse(await res.text()) as { message: string; details: string };
+      expect(out.message).toBe('Invalid Argument');
+      expect(out.details).toMatch(details);
+    }
+    expect(emu.dnssecRecordsOf(domain)).toEqual([]);
+  });
+
+  test('the list is paged with nextPage (left out on the last page; no dnssec field at all when empty)', async () => {
+    expect(JSON.parse(await (await raw('GET', DNSSEC_PATH)).text())).toEqual({});
+    await expect((await client()).getDnssecRecords(domain)).resolves.toEqual([]);
+    const recs = [p256Dnskey(), p256Dnskey(), p256Dnskey()].map((k) => recordFromDnskey(domain, k));
+    emu.setDnssecRecords(domain, recs);
+    emu.dnssecPageCap = 1;
+    emu.http.resetLog();
+    const got = await (await client()).getDnssecRecords(domain);
+    expect(got.map((r) => r.ds)).toEqual(recs.map((r) => r.ds));
+    expect(dnssecRequests().map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
+  });
+
+  test('a key tag of 0 is left out of the answer like every default value, and read as 0', async () => {
+    const ds = { keyTag: 0, algorithm: 13, digestType: 2, digest: 'C0'.repeat(32) };
+    emu.setDnssecRecords(domain, [{ ds }]);
+    const listed = JSON.parse(await (await raw('GET', DNSSEC_PATH)).text()) as { dnssec: Record<string, unknown>[] };
+    expect(listed.dnssec[0]).not.toHaveProperty('keyTag');
+    await expect((await client()).getDnssecRecords(domain)).resolves.toEqual([{ ds, registrarId: ds.digest }]);
+  });
+
+  test('remove deletes by the digest as Name.com holds it (its case kept); a record already gone counts as removed', async () => {
+    const rec = recordFromDnskey(domain, p256Dnskey());
+    const lower = rec.ds.digest.toLowerCase();
+    expect((await raw('POST', DNSSEC_PATH, { ...createBody(rec.ds), digest: lower })).status).toBe(200);
+    const dnssec = await client();
+    const got = await dnssec.getDnssecRecords(domain);
+    expect(got).toEqual([{ ds: rec.ds, registrarId: lower }]);
+    // The identity is the stored digest, exactly: the canonical upper-case one is not found.
+    expect((await raw('GET', `${DNSSEC_PATH}/${rec.ds.digest}`)).status).toBe(404);
+    emu.http.resetLog();
+    await dnssec.removeDnssecRecords(domain, got);
+    expect(dnssecRequests()).toEqual([expect.objectContaining({ method: 'DELETE', path: `${DNSSEC_PATH}/${lower}`, status: 200 })]);
+    expect(emu.dnssecRecordsOf(domain)).toEqual([]);
+    emu.http.resetLog();
+    await dnssec.removeDnssecRecords(domain, got);
+    expect(dnssecRequests().map((r) => `${r.method} ${r.status}`)).toEqual(['DELETE 404', 'GET 200']);
+  });
+
+  test('a DS Name.com already has ("Duplicate", e.g. a retried POST) is not an error', async () => {
+    const rec = recordFromDnskey(domain, p256Dnskey());
+    const dnssec = await client();
+    await dnssec.addDnssecRecords(domain, [rec]);
+    const again = await raw('POST', DNSSEC_PATH, createBody(rec.ds));
+    expect(again.status).toBe(400);
+    expect(await again.text()).toMatch(/Duplicate/);
+    await dnssec.addDnssecRecords(domain, [rec]);
+    expect(emu.dnssecRecordsOf(domain)).toHaveLength(1);
+  });
+
+  test('refusals name the registrar, operation and domain', async () => {
+    const dnssec = await client();
+    await expect(dnssec.getDnssecRecords('other.example')).rejects.toMatchObject({
+      name: 'DomainNotFoundError',
+      message: expect.stringMatching(/^namecom: get DNSSEC records other\.example: HTTP 404 Not Found/),
+    });
+    const bad = { ds: { keyTag: 1, algorithm: 13, digestType: 2, digest: 'AB'.repeat(20) } };
+    await expect(dnssec.addDnssecRecords(domain, [bad])).rejects.toMatchObject({
+      name: 'RegistrarValidationError',
+      message: expect.stringMatching(/^namecom: add DNSSEC record example\.com: HTTP 400 Invalid Argument \(Parameter Value Error - digest must be 64/),
+    });
   });
 });

@@ -5,6 +5,8 @@ import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-ad
 import { PorkbunEmulator, startEmulator } from '../../registrar-adapters/porkbun/emulator';
 import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
 import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
+import { dsFromDnskey, formatDnskey, formatDs, recordFromDnskey } from '../../core/dnssec';
+import { testDnskey } from '../../dns/testing/dnssec-keys';
 
 describeRegistrarConformance({
   id: 'porkbun',
@@ -224,5 +226,148 @@ describe('porkbun quirks', () => {
       proxy.server.closeAllConnections();
       await new Promise((r) => proxy.server.close(r));
     }
+  });
+});
+
+describe('porkbun DNSSEC quirks', () => {
+  let emu: PorkbunEmulator;
+  let limiterDir: string;
+  const env = (extra: Record<string, string> = {}) =>
+    baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_DIR: limiterDir, NSBRIDGE_RATE_LIMIT_PORKBUN: 'off', NSBRIDGE_HTTP_RETRY_BASE: '20ms', ...extra });
+  const ds = (args: string[], e = env()) => runCli(['ds', ...args, '--registrar', 'porkbun', '--domain', 'example.com'], e);
+  const paths = () => emu.http.requests.map((q) => `${q.path.replace('/api/json/v3', '')} ${q.status}`);
+  const keyA = testDnskey();
+  const keyB = testDnskey();
+  const recA = recordFromDnskey('example.com', keyA);
+  const recB = recordFromDnskey('example.com', keyB);
+  const post = (path: string, body: Record<string, unknown>) =>
+    fetch(`${emu.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ apikey: emu.apiKey, secretapikey: emu.secretApiKey, ...body }),
+    });
+
+  beforeAll(async () => {
+    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-porkbun-dnssec-'));
+    emu = await startEmulator({ rateLimit: null });
+  });
+  afterAll(async () => {
+    await emu.close();
+    rmSync(limiterDir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    emu.http.clearFaults();
+    emu.http.resetLog();
+    emu.clearQueuedReplies();
+    emu.addDomain('example.com', OLD_NS);
+  });
+
+  test('records come as an object keyed by key tag with string values; nsbridge prints canonical DS', async () => {
+    emu.setDnssecRecords('example.com', [recA, recB]);
+    const raw = (await (await post('/dns/getDnssecRecords/example.com', {})).json()) as { records: Record<string, Record<string, unknown>> };
+    expect(Object.keys(raw.records).sort()).toEqual([String(recA.ds.keyTag), String(recB.ds.keyTag)].sort());
+    expect(raw.records[String(recA.ds.keyTag)]).toEqual({ keyTag: String(recA.ds.keyTag), alg: '13', digestType: '2', digest: recA.ds.digest });
+    emu.http.resetLog();
+    const r = await ds(['get', '--json']);
+    expect(r.code).toBe(0);
+    const printed = (JSON.parse(r.stdout) as { records: { ds: string }[] }).records.map((x) => x.ds).sort();
+    expect(printed).toEqual([formatDs(recA.ds), formatDs(recB.ds)].sort());
+    expect(paths()).toEqual(['/dns/getDnssecRecords/example.com 200']);
+  });
+
+  test.each([
+    ['an empty object', {}],
+    ['an empty list (what the emulator sends)', []],
+  ])('no records as %s is read as none', async (_name, records) => {
+    emu.queueReply('getDnssecRecords', { status: 200, headers: { Server: 'openresty' }, body: { status: 'SUCCESS', records } });
+    const r = await ds(['get', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'porkbun', domain: 'example.com', records: [] });
+  });
+
+  test('records as a list of objects (a shape some clients guard against) are read too', async () => {
+    const wire = { keyTag: String(recA.ds.keyTag), alg: '13', digestType: '2', digest: recA.ds.digest.toLowerCase() };
+    emu.queueReply('getDnssecRecords', { status: 200, body: { status: 'SUCCESS', records: [wire] } });
+    const r = await ds(['get', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).records).toEqual([{ ds: formatDs(recA.ds) }]);
+  });
+
+  test('create sends a flat body of strings (the emulator refuses numbers); the DNSKEY goes along as key data', async () => {
+    const r = await ds(['set', '--dnskey', formatDnskey(keyA), '--json']);
+    expect(r.code).toBe(0);
+    expect(emu.rawDnssecRecordsOf('example.com')).toEqual([
+      {
+        keyTag: String(recA.ds.keyTag),
+        alg: '13',
+        digestType: '2',
+        digest: recA.ds.digest,
+        keyDataFlags: '257',
+        keyDataProtocol: '3',
+        keyDataAlgo: '13',
+        keyDataPubKey: keyA.publicKey,
+      },
+    ]);
+    const numbers = await post('/dns/createDnssecRecord/example.com', { keyTag: recB.ds.keyTag, alg: 13, digestType: 2, digest: recB.ds.digest });
+    expect(numbers.status).toBe(400);
+    expect(await numbers.json()).toEqual({ status: 'ERROR', message: 'Invalid or missing keyTag: it must be given as a string.' });
+  });
+
+  test('a key roll creates the new DS, then deletes the old one by its key tag', async () => {
+    emu.setDnssecRecords('example.com', [recA]);
+    const r = await ds(['set', '--ds', formatDs(recB.ds)]);
+    expect(r.code).toBe(0);
+    expect(paths()).toEqual([
+      '/dns/getDnssecRecords/example.com 200',
+      '/dns/createDnssecRecord/example.com 200',
+      `/dns/deleteDnssecRecord/example.com/${recA.ds.keyTag} 200`,
+    ]);
+    expect(emu.dnssecRecordsOf('example.com')).toEqual([{ ds: recB.ds }]);
+  });
+
+  test('one DS per key tag: a new digest for a held key tag replaces the old DS (delete the tag, create), and says so', async () => {
+    emu.setDnssecRecords('example.com', [recA]);
+    const sha384 = dsFromDnskey('example.com', keyA, 4);
+    const r = await ds(['set', '--ds', formatDs(sha384), '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/key tag \d+ holds DS .*Porkbun keeps one DS per key tag, so it is replaced/);
+    expect(paths()).toEqual([
+      '/dns/getDnssecRecords/example.com 200',
+      `/dns/deleteDnssecRecord/example.com/${recA.ds.keyTag} 200`,
+      '/dns/createDnssecRecord/example.com 200',
+    ]);
+    // The old DS is not deleted again afterwards: that would take the new one with it.
+    expect(emu.dnssecRecordsOf('example.com')).toEqual([{ ds: sha384 }]);
+  });
+
+  test('two DS records with one key tag in one set are refused (exit 2) before anything is written', async () => {
+    const sha384 = dsFromDnskey('example.com', keyA, 4);
+    const r = await ds(['set', '--ds', formatDs(recA.ds), '--ds', formatDs(sha384)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Porkbun keeps one DS record per key tag .* key tag \d+ is given twice/);
+    expect(emu.http.writes()).toBe(0);
+    expect(emu.dnssecRecordsOf('example.com')).toEqual([]);
+  });
+
+  test('"API Access" off: ds get and ds set fail with exit 1, "Invalid domain." and the switch named, nothing written', async () => {
+    emu.setDnssecRecords('example.com', [recA]);
+    emu.setApiAccess('example.com', false);
+    for (const args of [['get'], ['set', '--ds', formatDs(recB.ds)]]) {
+      emu.http.resetLog();
+      const r = await ds(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n').pop()).toMatch(/^nsbridge: porkbun: get DNSSEC records example\.com: HTTP 400 Invalid domain\.: .*turn "API Access" on/);
+      expect(emu.http.requests).toHaveLength(1);
+    }
+    expect(emu.dnssecRecordsOf('example.com')).toEqual([{ ds: recA.ds }]);
+  });
+
+  test('a WAF challenge (HTTP 202) on create is "slow down", not success: retried, and the record lands once', async () => {
+    emu.queueReply('createDnssecRecord', emu.wafChallenge(), 1);
+    const r = await ds(['set', '--ds', formatDs(recA.ds)]);
+    expect(r.code).toBe(0);
+    expect(paths().filter((p) => p.startsWith('/dns/createDnssecRecord'))).toEqual(['/dns/createDnssecRecord/example.com 202', '/dns/createDnssecRecord/example.com 200']);
+    expect(emu.dnssecRecordsOf('example.com')).toEqual([{ ds: recA.ds }]);
+    for (const s of emu.secrets()) expect(r.stderr + r.stdout).not.toContain(s);
   });
 });

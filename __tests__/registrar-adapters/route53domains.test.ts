@@ -1,3 +1,4 @@
+import { createHash, createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,10 @@ import { baseEnv, CLI_PATH, CliResult, runCli } from '../../registrar-adapters/t
 import { toRegistrarError } from '../../registrar-adapters/route53domains/errors';
 import { BoundedRetryStrategy } from '../../registrar-adapters/route53domains/sdk';
 import { RegistrarNetworkError, RegistrarValidationError, UsageError } from '../../registrar-adapters/core/errors';
+import { info as r53info } from '../../registrar-adapters/route53domains/info';
+import { loadAdapter } from '../../registrar-adapters';
+import type { DnssecOperations } from '../../registrar-adapters/core/types';
+import { DnskeyRecord, dsFromDnskey, keyTagOf, recordFromDnskey } from '../../core/dnssec';
 
 /*
  * The shared suite, as it is. Notes on how it applies here:
@@ -437,5 +442,204 @@ describe('route53domains internals', () => {
     await expect(s.refreshRetryTokenForRetry(t2, { errorType: 'TRANSIENT' })).rejects.toThrow(); // 2 retries max
     await expect(s.refreshRetryTokenForRetry(t0, { errorType: 'THROTTLING', retryAfterHint: new Date(Date.now() + 60_000) })).rejects.toThrow();
     expect(logs[0]).toBe('route53domains: HTTP 503 ServiceUnavailable; retrying (1/2)');
+  });
+});
+
+/** A real ECDSA P-256 key as a DNSKEY (RFC 6605: the raw X || Y point, base64). */
+function p256Dnskey(flags = 257): DnskeyRecord {
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const raw = Buffer.concat([Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  return { flags, protocol: 3, algorithm: 13, publicKey: raw.toString('base64') };
+}
+
+/** SHA-256 / HMAC-SHA-256 in the shape SignatureV4 wants, from node:crypto. */
+class NodeSha256 {
+  private readonly h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
+  constructor(secret?: string | Uint8Array) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret));
+  }
+  update(data: string | Uint8Array): void {
+    this.h.update(typeof data === 'string' ? data : Buffer.from(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.h.digest());
+  }
+  reset(): void {}
+}
+
+describe('route53domains DNSSEC (adapter against the emulator)', () => {
+  let emu: Route53DomainsEmulator;
+  let limiterDir: string;
+  const logs: string[] = [];
+  const client = async (extra: Record<string, string> = {}): Promise<DnssecOperations> =>
+    (await loadAdapter('route53domains').createClient({
+      env: baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_DIR: limiterDir, NSBRIDGE_RATE_LIMIT_ROUTE53DOMAINS: 'off', NSBRIDGE_HTTP_RETRY_BASE: '20ms', ...extra }),
+      log: (m) => logs.push(m),
+      debug: () => {},
+    })).dnssec!;
+  const opsCalled = (op: string) => emu.calls.filter((c) => c.op === op);
+  const AWS_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'] as const;
+  const savedEnv: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-r53-dnssec-'));
+    emu = await startEmulator({ rateLimit: null });
+    // In-process, the SDK's credential chain reads process.env (the CLI's child gets it as its env).
+    for (const name of AWS_VARS) {
+      savedEnv[name] = process.env[name];
+      process.env[name] = emu.env()[name];
+    }
+  });
+  afterAll(async () => {
+    for (const name of AWS_VARS) {
+      if (savedEnv[name] === undefined) delete process.env[name];
+      else process.env[name] = savedEnv[name];
+    }
+    await emu.close();
+    rmSync(limiterDir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    emu.http.clearFaults();
+    emu.http.resetLog();
+    emu.calls.length = 0;
+    emu.operationPlan = {};
+    emu.maxDnssecKeys = 4;
+    emu.dnssecUnsupportedTlds.clear();
+    logs.length = 0;
+    emu.addDomain(domain, OLD_NS);
+  });
+
+  test('info: a DNSKEY registrar with the dnssec capability and asynchronous operations', () => {
+    expect(r53info.dnssecInput).toBe('dnskey');
+    expect(r53info.capabilities.dnssec.supported).toBe(true);
+  });
+
+  test('add sends SigningAttributes{Algorithm, Flags, PublicKey} as numbers and waits for the ADD_DNSSEC operation; the key exists only once it succeeded', async () => {
+    const key = p256Dnskey();
+    emu.operationPlan = { pendingPolls: 2 };
+    let heldWhilePending: number | undefined;
+    emu.onDnssecChange = () => (heldWhilePending ??= opsCalled('GetOperationDetail').length);
+    const dnssec = await client();
+    await dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, key)]);
+    emu.onDnssecChange = undefined;
+    expect(opsCalled('AssociateDelegationSignerToDomain').map((c) => c.input)).toEqual([
+      { DomainName: domain, SigningAttributes: { Algorithm: 13, Flags: 257, PublicKey: key.publicKey } },
+    ]);
+    // Two polls in progress, the third SUCCESSFUL: the change landed at the third poll, not before.
+    expect(opsCalled('GetOperationDetail')).toHaveLength(3);
+    expect(heldWhilePending).toBe(3);
+    expect(emu.operationsOf(domain).map((o) => `${o.type} ${o.status}`)).toEqual(['ADD_DNSSEC SUCCESSFUL']);
+    const got = await dnssec.getDnssecRecords(domain);
+    expect(got).toEqual([{ ds: dsFromDnskey(domain, key), dnskey: key, registrarId: expect.any(String) }]);
+    expect(got[0]!.ds.keyTag).toBe(keyTagOf(key));
+  });
+
+  test('a failed ADD_DNSSEC operation is reported with the domain, the operation id and AWS\'s message; nothing is held', async () => {
+    emu.operationPlan = { pendingPolls: 1, outcome: 'FAILED', message: 'The registry refused the DS record' };
+    const err = await (await client()).addDnssecRecords(domain, [recordFromDnskey(domain, p256Dnskey())]).catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'RegistrarApiError', domain });
+    expect((err as Error).message).toMatch(/^route53domains: add DNSSEC record example\.com: operation [0-9a-f-]+ ended FAILED: The registry refused the DS record: .*DNSSEC/);
+    expect(emu.dnssecRecordsOf(domain)).toEqual([]);
+  });
+
+  test('remove disassociates by the DnssecKey Id and waits for the REMOVE_DNSSEC operation', async () => {
+    const [a, b] = [p256Dnskey(), p256Dnskey()];
+    emu.setDnssecRecords(domain, [recordFromDnskey(domain, a), recordFromDnskey(domain, b)]);
+    const dnssec = await client();
+    const held = await dnssec.getDnssecRecords(domain);
+    emu.operationPlan = { pendingPolls: 1 };
+    await dnssec.removeDnssecRecords(domain, [held[0]!]);
+    expect(opsCalled('DisassociateDelegationSignerFromDomain').map((c) => c.input)).toEqual([{ DomainName: domain, Id: held[0]!.registrarId }]);
+    expect(emu.operationsOf(domain).map((o) => `${o.type} ${o.status}`)).toEqual(['REMOVE_DNSSEC SUCCESSFUL']);
+    expect(emu.dnssecRecordsOf(domain)!.map((r) => r.dnskey)).toEqual([b]);
+    // Already gone (e.g. a retried call): InvalidInput for the Id, the re-read shows it gone, no error.
+    await dnssec.removeDnssecRecords(domain, [held[0]!]);
+    expect(emu.dnssecRecordsOf(domain)!.map((r) => r.dnskey)).toEqual([b]);
+  });
+
+  test('the emulator deserialises strictly: a string Algorithm is SerializationException, flags 385 and a bad key are InvalidInput', async () => {
+    const { Route53DomainsClient, AssociateDelegationSignerToDomainCommand } = await import('@aws-sdk/client-route-53-domains');
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const sdk = new Route53DomainsClient({
+      region: 'us-east-1',
+      endpoint: emu.url,
+      credentials: { accessKeyId: emu.accessKeyId, secretAccessKey: emu.secretAccessKey },
+      maxAttempts: 1,
+    });
+    const key = p256Dnskey();
+    const send = (attrs: Record<string, unknown>) =>
+      sdk.send(new AssociateDelegationSignerToDomainCommand({ DomainName: domain, SigningAttributes: attrs as never })).then(
+        () => 'accepted',
+        (e: Error) => `${e.name}: ${e.message}`,
+      );
+    try {
+      expect(await send({ Algorithm: 13, Flags: 385, PublicKey: key.publicKey })).toMatch(/^InvalidInput: Invalid flags 385/);
+      expect(await send({ Algorithm: 99, Flags: 257, PublicKey: key.publicKey })).toMatch(/^InvalidInput: Invalid algorithm 99/);
+      expect(await send({ Algorithm: 13, Flags: 257, PublicKey: '!!!!' })).toMatch(/^InvalidInput: .*base64/);
+      expect(await send({ Algorithm: 13, Flags: 257 })).toMatch(/^InvalidInput: .*publicKey/);
+      expect(emu.operationsOf(domain)).toEqual([]);
+    } finally {
+      sdk.destroy();
+    }
+    // The SDK may coerce a string to a number, so the type check is proven on the wire, signed.
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const signer = new SignatureV4({ service: 'route53domains', region: 'us-east-1', sha256: NodeSha256 as never, credentials: { accessKeyId: emu.accessKeyId, secretAccessKey: emu.secretAccessKey } });
+    const url = new URL(emu.url);
+    const body = JSON.stringify({ DomainName: domain, SigningAttributes: { Algorithm: '13', Flags: 257, PublicKey: key.publicKey } });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Route53Domains_v20140515.AssociateDelegationSignerToDomain' },
+      body,
+    });
+    const res = await fetch(`${emu.url}/`, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ __type: 'SerializationException', message: expect.stringMatching(/STRING_VALUE can not be converted to an Integer/) });
+    expect(emu.operationsOf(domain)).toEqual([]);
+  });
+
+  test('a DS without its DNSKEY is refused before anything is sent', async () => {
+    const dnssec = await client();
+    await expect(dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, p256Dnskey()), { ds: dsFromDnskey(domain, p256Dnskey()) }])).rejects.toMatchObject({
+      name: 'RegistrarValidationError',
+      message: expect.stringMatching(/^route53domains: add DNSSEC record example\.com: a DS record without its DNSKEY: .*DNSKEY/),
+    });
+    expect(emu.calls).toHaveLength(0);
+  });
+
+  test('DnssecLimitExceeded says to remove an old key first; TLDRulesViolation says the TLD takes no DS', async () => {
+    emu.maxDnssecKeys = 1;
+    emu.setDnssecRecords(domain, [recordFromDnskey(domain, p256Dnskey())]);
+    const dnssec = await client();
+    await expect(dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, p256Dnskey())])).rejects.toMatchObject({
+      name: 'RegistrarValidationError',
+      message: expect.stringMatching(/^route53domains: add DNSSEC record example\.com: HTTP 400 DnssecLimitExceeded: .*remove an old key first/),
+    });
+    emu.dnssecUnsupportedTlds.add('com');
+    await expect(dnssec.removeDnssecRecords(domain, await dnssec.getDnssecRecords(domain))).rejects.toMatchObject({
+      name: 'RegistrarValidationError',
+      message: expect.stringMatching(/^route53domains: remove DNSSEC record example\.com: HTTP 400 TLDRulesViolation: .*does not take DS records/),
+    });
+    expect(emu.dnssecRecordsOf(domain)).toHaveLength(1);
+  });
+
+  test('DuplicateRequest (a change in progress for the domain): nsbridge waits for it, then submits its own', async () => {
+    const inFlight = emu.startOperation(domain, NEW_NS, { pendingPolls: 2 });
+    const key = p256Dnskey();
+    await (await client()).addDnssecRecords(domain, [recordFromDnskey(domain, key)]);
+    expect(logs.join('\n')).toContain(`another change is in progress (operation ${inFlight}); waiting for it first`);
+    expect(opsCalled('AssociateDelegationSignerToDomain')).toHaveLength(2);
+    expect(emu.operationsOf(domain).map((o) => `${o.type} ${o.status}`)).toEqual(['UPDATE_NAMESERVER SUCCESSFUL', 'ADD_DNSSEC SUCCESSFUL']);
+    expect(emu.dnssecRecordsOf(domain)!.map((r) => r.dnskey)).toEqual([key]);
+  });
+
+  test('a domain that is not in the account: InvalidInput read as not found, naming the operation', async () => {
+    await expect((await client()).getDnssecRecords('other.example')).rejects.toMatchObject({
+      name: 'DomainNotFoundError',
+      message: expect.stringMatching(/^route53domains: get DNSSEC records other\.example: HTTP 400 InvalidInput: .*not registered with Route 53 Domains in this AWS account/),
+    });
   });
 });

@@ -4,8 +4,14 @@
  * as a registry would, optionally after a delay or one server at a time), and authoritative
  * servers for the new zones. All listen on one random port on distinct 127.0.53.x addresses, so
  * the CLI reaches them with NSBRIDGE_DNS_SERVER and NSBRIDGE_DNS_PORT.
+ *
+ * DNSSEC: `signZone` makes zone servers serve DNSKEYs at the apex (as Route 53 does once signing
+ * is on); `publishDs` puts a DS RRset, with its TTL, at the parent servers (as a registry does
+ * when a registrar accepts a DS change). Nothing is really signed: nsbridge only compares keys.
  */
+import type * as packet from 'dns-packet';
 import { freeDnsPort, LoopbackDnsServer } from './loopback-dns';
+import type { DnskeyRecord, DsRecord } from '../../core/dnssec';
 
 const canonical = (n: string) => n.toLowerCase().replace(/\.$/, '');
 
@@ -110,6 +116,48 @@ export class DnsWorld {
     }
   }
 
+  /**
+   * Serve these DNSKEYs at the apex of `domain` on its zone servers (all of them, or only those
+   * named in `nameServers`); [] stops serving them (an unsigned zone).
+   */
+  signZone(domain: string, keys: readonly DnskeyRecord[], opts: { nameServers?: string[]; ttl?: number } = {}): void {
+    const names = opts.nameServers?.map(canonical);
+    for (const [ns, server] of this.zoneServers) {
+      if (names && !names.includes(ns)) continue;
+      if (!server.servesZone(domain)) continue;
+      server.setRecords(domain, domain, 'DNSKEY', keys.map((k) => dnskeyAnswer(domain, k, opts.ttl ?? 3600)));
+    }
+  }
+
+  /**
+   * Publish a DS RRset for `domain` at the parent servers (replacing the previous one; [] removes
+   * it), as a registry does: after `delayMs` (default at once), optionally on some servers only.
+   */
+  publishDs(domain: string, records: readonly DsRecord[], opts: { ttl?: number; delayMs?: number; servers?: number[] } = {}): void {
+    const answers = records.map((d) => dsAnswer(domain, d, opts.ttl ?? 86400));
+    const apply = () => {
+      this.parents.forEach((p, i) => {
+        if (!opts.servers || opts.servers.includes(i)) p.setRecords(this.tld, domain, 'DS', answers);
+      });
+    };
+    if (!opts.delayMs) apply();
+    else {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        apply();
+      }, opts.delayMs);
+      this.timers.add(t);
+    }
+  }
+
+  /** The DS RRset parent server `index` serves for `domain`. */
+  dsAt(index: number, domain: string): DsRecord[] {
+    return (this.parents[index]?.recordsOf(this.tld, domain, 'DS') ?? []).map((a) => {
+      const d = (a as packet.DSAnswer).data;
+      return { keyTag: d.keyTag, algorithm: d.algorithm, digestType: d.digestType, digest: d.digest.toString('hex').toUpperCase() };
+    });
+  }
+
   delegationAt(index: number, domain: string): string[] | undefined {
     return this.parents[index]?.delegationOf(this.tld, domain);
   }
@@ -118,4 +166,13 @@ export class DnsWorld {
     for (const t of this.timers) clearTimeout(t);
     await Promise.all([this.resolver.close(), ...this.parents.map((p) => p.close()), ...[...this.zoneServers.values()].map((s) => s.close())]);
   }
+}
+
+function dnskeyAnswer(domain: string, k: DnskeyRecord, ttl: number): packet.Answer {
+  // dns-packet writes protocol 3 itself (the only valid value).
+  return { type: 'DNSKEY', name: canonical(domain), ttl, data: { flags: k.flags, algorithm: k.algorithm, key: Buffer.from(k.publicKey, 'base64') } } as packet.Answer;
+}
+
+function dsAnswer(domain: string, d: DsRecord, ttl: number): packet.Answer {
+  return { type: 'DS', name: canonical(domain), ttl, data: { keyTag: d.keyTag, algorithm: d.algorithm, digestType: d.digestType, digest: Buffer.from(d.digest, 'hex') } } as packet.Answer;
 }

@@ -36,6 +36,11 @@ export interface QueryLogEntry {
 export class LoopbackDnsServer {
   behaviour: Behaviour = 'normal';
   readonly queries: QueryLogEntry[] = [];
+  /**
+   * Called after each query has been answered: tests make the world change at a known point of a
+   * command's conversation (e.g. the registry publishes once it was asked twice), not on a timer.
+   */
+  onQuery?: (q: QueryLogEntry) => void;
   private readonly zones = new Map<string, ZoneData>();
   /** resolver mode table: name -> type -> values (string data) */
   private readonly table = new Map<string, Map<string, string[]>>();
@@ -66,6 +71,10 @@ export class LoopbackDnsServer {
     return this;
   }
 
+  servesZone(zone: string): boolean {
+    return this.zones.has(canonical(zone));
+  }
+
   removeZone(zone: string): void {
     this.zones.delete(canonical(zone));
   }
@@ -75,6 +84,26 @@ export class LoopbackDnsServer {
     if (!z) throw new Error(`no zone ${zone} on ${this.host}`);
     this.put(z, answer);
     return this;
+  }
+
+  /**
+   * Replace the `type` records of `name` in `zone` ([] removes them): a DNSKEY RRset at a zone's
+   * apex, or a DS RRset at a delegation point in the parent zone, with its TTL.
+   */
+  setRecords(zone: string, name: string, type: string, answers: readonly packet.Answer[]): this {
+    const z = this.zones.get(canonical(zone));
+    if (!z) throw new Error(`no zone ${zone} on ${this.host}`);
+    const n = canonical(name);
+    if (!z.records.has(n)) z.records.set(n, new Map());
+    const byType = z.records.get(n)!;
+    if (answers.length === 0) byType.delete(type);
+    else byType.set(type, answers.map((a) => ({ ...a, name: n }) as packet.Answer));
+    if (byType.size === 0) z.records.delete(n);
+    return this;
+  }
+
+  recordsOf(zone: string, name: string, type: string): packet.Answer[] {
+    return [...(this.zones.get(canonical(zone))?.records.get(canonical(name))?.get(type) ?? [])];
   }
 
   /** In `zone`, delegate `child` to `nameServers` (replaces the previous delegation; [] removes it). */
@@ -173,7 +202,16 @@ export class LoopbackDnsServer {
     }
     const question = q.questions?.[0];
     if (!question) return undefined;
-    this.queries.push({ name: canonical(question.name), type: question.type, rd: q.flag_rd, at: Date.now() });
+    const entry = { name: canonical(question.name), type: question.type, rd: q.flag_rd, at: Date.now() };
+    this.queries.push(entry);
+    try {
+      return this.reply(q, question);
+    } finally {
+      if (this.onQuery) queueMicrotask(() => this.onQuery?.(entry));
+    }
+  }
+
+  private reply(q: packet.DecodedPacket, question: packet.Question): Buffer | undefined {
     const base = { type: 'response' as const, id: q.id, questions: q.questions };
     const rd = q.flag_rd ? packet.RECURSION_DESIRED : 0;
     switch (this.behaviour) {
@@ -219,6 +257,12 @@ export class LoopbackDnsServer {
     const cut = [...zone.delegations.keys()]
       .filter((c) => name === c || name.endsWith(`.${c}`))
       .sort((a, b) => b.length - a.length)[0];
+    // The DS RRset lives on the parent side of the cut (RFC 4035 3.1.4.1): the parent answers
+    // it authoritatively, NODATA with its SOA when the child is delegated but unsigned.
+    if (cut && question.type === 'DS' && name === cut) {
+      const ds = zone.records.get(cut)?.get('DS') ?? [];
+      return { ...base, flags: rd | packet.AUTHORITATIVE_ANSWER, answers: ds, authorities: ds.length ? [] : soa };
+    }
     if (cut) {
       const ns = zone.delegations.get(cut)!;
       return {

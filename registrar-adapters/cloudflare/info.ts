@@ -23,7 +23,7 @@ export const info: RegistrarInfo = {
     setNameServers: cannot(REASON, LINK),
     sandbox: cannot('Cloudflare offers no registrar sandbox'),
     dnssec: cannot(
-      'Cloudflare publishes a DS record only for zones it signs itself; there is no API to give it a third-party DS',
+      'Cloudflare Registrar signs only Cloudflare-hosted zones: it publishes a DS only for a zone that Cloudflare DNS serves and signs itself, and has no API or field for the DS of a zone signed elsewhere (such as Route 53)',
       'https://developers.cloudflare.com/registrar/get-started/enable-dnssec/',
     ),
     asyncOperations: cannot('there is no name-server operation to wait for'),

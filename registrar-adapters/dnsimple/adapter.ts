@@ -4,6 +4,8 @@
  *   check:   GET /v2/{account}/domains/{domain}                       -> data.state "registered"
  *   read:    GET /v2/{account}/registrar/domains/{domain}/delegation  -> {"data":[...]} (may be [])
  *   write:   PUT same path, body a BARE JSON array                     -> 200 {"data":[...]}
+ *   DS:      GET/POST /v2/{account}/domains/{domain}/ds_records (values STRINGS, lowercase keytag;
+ *            paged, `pagination.total_pages`), POST -> 201 {"data"}; DELETE .../ds_records/{id} -> 204
  * Auth: `Authorization: Bearer <token>`; Content-Type application/json is sent on every call.
  * Errors: {"message", "errors"?}. 429 {"message":"quota exceeded"} carries no Retry-After: the
  * wait comes from X-RateLimit-Reset (Unix seconds), measured against the answer's own Date
@@ -15,7 +17,8 @@
  * endpoint makes of it.
  */
 import type { AxiosResponse } from 'axios';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import { checkDs, DnssecRecord, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
@@ -29,7 +32,12 @@ import {
   UsageError,
 } from '../core/errors';
 import { summarizeBody } from '../core/redact';
-import type { DnsimpleDomain, DnsimpleEnvelope, DnsimpleError, DnsimpleWhoami } from './wire-types';
+import type { DnsimpleDomain, DnsimpleDsRecord, DnsimpleDsRecordCreate, DnsimpleEnvelope, DnsimpleError, DnsimpleList, DnsimpleWhoami } from './wire-types';
+
+/** DS records asked for per page (DNSimple's maximum); paging follows pagination.total_pages. */
+export const DS_PER_PAGE = 100;
+/** A domain has a handful of DS records; this only stops a runaway loop on a broken answer. */
+const MAX_DS_PAGES = 50;
 
 /** The wait until X-RateLimit-Reset, by the server's clock (its Date header) when it sent one. */
 export function rateLimitResetMs(res: AxiosResponse): number | undefined {
@@ -86,7 +94,7 @@ export const adapter: RegistrarAdapter = {
     let accountLookup: Promise<string> | undefined;
     const registered = new Map<string, Promise<void>>();
 
-    function hintFor(res: AxiosResponse, call: CallContext, account: string | undefined, write: boolean): string | undefined {
+    function hintFor(res: AxiosResponse, call: CallContext, account: string | undefined, write: boolean, dnssec = false): string | undefined {
       switch (res.status) {
         case 401:
           return `DNSimple did not accept DNSIMPLE_TOKEN; sandbox and production tokens differ (NSBRIDGE_DNSIMPLE_SANDBOX is ${sandbox ? 'on' : 'off'}), and the token may have been revoked (check the account's API access tokens in the DNSimple dashboard)`;
@@ -100,6 +108,9 @@ export const adapter: RegistrarAdapter = {
             : `the domain is not in DNSimple account ${account} (${configuredAccount !== undefined ? 'DNSIMPLE_ACCOUNT' : 'the token\'s account, from /v2/whoami'}); check the account id and that DNSIMPLE_TOKEN belongs to that account`;
         case 400:
         case 422:
+          if (dnssec) {
+            return `DNSimple refused the DS record for ${call.domain}: the key tag, algorithm and digest type must be IANA numbers and the digest hex of the digest type's length, and the domain must be registered with DNSimple. Nothing was changed`;
+          }
           return write
             ? `DNSimple refused the name servers for ${call.domain}; each must be an existing host name registered at the registry (2 to 13). Nothing was changed`
             : undefined;
@@ -110,7 +121,7 @@ export const adapter: RegistrarAdapter = {
       }
     }
 
-    const fail = (res: AxiosResponse, call: CallContext, account: string | undefined, write = false): RegistrarError => {
+    const fail = (res: AxiosResponse, call: CallContext, account: string | undefined, write = false, dnssec = false): RegistrarError => {
       if (!dnsimpleError(res) && res.status >= 200 && res.status < 300) {
         return new RegistrarApiError({
           ...call,
@@ -121,7 +132,7 @@ export const adapter: RegistrarAdapter = {
             : 'DNSimple did not answer with its JSON API; try again later, and check NSBRIDGE_DNSIMPLE_ENDPOINT if set',
         });
       }
-      return errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, call, account, write) });
+      return errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, call, account, write, dnssec) });
     };
 
     /** The account id for paths: DNSIMPLE_ACCOUNT, or the token's account from /v2/whoami (once). */
@@ -183,7 +194,85 @@ export const adapter: RegistrarAdapter = {
 
     const delegationPath = (acct: string, domain: string) => `/v2/${acct}/registrar/domains/${encodeURIComponent(domain)}/delegation`;
 
+    const dsPath = (acct: string, domain: string) => `/v2/${acct}/domains/${encodeURIComponent(domain)}/ds_records`;
+
+    /** Every DS record, page by page up to pagination.total_pages. */
+    async function listDs(acct: string, domain: string, call: CallContext): Promise<DnsimpleDsRecord[]> {
+      const all: DnsimpleDsRecord[] = [];
+      for (let page = 1; page <= MAX_DS_PAGES; page += 1) {
+        const res = await send<DnsimpleList<DnsimpleDsRecord>>(
+          http,
+          { method: 'GET', url: dsPath(acct, domain), params: { page, per_page: DS_PER_PAGE } },
+          call,
+          rateLimitResetMs,
+        );
+        if (!isData<DnsimpleDsRecord[]>(res, Array.isArray)) throw fail(res, call, acct, false, true);
+        const list = res.data as unknown as DnsimpleList<DnsimpleDsRecord>;
+        all.push(...list.data);
+        const pages = list.pagination?.total_pages;
+        if (typeof pages !== 'number' || page >= pages || list.data.length === 0) return all;
+      }
+      throw new RegistrarApiError({ ...call, cause: `the DS record list did not end after ${MAX_DS_PAGES} pages`, hint: 'DNSimple answered in an unexpected way; try again, and report it if it persists' });
+    }
+
+    /** A record as DNSimple lists it (strings) -> canonical, with its id. */
+    function toRecord(call: CallContext, d: DnsimpleDsRecord): DnssecRecord {
+      const bad = (why: string) =>
+        new RegistrarApiError({ ...call, cause: `DNSimple listed a DS record that nsbridge cannot read (${why})`, hint: 'check the domain\'s DNSSEC page in the DNSimple dashboard; report it if the records look right there' });
+      if (typeof d?.id !== 'number' && typeof d?.id !== 'string') throw bad('no id');
+      try {
+        return { ds: checkDs({ keyTag: d.keytag, algorithm: d.algorithm, digestType: d.digest_type, digest: String(d.digest ?? '') }), registrarId: String(d.id) };
+      } catch (err) {
+        if (err instanceof InvalidDnssecError) throw bad(`record ${d.id}: ${err.message}`);
+        throw err;
+      }
+    }
+
+    const dnssec: DnssecOperations = {
+      async getDnssecRecords(domain) {
+        const call = { registrar: info.id, operation: 'get DNSSEC records', domain };
+        const acct = await account(call);
+        await ensureRegistered(acct, domain, call);
+        return (await listDs(acct, domain, call)).map((d) => toRecord(call, d));
+      },
+      async addDnssecRecords(domain, records) {
+        const call = { registrar: info.id, operation: 'add DNSSEC record', domain };
+        const acct = await account(call);
+        await ensureRegistered(acct, domain, call);
+        for (const { ds } of records) {
+          // Every value a string, as DNSimple's API takes them.
+          const data: DnsimpleDsRecordCreate = { algorithm: String(ds.algorithm), digest: ds.digest, digest_type: String(ds.digestType), keytag: String(ds.keyTag) };
+          const res = await send<DnsimpleEnvelope<DnsimpleDsRecord>>(http, { method: 'POST', url: dsPath(acct, domain), data }, call, rateLimitResetMs);
+          if (res.status === 201) continue;
+          // "has already been taken": DNSimple has it, e.g. our own POST retried after its answer was lost.
+          const taken = res.status === 400 && /taken/.test(JSON.stringify(dnsimpleError(res)?.errors ?? {}));
+          if (taken && (await listDs(acct, domain, call)).some((d) => sameDnssecRecord(toRecord(call, d), { ds }))) continue;
+          throw fail(res, call, acct, true, true);
+        }
+      },
+      async removeDnssecRecords(domain, records) {
+        const call = { registrar: info.id, operation: 'remove DNSSEC record', domain };
+        const acct = await account(call);
+        await ensureRegistered(acct, domain, call);
+        let listed: DnssecRecord[] | undefined;
+        for (const record of records) {
+          let id = record.registrarId;
+          if (id === undefined) {
+            listed ??= (await listDs(acct, domain, call)).map((d) => toRecord(call, d));
+            id = listed.find((l) => sameDnssecRecord(l, record))?.registrarId;
+            if (id === undefined) continue; // not there: nothing to remove
+          }
+          const res = await send(http, { method: 'DELETE', url: `${dsPath(acct, domain)}/${encodeURIComponent(id)}` }, call, rateLimitResetMs);
+          if (res.status === 204 || res.status === 200) continue;
+          // 404: gone already (e.g. our own DELETE retried).
+          if (res.status === 404 && !(await listDs(acct, domain, call)).some((d) => String(d.id) === id)) continue;
+          throw fail(res, call, acct, true, true);
+        }
+      },
+    };
+
     return {
+      dnssec,
       async getNameServers(domain) {
         const call = { registrar: info.id, operation: 'get name servers', domain };
         const acct = await account(call);

@@ -10,7 +10,13 @@
  *    cannot be changed; Content-Type application/json required;
  *  - scoped tokens: 403 {"message":"Permission Denied. Required Scope: registrar:{domain}:write"};
  *  - 2400 requests per hour per token, X-RateLimit-Limit/-Remaining/-Reset (Unix seconds) on
- *    EVERY response, and 429 {"message":"quota exceeded"} with NO Retry-After.
+ *    EVERY response, and 429 {"message":"quota exceeded"} with NO Retry-After;
+ *  - DS records (§6): GET /v2/{account}/domains/{domain}/ds_records -> {"data":[...],
+ *    "pagination":{current_page, per_page, total_entries, total_pages}} (page/per_page, default
+ *    30, at most 100); every value a STRING, lowercase `keytag`; POST -> 201 {"data":{...}};
+ *    missing fields -> 400 {"message":"Validation failed","errors":{"keytag":["can't be blank"],...}};
+ *    DELETE .../ds_records/{id} -> 204 no body; an unknown id -> 404
+ *    {"message":"Delegation signer record `id` not found"}.
  * UNCONFIRMED, chosen strictly (also marked where decided below):
  *  - what the delegation endpoints do for a domain that is in the account but not registered
  *    with DNSimple (hosted only): GET answers 200 {"data":[]} (a meaningless answer a client can
@@ -19,15 +25,26 @@
  *  - the 400 bodies for a PUT without application/json, a body that is not a list of host names,
  *    fewer than 2 or more than 13 names, and names the registry does not know (`.invalid`);
  *  - the 5xx body `{"message":"Internal Server Error"}`;
- *  - reads need no scope; only registrar writes check `registrar:{domain}:write`.
+ *  - reads need no scope; only registrar writes check `registrar:{domain}:write`;
+ *  - DS input: Rails would turn 13 into "13"; the strict reading refuses a JSON number ("must be a
+ *    string"), an algorithm or digest type IANA does not know, a key tag out of 0-65535 and a digest
+ *    that is not hex of the digest type's length, all as "Validation failed" with per-field errors;
+ *    a digest the domain already has is "has already been taken"; a domain that is only hosted
+ *    (not registered with DNSimple) gets 400 for a new DS record, since there is no registry to
+ *    send it to; digests are stored as sent.
  */
+import { ALGORITHM_NAMES, DnssecRecord } from '../../core/dnssec';
 import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
 import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
 import { RegistrarEmulator } from '../testing/registrar-emulator';
-import type { DnsimpleDomain, DnsimpleError, DnsimpleWhoami } from './wire-types';
+import type { DnsimpleDomain, DnsimpleDsRecord, DnsimpleError, DnsimpleList, DnsimpleWhoami } from './wire-types';
 
 /** DNSimple's published limit for authenticated requests. */
 const PUBLISHED_LIMIT = { requests: 2400, perMs: 3_600_000 };
+
+/** Hex digits of each DS digest type (SHA-1, SHA-256, GOST, SHA-384). */
+const DIGEST_LENGTH: Record<string, number> = { '1': 40, '2': 64, '3': 64, '4': 96 };
+const DS_FIELDS = ['algorithm', 'digest', 'digest_type', 'keytag'] as const;
 
 export interface DnsimpleEmulatorOptions {
   /** Account token (scoped to `accountId`). */
@@ -51,6 +68,8 @@ export class DnsimpleEmulator extends RegistrarEmulator {
    * domains only (`registrar:{domain}:write`); undefined = an unscoped account token.
    */
   writeScope?: Set<string>;
+  onDnssecChange?: (domain: string, records: DnssecRecord[]) => void;
+  private nextDsId = 24;
   /** Accepted requests per token, for the X-RateLimit-* headers. */
   private readonly used = new Map<string, number[]>();
 
@@ -113,6 +132,34 @@ export class DnsimpleEmulator extends RegistrarEmulator {
     return this.store.nameServersOf(domain);
   }
 
+  /** Put DS records in the account as DNSimple holds them (strings, digest as given). */
+  setDnssecRecords(domain: string, records: readonly DnssecRecord[]): void {
+    const entry = this.store.get(domain);
+    if (!entry) throw new Error(`dnsimple emulator: ${domain} is not in the account`);
+    entry.dsRecords = records.map((r) =>
+      this.dsRecord(entry.id as number, { algorithm: String(r.ds.algorithm), digest: r.ds.digest, digest_type: String(r.ds.digestType), keytag: String(r.ds.keyTag) }),
+    );
+  }
+
+  dnssecRecordsOf(domain: string): DnssecRecord[] | undefined {
+    if (!this.store.get(domain)) return undefined;
+    return this.dsOf(domain).map((d) => ({
+      ds: { keyTag: Number(d.keytag), algorithm: Number(d.algorithm), digestType: Number(d.digest_type), digest: d.digest.toUpperCase() },
+      registrarId: String(d.id),
+    }));
+  }
+
+  private dsOf(domain: string): DnsimpleDsRecord[] {
+    const entry = this.store.get(domain)!;
+    entry.dsRecords ??= [];
+    return entry.dsRecords as DnsimpleDsRecord[];
+  }
+
+  private dsRecord(domainId: number, given: { algorithm: string; digest: string; digest_type: string; keytag: string; public_key?: string }): DnsimpleDsRecord {
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    return { id: this.nextDsId++, domain_id: domainId, ...given, public_key: given.public_key ?? null, created_at: now, updated_at: now };
+  }
+
   private limit(): { requests: number; perMs: number } {
     return this.http.rateLimit ?? PUBLISHED_LIMIT;
   }
@@ -165,6 +212,13 @@ export class DnsimpleEmulator extends RegistrarEmulator {
       return reply(200, { data: whoami });
     }
 
+    const ds = /^\/v2\/([^/]+)\/domains\/([^/]+)\/ds_records(?:\/([^/]+))?$/.exec(req.path);
+    if (ds) {
+      if (ds[1] !== String(this.accountId)) return error(404, 'Not Found');
+      const domain = decodeURIComponent(ds[2]!).toLowerCase();
+      if (!this.store.get(domain)) return error(404, `Domain \`${domain}\` not found`);
+      return this.dsRecords(req, domain, ds[3] === undefined ? undefined : decodeURIComponent(ds[3]), reply, error);
+    }
     const m = /^\/v2\/([^/]+)\/(?:domains\/([^/]+)|registrar\/domains\/([^/]+)\/delegation)$/.exec(req.path);
     if (!m) return error(404, 'Not Found');
     // UNCONFIRMED: an account the token cannot see is a bare 404.
@@ -224,6 +278,75 @@ export class DnsimpleEmulator extends RegistrarEmulator {
     entry.nameServers = [...(ns as string[])];
     this.onDelegationChange?.(domain, entry.nameServers);
     return reply(200, { data: entry.nameServers }, true);
+  }
+
+  private dsRecords(
+    req: EmulatedRequest,
+    domain: string,
+    id: string | undefined,
+    reply: (status: number, body: unknown, write?: boolean) => RouteResult,
+    error: (status: number, message: string, errors?: Record<string, string[]>) => RouteResult,
+  ): RouteResult {
+    const entry = this.store.get(domain)!;
+    const records = this.dsOf(domain);
+    const changed = () => this.onDnssecChange?.(domain, this.dnssecRecordsOf(domain)!);
+    if (id !== undefined) {
+      const hit = records.find((r) => String(r.id) === id);
+      if (!hit) return error(404, `Delegation signer record \`${id}\` not found`);
+      if (req.method === 'GET') return reply(200, { data: hit });
+      if (req.method !== 'DELETE') return error(404, 'Not Found');
+      records.splice(records.indexOf(hit), 1);
+      changed();
+      return { status: 204, headers: this.currentRateHeaders(bearer(req)), write: true };
+    }
+    if (req.method === 'GET') {
+      const num = (name: string, fallback: number) => {
+        const raw = req.query.get(name);
+        return raw === null ? fallback : /^\d+$/.test(raw) && Number(raw) > 0 ? Number(raw) : fallback;
+      };
+      const page = num('page', 1);
+      const perPage = Math.min(num('per_page', 30), 100);
+      const body: DnsimpleList<DnsimpleDsRecord> = {
+        data: records.slice((page - 1) * perPage, page * perPage),
+        pagination: { current_page: page, per_page: perPage, total_entries: records.length, total_pages: Math.max(1, Math.ceil(records.length / perPage)) },
+      };
+      return reply(200, body);
+    }
+    if (req.method !== 'POST') return error(404, 'Not Found');
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return error(400, 'Invalid request: the body must be JSON (Content-Type: application/json)');
+    }
+    const body = req.json as Record<string, unknown> | undefined;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return error(400, 'Validation failed', { base: ['the body must be a JSON object'] });
+    const errors: Record<string, string[]> = {};
+    for (const f of DS_FIELDS) {
+      const v = body[f];
+      if (v === undefined || v === null || v === '') errors[f] = ["can't be blank"];
+      else if (typeof v !== 'string') errors[f] = ['must be a string'];
+    }
+    if (Object.keys(errors).length === 0) {
+      const { algorithm, digest, digest_type: digestType, keytag } = body as Record<(typeof DS_FIELDS)[number], string>;
+      if (!/^\d+$/.test(algorithm) || !ALGORITHM_NAMES[Number(algorithm)]) errors.algorithm = ['is not included in the list'];
+      if (DIGEST_LENGTH[digestType] === undefined) errors.digest_type = ['is not included in the list'];
+      else if (!/^[0-9a-fA-F]+$/.test(digest) || digest.length !== DIGEST_LENGTH[digestType]) errors.digest = ['is invalid'];
+      if (!/^\d+$/.test(keytag) || Number(keytag) > 65535) errors.keytag = ['is not a number between 0 and 65535'];
+      if (records.some((r) => r.digest.toLowerCase() === digest.toLowerCase())) errors.digest = ['has already been taken'];
+    }
+    if (Object.keys(errors).length) return error(400, 'Validation failed', errors);
+    if (entry.state !== 'registered') {
+      return error(400, `Domain \`${domain}\` is not registered with DNSimple (state ${String(entry.state)}): delegation signer records cannot be sent to its registry`);
+    }
+    const given = body as { algorithm: string; digest: string; digest_type: string; keytag: string; public_key?: unknown };
+    const created = this.dsRecord(entry.id as number, {
+      algorithm: given.algorithm,
+      digest: given.digest,
+      digest_type: given.digest_type,
+      keytag: given.keytag,
+      ...(typeof given.public_key === 'string' ? { public_key: given.public_key } : {}),
+    });
+    records.push(created);
+    changed();
+    return reply(201, { data: created }, true);
   }
 }
 

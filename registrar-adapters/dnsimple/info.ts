@@ -26,7 +26,7 @@ export const info: RegistrarInfo = {
     readNameServers: can('GET /v2/{account}/registrar/domains/{domain}/delegation, after checking the domain is registered with DNSimple'),
     setNameServers: can('PUT /v2/{account}/registrar/domains/{domain}/delegation with a bare JSON array; domains registered with DNSimple only'),
     sandbox: can('api.sandbox.dnsimple.com (NSBRIDGE_DNSIMPLE_SANDBOX=1), with its own account and token'),
-    dnssec: cannot('not implemented yet (DNSimple takes DS records through /v2/{account}/domains/{domain}/ds_records)'),
+    dnssec: can('GET/POST /v2/{account}/domains/{domain}/ds_records {algorithm, digest, digest_type, keytag} (all strings) -> 201, DELETE .../ds_records/{id} -> 204; domains registered with DNSimple only'),
     asyncOperations: cannot('the delegation PUT answers once the change is made (it can take a few seconds)'),
   },
   rateLimit: {
@@ -40,6 +40,8 @@ export const info: RegistrarInfo = {
     'Scoped tokens need registrar:<domain>:write for the change (403 "Permission Denied. Required Scope: ...").',
     'Over the limit, 429 "quota exceeded" carries no Retry-After; nsbridge waits until X-RateLimit-Reset, or fails at once naming the wait when that is longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER.',
     'Each run makes one extra read (the domain\'s state) before reading the delegation, as dnscontrol does.',
+    'DNSSEC takes DS records, every value as a string; only create them yourself when the domain is registered with DNSimple but signed by another DNS provider (DNSimple-hosted signing manages its own).',
   ],
   docs: 'https://developer.dnsimple.com/v2/registrar/delegation/',
+  dnssecInput: 'ds',
 };

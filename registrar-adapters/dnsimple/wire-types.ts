@@ -54,3 +54,42 @@ export interface DnsimpleError {
   message: string;
   errors?: Record<string, string[]>;
 }
+
+/**
+ * A delegation signer record (GET/POST /v2/{account}/domains/{domain}/ds_records): every value a
+ * STRING, `keytag` all lower case, snake_case `digest_type`; `public_key` only for TLDs that want
+ * KEY data.
+ */
+export interface DnsimpleDsRecord {
+  id: number;
+  domain_id: number;
+  algorithm: string;
+  digest: string;
+  digest_type: string;
+  keytag: string;
+  public_key: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** POST /v2/{account}/domains/{domain}/ds_records body -> 201 {"data": DnsimpleDsRecord}. */
+export interface DnsimpleDsRecordCreate {
+  algorithm: string;
+  digest: string;
+  digest_type: string;
+  keytag: string;
+  public_key?: string;
+}
+
+/** List answers: `{"data": [...], "pagination": {...}}` (`page`, `per_page` up to 100). */
+export interface DnsimplePagination {
+  current_page: number;
+  per_page: number;
+  total_entries: number;
+  total_pages: number;
+}
+
+export interface DnsimpleList<T> {
+  data: T[];
+  pagination: DnsimplePagination;
+}

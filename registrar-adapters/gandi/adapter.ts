@@ -8,18 +8,23 @@
  * does; it is not a secret, and the --verbose tracer drops query strings anyway.
  * Errors: Pyramid error object {code, message, object, cause}, or Cornice's validation envelope
  * {status: "error", errors: [{location, name, description}]}.
+ * DNSSEC (§3 "dnskeys"): Gandi takes the DNSKEY, never a DS, and computes keytag and digest itself:
+ *   list:   GET    /v5/domain/domains/{domain}/dnskeys?page=&per_page=  (Total-Count header)
+ *   add:    POST   /v5/domain/domains/{domain}/dnskeys {algorithm, type: "ksk"|"zsk", public_key}
+ *   remove: DELETE /v5/domain/domains/{domain}/dnskeys/{id}
  * Rate limit: 1000 requests a minute per IP address. The shape of Gandi's 429 is UNCONFIRMED; no
  * Retry-After is assumed, so without one the client waits RATE_LIMIT_FALLBACK_MS per retry.
  */
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import { checkDnskey, checkDs, DnssecRecord, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
-import { RegistrarApiError, RegistrarRateLimitError } from '../core/errors';
+import { RegistrarApiError, RegistrarRateLimitError, RegistrarValidationError } from '../core/errors';
 import { summarizeBody } from '../core/redact';
-import type { GandiErrorObject, GandiMessage, GandiNameserversUpdate, GandiValidationError } from './wire-types';
+import type { GandiDnskey, GandiDnskeyCreate, GandiErrorObject, GandiMessage, GandiNameserversUpdate, GandiValidationError } from './wire-types';
 
 /**
  * Wait before retrying a 429 that names no wait. Gandi counts requests per minute per IP and
@@ -28,6 +33,15 @@ import type { GandiErrorObject, GandiMessage, GandiNameserversUpdate, GandiValid
  * that was full at the first 429 has moved on. A Retry-After header, if Gandi sends one, wins.
  */
 export const RATE_LIMIT_FALLBACK_MS = 15_000;
+
+/** Keys asked for per page of the dnskeys list; Gandi may send fewer, so paging follows Total-Count. */
+export const DNSKEYS_PER_PAGE = 100;
+/** A domain has a handful of keys; this only stops a runaway loop on a broken answer. */
+const MAX_DNSKEY_PAGES = 50;
+
+/** Gandi knows a key's type, not its flags: a KSK has 257 (SEP), a ZSK 256. */
+const TYPE_OF_FLAGS: Record<number, GandiDnskeyCreate['type']> = { 257: 'ksk', 256: 'zsk' };
+const FLAGS_OF_TYPE: Record<string, number> = { ksk: 257, zsk: 256 };
 
 const retryAfterMs = (res: AxiosResponse): number | undefined => (res.status === 429 ? RATE_LIMIT_FALLBACK_MS : undefined);
 
@@ -50,7 +64,7 @@ function detail(res: AxiosResponse): string | undefined {
   return undefined;
 }
 
-function hintFor(res: AxiosResponse, sharingId: string | undefined): string | undefined {
+function hintFor(res: AxiosResponse, sharingId: string | undefined, dnssec = false): string | undefined {
   switch (res.status) {
     case 401:
       return (
@@ -72,7 +86,9 @@ function hintFor(res: AxiosResponse, sharingId: string | undefined): string | un
     case 400:
     case 415:
     case 422:
-      return 'Gandi refused the request; name servers must be existing host names (hosts inside the domain itself need glue records created at Gandi first)';
+      return dnssec
+        ? 'Gandi refused the DNSKEY; it takes the key itself (flags 257 or 256, an algorithm number and the base64 public key, e.g. from `aws route53 get-dnssec`), not a DS'
+        : 'Gandi refused the request; name servers must be existing host names (hosts inside the domain itself need glue records created at Gandi first)';
     default:
       return undefined;
   }
@@ -127,7 +143,101 @@ export const adapter: RegistrarAdapter = {
       }
     };
 
+    const keysPath = (domain: string) => `/v5/domain/domains/${encodeURIComponent(domain)}/dnskeys`;
+    const dnssecFail = (res: AxiosResponse, call: CallContext) => errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, sharingId, true) });
+
+    /** Every key, page by page until Total-Count (Gandi may send fewer than per_page asks). */
+    async function listKeys(domain: string, call: CallContext): Promise<GandiDnskey[]> {
+      const keys: GandiDnskey[] = [];
+      for (let page = 1; page <= MAX_DNSKEY_PAGES; page += 1) {
+        const res = await request<unknown>({ method: 'GET', url: keysPath(domain), params: { ...params, page, per_page: DNSKEYS_PER_PAGE } }, call);
+        if (!isSuccess(res)) throw dnssecFail(res, call);
+        if (!Array.isArray(res.data)) throw unexpected(call, res, 'expected a JSON array of DNSSEC keys');
+        keys.push(...(res.data as GandiDnskey[]));
+        const total = Number(res.headers?.['total-count']);
+        // Without Total-Count, only an empty page says the list is over.
+        if (res.data.length === 0 || (Number.isInteger(total) && keys.length >= total)) return keys;
+      }
+      throw new RegistrarApiError({ ...call, cause: `the DNSSEC key list did not end after ${MAX_DNSKEY_PAGES} pages`, hint: 'Gandi answered in an unexpected way; try again, and report it if it persists' });
+    }
+
+    /** A key as Gandi lists it -> a canonical record: Gandi's DS always, the DNSKEY when it has the public key. */
+    function toRecord(call: CallContext, key: GandiDnskey): DnssecRecord {
+      const k = key as Partial<Record<keyof GandiDnskey, unknown>>;
+      const bad = (why: string) =>
+        new RegistrarApiError({ ...call, cause: `Gandi listed a DNSSEC key that nsbridge cannot read (${why})`, hint: 'check the domain\'s DNSSEC keys in the Gandi admin; report it if they look right there' });
+      if (typeof k.id !== 'number' && typeof k.id !== 'string') throw bad('no id');
+      if (typeof k.keytag !== 'number' || typeof k.algorithm !== 'number' || typeof k.digest_type !== 'number' || typeof k.digest !== 'string') {
+        throw bad(`key ${String(k.id)}: keytag, algorithm and digest_type must be integers and digest a string`);
+      }
+      try {
+        const ds = checkDs({ keyTag: k.keytag, algorithm: k.algorithm, digestType: k.digest_type, digest: k.digest });
+        const flags = typeof k.type === 'string' ? FLAGS_OF_TYPE[k.type] : undefined;
+        // Type "none" (or a key without public_key) gives no flags to rebuild the DNSKEY from: DS only.
+        if (typeof k.public_key === 'string' && k.public_key !== '' && flags !== undefined) {
+          return { ds, dnskey: checkDnskey({ flags, protocol: 3, algorithm: k.algorithm, publicKey: k.public_key }), registrarId: String(k.id) };
+        }
+        return { ds, registrarId: String(k.id) };
+      } catch (err) {
+        if (err instanceof InvalidDnssecError) throw bad(`key ${String(k.id)}: ${err.message}`);
+        throw err;
+      }
+    }
+
+    const dnssec: DnssecOperations = {
+      async getDnssecRecords(domain) {
+        const call = { registrar: info.id, operation: 'get DNSSEC records', domain };
+        return (await listKeys(domain, call)).map((k) => toRecord(call, k));
+      },
+      async addDnssecRecords(domain, records) {
+        const call = { registrar: info.id, operation: 'add DNSSEC record', domain };
+        // Every record is checked before the first is sent, so a refusal changes nothing.
+        const bodies = records.map((r): GandiDnskeyCreate => {
+          const type = r.dnskey ? TYPE_OF_FLAGS[r.dnskey.flags] : undefined;
+          if (!r.dnskey || !type) {
+            throw new RegistrarValidationError({
+              ...call,
+              cause: r.dnskey ? `DNSKEY flags ${r.dnskey.flags} are neither 257 (KSK) nor 256 (ZSK)` : 'a DS record without its DNSKEY',
+              hint: 'Gandi takes the DNSKEY of a key-signing key (flags 257) or zone-signing key (flags 256) and computes the DS itself; give the DNSKEY. Nothing was changed',
+            });
+          }
+          return { algorithm: r.dnskey.algorithm, type, public_key: r.dnskey.publicKey };
+        });
+        for (const data of bodies) {
+          const res = await request<Partial<GandiMessage>>(
+            { method: 'POST', url: keysPath(domain), params, data, headers: { 'Content-Type': 'application/json' } },
+            call,
+          );
+          if (isSuccess(res)) continue;
+          // 409: Gandi already has this key, e.g. our own POST retried after its answer was lost.
+          if (res.status === 409 && (await listKeys(domain, call)).some((k) => k.public_key === data.public_key)) {
+            ctx.debug(`gandi: ${domain}: the DNSKEY was already there`);
+            continue;
+          }
+          throw dnssecFail(res, call);
+        }
+      },
+      async removeDnssecRecords(domain, records) {
+        const call = { registrar: info.id, operation: 'remove DNSSEC record', domain };
+        let listed: DnssecRecord[] | undefined;
+        for (const record of records) {
+          let id = record.registrarId;
+          if (id === undefined) {
+            listed ??= (await listKeys(domain, call)).map((k) => toRecord(call, k));
+            id = listed.find((l) => sameDnssecRecord(l, record))?.registrarId;
+            if (id === undefined) continue; // not there: nothing to remove
+          }
+          const res = await request<unknown>({ method: 'DELETE', url: `${keysPath(domain)}/${encodeURIComponent(id)}`, params }, call);
+          if (isSuccess(res)) continue;
+          // 404: the key is gone already (e.g. our own DELETE retried); anything else is a failure.
+          if (res.status === 404 && !(await listKeys(domain, call)).some((k) => String(k.id) === id)) continue;
+          throw dnssecFail(res, call);
+        }
+      },
+    };
+
     return {
+      dnssec,
       async getNameServers(domain) {
         const call = { registrar: info.id, operation: 'get name servers', domain };
         const res = await request<unknown>({ method: 'GET', url: path(domain), params }, call);

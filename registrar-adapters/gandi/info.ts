@@ -38,7 +38,9 @@ export const info: RegistrarInfo = {
     readNameServers: can('GET /v5/domain/domains/{domain}/nameservers (bare JSON array)'),
     setNameServers: can('PUT /v5/domain/domains/{domain}/nameservers {"nameservers": [...]}; any 2xx is success'),
     sandbox: can('api.sandbox.gandi.net, with a separate sandbox account and token'),
-    dnssec: cannot('not implemented yet (Gandi takes DNSKEY public keys through .../dnskeys, not DS digests)'),
+    dnssec: can(
+      'GET/POST /v5/domain/domains/{domain}/dnskeys {algorithm, type: ksk|zsk, public_key}, DELETE .../dnskeys/{id}; Gandi takes the DNSKEY and computes the DS (SHA-256) itself',
+    ),
     asyncOperations: cannot(
       'the PUT answers with a message and no operation id, so there is nothing to poll; Gandi may apply the change in the background, so a read right after can still show the old set (a re-run then writes again, harmlessly)',
     ),
@@ -55,6 +57,9 @@ export const info: RegistrarInfo = {
     'The rate limit (1000 requests a minute) is per IP address, shared by every token used from the same machine or NAT.',
     'Gandi\'s 429 carries no retry hint that nsbridge relies on: it waits 15 s (a quarter of the one-minute window) before each retry unless a Retry-After header says otherwise.',
     'Setting name servers answers 202 with a message and no operation id; the change may take a moment to show in reads.',
+    'DNSSEC needs the DNSKEY (flags 257 or 256, algorithm, public key), not a DS: Gandi computes the key tag and a SHA-256 digest itself.',
+    'Gandi stores a key\'s type (ksk or zsk), not its flags: only flags 257 and 256 can be sent.',
   ],
   docs: 'https://api.gandi.net/docs/domains/',
+  dnssecInput: 'dnskey',
 };

@@ -36,3 +36,35 @@ export interface GandiValidationError {
   status: 'error';
   errors: GandiValidationIssue[];
 }
+
+/**
+ * One item of GET /v5/domain/domains/{domain}/dnskeys (paged: `page`, `per_page`; headers
+ * Total-Count, Filtered-Count, optional Link). snake_case, all-lowercase `keytag`, integers;
+ * Gandi computed keytag and digest itself from the public key it was given.
+ */
+export interface GandiDnskey {
+  id: number;
+  href?: string;
+  algorithm: number;
+  digest: string;
+  digest_type: number;
+  keytag: number;
+  type: GandiKeyType;
+  /** Optional: keys Gandi did not receive as a DNSKEY (e.g. brought in by a transfer) have none. */
+  public_key?: string;
+}
+
+/** "ksk" = flags 257 (SEP), "zsk" = flags 256. */
+export type GandiKeyType = 'none' | 'zsk' | 'ksk';
+
+/** POST /v5/domain/domains/{domain}/dnskeys body (all required): the DNSKEY, not a DS. */
+export interface GandiDnskeyCreate {
+  algorithm: number;
+  type: 'ksk' | 'zsk';
+  public_key: string;
+}
+
+/** PUT /v5/domain/domains/{domain}/dnskeys body: replaces every key. */
+export interface GandiDnskeysReplace {
+  keys: GandiDnskeyCreate[];
+}

@@ -1,7 +1,12 @@
 /**
- * GoDaddy Domains API v1 (shared/reference/registrar-apis.md §1).
+ * GoDaddy Domains API (shared/reference/registrar-apis.md §1).
+ * Name servers, v1 (synchronous):
  *   read:  GET   /v1/domains/{domain}            -> { nameServers: [...] }
  *   write: PATCH /v1/domains/{domain}  { nameServers: [...] } -> 200, empty body
+ * DNSSEC, v2 only (asynchronous actions; see dnssec.ts):
+ *   read:   GET    /v2/customers/{customerId}/domains/{domain}?includes=dnssecRecords
+ *   add:    PATCH  .../dnssecRecords  [DomainDnssec...] -> 202, then actions/DNSSEC_CREATE
+ *   remove: DELETE .../dnssecRecords  [DomainDnssec...] -> 202, then actions/DNSSEC_DELETE
  * Auth: `Authorization: sso-key KEY:SECRET`. Errors: { code, message, fields? }. 429 carries
  * `retryAfterSec` in the body (whether a Retry-After header comes too is UNCONFIRMED).
  */
@@ -13,28 +18,15 @@ import { createHttpClient } from '../core/http';
 import { errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError } from '../core/errors';
 import type { GoDaddyDomainDetail, GoDaddyError } from './wire-types';
-
-/** GoDaddy's 429 body names the wait in seconds. */
-function retryAfterSec(res: AxiosResponse): number | undefined {
-  const sec = (res.data as Partial<GoDaddyError> | undefined)?.retryAfterSec;
-  return typeof sec === 'number' && sec >= 0 ? sec * 1000 : undefined;
-}
-
-function detail(res: AxiosResponse): string | undefined {
-  const body = res.data as Partial<GoDaddyError> | undefined;
-  if (!body || typeof body !== 'object' || !body.code) return undefined;
-  const fields = Array.isArray(body.fields) && body.fields.length > 0
-    ? ` (${body.fields.map((f) => `${f.path}: ${f.message ?? f.code}`).join('; ')})`
-    : '';
-  return `${body.code}: ${body.message ?? ''}${fields}`;
-}
+import { ACCESS_DENIED_HINT, AUTH_HINT, detail, retryAfterSec } from './envelope';
+import { createDnssecOperations, dnssecSettings } from './dnssec';
 
 function hintFor(res: AxiosResponse): string | undefined {
   const code = (res.data as Partial<GoDaddyError> | undefined)?.code;
   if (res.status === 403 && code === 'ACCESS_DENIED') {
-    return 'since 2024 GoDaddy allows its production Domains API only to accounts with 10 or more domains or a Discount Domain Club plan; upgrade the account, use the OTE sandbox (NSBRIDGE_GODADDY_SANDBOX=1) to test, or use the manual registrar for this domain';
+    return ACCESS_DENIED_HINT;
   }
-  if (res.status === 401) return 'GoDaddy did not accept GODADDY_API_KEY/GODADDY_API_SECRET; OTE and production keys differ (NSBRIDGE_GODADDY_SANDBOX)';
+  if (res.status === 401) return AUTH_HINT;
   if (res.status === 404) return 'the domain is not in this GoDaddy account (or X-Shopper-Id/NSBRIDGE_GODADDY_SHOPPER_ID points at another one)';
   if (res.status === 409) return 'GoDaddy says the domain is not eligible for a name-server change now (registrar hold, protected domain needing 2FA, or a change still in progress); check the domain in the GoDaddy dashboard';
   if (res.status === 422) return 'GoDaddy refused the name servers; they must be registered host names (at least two)';
@@ -47,6 +39,8 @@ export const adapter: RegistrarAdapter = {
     const creds = readCredentials(info, ctx.env);
     const baseURL = resolveEndpoint(info, ctx.env);
     const shopperId = ctx.env.NSBRIDGE_GODADDY_SHOPPER_ID?.trim();
+    // Read (and so validate) the DNSSEC settings up front, like the sandbox flag: a bad value is exit 2.
+    const dnssecConfig = dnssecSettings(ctx.env);
     const http = createHttpClient({
       info,
       baseURL,
@@ -84,6 +78,7 @@ export const adapter: RegistrarAdapter = {
         );
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
       },
+      dnssec: createDnssecOperations({ http, ctx, settings: dnssecConfig, shopperId }),
     };
   },
 };

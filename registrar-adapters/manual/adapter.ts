@@ -6,6 +6,10 @@
  *
  * Reading the "current" name servers means reading the delegation from the parent zone (the
  * registry's view), since there is no registrar API to ask.
+ *
+ * DNSSEC works the same way: `ds set` prints the DS record(s) to add (then the ones to delete, a
+ * separate step, so a key roll never has a gap) and waits until the parent zone's servers serve
+ * (or no longer serve) them; `ds get` reads the DS RRset from the parent zone.
  */
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
@@ -13,7 +17,10 @@ import { RegistrarError, UsageError } from '../core/errors';
 import { parseDuration, formatDuration } from '../core/duration';
 import { dnsConfig } from '../../dns/config';
 import { findParentZone, parentViews, verifyDelegation, describeView } from '../../dns/delegation';
-import { stepsFor } from './steps';
+import { dsStepsFor, stepsFor } from './steps';
+import type { DnssecOperations } from '../core/types';
+import type { DnssecRecord } from '../../core/dnssec';
+import { describeDsView, DsView, dsStandsFor, parentDsViews } from '../../dns/dnssec';
 
 const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 
@@ -33,7 +40,87 @@ export const adapter: RegistrarAdapter = {
     const registrarName = ctx.env.NSBRIDGE_MANUAL_REGISTRAR?.trim() || 'your registrar';
     const intervalMs = Number(ctx.env.NSBRIDGE_MANUAL_POLL_MS || 10_000);
 
+    /** Wait until every parent server passes `done`; throws with the last answers on timeout. */
+    const waitForParent = async (domain: string, operation: string, what: string, done: (v: DsView) => boolean, hint: string): Promise<void> => {
+      if (timeoutMs === 0) {
+        ctx.log(`manual: ${domain}: WARNING: not waiting (NSBRIDGE_MANUAL_TIMEOUT=0); the DS change is NOT verified; check it later with "nsbridge ds get --registrar manual --domain ${domain}"`);
+        return;
+      }
+      ctx.log(`manual: ${domain}: waiting up to ${formatDuration(timeoutMs)} for the parent zone to ${what}...`);
+      const deadline = Date.now() + timeoutMs;
+      let parent;
+      try {
+        parent = await findParentZone(domain, config);
+      } catch (e) {
+        throw new RegistrarError({ registrar: info.id, operation, domain, cause: `DNS lookup failed: ${(e as Error).message}`, hint: 'check NSBRIDGE_DNS_SERVER (the recursive resolver to use)' });
+      }
+      for (;;) {
+        const views = await parentDsViews(domain, parent, config);
+        const ok = views.filter(done);
+        if (views.length > 0 && ok.length === views.length) {
+          ctx.log(`manual: ${domain}: DS change verified at every ${parent.zone} server`);
+          return;
+        }
+        if (Date.now() >= deadline) {
+          throw new RegistrarError({
+            registrar: info.id,
+            operation,
+            domain,
+            cause: `the parent zone (${parent.zone}) did not ${what} within ${formatDuration(timeoutMs)}: ${views.map(describeDsView).join('; ')}`,
+            hint,
+          });
+        }
+        ctx.log(`manual: ${domain}: ${ok.length}/${views.length} parent servers updated; waiting (${views.map(describeDsView).join('; ')})`);
+        await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+      }
+    };
+
+    const dnssec: DnssecOperations = {
+      async getDnssecRecords(domain): Promise<DnssecRecord[]> {
+        const call = { registrar: info.id, operation: 'get DS records', domain };
+        let views;
+        try {
+          views = await parentDsViews(domain, await findParentZone(domain, config), config);
+        } catch (e) {
+          throw new RegistrarError({ ...call, cause: `DNS lookup failed: ${(e as Error).message}`, hint: 'check NSBRIDGE_DNS_SERVER (the recursive resolver to use)' });
+        }
+        const answered = views.filter((v): v is Extract<DsView, { ok: true }> => v.ok);
+        if (answered.length === 0) {
+          throw new RegistrarError({ ...call, cause: `no parent server answered (${views.map(describeDsView).join('; ')})`, hint: 'check network access to DNS (NSBRIDGE_DNS_SERVER, NSBRIDGE_DNS_PORT)' });
+        }
+        const first = answered[0]!;
+        const key = (v: typeof first) => v.ds.map((d) => `${d.keyTag} ${d.algorithm} ${d.digestType} ${d.digest}`).sort().join();
+        if (answered.some((v) => key(v) !== key(first))) {
+          ctx.log(`manual: ${domain}: the parent servers disagree (a DS change is propagating): ${views.map(describeDsView).join('; ')}`);
+        }
+        return first.ds.map((ds) => ({ ds }));
+      },
+
+      async addDnssecRecords(domain, records) {
+        for (const line of dsStepsFor(registrarName, domain, 'add', records)) ctx.log(line);
+        await waitForParent(
+          domain,
+          'add DS records',
+          `serve the new DS record${records.length === 1 ? '' : 's'}`,
+          (v) => v.ok && records.every((r) => v.ds.some((d) => dsStandsFor(domain, d, r))),
+          `add the DS at ${registrarName} as printed above, then run the command again (or raise NSBRIDGE_MANUAL_TIMEOUT; registries can take a while)`,
+        );
+      },
+
+      async removeDnssecRecords(domain, records) {
+        for (const line of dsStepsFor(registrarName, domain, 'remove', records)) ctx.log(line);
+        await waitForParent(
+          domain,
+          'remove DS records',
+          `stop serving the old DS record${records.length === 1 ? '' : 's'}`,
+          (v) => v.ok && !v.ds.some((d) => records.some((r) => dsStandsFor(domain, d, r))),
+          `delete the DS at ${registrarName} as printed above, then run the command again (or raise NSBRIDGE_MANUAL_TIMEOUT)`,
+        );
+      },
+    };
+
     return {
+      dnssec,
       async getNameServers(domain) {
         const call = { registrar: info.id, operation: 'get name servers', domain };
         let views;

@@ -10,14 +10,15 @@ export const info: RegistrarInfo = {
   credentials: [],
   settings: [
     { key: 'registrarName', env: 'NSBRIDGE_MANUAL_REGISTRAR', type: 'string', description: 'Who holds the domain: squarespace, godaddy-web, hover or any name (tailors the printed steps)' },
-    { key: 'waitTimeout', env: 'NSBRIDGE_MANUAL_TIMEOUT', type: 'string', description: 'How long to wait for the change to appear in DNS, e.g. 30m (default 15m; 0 = do not wait)' },
+    { key: 'waitTimeout', env: 'NSBRIDGE_MANUAL_TIMEOUT', type: 'string', description: 'How long to wait for a change (name servers or DS) to appear in DNS, e.g. 30m (default 15m; 0 = do not wait)' },
   ],
   capabilities: {
     readNameServers: can('reads the delegation from DNS, not from the registrar'),
     setNameServers: cannot('a person makes the change in the registrar\'s web UI; nsbridge prints the steps and waits for it'),
     sandbox: cannot('not applicable'),
-    dnssec: cannot('not implemented yet'),
+    dnssec: can('prints the DS record(s) to enter at the registrar and waits until the parent zone serves them; reads the DS from DNS'),
     asyncOperations: can('waits until the new delegation is visible in DNS'),
   },
+  dnssecInput: 'ds',
   quirks: ['Squarespace Domains (ex Google Domains) and Hover have no public API for name servers.'],
 };

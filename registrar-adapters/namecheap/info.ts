@@ -48,7 +48,7 @@ export const info: RegistrarInfo = {
     setNameServers: can('namecheap.domains.dns.setCustom, by SLD + TLD split at the public suffix; one comma-separated Nameservers value of at most 1200 characters'),
     sandbox: can('api.sandbox.namecheap.com: separate sign-up at sandbox.namecheap.com, own key and whitelist'),
     dnssec: cannot(
-      'the Namecheap API has no DNSSEC/DS methods; Namecheap staff confirmed the limitation is in the API itself (Feb 2024)',
+      'the Namecheap API has no DNSSEC/DS methods (Namecheap staff confirmed the limitation is in the API itself, Feb 2024): enter the DS on the domain\'s DNSSEC section in the Namecheap dashboard (Domain List > Manage > Advanced DNS), or use --registrar manual, which prints the record to enter',
       'https://github.com/namecheap/terraform-provider-namecheap/issues/83',
     ),
     asyncOperations: cannot('setCustom is synchronous: the answer says Updated="true" or fails'),
@@ -72,6 +72,7 @@ export const info: RegistrarInfo = {
     'Switching to custom name servers stops Namecheap URL forwarding, email forwarding and dynamic DNS for the domain.',
     'setCustom takes SLD and TLD split at the public suffix (example.co.uk: SLD example, TLD co.uk); getInfo takes the whole DomainName.',
     'Unregistered or invalid name servers are refused by the registry behind Namecheap (error 3031510 or 3050900, with the registry\'s text).',
+    'No DNSSEC through the API: `nsbridge ds` refuses Namecheap (exit 2, nothing sent); enter the DS in the dashboard (Advanced DNS, DNSSEC) or use --registrar manual, which prints it.',
   ],
   docs: 'https://www.namecheap.com/support/api/methods/domains-dns/set-custom/',
 };

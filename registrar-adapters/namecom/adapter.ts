@@ -5,6 +5,10 @@
  * Auth: HTTP Basic <user name>:<token>; the sandbox (api.dev.name.com) wants the user name with
  * `-test`, which nsbridge appends when NSBRIDGE_NAMECOM_SANDBOX is on and it is missing.
  * Errors: {message, details?}. 429 hint UNCONFIRMED: without Retry-After, one second per retry.
+ * DNSSEC (DS records, ints except the digest; a record is identified BY ITS DIGEST):
+ *   list:   GET    /v4/domains/{domain}/dnssec?page=&perPage=  -> {dnssec, nextPage, lastPage}
+ *   add:    POST   /v4/domains/{domain}/dnssec {domainName, keyTag, algorithm, digestType, digest}
+ *   remove: DELETE /v4/domains/{domain}/dnssec/{digest} -> {}
  *
  * Things this adapter must not trust (all seen in recordings or documented):
  *  - Content-Type: answers come as text/html with a JSON body, so the body is parsed whatever
@@ -16,7 +20,8 @@
  *    stored, and a write whose answer differs from what was sent says which names to use.
  */
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import { checkDs, DnssecRecord, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { info } from './info';
 import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
@@ -24,7 +29,7 @@ import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarRateLimitError } from '../core/errors';
 import { summarizeBody } from '../core/redact';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
-import type { NamecomDomain, NamecomErrorMessage, NamecomSetNameserversRequest } from './wire-types';
+import type { NamecomDnssec, NamecomDnssecCreate, NamecomDnssecList, NamecomDomain, NamecomErrorMessage, NamecomSetNameserversRequest } from './wire-types';
 
 /**
  * The pace nsbridge keeps: half of Name.com's published 20 a second. The shared limiter stamps a
@@ -37,6 +42,11 @@ export const PACE = { requests: 10, perMs: 1_000 };
 
 /** Name.com counts requests per second (20/s): with no Retry-After, one window is the wait. */
 export const RATE_LIMIT_FALLBACK_MS = 1_000;
+
+/** DS records asked for per page; Name.com may send fewer, so paging follows nextPage. */
+export const DNSSEC_PER_PAGE = 1000;
+/** A domain has a handful of DS records; this only stops a runaway loop on a broken answer. */
+const MAX_DNSSEC_PAGES = 50;
 
 const retryAfterMs = (res: AxiosResponse): number | undefined => (res.status === 429 ? RATE_LIMIT_FALLBACK_MS : undefined);
 
@@ -80,7 +90,7 @@ export const adapter: RegistrarAdapter = {
       retryAfterMs,
     });
 
-    const hintFor = (res: AxiosResponse): string | undefined => {
+    const hintFor = (res: AxiosResponse, dnssec = false): string | undefined => {
       switch (res.status) {
         case 401:
           if (!sandbox && /-test$/i.test(user)) {
@@ -96,7 +106,9 @@ export const adapter: RegistrarAdapter = {
           return `the domain is not in the Name.com account "${user}"${sandbox ? ' (the sandbox at api.dev.name.com is a separate account)' : ''}`;
         case 400:
         case 422:
-          return 'Name.com refused the name servers; they must be existing host names, without duplicates';
+          return dnssec
+            ? 'Name.com refused the DS record; the registry of the TLD must support DNSSEC, and the key tag, algorithm and digest type must be numbers with a hex digest of matching length'
+            : 'Name.com refused the name servers; they must be existing host names, without duplicates';
         default:
           return undefined;
       }
@@ -141,7 +153,80 @@ export const adapter: RegistrarAdapter = {
     // The domain is encoded on its own; the `:setNameservers` colon stays literal.
     const domainPath = (domain: string) => `/v4/domains/${encodeURIComponent(domain)}`;
 
+    const dnssecPath = (domain: string) => `${domainPath(domain)}/dnssec`;
+    const dnssecFail = (res: AxiosResponse, call: CallContext) => errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, true) });
+
+    /** Every DS record, page by page while Name.com names a nextPage (absent on the last page). */
+    async function listDs(domain: string, call: CallContext): Promise<NamecomDnssec[]> {
+      const all: NamecomDnssec[] = [];
+      for (let page = 1; page <= MAX_DNSSEC_PAGES; ) {
+        const res = await request<unknown>({ method: 'GET', url: dnssecPath(domain), params: { page, perPage: DNSSEC_PER_PAGE } }, call);
+        if (!isSuccess(res)) throw dnssecFail(res, call);
+        const body = jsonBody(res.data) as NamecomDnssecList | undefined;
+        if (!body || typeof body !== 'object' || Array.isArray(body)) throw unexpected(call, res, 'expected a JSON object with the dnssec list');
+        // An empty list is left out like every default value.
+        const items = body.dnssec ?? [];
+        if (!Array.isArray(items)) throw unexpected(call, res, 'dnssec is not a list');
+        all.push(...items);
+        const next = body.nextPage;
+        if (next === undefined || next === 0) return all;
+        if (typeof next !== 'number' || next <= page) throw unexpected(call, res, `nextPage ${String(next)} does not follow page ${page}`);
+        page = next;
+      }
+      throw new RegistrarApiError({ ...call, cause: `the DS record list did not end after ${MAX_DNSSEC_PAGES} pages`, hint: 'Name.com answered in an unexpected way; try again, and report it if it persists' });
+    }
+
+    /** A record as Name.com lists it; missing numbers are zeros left out. Its digest, as sent, is its id. */
+    function toRecord(call: CallContext, d: NamecomDnssec): DnssecRecord {
+      const bad = (why: string) =>
+        new RegistrarApiError({ ...call, cause: `Name.com listed a DS record that nsbridge cannot read (${why})`, hint: 'check the domain\'s DNSSEC records in the Name.com account; report it if they look right there' });
+      const [keyTag, algorithm, digestType] = [d.keyTag ?? 0, d.algorithm ?? 0, d.digestType ?? 0];
+      if (typeof d.digest !== 'string' || [keyTag, algorithm, digestType].some((n) => typeof n !== 'number')) {
+        throw bad('keyTag, algorithm and digestType must be integers and digest a string');
+      }
+      try {
+        return { ds: checkDs({ keyTag, algorithm, digestType, digest: d.digest }), registrarId: d.digest };
+      } catch (err) {
+        if (err instanceof InvalidDnssecError) throw bad(`digest ${d.digest}: ${err.message}`);
+        throw err;
+      }
+    }
+
+    const dnssec: DnssecOperations = {
+      async getDnssecRecords(domain) {
+        const call = { registrar: info.id, operation: 'get DNSSEC records', domain };
+        return (await listDs(domain, call)).map((d) => toRecord(call, d));
+      },
+      async addDnssecRecords(domain, records) {
+        const call = { registrar: info.id, operation: 'add DNSSEC record', domain };
+        for (const { ds } of records) {
+          const data: NamecomDnssecCreate = { domainName: domain, keyTag: ds.keyTag, algorithm: ds.algorithm, digestType: ds.digestType, digest: ds.digest };
+          const res = await request<unknown>({ method: 'POST', url: dnssecPath(domain), data, headers: { 'Content-Type': 'application/json' } }, call);
+          if (isSuccess(res)) continue;
+          // "Duplicate": Name.com already has it, e.g. our own POST retried after its answer was lost.
+          if (res.status === 400 && /duplicate/i.test(detail(res) ?? '')) {
+            const held = (await listDs(domain, call)).map((d) => toRecord(call, d));
+            if (held.some((h) => sameDnssecRecord(h, { ds }))) continue;
+          }
+          throw dnssecFail(res, call);
+        }
+      },
+      async removeDnssecRecords(domain, records) {
+        const call = { registrar: info.id, operation: 'remove DNSSEC record', domain };
+        for (const record of records) {
+          // Deleted by digest, spelled as Name.com holds it (its case may differ from the canonical one).
+          const digest = record.registrarId ?? record.ds.digest;
+          const res = await request<unknown>({ method: 'DELETE', url: `${dnssecPath(domain)}/${encodeURIComponent(digest)}` }, call);
+          if (isSuccess(res)) continue;
+          // 404: gone already (e.g. our own DELETE retried); the re-read also tells a missing domain apart.
+          if (res.status === 404 && !(await listDs(domain, call)).some((d) => d.digest === digest)) continue;
+          throw dnssecFail(res, call);
+        }
+      },
+    };
+
     return {
+      dnssec,
       async getNameServers(domain) {
         const call = { registrar: info.id, operation: 'get name servers', domain };
         const res = await request<unknown>({ method: 'GET', url: domainPath(domain) }, call);

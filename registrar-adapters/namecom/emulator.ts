@@ -12,7 +12,12 @@
  *  - ns1-4.name.com are stored as the account's own ns1<code>.name.com (code = 3 letters);
  *  - errors {message, details?}; `twoStepVerification` on the account: 403 for every call;
  *  - 20 requests per second per account (the kit's window) AND 3000 per hour per account (kept
- *    here: the kit has one window).
+ *    here: the kit has one window);
+ *  - DNSSEC (§5): GET /v4/domains/{domain}/dnssec -> {dnssec, nextPage, lastPage} (paged with
+ *    page/perPage; default-valued fields left out, so no `nextPage` on the last page and no
+ *    `dnssec` when there is none); POST same path {domainName, keyTag, algorithm, digestType,
+ *    digest} -> the created record; GET/DELETE /v4/domains/{domain}/dnssec/{digest}, a record
+ *    being identified BY ITS DIGEST; DELETE answers {}.
  *
  * UNCONFIRMED, chosen strictly:
  *  - 401 is {"message":"Unauthenticated"}; 404 is {"message":"Not Found"} with no details; 403
@@ -22,12 +27,21 @@
  *  - name-server validation: 400 {"message":"Invalid Argument","details":"Parameter Value Error - ..."}
  *    (the recorded shape) for a body that is not JSON, a missing list, fewer than 2 or more than
  *    13 names, duplicates, and hosts not registered at the registry (`.invalid`);
- *  - 5xx are ErrorMessage JSON ("Any non-200 response will return an ErrorMessage").
+ *  - 5xx are ErrorMessage JSON ("Any non-200 response will return an ErrorMessage");
+ *  - DNSSEC input: Name.com's gateway might coerce "13" into an int, the strict reading refuses
+ *    anything but JSON integers for keyTag/algorithm/digestType (snake_case `key_tag` is an
+ *    unknown field, so keyTag is missing), requires `domainName` equal to the path's domain, an
+ *    algorithm and digest type IANA knows and a hex digest of the digest type's length, all as 400
+ *    "Invalid Argument" with a "Parameter Value Error - ..." detail; a digest the domain already
+ *    has is "Duplicate"; the {digest} of GET/DELETE must match the stored digest exactly (case
+ *    included), else 404; a page holds at most `dnssecPageCap` records (default 1000) whatever
+ *    perPage asks.
  */
+import { ALGORITHM_NAMES, DnssecRecord } from '../../core/dnssec';
 import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
 import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
 import { RegistrarEmulator } from '../testing/registrar-emulator';
-import type { NamecomDomain, NamecomErrorMessage } from './wire-types';
+import type { NamecomDnssec, NamecomDnssecCreate, NamecomDnssecList, NamecomDomain, NamecomErrorMessage } from './wire-types';
 
 type Limit = { requests: number; perMs: number };
 
@@ -51,6 +65,19 @@ const HTML_TYPE = { 'Content-Type': 'text/html; charset=UTF-8' };
 
 const GENERIC_NS = /^ns([1-4])\.name\.com$/i;
 
+/** Hex digits of each DS digest type the registry takes (SHA-1, SHA-256, GOST, SHA-384). */
+const DIGEST_LENGTH: Record<number, number> = { 1: 40, 2: 64, 3: 64, 4: 96 };
+
+/** Name.com's rendering: fields with default values left out. */
+function omitDefaults<T extends object>(full: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(full)) {
+    if (v === false || v === '' || v === 0 || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    out[k] = v;
+  }
+  return out as T;
+}
+
 export class NamecomEmulator extends RegistrarEmulator {
   readonly store = new DomainStore();
   readonly http: HttpEmulator;
@@ -66,6 +93,9 @@ export class NamecomEmulator extends RegistrarEmulator {
   /** Every request's user name, Content-Type, raw path and Host, for tests that check what was sent. */
   readonly seen: { user?: string; contentType?: string; path: string; host?: string }[] = [];
   private readonly hourly = new Map<string, number[]>();
+  /** Most DS records one page of the list holds, whatever perPage asks (UNCONFIRMED cap). */
+  dnssecPageCap = 1000;
+  onDnssecChange?: (domain: string, records: DnssecRecord[]) => void;
 
   constructor(opts: NamecomEmulatorOptions = {}) {
     super();
@@ -116,6 +146,27 @@ export class NamecomEmulator extends RegistrarEmulator {
 
   nameServersOf(domain: string): string[] | undefined {
     return this.store.nameServersOf(domain);
+  }
+
+  /** Put DS records in the account as Name.com holds them (digest as given). */
+  setDnssecRecords(domain: string, records: readonly DnssecRecord[]): void {
+    const entry = this.store.get(domain);
+    if (!entry) throw new Error(`namecom emulator: ${domain} is not in the account`);
+    entry.dnssec = records.map((r): NamecomDnssecCreate => ({ domainName: domain.toLowerCase(), keyTag: r.ds.keyTag, algorithm: r.ds.algorithm, digestType: r.ds.digestType, digest: r.ds.digest }));
+  }
+
+  dnssecRecordsOf(domain: string): DnssecRecord[] | undefined {
+    if (!this.store.get(domain)) return undefined;
+    return this.dsOf(domain).map((d) => ({
+      ds: { keyTag: d.keyTag, algorithm: d.algorithm, digestType: d.digestType, digest: d.digest.toUpperCase() },
+      registrarId: d.digest,
+    }));
+  }
+
+  private dsOf(domain: string): NamecomDnssecCreate[] {
+    const entry = this.store.get(domain)!;
+    entry.dnssec ??= [];
+    return entry.dnssec as NamecomDnssecCreate[];
   }
 
   /** The account's own names for ns1-4.name.com. */
@@ -192,6 +243,8 @@ export class NamecomEmulator extends RegistrarEmulator {
     if (decoded !== `${this.apiUser}:${this.token}`) return this.error(401, 'Unauthenticated');
     if (this.twoStepVerification) return this.error(403, 'Forbidden');
 
+    const dnssec = /^\/v4\/domains\/([^/:]+)\/dnssec(?:\/([^/]+))?$/.exec(req.path);
+    if (dnssec) return this.dnssec(req, decodeURIComponent(dnssec[1]!).toLowerCase(), dnssec[2] === undefined ? undefined : decodeURIComponent(dnssec[2]));
     const get = /^\/v4\/domains\/([^/:]+)$/.exec(req.path);
     const setNs = /^\/v4\/domains\/([^/:]+):setNameservers$/.exec(req.path);
     if (req.method === 'GET' && get) {
@@ -224,6 +277,62 @@ export class NamecomEmulator extends RegistrarEmulator {
       return { status: 200, headers: HTML_TYPE, body: this.render(domain), write: true };
     }
     return this.error(404, 'Not Found');
+  }
+
+  private dnssec(req: EmulatedRequest, domain: string, digestInPath: string | undefined): RouteResult {
+    if (!this.store.get(domain)) return this.error(404, 'Not Found');
+    const records = this.dsOf(domain);
+    const changed = () => this.onDnssecChange?.(domain, this.dnssecRecordsOf(domain)!);
+    if (digestInPath !== undefined) {
+      const hit = records.find((r) => r.digest === digestInPath);
+      if (!hit) return this.error(404, 'Not Found');
+      if (req.method === 'GET') return { status: 200, headers: HTML_TYPE, body: omitDefaults<NamecomDnssec>(hit) };
+      if (req.method !== 'DELETE') return this.error(404, 'Not Found');
+      records.splice(records.indexOf(hit), 1);
+      changed();
+      return { status: 200, headers: HTML_TYPE, body: {}, write: true };
+    }
+    if (req.method === 'GET') {
+      const num = (name: string, fallback: number) => {
+        const raw = req.query.get(name);
+        return raw === null ? fallback : /^\d+$/.test(raw) && Number(raw) > 0 ? Number(raw) : undefined;
+      };
+      const page = num('page', 1);
+      const asked = num('perPage', this.dnssecPageCap);
+      if (page === undefined || asked === undefined) return this.error(400, 'Invalid Argument', 'Parameter Value Error - page and perPage must be positive integers');
+      const perPage = Math.min(asked, this.dnssecPageCap);
+      const lastPage = Math.ceil(records.length / perPage);
+      const body: NamecomDnssecList = {
+        dnssec: records.slice((page - 1) * perPage, page * perPage).map((r) => omitDefaults<NamecomDnssec>(r)),
+        nextPage: page < lastPage ? page + 1 : 0,
+        lastPage,
+      };
+      return { status: 200, headers: HTML_TYPE, body: omitDefaults(body) };
+    }
+    if (req.method !== 'POST') return this.error(404, 'Not Found');
+    const body = req.json as Record<string, unknown> | undefined;
+    const invalid = (why: string) => this.error(400, 'Invalid Argument', `Parameter Value Error - ${why}`);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('the request body must be a JSON object');
+    if (typeof body.domainName !== 'string' || body.domainName.toLowerCase().replace(/\.$/, '') !== domain) {
+      return invalid(`domainName must be ${domain}, the domain in the path`);
+    }
+    for (const field of ['keyTag', 'algorithm', 'digestType'] as const) {
+      const v = body[field];
+      if (typeof v !== 'number' || !Number.isInteger(v)) return invalid(`${field} must be an integer, not ${JSON.stringify(v) ?? 'missing'}`);
+    }
+    const { keyTag, algorithm, digestType, digest } = body as unknown as NamecomDnssecCreate;
+    if (keyTag < 0 || keyTag > 65535) return invalid(`keyTag ${keyTag} is out of range`);
+    if (!ALGORITHM_NAMES[algorithm]) return invalid(`algorithm ${algorithm} is not a DNSSEC algorithm`);
+    const length = DIGEST_LENGTH[digestType];
+    if (length === undefined) return invalid(`digestType ${digestType} is not a DS digest type`);
+    if (typeof digest !== 'string' || !/^[0-9a-fA-F]+$/.test(digest) || digest.length !== length) {
+      return invalid(`digest must be ${length} hexadecimal digits for digestType ${digestType}`);
+    }
+    if (records.some((r) => r.digest.toLowerCase() === digest.toLowerCase())) return invalid(`Duplicate DS record ${digest}`);
+    const created: NamecomDnssecCreate = { domainName: domain, keyTag, algorithm, digestType, digest };
+    records.push(created);
+    changed();
+    return { status: 200, headers: HTML_TYPE, body: omitDefaults<NamecomDnssec>(created), write: true };
   }
 }
 

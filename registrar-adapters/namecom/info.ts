@@ -31,7 +31,7 @@ export const info: RegistrarInfo = {
     readNameServers: can('GET /v4/domains/{domain} (the Domain object; no nameservers field when there are none)'),
     setNameServers: can('POST /v4/domains/{domain}:setNameservers (literal colon) -> 200 with the full Domain'),
     sandbox: can('api.dev.name.com, with the -test user name and the test token'),
-    dnssec: cannot('not implemented yet (Name.com takes DS data: keyTag, algorithm, digestType, digest)'),
+    dnssec: can('GET/POST /v4/domains/{domain}/dnssec {domainName, keyTag, algorithm, digestType, digest} (integers but the digest), DELETE .../dnssec/{digest}'),
     asyncOperations: cannot('setNameservers is synchronous: the answer already holds the new name servers'),
   },
   rateLimit: {
@@ -50,6 +50,8 @@ export const info: RegistrarInfo = {
     'A 429 carries no Retry-After that nsbridge relies on: it waits one second (the per-second window) before each retry.',
     'Answers may come with Content-Type text/html although the body is JSON; fields with default values (false, "", 0, empty lists) are left out.',
     'The :setNameservers verb has a literal colon in the path that must not be URL-encoded.',
+    'DNSSEC takes DS records (key tag, algorithm, digest type as numbers, the digest as hex); a DS record is identified and deleted by its digest.',
   ],
   docs: 'https://www.name.com/api-docs',
+  dnssecInput: 'ds',
 };

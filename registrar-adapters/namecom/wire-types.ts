@@ -41,3 +41,32 @@ export interface NamecomErrorMessage {
   message: string;
   details?: string;
 }
+
+/**
+ * One DS record at the registry (namedotcom/go dnssecs.go): camelCase, integers except `digest`.
+ * Like every Name.com answer, default values are left out (a keyTag of 0 is absent).
+ */
+export interface NamecomDnssec {
+  domainName?: string;
+  keyTag?: number;
+  algorithm?: number;
+  digestType?: number;
+  /** Hex; also the record's identity in GET/DELETE /v4/domains/{domain}/dnssec/{digest}. */
+  digest?: string;
+}
+
+/** POST /v4/domains/{domain}/dnssec body: every field, ints except digest. */
+export interface NamecomDnssecCreate {
+  domainName: string;
+  keyTag: number;
+  algorithm: number;
+  digestType: number;
+  digest: string;
+}
+
+/** GET /v4/domains/{domain}/dnssec?page=&perPage= (nextPage absent on the last page; dnssec absent when empty). */
+export interface NamecomDnssecList {
+  dnssec?: NamecomDnssec[];
+  nextPage?: number;
+  lastPage?: number;
+}

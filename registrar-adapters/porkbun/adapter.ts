@@ -2,6 +2,16 @@
  * Porkbun JSON API v3 (shared/reference/registrar-apis.md §4).
  *   read:  POST /domain/getNs/{domain}    {apikey, secretapikey}       -> {status:"SUCCESS", ns:[...]}
  *   write: POST /domain/updateNs/{domain} {apikey, secretapikey, ns}   -> {status:"SUCCESS"}
+ * DNSSEC (DS records at the registry, since early 2025):
+ *   read:   POST /dns/getDnssecRecords/{domain}      -> {status, records: {"<keyTag>": {keyTag, alg, digestType, digest}}}
+ *   add:    POST /dns/createDnssecRecord/{domain}    {apikey, secretapikey, keyTag, alg, digestType, digest} (strings)
+ *   remove: POST /dns/deleteDnssecRecord/{domain}/{keyTag}
+ * Porkbun lists records keyed by key tag and deletes them by key tag, so it can tell apart only
+ * one DS per key tag: two DS records with the same key tag (the same key with two digest types,
+ * or two keys whose tags collide) could not be listed or deleted separately. nsbridge therefore
+ * keeps one DS per key tag: a new DS whose key tag is already held replaces the held one (delete
+ * the tag, then create), removing a DS deletes its tag only while the tag still holds that DS,
+ * and two DS records with one key tag in one change are refused (exit 2) before anything is sent.
  * Credentials travel in the JSON body of every call, never in the URL (the tracer prints URLs).
  * Errors: HTTP 400 {status:"ERROR", message} ("Invalid API key. (002)", "Invalid domain.", ...).
  *
@@ -15,8 +25,8 @@
  * margin (THROTTLE_WAIT_MS): the shared limiter then holds every nsbridge process of this key off
  * for that long, instead of each one hammering a limit of 1 request per second.
  */
-import type { AxiosResponse } from 'axios';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient, retryAfterHeaderMs } from '../core/http';
@@ -27,9 +37,19 @@ import {
   RegistrarAuthError,
   RegistrarError,
   RegistrarValidationError,
+  UsageError,
 } from '../core/errors';
 import { summarizeBody } from '../core/redact';
-import type { PorkbunAuth, PorkbunError, PorkbunGetNsResponse, PorkbunUpdateNsRequest } from './wire-types';
+import { checkDnskey, checkDs, DnssecRecord, formatDs, sameDnssecRecord } from '../../core/dnssec';
+import type {
+  PorkbunAuth,
+  PorkbunCreateDnssecRequest,
+  PorkbunDnssecRecord,
+  PorkbunError,
+  PorkbunGetDnssecResponse,
+  PorkbunGetNsResponse,
+  PorkbunUpdateNsRequest,
+} from './wire-types';
 
 /** Wait after a hintless "slow down": one window of Porkbun's 1 request/second and a margin (dnscontrol waits >= 1.2 s). */
 const THROTTLE_WAIT_MS = Math.round((info.rateLimit?.perMs ?? 1_000) * 1.2);
@@ -87,8 +107,24 @@ const HINTS: Record<ErrorKind, string> = {
   domainScope: 'the Porkbun API key is limited to other domains; allow this domain for the key at porkbun.com/account/api',
 };
 
+/** What a refused write was about: its hint for a 400, and the command that shows the state. */
+interface WriteKind {
+  readonly refused: string;
+  readonly check: string;
+}
+
+const NS_WRITE: WriteKind = {
+  refused: 'Porkbun refused the name servers; each must be an existing host name registered at the registry (2 to 13 of them). Nothing was changed',
+  check: 'nsbridge get',
+};
+
+const DNSSEC_WRITE: WriteKind = {
+  refused: 'Porkbun refused the DS record; check it (key tag, algorithm, digest type, digest) against the zone\'s key-signing key, and that the TLD\'s registry takes DS records. Nothing was changed by this call',
+  check: 'nsbridge ds get',
+};
+
 /** Anything but HTTP 200 with {"status":"SUCCESS"} is a failure: name it. */
-function failure(res: AxiosResponse, call: CallContext, write: boolean): RegistrarError {
+function failure(res: AxiosResponse, call: CallContext, write: WriteKind | false): RegistrarError {
   const body = porkbunError(res);
   if (!body) {
     // HTML, an unexpected 2xx (a WAF page without its header), or broken JSON.
@@ -97,7 +133,7 @@ function failure(res: AxiosResponse, call: CallContext, write: boolean): Registr
       status: res.status,
       cause: `unexpected answer from Porkbun: HTTP ${res.status} ${summarizeBody(res.data)}`,
       hint: write
-        ? 'it is not known whether the change was made; run `nsbridge get` to see what Porkbun holds now, and check NSBRIDGE_PORKBUN_ENDPOINT if set'
+        ? `it is not known whether the change was made; run \`${write.check}\` to see what Porkbun holds now, and check NSBRIDGE_PORKBUN_ENDPOINT if set`
         : 'Porkbun did not answer with its JSON API; try again later, and check NSBRIDGE_PORKBUN_ENDPOINT if set',
     });
   }
@@ -105,12 +141,7 @@ function failure(res: AxiosResponse, call: CallContext, write: boolean): Registr
   const base = { ...call, status: res.status, cause: `HTTP ${res.status} ${detail(body)}` };
   if (kind === 'credentials' || kind === 'ip' || kind === 'domainScope') return new RegistrarAuthError({ ...base, hint: HINTS[kind] });
   if (kind === 'domain') return new DomainNotFoundError({ ...base, hint: HINTS.domain });
-  if (write && res.status === 400) {
-    return new RegistrarValidationError({
-      ...base,
-      hint: 'Porkbun refused the name servers; each must be an existing host name registered at the registry (2 to 13 of them). Nothing was changed',
-    });
-  }
+  if (write && res.status === 400) return new RegistrarValidationError({ ...base, hint: write.refused });
   return errorForStatus(res, call, { detail: detail(body) });
 }
 
@@ -155,8 +186,125 @@ export const adapter: RegistrarAdapter = {
         const call = { registrar: info.id, operation: 'set name servers', domain };
         const data: PorkbunUpdateNsRequest = { ...auth, ns: [...nameServers] };
         const res = await send(http, { method: 'POST', url: path('updateNs', domain), data }, call, throttleWaitMs);
-        if (!isSuccess(res)) throw failure(res, call, true);
+        if (!isSuccess(res)) throw failure(res, call, NS_WRITE);
       },
+      dnssec: dnssecOperations(http, auth, ctx),
     };
   },
 };
+
+/**
+ * Porkbun's records, canonical. `records` is an object keyed by key tag with string values; when
+ * empty its shape is UNCONFIRMED, so `{}`, `[]` and a list of records are all accepted.
+ */
+export function parsePorkbunDnssec(records: unknown): DnssecRecord[] {
+  if (records === undefined || records === null) return [];
+  if (typeof records !== 'object') throw new Error(`"records" is neither an object nor a list: ${summarizeBody(records)}`);
+  const entries: [string | undefined, unknown][] = Array.isArray(records)
+    ? records.map((r) => [undefined, r])
+    : Object.entries(records as Record<string, unknown>);
+  return entries.map(([tag, value]) => {
+    if (typeof value !== 'object' || value === null) throw new Error(`record ${tag ?? ''} is not an object: ${summarizeBody(value)}`);
+    const r = value as Partial<Record<keyof PorkbunDnssecRecord, unknown>>;
+    const ds = checkDs({
+      keyTag: String(r.keyTag ?? tag ?? ''),
+      algorithm: String(r.alg ?? ''),
+      digestType: String(r.digestType ?? ''),
+      digest: String(r.digest ?? ''),
+    });
+    let dnskey;
+    if (r.keyDataFlags && r.keyDataProtocol && r.keyDataAlgo && r.keyDataPubKey) {
+      try {
+        dnskey = checkDnskey({ flags: String(r.keyDataFlags), protocol: String(r.keyDataProtocol), algorithm: String(r.keyDataAlgo), publicKey: String(r.keyDataPubKey) });
+      } catch {
+        dnskey = undefined; // key data the registry kept but nsbridge cannot read: the DS still identifies the record
+      }
+    }
+    return { ds, ...(dnskey ? { dnskey } : {}), registrarId: String(ds.keyTag) };
+  });
+}
+
+function dnssecOperations(http: AxiosInstance, auth: PorkbunAuth, ctx: AdapterContext): DnssecOperations {
+  const dnsPath = (op: string, domain: string, keyTag?: number) =>
+    `/dns/${op}/${encodeURIComponent(domain)}${keyTag === undefined ? '' : `/${keyTag}`}`;
+  /** What Porkbun holds, as last read or written by this client (one run of the CLI). */
+  const held = new Map<string, DnssecRecord[]>();
+
+  async function read(call: CallContext, domain: string): Promise<DnssecRecord[]> {
+    const res = await send<PorkbunGetDnssecResponse>(http, { method: 'POST', url: dnsPath('getDnssecRecords', domain), data: auth }, call, throttleWaitMs);
+    if (!isSuccess(res)) throw failure(res, call, false);
+    let records: DnssecRecord[];
+    try {
+      records = parsePorkbunDnssec(res.data.records);
+    } catch (e) {
+      throw new RegistrarApiError({ ...call, status: res.status, cause: `unexpected DNSSEC records from Porkbun: ${(e as Error).message}`, hint: 'check the domain\'s DNSSEC section in the Porkbun dashboard' });
+    }
+    held.set(domain, records);
+    return records;
+  }
+
+  const current = async (call: CallContext, domain: string) => held.get(domain) ?? read(call, domain);
+
+  async function deleteTag(call: CallContext, domain: string, keyTag: number): Promise<void> {
+    const res = await send(http, { method: 'POST', url: dnsPath('deleteDnssecRecord', domain, keyTag), data: auth }, call, throttleWaitMs);
+    if (!isSuccess(res)) throw failure(res, call, DNSSEC_WRITE);
+    held.set(domain, (held.get(domain) ?? []).filter((r) => r.ds.keyTag !== keyTag));
+  }
+
+  return {
+    async getDnssecRecords(domain) {
+      return read({ registrar: info.id, operation: 'get DNSSEC records', domain }, domain);
+    },
+
+    async addDnssecRecords(domain, records) {
+      const call = { registrar: info.id, operation: 'add DNSSEC records', domain };
+      for (const r of records) {
+        const twin = records.find((o) => o !== r && o.ds.keyTag === r.ds.keyTag);
+        if (twin) {
+          throw new UsageError(
+            `porkbun: add DNSSEC records ${domain}: Porkbun keeps one DS record per key tag (it lists and deletes them by key tag), and key tag ${r.ds.keyTag} is given twice ("${formatDs(r.ds)}" and "${formatDs(twin.ds)}"); give one DS per key (digest type 2, SHA-256); nothing was changed`,
+          );
+        }
+      }
+      for (const r of records) {
+        const before = (await current(call, domain)).find((h) => h.ds.keyTag === r.ds.keyTag);
+        if (before && sameDnssecRecord(before, r)) continue;
+        if (before) {
+          ctx.log(`porkbun: ${domain}: key tag ${r.ds.keyTag} holds DS "${formatDs(before.ds)}"; Porkbun keeps one DS per key tag, so it is replaced by "${formatDs(r.ds)}"`);
+          await deleteTag(call, domain, r.ds.keyTag);
+        }
+        const data: PorkbunCreateDnssecRequest = {
+          ...auth,
+          keyTag: String(r.ds.keyTag),
+          alg: String(r.ds.algorithm),
+          digestType: String(r.ds.digestType),
+          digest: r.ds.digest,
+          // Registries that want the key itself get it when nsbridge knows it; the rest ignore it.
+          ...(r.dnskey
+            ? { keyDataFlags: String(r.dnskey.flags), keyDataProtocol: String(r.dnskey.protocol), keyDataAlgo: String(r.dnskey.algorithm), keyDataPubKey: r.dnskey.publicKey }
+            : {}),
+        };
+        const res = await send(http, { method: 'POST', url: dnsPath('createDnssecRecord', domain), data }, call, throttleWaitMs);
+        if (!isSuccess(res)) {
+          throw failure(res, call, before
+            ? { refused: `Porkbun refused the DS record after nsbridge deleted the DS it replaces ("${formatDs(before.ds)}", the same key tag): the domain no longer has that one either; check the new record and run again`, check: DNSSEC_WRITE.check }
+            : DNSSEC_WRITE);
+        }
+        held.set(domain, [...(held.get(domain) ?? []), { ...r, registrarId: String(r.ds.keyTag) }]);
+      }
+    },
+
+    async removeDnssecRecords(domain, records) {
+      const call = { registrar: info.id, operation: 'remove DNSSEC records', domain };
+      for (const r of records) {
+        const now = (await current(call, domain)).find((h) => h.ds.keyTag === r.ds.keyTag);
+        // Gone already, or the tag now holds a DS added in this run (which replaced this one).
+        if (!now || !sameDnssecRecord(now, r)) {
+          ctx.debug(`porkbun: ${domain}: key tag ${r.ds.keyTag} no longer holds "${formatDs(r.ds)}"; nothing to delete`);
+          continue;
+        }
+        await deleteTag(call, domain, r.ds.keyTag);
+      }
+    },
+  };
+}

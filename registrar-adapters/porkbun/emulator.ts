@@ -23,11 +23,36 @@
  *  - methods other than POST and unknown paths get JSON errors (405 / 404);
  *  - header auth (X-API-Key / X-Secret-API-Key, newer docs) is NOT accepted: the adapter must use
  *    the classic body credentials, which every version accepts.
+ * DNSSEC (added to the API in early 2025), same auth, envelope, API-access rule and rate limit:
+ *  - POST /dns/getDnssecRecords/{domain} -> {"status":"SUCCESS","records":{"<keyTag>":{"keyTag":
+ *    "64087","alg":"13","digestType":"2","digest":"..."}}}: an object keyed by key tag, every value
+ *    a string. With no records the shape is UNCONFIRMED: the emulator answers `[]` (PHP's encoding
+ *    of an empty array), the stricter of the two for a client that expects an object;
+ *  - POST /dns/createDnssecRecord/{domain}, a flat body with keyTag, alg, digestType, digest (and
+ *    optional maxSigLife, keyDataFlags, keyDataProtocol, keyDataAlgo, keyDataPubKey);
+ *  - POST /dns/deleteDnssecRecord/{domain}/{keyTag}.
+ *  UNCONFIRMED, chosen strictly: the values must be JSON strings (a number is refused); a key tag
+ *  that is already held is refused on create (the listing is keyed by key tag, so the account can
+ *  hold one DS per key tag); deleting a key tag that is not held is refused; the wording of these
+ *  refusals is not recorded.
  */
 import { EmulatedRequest, HttpEmulator, json, Reply, RouteResult } from '../testing/emulator-kit';
 import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
 import { RegistrarEmulator } from '../testing/registrar-emulator';
-import type { PorkbunError } from './wire-types';
+import type { PorkbunDnssecRecord, PorkbunError } from './wire-types';
+import { ALGORITHM_NAMES, checkDnskey, checkDs, DIGEST_TYPE_NAMES, DnssecRecord } from '../../core/dnssec';
+
+/** Operations a queued front-end answer can be aimed at, and their paths. */
+const OP_PREFIX = {
+  getNs: '/domain/getNs/',
+  updateNs: '/domain/updateNs/',
+  getDnssecRecords: '/dns/getDnssecRecords/',
+  createDnssecRecord: '/dns/createDnssecRecord/',
+  deleteDnssecRecord: '/dns/deleteDnssecRecord/',
+} as const;
+export type PorkbunOp = keyof typeof OP_PREFIX;
+
+const DIGEST_HEX: Record<string, number> = { '1': 40, '2': 64, '3': 64, '4': 96 };
 
 /** The base path of the v3 API on api.porkbun.com. */
 export const PORKBUN_BASE_PATH = '/api/json/v3';
@@ -82,7 +107,10 @@ export class PorkbunEmulator extends RegistrarEmulator {
   /** TLDs whose getNs answers carry trailing dots (dnscontrol's note on .de). */
   readonly trailingDotTlds = new Set(['de']);
   /** Answers the front end (WAF, proxy) gives the next calls of an operation before the API sees them. */
-  private readonly frontEnd: { op: 'getNs' | 'updateNs'; reply: Reply; left: number }[] = [];
+  private readonly frontEnd: { op: PorkbunOp; reply: Reply; left: number }[] = [];
+  /** DS records per domain, keyed by key tag, as Porkbun lists them (strings). */
+  private readonly dnssec = new Map<string, Map<string, PorkbunDnssecRecord>>();
+  onDnssecChange?: (domain: string, records: DnssecRecord[]) => void;
 
   constructor(opts: PorkbunEmulatorOptions = {}) {
     super();
@@ -130,6 +158,38 @@ export class PorkbunEmulator extends RegistrarEmulator {
   /** `apiAccess`: the per-domain "API Access" switch in the Porkbun dashboard (default on). */
   addDomain(domain: string, nameServers: string[], extra: { apiAccess?: boolean } = {}): void {
     this.store.add(domain, nameServers, { apiAccess: extra.apiAccess ?? true });
+    this.dnssec.set(domain.toLowerCase(), new Map());
+  }
+
+  /** Conformance hook: hold these records as Porkbun would (strings, keyed by key tag). */
+  setDnssecRecords(domain: string, records: readonly DnssecRecord[]): void {
+    if (!this.store.get(domain)) throw new Error(`porkbun emulator: ${domain} is not in the account`);
+    const byTag = new Map<string, PorkbunDnssecRecord>();
+    for (const r of records) {
+      byTag.set(String(r.ds.keyTag), { keyTag: String(r.ds.keyTag), alg: String(r.ds.algorithm), digestType: String(r.ds.digestType), digest: r.ds.digest });
+    }
+    this.dnssec.set(domain.toLowerCase(), byTag);
+  }
+
+  /** Conformance hook: what Porkbun holds now, canonical. */
+  dnssecRecordsOf(domain: string): DnssecRecord[] | undefined {
+    if (!this.store.get(domain)) return undefined;
+    return this.canonical(this.dnssec.get(domain.toLowerCase()) ?? new Map());
+  }
+
+  /** The records as Porkbun keeps them (tests check the wire form). */
+  rawDnssecRecordsOf(domain: string): PorkbunDnssecRecord[] {
+    return [...(this.dnssec.get(domain.toLowerCase())?.values() ?? [])].map((r) => ({ ...r }));
+  }
+
+  private canonical(byTag: Map<string, PorkbunDnssecRecord>): DnssecRecord[] {
+    return [...byTag.values()].map((r) => {
+      const ds = checkDs({ keyTag: r.keyTag, algorithm: r.alg, digestType: r.digestType, digest: r.digest });
+      const dnskey = r.keyDataPubKey && r.keyDataFlags && r.keyDataProtocol && r.keyDataAlgo
+        ? checkDnskey({ flags: r.keyDataFlags, protocol: r.keyDataProtocol, algorithm: r.keyDataAlgo, publicKey: r.keyDataPubKey })
+        : undefined;
+      return dnskey ? { ds, dnskey } : { ds };
+    });
   }
 
   setApiAccess(domain: string, on: boolean): void {
@@ -142,7 +202,7 @@ export class PorkbunEmulator extends RegistrarEmulator {
    * Answer the next `times` calls of `op` with `reply`, as something in front of the API would
    * (a WAF challenge, a proxy page), before auth or state are looked at.
    */
-  queueReply(op: 'getNs' | 'updateNs', reply: Reply, times = 1): void {
+  queueReply(op: PorkbunOp, reply: Reply, times = 1): void {
     this.frontEnd.push({ op, reply, left: times });
   }
 
@@ -189,7 +249,7 @@ export class PorkbunEmulator extends RegistrarEmulator {
     if (!req.path.startsWith(`${PORKBUN_BASE_PATH}/`)) return this.error(404, 'Invalid endpoint.');
     const route = req.path.slice(PORKBUN_BASE_PATH.length);
     // The WAF sits in front of the API: a challenged request never reaches it.
-    const queued = this.frontEnd.find((q) => q.left > 0 && route.startsWith(`/domain/${q.op}/`));
+    const queued = this.frontEnd.find((q) => q.left > 0 && route.startsWith(OP_PREFIX[q.op]));
     if (queued) {
       queued.left -= 1;
       return { ...queued.reply, write: false };
@@ -208,6 +268,9 @@ export class PorkbunEmulator extends RegistrarEmulator {
     }
 
     if (route === '/ping') return json(200, { status: 'SUCCESS', yourIp: '127.0.0.1', xForwardedFor: '127.0.0.1' });
+
+    const dns = /^\/dns\/(getDnssecRecords|createDnssecRecord|deleteDnssecRecord)\/([^/]+)(?:\/([^/]+))?$/.exec(route);
+    if (dns) return this.handleDnssec(dns[1]!, decodeURIComponent(dns[2]!).toLowerCase(), dns[3] === undefined ? undefined : decodeURIComponent(dns[3]), body);
 
     const m = /^\/domain\/(getNs|updateNs)\/([^/]+)$/.exec(route);
     if (!m) return this.error(404, 'Invalid endpoint.');
@@ -236,6 +299,62 @@ export class PorkbunEmulator extends RegistrarEmulator {
     entry.nameServers = [...(ns as string[])];
     this.onDelegationChange?.(domain, entry.nameServers);
     return { status: 200, headers: { Server: 'openresty' }, body: { status: 'SUCCESS' }, write: true };
+  }
+
+  private handleDnssec(op: string, domain: string, keyTagInPath: string | undefined, body: Record<string, unknown>): RouteResult {
+    const entry = this.store.get(domain);
+    // Not in the account and "API Access" off are the same answer, as for the NS calls.
+    if (!entry || entry.apiAccess === false) return this.error(400, 'Invalid domain.');
+    let byTag = this.dnssec.get(domain);
+    if (!byTag) {
+      byTag = new Map();
+      this.dnssec.set(domain, byTag);
+    }
+    const ok = (write: boolean): RouteResult => ({ status: 200, headers: { Server: 'openresty' }, body: { status: 'SUCCESS' }, write });
+
+    if (op === 'getDnssecRecords') {
+      if (keyTagInPath !== undefined) return this.error(404, 'Invalid endpoint.');
+      // UNCONFIRMED empty shape: `[]`, as PHP encodes an empty array.
+      const records = byTag.size === 0 ? [] : Object.fromEntries([...byTag].map(([tag, r]) => [tag, { ...r }]));
+      return json(200, { status: 'SUCCESS', records });
+    }
+
+    if (op === 'deleteDnssecRecord') {
+      if (keyTagInPath === undefined || !/^\d{1,5}$/.test(keyTagInPath)) return this.error(404, 'Invalid endpoint.');
+      const tag = String(Number(keyTagInPath));
+      // UNCONFIRMED wording; deleting a key tag that is not held is refused.
+      if (!byTag.has(tag)) return this.error(400, `No DNSSEC record found with key tag ${tag}.`);
+      byTag.delete(tag);
+      this.onDnssecChange?.(domain, this.canonical(byTag));
+      return ok(true);
+    }
+
+    // createDnssecRecord: a flat body, every value a string (UNCONFIRMED: numbers are refused).
+    if (keyTagInPath !== undefined) return this.error(404, 'Invalid endpoint.');
+    const fields = ['keyTag', 'alg', 'digestType', 'digest'] as const;
+    const optional = ['maxSigLife', 'keyDataFlags', 'keyDataProtocol', 'keyDataAlgo', 'keyDataPubKey'] as const;
+    for (const f of fields) {
+      if (typeof body[f] !== 'string' || (body[f] as string).trim() === '') return this.error(400, `Invalid or missing ${f}: it must be given as a string.`);
+    }
+    for (const f of optional) {
+      if (body[f] !== undefined && typeof body[f] !== 'string') return this.error(400, `Invalid ${f}: it must be given as a string.`);
+    }
+    const keyTag = body.keyTag as string;
+    const alg = body.alg as string;
+    const digestType = body.digestType as string;
+    const digest = body.digest as string;
+    if (!/^\d{1,5}$/.test(keyTag) || Number(keyTag) > 65535) return this.error(400, 'Invalid keyTag.');
+    if (!/^\d+$/.test(alg) || !ALGORITHM_NAMES[Number(alg)]) return this.error(400, 'Invalid alg.');
+    if (!/^\d$/.test(digestType) || !DIGEST_TYPE_NAMES[Number(digestType)]) return this.error(400, 'Invalid digestType.');
+    if (!/^[0-9a-fA-F]+$/.test(digest) || digest.length !== DIGEST_HEX[digestType]) return this.error(400, 'Invalid digest.');
+    const tag = String(Number(keyTag));
+    // UNCONFIRMED: the listing is keyed by key tag, so a second DS under one tag is refused.
+    if (byTag.has(tag)) return this.error(400, `A DNSSEC record with key tag ${tag} already exists.`);
+    const record: PorkbunDnssecRecord = { keyTag: tag, alg, digestType, digest };
+    for (const f of optional) if (typeof body[f] === 'string') record[f] = body[f] as string;
+    byTag.set(tag, record);
+    this.onDnssecChange?.(domain, this.canonical(byTag));
+    return ok(true);
   }
 }
 

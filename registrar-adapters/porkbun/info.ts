@@ -21,7 +21,9 @@ export const info: RegistrarInfo = {
       'Porkbun has no sandbox for the domain API; test against a throw-away domain, or point NSBRIDGE_PORKBUN_ENDPOINT at a proxy or emulator',
       'https://porkbun.com/api/json/v3/documentation',
     ),
-    dnssec: cannot('not implemented yet (Porkbun takes DS data through /dns/createDnssecRecord since 2025)'),
+    dnssec: can(
+      'POST /dns/getDnssecRecords, /dns/createDnssecRecord (DS values as strings) and /dns/deleteDnssecRecord/{domain}/{keyTag}; one DS per key tag; the domain\'s "API Access" switch must be on',
+    ),
     asyncOperations: cannot('updateNs answers once the change is made; there is no operation to poll'),
   },
   rateLimit: {
@@ -35,6 +37,8 @@ export const info: RegistrarInfo = {
     'Throttling (about 1 request per second per key) shows up as an HTML 503 page from openresty or an AWS WAF challenge (HTTP 202, x-amzn-waf-action), not JSON; nsbridge waits and retries both, and never takes a 202 for a successful write.',
     'Some TLDs (.de) return name servers with a trailing dot; nsbridge normalises them.',
     'The old API host porkbun.com/api/json/v3 stopped working on 2024-12-01; the IPv4-only host api-ipv4.porkbun.com can be set with NSBRIDGE_PORKBUN_ENDPOINT.',
+    'DNSSEC records are listed as an object keyed by key tag with string values, and deleted by key tag: Porkbun can hold one DS per key tag, so a new DS with a held key tag replaces the old one, and two DS records with one key tag are refused.',
   ],
   docs: 'https://porkbun.com/api/json/v3/documentation',
+  dnssecInput: 'ds',
 };

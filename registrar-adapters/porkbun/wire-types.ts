@@ -37,3 +37,41 @@ export interface PorkbunError {
   code?: string;
   next_action?: { type?: string; hint?: string; url?: string };
 }
+
+/**
+ * One DS record as Porkbun lists it: every value a STRING ("13", not 13). The key data fields
+ * appear when the record was created with them (registries that want the DNSKEY).
+ */
+export interface PorkbunDnssecRecord {
+  keyTag: string;
+  alg: string;
+  digestType: string;
+  digest: string;
+  maxSigLife?: string;
+  keyDataFlags?: string;
+  keyDataProtocol?: string;
+  keyDataAlgo?: string;
+  keyDataPubKey?: string;
+}
+
+/**
+ * POST /dns/getDnssecRecords/{domain} -> 200. `records` is an OBJECT keyed by key tag; with no
+ * records its shape is UNCONFIRMED (`{}` or `[]`; PHP encodes an empty array as `[]`).
+ */
+export interface PorkbunGetDnssecResponse {
+  status: 'SUCCESS';
+  records: Record<string, PorkbunDnssecRecord> | PorkbunDnssecRecord[];
+}
+
+/** POST /dns/createDnssecRecord/{domain}: a FLAT body, values as strings. */
+export interface PorkbunCreateDnssecRequest extends PorkbunAuth {
+  keyTag: string;
+  alg: string;
+  digestType: string;
+  digest: string;
+  maxSigLife?: string;
+  keyDataFlags?: string;
+  keyDataProtocol?: string;
+  keyDataAlgo?: string;
+  keyDataPubKey?: string;
+}

@@ -4,6 +4,11 @@
  *   write: UpdateDomainNameservers {DomainName, Nameservers:[{Name}]} -> OperationId
  *          then GetOperationDetail {OperationId} until Status SUCCESSFUL (ERROR/FAILED: refused),
  *          polling with backoff, bounded by NSBRIDGE_ROUTE53DOMAINS_OPERATION_TIMEOUT (default 10m).
+ * DNSSEC (DNSKEY in, AWS computes the DS):
+ *   read:   GetDomainDetail -> DnssecKeys[{Algorithm, Flags, PublicKey, DigestType, Digest, KeyTag, Id}]
+ *   add:    AssociateDelegationSignerToDomain {DomainName, SigningAttributes{Algorithm, Flags, PublicKey}}
+ *   remove: DisassociateDelegationSignerFromDomain {DomainName, Id}
+ *   each write returns an OperationId, polled like a name-server change (ADD_DNSSEC / REMOVE_DNSSEC).
  * us-east-1 only; AWS JSON 1.1 errors `{"__type", "message"}` with HTTP 400; a domain that is not in
  * the account is InvalidInput, not 404. Client wiring (lazy SDK, region pin, credentials, retries,
  * shared rate limiter, tracing): sdk.ts. Error mapping: errors.ts.
@@ -11,14 +16,16 @@
  * No glue IPs are ever sent: nsbridge delegates to out-of-bailiwick hosts (a hosted zone's awsdns
  * name servers), for which the API takes only the name.
  */
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
-import { RegistrarApiError, RegistrarConflictError, RegistrarError, UsageError } from '../core/errors';
+import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import { RegistrarApiError, RegistrarConflictError, RegistrarError, RegistrarValidationError, UsageError } from '../core/errors';
+import { checkDnskey, checkDs, DnssecRecord, dsFromDnskey, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import type { CallContext } from '../core/respond';
 import { formatDuration, parseDuration } from '../core/duration';
 import { canonicalNameServers } from '../../core/names';
 import { info } from './info';
 import { BuiltClient, buildClient } from './sdk';
 import { awsErrorName, ErrorContext, toRegistrarError } from './errors';
+import type { DnssecKey } from './wire-types';
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_ROUTE53DOMAINS_OPERATION_TIMEOUT';
 const POLL_INTERVAL_ENV = 'NSBRIDGE_ROUTE53DOMAINS_POLL_INTERVAL';
@@ -76,12 +83,24 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
   return x.length === y.length && x.every((n, i) => n === y[i]);
 };
 
+
+const DNSSEC_OPERATION_FAILED_HINT =
+  'Route 53 Domains (or the registry behind it) refused the DS change and the registrant was emailed; check the key (flags 257, algorithm 13 for a Route 53 key-signing key) and that the TLD supports DNSSEC. Run nsbridge ds get to see what the registry holds, fix the cause and run again';
+
 class Route53DomainsClient implements RegistrarClient {
+  readonly dnssec: DnssecOperations;
+
   constructor(
     private readonly built: BuiltClient,
     private readonly ctx: AdapterContext,
     private readonly ops: OperationSettings,
-  ) {}
+  ) {
+    this.dnssec = {
+      getDnssecRecords: (domain) => this.getDnssecRecords(domain),
+      addDnssecRecords: (domain, records) => this.addDnssecRecords(domain, records),
+      removeDnssecRecords: (domain, records) => this.removeDnssecRecords(domain, records),
+    };
+  }
 
   /** Send one SDK command, credentials resolved first; SDK errors come back raw. */
   private async sendRaw<T>(call: CallContext, command: unknown): Promise<T> {
@@ -133,6 +152,109 @@ class Route53DomainsClient implements RegistrarClient {
     if (end.status !== 'SUCCESSFUL') throw this.operationFailed(call, operationId, end);
   }
 
+  private async getDnssecRecords(domain: string, call: CallContext = { registrar: info.id, operation: 'get DNSSEC records', domain }): Promise<DnssecRecord[]> {
+    const { GetDomainDetailCommand } = this.built.sdk;
+    const out = await this.send<{ DnssecKeys?: DnssecKey[] }>(call, new GetDomainDetailCommand({ DomainName: domain }));
+    const keys = out.DnssecKeys ?? [];
+    if (!Array.isArray(keys)) throw new RegistrarApiError({ ...call, cause: 'DnssecKeys is not a list', hint: 'Route 53 Domains sent something unexpected; try again later' });
+    return keys.map((k) => this.toRecord(call, domain, k));
+  }
+
+  /** A DnssecKey -> canonical record: the DS AWS computed (or nsbridge, if it gave none), the DNSKEY when listed, the Id. */
+  private toRecord(call: CallContext, domain: string, k: DnssecKey): DnssecRecord {
+    try {
+      const dnskey =
+        typeof k.PublicKey === 'string' && k.PublicKey !== '' && k.Flags !== undefined && k.Algorithm !== undefined
+          ? checkDnskey({ flags: k.Flags, protocol: 3, algorithm: k.Algorithm, publicKey: k.PublicKey })
+          : undefined;
+      const ds =
+        k.Digest !== undefined && k.KeyTag !== undefined && k.DigestType !== undefined && k.Algorithm !== undefined
+          ? checkDs({ keyTag: k.KeyTag, algorithm: k.Algorithm, digestType: k.DigestType, digest: k.Digest })
+          : dnskey
+            ? dsFromDnskey(domain, dnskey)
+            : undefined;
+      if (!ds) throw new InvalidDnssecError('neither a DS (KeyTag, Algorithm, DigestType, Digest) nor a DNSKEY');
+      return { ds, ...(dnskey ? { dnskey } : {}), ...(k.Id ? { registrarId: k.Id } : {}) };
+    } catch (err) {
+      if (!(err instanceof InvalidDnssecError)) throw err;
+      throw new RegistrarApiError({
+        ...call,
+        cause: `GetDomainDetail listed a DNSSEC key nsbridge cannot read (${k.Id ? `Id ${k.Id}: ` : ''}${err.message})`,
+        hint: `check it with \`aws route53domains get-domain-detail --region us-east-1 --domain-name ${domain}\`; report it if it looks right there`,
+      });
+    }
+  }
+
+  private async addDnssecRecords(domain: string, records: readonly DnssecRecord[]): Promise<void> {
+    const call = { registrar: info.id, operation: 'add DNSSEC record', domain };
+    // Every record is checked before the first is sent, so a refusal changes nothing.
+    for (const r of records) {
+      if (!r.dnskey) {
+        throw new RegistrarValidationError({
+          ...call,
+          cause: 'a DS record without its DNSKEY',
+          hint: 'Route 53 Domains takes the DNSKEY (flags, algorithm, public key) and computes the DS itself; give the DNSKEY (for a Route 53 hosted zone: `aws route53 get-dnssec`). Nothing was changed',
+        });
+      }
+    }
+    const { AssociateDelegationSignerToDomainCommand } = this.built.sdk;
+    for (const record of records) {
+      const k = record.dnskey!;
+      const command = () => new AssociateDelegationSignerToDomainCommand({ DomainName: domain, SigningAttributes: { Algorithm: k.algorithm, Flags: k.flags, PublicKey: k.publicKey } });
+      const submitted = await this.submitDnssec(call, domain, command, async () => (await this.getDnssecRecords(domain, call)).some((h) => sameDnssecRecord(h, record)));
+      if (submitted) await this.finishDnssec(call, domain, submitted);
+    }
+  }
+
+  private async removeDnssecRecords(domain: string, records: readonly DnssecRecord[]): Promise<void> {
+    const call = { registrar: info.id, operation: 'remove DNSSEC record', domain };
+    const { DisassociateDelegationSignerFromDomainCommand } = this.built.sdk;
+    for (const record of records) {
+      let id = record.registrarId;
+      if (id === undefined) {
+        id = (await this.getDnssecRecords(domain, call)).find((h) => sameDnssecRecord(h, record))?.registrarId;
+        if (id === undefined) continue; // not there: nothing to remove
+      }
+      const keyId = id;
+      const gone = async () => !(await this.getDnssecRecords(domain, call)).some((h) => h.registrarId === keyId);
+      const submitted = await this.submitDnssec(call, domain, () => new DisassociateDelegationSignerFromDomainCommand({ DomainName: domain, Id: keyId }), gone, true);
+      if (submitted) await this.finishDnssec(call, domain, submitted);
+    }
+  }
+
+  /**
+   * Submit one DS change and return its OperationId, or undefined when it turns out to be done
+   * already. DuplicateRequest (another change of this domain in progress, perhaps our own retried
+   * call): wait for that operation, then check `done` and submit once more if it is not.
+   * InvalidInput on a removal: the Id may be gone already (a retried call); `done` decides.
+   */
+  private async submitDnssec(call: CallContext, domain: string, command: () => unknown, done: () => Promise<boolean>, removal = false): Promise<string | undefined> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const out = await this.sendRaw<{ OperationId?: string }>(call, command());
+        if (!out.OperationId) {
+          throw new RegistrarApiError({ ...call, cause: 'the call answered without an OperationId', hint: 'run nsbridge ds get to see whether the change was accepted, then run again' });
+        }
+        return out.OperationId;
+      } catch (err) {
+        const mapped = toRegistrarError(err, call);
+        const name = awsErrorName(err);
+        if (removal && name === 'InvalidInput' && (await done())) return undefined;
+        if (name !== 'DuplicateRequest' || attempt > 1 || !(mapped instanceof RegistrarError)) throw mapped;
+        const inFlight = await this.findOperationInProgress(domain, ['UPDATE_NAMESERVER', 'ADD_DNSSEC', 'REMOVE_DNSSEC']).catch(() => undefined);
+        if (!inFlight) throw mapped;
+        this.ctx.log(`route53domains: ${domain}: another change is in progress (operation ${inFlight}); waiting for it first`);
+        await this.waitForOperation(domain, inFlight);
+        if (await done()) return undefined;
+      }
+    }
+  }
+
+  private async finishDnssec(call: CallContext, domain: string, operationId: string): Promise<void> {
+    const end = await this.waitForOperation(domain, operationId);
+    if (end.status !== 'SUCCESSFUL') throw this.operationFailed(call, operationId, end, DNSSEC_OPERATION_FAILED_HINT);
+  }
+
   /**
    * DuplicateRequest: a name-server change for this domain is already in progress, e.g. our own
    * write, retried by the SDK after the connection dropped on its way back. Wait for that operation,
@@ -155,14 +277,14 @@ class Route53DomainsClient implements RegistrarClient {
     });
   }
 
-  private async findOperationInProgress(domain: string): Promise<string | undefined> {
-    const call = { registrar: info.id, operation: 'set name servers', domain };
+  private async findOperationInProgress(domain: string, types: readonly string[] = ['UPDATE_NAMESERVER']): Promise<string | undefined> {
+    const call = { registrar: info.id, operation: 'wait for operation', domain };
     const { ListOperationsCommand } = this.built.sdk;
     let marker: string | undefined;
     for (let page = 0; page < 10; page += 1) {
       const out = await this.send<{ Operations?: { OperationId?: string; DomainName?: string }[]; NextPageMarker?: string }>(
         call,
-        new ListOperationsCommand({ Status: ['SUBMITTED', 'IN_PROGRESS'], Type: ['UPDATE_NAMESERVER'], MaxItems: 100, ...(marker ? { Marker: marker } : {}) }),
+        new ListOperationsCommand({ Status: ['SUBMITTED', 'IN_PROGRESS'], Type: [...types] as never, MaxItems: 100, ...(marker ? { Marker: marker } : {}) }),
       );
       const hit = out.Operations?.find((o) => o.DomainName?.toLowerCase() === domain && o.OperationId);
       if (hit) return hit.OperationId;
@@ -221,12 +343,17 @@ class Route53DomainsClient implements RegistrarClient {
     }
   }
 
-  private operationFailed(call: CallContext, operationId: string, end: OperationEnd): RegistrarError {
+  private operationFailed(
+    call: CallContext,
+    operationId: string,
+    end: OperationEnd,
+    hint = 'Route 53 Domains (or the registry behind it) refused the change and the registrant was emailed; the name servers must exist and answer for the domain. Nothing changed; fix the cause and run again',
+  ): RegistrarError {
     const flag = end.statusFlag ? ` (${end.statusFlag}: ${STATUS_FLAG_ACTION[end.statusFlag] ?? 'a person must act'})` : '';
     return new RegistrarApiError({
       ...call,
       cause: `operation ${operationId} ended ${end.status}: ${end.message ? end.message.split(/\r?\n/)[0] : '(no message)'}${flag}`,
-      hint: 'Route 53 Domains (or the registry behind it) refused the change and the registrant was emailed; the name servers must exist and answer for the domain. Nothing changed; fix the cause and run again',
+      hint,
     });
   }
 }

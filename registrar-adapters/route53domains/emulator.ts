@@ -12,6 +12,12 @@
  *  - GetOperationDetail: SUBMITTED / IN_PROGRESS for a configurable number of polls, then
  *    SUCCESSFUL (the delegation changes only then), ERROR or FAILED; StatusFlag on request;
  *  - ListOperations with Status/Type filters and MaxItems/Marker paging;
+ *  - DNSSEC: AssociateDelegationSignerToDomain {DomainName, SigningAttributes{Algorithm, Flags,
+ *    PublicKey}} takes the DNSKEY (AWS computes the DS) and DisassociateDelegationSignerFromDomain
+ *    {DomainName, Id} removes one by the Id GetDomainDetail lists in DnssecKeys[{Algorithm, Flags,
+ *    PublicKey, DigestType, Digest, KeyTag, Id}]; both return an OperationId (ADD_DNSSEC /
+ *    REMOVE_DNSSEC) that moves like a name-server change, the keys changing only at SUCCESSFUL;
+ *    errors DnssecLimitExceeded (add), TLDRulesViolation, DuplicateRequest, InvalidInput;
  *  - errors: HTTP 400 `{"__type", "message"}` with `x-amzn-RequestId`.
  * Progress is counted in polls, not seconds (the real service takes seconds to minutes), so tests
  * choose how long an operation stays in progress.
@@ -27,15 +33,25 @@
  *  - an empty Nameservers list is InvalidInput;
  *  - unknown members in a request are ignored (as AWS JSON services do);
  *  - AccessDeniedException (for `deny`) is HTTP 400; auth failures are 403;
- *  - the exact `message` texts.
+ *  - the exact `message` texts;
+ *  - DNSSEC: a JSON string where an integer member is expected (Algorithm "13") is
+ *    SerializationException, as AWS JSON services answer type mismatches; Flags other than 257/256,
+ *    an algorithm IANA does not list, a PublicKey that is not base64 (or over 32768 characters),
+ *    a key the domain already has, and an Id the domain does not have are InvalidInput; at most
+ *    `maxDnssecKeys` keys (default 4, counting additions in progress) before DnssecLimitExceeded;
+ *    TLDs in `dnssecUnsupportedTlds` answer TLDRulesViolation; ANY operation in progress for the
+ *    domain (name servers or DNSSEC) makes another change DuplicateRequest; an Id is a UUID;
+ *    DS digests are SHA-256 (DigestType 2), in upper case.
  */
 import { randomUUID } from 'node:crypto';
+import { ALGORITHM_NAMES, DnssecRecord, dsFromDnskey } from '../../core/dnssec';
 import { isIP } from 'node:net';
 import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
 import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
 import { RegistrarEmulator } from '../testing/registrar-emulator';
 import { accessKeyIdOf, SigningKey, verifySigV4 } from './sigv4';
 import {
+  DnssecKey,
   GetOperationDetailResponse,
   JSON_CONTENT_TYPE,
   ListOperationsResponse,
@@ -59,11 +75,20 @@ export interface OperationPlan {
   readonly statusFlag?: StatusFlag;
 }
 
+/** A DS record at the registry as GetDomainDetail lists it: every member present but Flags/PublicKey. */
+export type EmulatedDnssecKey = Required<Omit<DnssecKey, 'Flags' | 'PublicKey'>> & Pick<DnssecKey, 'Flags' | 'PublicKey'>;
+
+type OperationType = 'UPDATE_NAMESERVER' | 'ADD_DNSSEC' | 'REMOVE_DNSSEC';
+
 interface EmulatedOperation {
   readonly id: string;
   readonly domain: string;
-  readonly type: 'UPDATE_NAMESERVER';
+  readonly type: OperationType;
+  /** UPDATE_NAMESERVER: the new set (empty for the DNSSEC types). */
   readonly nameServers: string[];
+  /** ADD_DNSSEC: the key to add; REMOVE_DNSSEC: the Id to remove. */
+  readonly dnssecKey?: EmulatedDnssecKey;
+  readonly dnssecKeyId?: string;
   readonly plan: Required<Pick<OperationPlan, 'pendingPolls' | 'outcome'>> & OperationPlan;
   readonly submitted: number;
   status: OperationStatus;
@@ -80,7 +105,15 @@ export interface Route53DomainsEmulatorOptions {
   port?: number;
 }
 
-const OPERATIONS = new Set(['GetDomainDetail', 'UpdateDomainNameservers', 'GetOperationDetail', 'ListOperations']);
+const OPERATIONS = new Set([
+  'GetDomainDetail',
+  'UpdateDomainNameservers',
+  'GetOperationDetail',
+  'ListOperations',
+  'AssociateDelegationSignerToDomain',
+  'DisassociateDelegationSignerFromDomain',
+]);
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const NAME_PATTERN = /^[a-zA-Z0-9_\-.]*$/;
 const IN_PROGRESS: readonly OperationStatus[] = ['SUBMITTED', 'IN_PROGRESS'];
 const epoch = (ms: number) => Math.round(ms) / 1000;
@@ -93,7 +126,7 @@ export class Route53DomainsEmulator extends RegistrarEmulator {
   readonly accountId = '123456789012';
   readonly keys = new Map<string, SigningKey>();
   readonly operations = new Map<string, EmulatedOperation>();
-  /** Applies to every UpdateDomainNameservers from now on. */
+  /** Applies to every operation (name servers and DNSSEC) submitted from now on. */
   operationPlan: OperationPlan = {};
   /** How hosts that do not exist (`.invalid`) are refused: at once, or by a FAILED operation. */
   unknownHosts: 'request' | 'operation' = 'request';
@@ -101,6 +134,11 @@ export class Route53DomainsEmulator extends RegistrarEmulator {
   maxOperationsInProgress = Infinity;
   /** Operations the caller's IAM policy does not allow (AccessDeniedException). */
   readonly deny = new Set<string>();
+  /** DS records per domain before DnssecLimitExceeded (UNCONFIRMED; additions in progress count). */
+  maxDnssecKeys = 4;
+  /** TLDs whose registry takes no DS records through Route 53 Domains (TLDRulesViolation). */
+  readonly dnssecUnsupportedTlds = new Set<string>();
+  onDnssecChange?: (domain: string, records: DnssecRecord[]) => void;
   /** Every call that passed authentication, with its target and input (for assertions). */
   readonly calls: { op: string; input: Record<string, unknown>; accessKeyId: string; amzTarget: string }[] = [];
 
@@ -166,6 +204,39 @@ export class Route53DomainsEmulator extends RegistrarEmulator {
     return this.store.nameServersOf(domain);
   }
 
+  /** Put DS records at the registry as Route 53 Domains lists them (a bare DS has no Flags/PublicKey). */
+  setDnssecRecords(domain: string, records: readonly DnssecRecord[]): void {
+    const entry = this.store.get(domain);
+    if (!entry) throw new Error(`route53domains emulator: ${domain} is not in the account`);
+    entry.dnssecKeys = records.map((r): EmulatedDnssecKey =>
+      r.dnskey
+        ? this.keyFor(domain.toLowerCase(), r.dnskey.algorithm, r.dnskey.flags, r.dnskey.publicKey)
+        : { Algorithm: r.ds.algorithm, DigestType: r.ds.digestType, Digest: r.ds.digest, KeyTag: r.ds.keyTag, Id: randomUUID() },
+    );
+  }
+
+  dnssecRecordsOf(domain: string): DnssecRecord[] | undefined {
+    if (!this.store.get(domain)) return undefined;
+    return this.keysOf(domain).map((k) => {
+      const ds = { keyTag: k.KeyTag, algorithm: k.Algorithm, digestType: k.DigestType, digest: k.Digest.toUpperCase() };
+      return k.PublicKey !== undefined && k.Flags !== undefined
+        ? { ds, dnskey: { flags: k.Flags, protocol: 3, algorithm: k.Algorithm, publicKey: k.PublicKey }, registrarId: k.Id }
+        : { ds, registrarId: k.Id };
+    });
+  }
+
+  private keysOf(domain: string): EmulatedDnssecKey[] {
+    const entry = this.store.get(domain)!;
+    entry.dnssecKeys ??= [];
+    return entry.dnssecKeys as EmulatedDnssecKey[];
+  }
+
+  /** The DS AWS computes for a DNSKEY (SHA-256). */
+  private keyFor(domain: string, algorithm: number, flags: number, publicKey: string): EmulatedDnssecKey {
+    const ds = dsFromDnskey(domain, { flags, protocol: 3, algorithm, publicKey });
+    return { Algorithm: algorithm, Flags: flags, PublicKey: publicKey, DigestType: ds.digestType, Digest: ds.digest, KeyTag: ds.keyTag, Id: randomUUID() };
+  }
+
   /** Start a name-server change as if another client had submitted it (for DuplicateRequest tests). */
   startOperation(domain: string, nameServers: string[], plan: OperationPlan = {}): string {
     return this.createOperation(domain.toLowerCase(), nameServers, plan).id;
@@ -217,6 +288,10 @@ export class Route53DomainsEmulator extends RegistrarEmulator {
         return this.updateDomainNameservers(body);
       case 'GetOperationDetail':
         return this.getOperationDetail(body);
+      case 'AssociateDelegationSignerToDomain':
+        return this.associateDelegationSigner(body);
+      case 'DisassociateDelegationSignerFromDomain':
+        return this.disassociateDelegationSigner(body);
       default:
         return this.listOperations(body);
     }
@@ -260,7 +335,7 @@ export class Route53DomainsEmulator extends RegistrarEmulator {
       UpdatedDate: epoch(Date.now()),
       ExpirationDate: epoch(created + 730 * 86_400_000),
       StatusList: ['clientTransferProhibited'],
-      DnssecKeys: [],
+      DnssecKeys: this.keysOf(d.name).map((k) => ({ ...k })),
     });
   }
 
@@ -294,13 +369,20 @@ export class Route53DomainsEmulator extends RegistrarEmulator {
     return [...this.operations.values()].find((o) => o.domain === domain && IN_PROGRESS.includes(o.status));
   }
 
-  private createOperation(domain: string, nameServers: string[], plan: OperationPlan): EmulatedOperation {
+  private createOperation(
+    domain: string,
+    nameServers: string[],
+    plan: OperationPlan,
+    dnssec: { type: 'ADD_DNSSEC'; key: EmulatedDnssecKey } | { type: 'REMOVE_DNSSEC'; id: string } | undefined = undefined,
+  ): EmulatedOperation {
     const now = Date.now();
     const op: EmulatedOperation = {
       id: randomUUID(),
       domain,
-      type: 'UPDATE_NAMESERVER',
+      type: dnssec?.type ?? 'UPDATE_NAMESERVER',
       nameServers: [...nameServers],
+      ...(dnssec?.type === 'ADD_DNSSEC' ? { dnssecKey: dnssec.key } : {}),
+      ...(dnssec?.type === 'REMOVE_DNSSEC' ? { dnssecKeyId: dnssec.id } : {}),
       plan: { ...plan, pendingPolls: plan.pendingPolls ?? 0, outcome: plan.outcome ?? 'SUCCESSFUL' },
       submitted: now,
       status: 'SUBMITTED',
@@ -335,6 +417,78 @@ export class Route53DomainsEmulator extends RegistrarEmulator {
     return this.ok({ OperationId: op.id }, true);
   }
 
+  /** What every change checks before it becomes an operation: one at a time per domain, a few per account. */
+  private busy(domain: string): RouteResult | undefined {
+    if (this.inProgressFor(domain)) return this.error(400, 'DuplicateRequest', 'The request is already in progress for the domain.', { requestId: randomUUID() });
+    const inProgress = [...this.operations.values()].filter((o) => IN_PROGRESS.includes(o.status)).length;
+    if (inProgress >= this.maxOperationsInProgress) {
+      return this.error(400, 'OperationLimitExceeded', 'The number of operations or jobs running exceeded the allowed threshold for the account.');
+    }
+    return undefined;
+  }
+
+  private associateDelegationSigner(body: Record<string, unknown>): RouteResult {
+    const d = this.domainOf(body);
+    if ('status' in d) return d;
+    const attrs = body.SigningAttributes;
+    if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) {
+      return this.error(400, 'InvalidInput', "1 validation error detected: Value null at 'signingAttributes' failed to satisfy constraint: Member must not be null");
+    }
+    const { Algorithm, Flags, PublicKey } = attrs as Record<string, unknown>;
+    for (const [name, v] of [['Algorithm', Algorithm], ['Flags', Flags]] as const) {
+      // AWS JSON deserialises by type: a string where an integer belongs is a serialization error.
+      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v))) {
+        return this.error(400, 'SerializationException', `${typeof v === 'string' ? 'STRING_VALUE' : 'VALUE'} can not be converted to an Integer (SigningAttributes.${name})`);
+      }
+    }
+    if (PublicKey !== undefined && typeof PublicKey !== 'string') {
+      return this.error(400, 'SerializationException', 'Unexpected value type in payload (SigningAttributes.PublicKey)');
+    }
+    if (Algorithm === undefined || !ALGORITHM_NAMES[Algorithm as number]) {
+      return this.error(400, 'InvalidInput', `Invalid algorithm ${String(Algorithm)}: use an IANA DNSSEC algorithm number (13 for a Route 53 key-signing key)`);
+    }
+    if (Flags !== 257 && Flags !== 256) return this.error(400, 'InvalidInput', `Invalid flags ${String(Flags)}: use 257 (KSK) or 256 (ZSK)`);
+    if (typeof PublicKey !== 'string' || PublicKey.length === 0) {
+      return this.error(400, 'InvalidInput', "1 validation error detected: Value null at 'signingAttributes.publicKey' failed to satisfy constraint: Member must not be null");
+    }
+    if (PublicKey.length > 32768) {
+      return this.error(400, 'InvalidInput', "1 validation error detected: Value at 'signingAttributes.publicKey' failed to satisfy constraint: Member must have length less than or equal to 32768");
+    }
+    if (!BASE64.test(PublicKey) || PublicKey.length % 4 !== 0) return this.error(400, 'InvalidInput', 'The public key is not valid base64');
+    if (!this.store.get(d.name)) return this.notInAccount(d.name);
+    const tld = d.name.split('.').pop()!;
+    if (this.dnssecUnsupportedTlds.has(tld)) return this.error(400, 'TLDRulesViolation', `The top-level domain .${tld} does not support this operation.`);
+    const keys = this.keysOf(d.name);
+    if (keys.some((k) => k.PublicKey === PublicKey && k.Flags === Flags && k.Algorithm === Algorithm)) {
+      return this.error(400, 'InvalidInput', `The DS record for this public key already exists for ${d.name}`);
+    }
+    const busy = this.busy(d.name);
+    if (busy) return busy;
+    const adding = [...this.operations.values()].filter((o) => o.domain === d.name && o.type === 'ADD_DNSSEC' && IN_PROGRESS.includes(o.status)).length;
+    if (keys.length + adding >= this.maxDnssecKeys) {
+      return this.error(400, 'DnssecLimitExceeded', `The domain ${d.name} has reached the maximum number of DS records (${this.maxDnssecKeys}).`);
+    }
+    const op = this.createOperation(d.name, [], this.operationPlan, { type: 'ADD_DNSSEC', key: this.keyFor(d.name, Algorithm as number, Flags, PublicKey) });
+    return this.ok({ OperationId: op.id }, true);
+  }
+
+  private disassociateDelegationSigner(body: Record<string, unknown>): RouteResult {
+    const d = this.domainOf(body);
+    if ('status' in d) return d;
+    const id = body.Id;
+    if (typeof id !== 'string' || id === '') {
+      return this.error(400, 'InvalidInput', "1 validation error detected: Value null at 'id' failed to satisfy constraint: Member must not be null");
+    }
+    if (!this.store.get(d.name)) return this.notInAccount(d.name);
+    const tld = d.name.split('.').pop()!;
+    if (this.dnssecUnsupportedTlds.has(tld)) return this.error(400, 'TLDRulesViolation', `The top-level domain .${tld} does not support this operation.`);
+    if (!this.keysOf(d.name).some((k) => k.Id === id)) return this.error(400, 'InvalidInput', `No DS record with id ${id} for ${d.name}`);
+    const busy = this.busy(d.name);
+    if (busy) return busy;
+    const op = this.createOperation(d.name, [], this.operationPlan, { type: 'REMOVE_DNSSEC', id });
+    return this.ok({ OperationId: op.id }, true);
+  }
+
   /** One poll moves an operation on: SUBMITTED, IN_PROGRESS..., then its end. */
   private advance(op: EmulatedOperation): void {
     if (!IN_PROGRESS.includes(op.status)) return;
@@ -345,7 +499,15 @@ export class Route53DomainsEmulator extends RegistrarEmulator {
       return;
     }
     op.status = op.plan.outcome;
-    if (op.status === 'SUCCESSFUL') {
+    if (op.status === 'SUCCESSFUL' && op.type !== 'UPDATE_NAMESERVER') {
+      if (this.store.get(op.domain)) {
+        const keys = this.keysOf(op.domain);
+        if (op.dnssecKey) keys.push(op.dnssecKey);
+        const gone = keys.findIndex((k) => k.Id === op.dnssecKeyId);
+        if (gone >= 0) keys.splice(gone, 1);
+        this.onDnssecChange?.(op.domain, this.dnssecRecordsOf(op.domain)!);
+      }
+    } else if (op.status === 'SUCCESSFUL') {
       const entry = this.store.get(op.domain);
       if (entry) {
         entry.nameServers = [...op.nameServers];

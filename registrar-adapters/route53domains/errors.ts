@@ -48,7 +48,12 @@ const IAM_ACTION: Record<string, string> = {
   'get name servers': 'route53domains:GetDomainDetail',
   'set name servers': 'route53domains:UpdateDomainNameservers',
   'wait for operation': 'route53domains:GetOperationDetail',
+  'get DNSSEC records': 'route53domains:GetDomainDetail',
+  'add DNSSEC record': 'route53domains:AssociateDelegationSignerToDomain',
+  'remove DNSSEC record': 'route53domains:DisassociateDelegationSignerFromDomain',
 };
+
+const isDnssec = (call: CallContext) => /DNSSEC/.test(call.operation);
 
 interface SdkErrorLike {
   name?: string;
@@ -145,7 +150,7 @@ function classify(err: unknown, call: CallContext, extra: ErrorContext): Classif
     case 'AccessDenied':
       return [RegistrarAuthError, {
         ...base,
-        hint: `allow ${IAM_ACTION[call.operation] ?? 'route53domains:*'} for these credentials in IAM (nsbridge needs route53domains:GetDomainDetail, UpdateDomainNameservers, GetOperationDetail and ListOperations); the API lives only in us-east-1, so a policy limited by aws:RequestedRegion must allow us-east-1`,
+        hint: `allow ${IAM_ACTION[call.operation] ?? 'route53domains:*'} for these credentials in IAM (nsbridge needs route53domains:GetDomainDetail, UpdateDomainNameservers, GetOperationDetail and ListOperations, and for nsbridge ds AssociateDelegationSignerToDomain and DisassociateDelegationSignerFromDomain); the API lives only in us-east-1, so a policy limited by aws:RequestedRegion must allow us-east-1`,
       }];
     case 'InvalidInput':
       return invalidInput(base, call, extra);
@@ -155,14 +160,25 @@ function classify(err: unknown, call: CallContext, extra: ErrorContext): Classif
         hint: 'Route 53 Domains does not support this TLD, so the domain cannot be registered with it; use the adapter of the registrar that holds the domain',
       }];
     case 'TLDRulesViolation':
+      if (isDnssec(call)) {
+        return [RegistrarValidationError, {
+          ...base,
+          hint: 'the TLD\'s registry does not take DS records through Route 53 Domains (check the TLD\'s page in the Route 53 documentation for DNSSEC support); nothing was changed',
+        }];
+      }
       return [RegistrarValidationError, {
         ...base,
         hint: 'the TLD\'s registry rules refuse this change (some registries check that every name server answers for the domain first); check the TLD\'s page in the Route 53 documentation',
       }];
+    case 'DnssecLimitExceeded':
+      return [RegistrarValidationError, {
+        ...base,
+        hint: 'the domain already has as many DS records as Route 53 Domains allows; nsbridge adds new keys before removing old ones, so remove an old key first (nsbridge ds set with only the keys to keep, or remove it in the Route 53 console), then add the new one',
+      }];
     case 'DuplicateRequest':
       return [RegistrarConflictError, {
         ...base,
-        hint: 'another name-server change for this domain is still in progress; wait for it to end (`aws route53domains list-operations --region us-east-1 --status SUBMITTED IN_PROGRESS`) and run again',
+        hint: 'another change for this domain (name servers or DNSSEC) is still in progress; wait for it to end (`aws route53domains list-operations --region us-east-1 --status SUBMITTED IN_PROGRESS`) and run again',
       }];
     case 'OperationLimitExceeded':
       return [RegistrarRateLimitError, {
@@ -210,6 +226,24 @@ function invalidInput(base: RegistrarErrorDetails, call: CallContext, extra: Err
     return [RegistrarValidationError, {
       ...base,
       hint: `Route 53 Domains refused the name servers: they must be existing host names that resolve (for a Route 53 hosted zone, its four awsdns name servers)${glue}`,
+    }];
+  }
+  if (call.operation === 'get DNSSEC records') {
+    return [DomainNotFoundError, {
+      ...base,
+      hint: 'the domain is not registered with Route 53 Domains in this AWS account (Route 53 Domains answers InvalidInput, not 404): check the account (`aws sts get-caller-identity`) and `aws route53domains list-domains --region us-east-1`',
+    }];
+  }
+  if (call.operation === 'add DNSSEC record') {
+    return [RegistrarValidationError, {
+      ...base,
+      hint: 'Route 53 Domains refused the DNSKEY: it takes flags 257 (KSK) or 256 (ZSK), an IANA algorithm number (13 for a Route 53 key-signing key) and the base64 public key, once per key; the domain must be in this account. Nothing was changed',
+    }];
+  }
+  if (call.operation === 'remove DNSSEC record') {
+    return [RegistrarValidationError, {
+      ...base,
+      hint: 'Route 53 Domains has no DS record with this Id for the domain (or the domain is not in this account); run nsbridge ds get to see what it holds',
     }];
   }
   return [RegistrarApiError, {

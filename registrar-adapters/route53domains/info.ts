@@ -35,7 +35,7 @@ export const info: RegistrarInfo = {
       key: 'operationTimeout',
       env: 'NSBRIDGE_ROUTE53DOMAINS_OPERATION_TIMEOUT',
       type: 'string',
-      description: 'How long to wait for the UpdateDomainNameservers operation to end, e.g. 10m (default) or 30m',
+      description: 'How long to wait for an UpdateDomainNameservers or DNSSEC operation to end, e.g. 10m (default) or 30m',
     },
     {
       key: 'pollInterval',
@@ -48,12 +48,11 @@ export const info: RegistrarInfo = {
     readNameServers: can('GetDomainDetail -> Nameservers[].Name'),
     setNameServers: can('UpdateDomainNameservers (no glue IPs), then GetOperationDetail until SUCCESSFUL'),
     sandbox: cannot('AWS offers no sandbox for Route 53 Domains; tests use a loopback emulator or moto'),
-    dnssec: cannot(
-      'not implemented yet (Route 53 Domains takes the DNSKEY through AssociateDelegationSignerToDomain, not a DS digest)',
-      'https://docs.aws.amazon.com/Route53/latest/APIReference/API_domains_AssociateDelegationSignerToDomain.html',
+    dnssec: can(
+      'AssociateDelegationSignerToDomain {SigningAttributes: {Algorithm, Flags, PublicKey}} (the DNSKEY; AWS computes the DS) and DisassociateDelegationSignerFromDomain {Id}, each polled with GetOperationDetail until SUCCESSFUL; read from GetDomainDetail.DnssecKeys',
     ),
     asyncOperations: can(
-      'UpdateDomainNameservers returns an OperationId; nsbridge polls GetOperationDetail with backoff until it ends (NSBRIDGE_ROUTE53DOMAINS_OPERATION_TIMEOUT)',
+      'UpdateDomainNameservers and the DNSSEC calls return an OperationId; nsbridge polls GetOperationDetail with backoff until it ends (NSBRIDGE_ROUTE53DOMAINS_OPERATION_TIMEOUT)',
     ),
   },
   rateLimit: {
@@ -69,9 +68,12 @@ export const info: RegistrarInfo = {
     'An operation flagged PENDING_* needs a person to act (e.g. answer the registrant email); nsbridge says which.',
     'A domain that is not in the account is answered with InvalidInput, not 404.',
     'One name-server change per domain at a time (DuplicateRequest); nsbridge waits for the one in progress and checks its result.',
-    'IAM needs route53domains:GetDomainDetail, UpdateDomainNameservers, GetOperationDetail and ListOperations.',
+    'IAM needs route53domains:GetDomainDetail, UpdateDomainNameservers, GetOperationDetail and ListOperations; nsbridge ds also needs AssociateDelegationSignerToDomain and DisassociateDelegationSignerFromDomain.',
+    'DNSSEC needs the DNSKEY (flags 257, algorithm 13 and the public key of a Route 53 key-signing key), not a DS: AWS computes the DS itself.',
+    'Each DS record added or removed is its own asynchronous operation, waited for like a name-server change; a change in progress for the domain blocks the next (DuplicateRequest), and nsbridge waits for it.',
     'Name servers inside the domain itself need glue IPs, which nsbridge does not send; use the hosted zone\'s awsdns name servers.',
     'The endpoint can be overridden with AWS_ENDPOINT_URL_ROUTE_53_DOMAINS (the AWS SDK variable).',
   ],
   docs: 'https://docs.aws.amazon.com/Route53/latest/APIReference/API_domains_UpdateDomainNameservers.html',
+  dnssecInput: 'dnskey',
 };

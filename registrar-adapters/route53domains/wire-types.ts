@@ -37,7 +37,7 @@ export interface GetDomainDetailResponse {
   UpdatedDate?: number;
   ExpirationDate?: number;
   StatusList?: string[];
-  DnssecKeys?: unknown[];
+  DnssecKeys?: DnssecKey[];
   [key: string]: unknown;
 }
 
@@ -100,6 +100,31 @@ export interface OperationSummary {
 export interface ListOperationsResponse {
   Operations: OperationSummary[];
   NextPageMarker?: string;
+}
+
+/** A DS record at the registry, as GetDomainDetail lists it (AWS computed the DS from the key). */
+export interface DnssecKey {
+  Algorithm?: number;
+  /** 257 (KSK) or 256 (ZSK); absent for a DS that did not come from a DNSKEY. */
+  Flags?: number;
+  PublicKey?: string;
+  DigestType?: number;
+  Digest?: string;
+  KeyTag?: number;
+  /** What DisassociateDelegationSignerFromDomain takes. */
+  Id?: string;
+}
+
+/** AssociateDelegationSignerToDomain input: the DNSKEY, not a DS -> {OperationId} (ADD_DNSSEC). */
+export interface AssociateDelegationSignerToDomainRequest {
+  DomainName: string;
+  SigningAttributes: { Algorithm: number; Flags: number; PublicKey: string };
+}
+
+/** DisassociateDelegationSignerFromDomain input -> {OperationId} (REMOVE_DNSSEC). */
+export interface DisassociateDelegationSignerFromDomainRequest {
+  DomainName: string;
+  Id: string;
 }
 
 /** Every AWS JSON error: HTTP 4xx/5xx, header `x-amzn-RequestId`. */

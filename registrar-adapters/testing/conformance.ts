@@ -15,6 +15,8 @@ import type { RegistrarId } from '../core/types';
 import { REGISTRARS } from '../catalog';
 import type { ConformanceEmulator } from './conformance-types';
 import { baseEnv, CliResult, runCli } from './run-cli';
+import { DnskeyRecord, DnssecRecord, dnssecRecordJson, dsFromDnskey, formatDnskey, formatDs, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
+import { testDnskey } from '../../dns/testing/dnssec-keys';
 
 export interface ConformanceOptions<E extends ConformanceEmulator> {
   readonly id: RegistrarId;
@@ -204,6 +206,212 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
         const r = await cli(['set', '--registrar', id, '--domain', domain, '--ns', NEW_NS.join(',')], env({ [name]: '' }));
         expect(r.code).toBe(2);
         expect(r.stderr).toContain(name);
+        expect(emu.http.requests).toHaveLength(0);
+      });
+    }
+
+    // ---- DNSSEC (nsbridge ds): DS records at the registrar ----
+    const dnssecCap = info.capabilities.dnssec;
+    const ds = (args: string[], e?: NodeJS.ProcessEnv) => cli(['ds', ...args], e);
+
+    (dnssecCap.supported ? describe : describe.skip)(`${id} DNSSEC (ds get/set/clear, ${info.dnssecInput ?? 'ds'} input)`, () => {
+      const byKey = info.dnssecInput === 'dnskey';
+      let k1: DnskeyRecord;
+      let k2: DnskeyRecord;
+      let k3: DnskeyRecord;
+      /** What `ds set` is given for a key: its DNSKEY at a DNSKEY registrar, else its DS. */
+      const given = (k: DnskeyRecord) => (byKey ? ['--dnskey', formatDnskey(k)] : ['--ds', formatDs(dsFromDnskey(domain, k))]);
+      /** The record the registrar must then hold. */
+      const record = (k: DnskeyRecord): DnssecRecord => (byKey ? recordFromDnskey(domain, k) : { ds: dsFromDnskey(domain, k) });
+      const held = () => emu.dnssecRecordsOf!(domain) ?? [];
+      const holds = (k: DnskeyRecord) => held().some((h) => sameDnssecRecord(h, record(k)));
+      const set = (keys: DnskeyRecord[], extra: string[] = []) => ds(['set', '--registrar', id, '--domain', domain, ...keys.flatMap(given), '--json', ...extra]);
+      const clear = (extra: string[] = []) => ds(['clear', '--registrar', id, '--domain', domain, '--json', ...extra]);
+      let changes: { at: number; records: DnssecRecord[] }[] = [];
+
+      beforeAll(() => {
+        k1 = testDnskey();
+        k2 = testDnskey();
+        k3 = testDnskey();
+      });
+      beforeEach(() => {
+        // A registrar that says it supports DNSSEC must have an emulator that can show it.
+        expect(typeof emu.setDnssecRecords).toBe('function');
+        expect(typeof emu.dnssecRecordsOf).toBe('function');
+        emu.setDnssecRecords!(domain, []);
+        changes = [];
+        emu.onDnssecChange = (d, records) => {
+          if (d.toLowerCase() === domain) changes.push({ at: Date.now(), records });
+        };
+      });
+      afterEach(() => {
+        emu.onDnssecChange = undefined;
+      });
+
+      test('ds get on a domain without records: [] and no write', async () => {
+        const r = await ds(['get', '--registrar', id, '--domain', domain, '--json']);
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.stdout)).toEqual({ registrar: id, domain, records: [] });
+        expect(emu.http.writes()).toBe(0);
+      });
+
+      test('ds get prints what the registrar holds, one line per record', async () => {
+        emu.setDnssecRecords!(domain, [record(k1)]);
+        const r = await ds(['get', '--registrar', id, '--domain', domain]);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain(`DS ${formatDs(dsFromDnskey(domain, k1))}\n`);
+        if (byKey) expect(r.stdout).toContain(`DNSKEY ${formatDnskey(k1)}\n`);
+      });
+
+      test(`ds set with ${byKey ? '--dnskey' : '--ds'} adds the record; the registrar holds it`, async () => {
+        const r = await set([k1]);
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.stdout)).toEqual({ registrar: id, domain, changed: true, before: [], after: [dnssecRecordJson(record(k1))], dryRun: false });
+        expect(held()).toHaveLength(1);
+        expect(holds(k1)).toBe(true);
+        expect(emu.http.writes()).toBeGreaterThanOrEqual(1);
+      });
+
+      test('ds set again with the same record writes nothing (only reads)', async () => {
+        emu.setDnssecRecords!(domain, [record(k1)]);
+        const r = await set([k1]);
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.stdout)).toMatchObject({ changed: false, dryRun: false });
+        expect(emu.http.writes()).toBe(0);
+        expect(emu.http.requests.length).toBeGreaterThan(0);
+      });
+
+      test('ds set --dry-run reports the change and writes nothing', async () => {
+        const r = await set([k1], ['--dry-run']);
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.stdout)).toMatchObject({ changed: true, dryRun: true, before: [] });
+        expect(emu.http.writes()).toBe(0);
+        expect(held()).toEqual([]);
+      });
+
+      test('key roll: the new record is added before the old one is removed (no gap)', async () => {
+        emu.setDnssecRecords!(domain, [record(k1)]);
+        const r = await set([k2]);
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.stdout)).toMatchObject({ changed: true, after: [dnssecRecordJson(record(k2))] });
+        expect(held()).toHaveLength(1);
+        expect(holds(k2)).toBe(true);
+        // Every state the registrar went through had a DS for a key the zone serves; the first
+        // change was the add (old and new together), the removal came after it.
+        const has = (records: DnssecRecord[], k: DnskeyRecord) => records.some((h) => sameDnssecRecord(h, record(k)));
+        expect(changes.length).toBeGreaterThanOrEqual(2);
+        for (const c of changes) expect(has(c.records, k1) || has(c.records, k2)).toBe(true);
+        expect(has(changes[0]!.records, k1) && has(changes[0]!.records, k2)).toBe(true);
+        const writes = emu.http.requests.filter((q) => q.write);
+        expect(writes.length).toBeGreaterThanOrEqual(2);
+        expect(writes[0]!.at).toBeLessThanOrEqual(changes[changes.length - 1]!.at);
+      });
+
+      test('ds set with two records, then one of them: only the other is removed', async () => {
+        const both = await set([k1, k3]);
+        expect(both.code).toBe(0);
+        expect(held()).toHaveLength(2);
+        emu.http.resetLog();
+        const one = await set([k3]);
+        expect(one.code).toBe(0);
+        expect(holds(k3)).toBe(true);
+        expect(holds(k1)).toBe(false);
+      });
+
+      test('ds clear removes every record; again, it writes nothing', async () => {
+        emu.setDnssecRecords!(domain, [record(k1), record(k2)]);
+        const r = await clear();
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.stdout)).toMatchObject({ registrar: id, domain, changed: true, after: [], dryRun: false });
+        expect(JSON.parse(r.stdout).before).toHaveLength(2);
+        expect(held()).toEqual([]);
+        emu.http.resetLog();
+        const again = await clear();
+        expect(again.code).toBe(0);
+        expect(JSON.parse(again.stdout)).toEqual({ registrar: id, domain, changed: false, before: [], after: [], dryRun: false });
+        expect(emu.http.writes()).toBe(0);
+      });
+
+      test('ds clear --dry-run writes nothing', async () => {
+        emu.setDnssecRecords!(domain, [record(k1)]);
+        const r = await clear(['--dry-run']);
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.stdout)).toMatchObject({ changed: true, dryRun: true });
+        expect(emu.http.writes()).toBe(0);
+        expect(holds(k1)).toBe(true);
+      });
+
+      if (byKey) {
+        test('a DS without its DNSKEY is refused: exit 2 naming the registrar, DNSKEY needed, nothing sent', async () => {
+          const r = await ds(['set', '--registrar', id, '--domain', domain, '--ds', formatDs(dsFromDnskey(domain, k1))]);
+          expect(r.code).toBe(2);
+          expect(r.stderr).toContain(`nsbridge: ${id}: ds set ${domain}: ${info.name} takes the DNSKEY`);
+          expect(r.stderr).toMatch(/--dnskey/);
+          expect(emu.http.requests).toHaveLength(0);
+        });
+
+        test('a DS given with its DNSKEY is accepted as one record', async () => {
+          const r = await ds(['set', '--registrar', id, '--domain', domain, '--ds', formatDs(dsFromDnskey(domain, k1)), '--dnskey', formatDnskey(k1), '--json']);
+          expect(r.code).toBe(0);
+          expect(held()).toHaveLength(1);
+          expect(holds(k1)).toBe(true);
+        });
+      } else {
+        test('--dnskey at a DS registrar: nsbridge computes the SHA-256 DS, which the registrar then holds', async () => {
+          const r = await ds(['set', '--registrar', id, '--domain', domain, '--dnskey', formatDnskey(k1)]);
+          expect(r.code).toBe(0);
+          const computed = dsFromDnskey(domain, k1);
+          expect(r.stdout).toContain(`DS ${formatDs(computed)} computed (SHA-256) from --dnskey`);
+          expect(held().some((h) => formatDs(h.ds) === formatDs(computed))).toBe(true);
+          expect(held()).toHaveLength(1);
+        });
+      }
+
+      const malformed: [string, string[], RegExp][] = [
+        ['a DS with a short digest', ['--ds', '12345 13 2 ABCDEF'], /a SHA256 digest has 64 hex digits/],
+        ['a DS with an unknown algorithm', ['--ds', `12345 99 2 ${'A'.repeat(64)}`], /algorithm "99" is not a DNSSEC algorithm/],
+        ['a DNSKEY with protocol 4', ['--dnskey', '257 4 13 AAAA'], /protocol must be 3/],
+        ['a DNSKEY that is not base64', ['--dnskey', '257 3 13 !!!!'], /the public key must be base64/],
+        ['no record', [], /give at least one --ds/],
+      ];
+      test.each(malformed)('malformed input (%s): exit 2, zero requests', async (_name, flags, message) => {
+        const r = await ds(['set', '--registrar', id, '--domain', domain, ...flags]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(`nsbridge: ${id}: ds set ${domain}: `);
+        expect(r.stderr).toMatch(message);
+        expect(emu.http.requests).toHaveLength(0);
+      });
+
+      test('a registrar failure during ds set is exit 1 with one line naming the registrar and domain', async () => {
+        emu.http.inject({ kind: 'status', status: 500, times: Infinity });
+        const r = await set([k1]);
+        expect(r.code).toBe(1);
+        const lines = r.stderr.trim().split('\n');
+        expect(lines[lines.length - 1]).toMatch(new RegExp(`^nsbridge: ${id}: .*${domain.replace('.', '\\.')}: `));
+      });
+
+      test('--verbose ds runs and every DNSSEC output never show a secret', async () => {
+        const r = await ds(['--verbose', 'get', '--registrar', id, '--domain', domain]);
+        expect(r.code).toBe(0);
+        const secrets = [...emu.secrets(), 'wrong-secret-SENTINEL-0000'];
+        for (const out of outputs) {
+          for (const secret of secrets) {
+            expect(out.stdout).not.toContain(secret);
+            expect(out.stderr).not.toContain(secret);
+          }
+        }
+      });
+    });
+
+    if (!dnssecCap.supported) {
+      test.each(['get', 'set', 'clear'])(`ds %s: ${id} has no DNSSEC support: exit 2 with the reason, zero requests`, async (cmd) => {
+        const key = testDnskey();
+        const extra = cmd === 'set' ? ['--ds', formatDs(dsFromDnskey(domain, key))] : [];
+        const r = await ds([cmd, '--registrar', id, '--domain', domain, ...extra]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(`nsbridge: ${id}: ds ${cmd} ${domain}: `);
+        expect(r.stderr).toContain(dnssecCap.reason);
+        expect(r.stderr).toMatch(/nothing was sent/);
         expect(emu.http.requests).toHaveLength(0);
       });
     }

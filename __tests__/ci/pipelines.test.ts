@@ -1,0 +1,335 @@
+/**
+ * The example CI pipelines (examples/ci, docs/ci.md) are validated, not read by eye:
+ * - GitHub's own workflow parser and SchemaStore's workflow schema accept the GitHub workflow,
+ *   and GitLab's CI schema accepts the GitLab file; broken copies (a typo'd key, a missing
+ *   runs-on, a bad value) are refused, so the validators demonstrably work;
+ * - the nsbridge-specific properties hold: plan on pull/merge requests (diff, `nsbridge plan
+ *   --format markdown`, one sticky comment), deploy only from main behind the production
+ *   environment, nightly drift with --expect-no-changes, OIDC where AWS is used, registrar
+ *   credentials only as secret references and only under names the registrar catalog knows.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REGISTRARS } from '../../registrar-adapters/catalog';
+import { allGithubProblems, allGitlabProblems, githubWorkflowProblems, parseYaml } from './validators';
+
+const ROOT = join(__dirname, '..', '..');
+const GITHUB_FILE = join(ROOT, 'examples', 'ci', 'github', 'nsbridge.yml');
+const GITLAB_FILE = join(ROOT, 'examples', 'ci', 'gitlab', '.gitlab-ci.yml');
+const githubText = readFileSync(GITHUB_FILE, 'utf8');
+const gitlabText = readFileSync(GITLAB_FILE, 'utf8');
+const gh = parseYaml(githubText, 'nsbridge.yml').value;
+const gl = parseYaml(gitlabText, '.gitlab-ci.yml').value;
+
+// The registrar catalog: every credential variable, and which of them are not secrets.
+const credentials = new Map<string, { registrar: string; public: boolean }>();
+for (const info of Object.values(REGISTRARS)) {
+  for (const c of info.credentials) credentials.set(c.env, { registrar: info.id, public: c.public === true });
+}
+// Variable names that look like a registrar's (its id as a prefix), known to the catalog or not.
+const registrarPrefixes = Object.keys(REGISTRARS).map((id) => id.toUpperCase() + '_');
+const looksLikeRegistrarVariable = (name: string) => registrarPrefixes.some((p) => name.startsWith(p));
+
+/** Replaces exactly one occurrence, so a mutation can never silently do nothing. */
+function mutate(text: string, from: string | RegExp, to: string): string {
+  const count = typeof from === 'string' ? text.split(from).length - 1 : (text.match(new RegExp(from, 'g')) ?? []).length;
+  if (count < 1) throw new Error(`mutation target not found: ${from}`);
+  const out = text.replace(from, to);
+  expect(out).not.toBe(text);
+  return out;
+}
+
+const messages = (ps: { message: string }[]) => ps.map((p) => p.message).join('\n');
+
+// ------------------------------------------------------------------------------------------------
+describe('GitHub Actions workflow: valid for GitHub', () => {
+  test('GitHub\'s workflow parser and the SchemaStore schema accept it', async () => {
+    const problems = await allGithubProblems(githubText);
+    expect(messages(problems)).toBe('');
+  });
+
+  test.each([
+    ['a typo\'d runs-on', (t: string) => mutate(t, /runs-on: ubuntu-latest\n    timeout-minutes: 120/, 'runs-onn: ubuntu-latest\n    timeout-minutes: 120'), /runs-onn|runs-on/],
+    ['a missing runs-on', (t: string) => mutate(t, /    runs-on: ubuntu-latest\n    timeout-minutes: 120\n/, '    timeout-minutes: 120\n'), /runs-on/],
+    ['an unknown trigger', (t: string) => mutate(t, '  workflow_dispatch: {}', '  workflow_dispach: {}'), /workflow_dispach/],
+    ['a bad permission level', (t: string) => mutate(t, 'pull-requests: write #', 'pull-requests: writ #'), /writ/],
+    ['a step with both run and uses', (t: string) => mutate(t, '      - run: npx cdktf synth\n      - name: cdktf diff (every stack)\n        # cdktf diff takes', '      - run: npx cdktf synth\n        uses: actions/checkout@v5\n      - name: cdktf diff (every stack)\n        # cdktf diff takes'), /.+/],
+  ])('refuses a copy with %s (both validators)', async (_what, broken, pattern) => {
+    const text = broken(githubText);
+    const parser = await githubWorkflowProblems(text);
+    expect(messages(parser)).toMatch(pattern);
+    const all = await allGithubProblems(text);
+    // The schema refuses it too: more problems than the parser alone found.
+    expect(all.length).toBeGreaterThan(parser.length);
+  });
+
+  test('refuses an expression naming an unknown context (GitHub\'s parser only)', async () => {
+    const text = mutate(githubText, '${{ secrets.GODADDY_API_KEY }}', '${{ secret.GODADDY_API_KEY }}');
+    expect(messages(await githubWorkflowProblems(text))).toMatch(/Unrecognized named-value: 'secret'/);
+  });
+
+  test('refuses a duplicated key (strict YAML)', async () => {
+    const text = mutate(githubText, '      - run: npm ci\n', '      - run: npm ci\n        run: npm install\n');
+    expect(messages(await allGithubProblems(text))).toMatch(/[Dd]uplicate|unique/);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+describe('GitHub Actions workflow: what it does', () => {
+  const jobs = gh.jobs as Record<string, any>;
+  const runs = (job: any): string => job.steps.filter((s: any) => s.run).map((s: any) => s.run).join('\n');
+  const stepIndex = (job: any, pred: (s: any) => boolean) => {
+    const i = job.steps.findIndex(pred);
+    expect(i).toBeGreaterThanOrEqual(0);
+    return i;
+  };
+  const uses = (name: string) => (s: any) => typeof s.uses === 'string' && s.uses.startsWith(name + '@');
+  const runMatches = (re: RegExp) => (s: any) => typeof s.run === 'string' && re.test(s.run);
+
+  test('triggers: pull requests, pushes to main, a nightly schedule and by hand', () => {
+    expect(Object.keys(gh.on).sort()).toEqual(['pull_request', 'push', 'schedule', 'workflow_dispatch']);
+    expect(gh.on.push.branches).toEqual(['main']);
+    expect(gh.on.schedule).toHaveLength(1);
+    const cron = gh.on.schedule[0].cron.split(/\s+/);
+    expect(cron).toHaveLength(5);
+    expect(cron.slice(2)).toEqual(['*', '*', '*']); // every day
+  });
+
+  test('no permission by default; each job asks for its own, least privilege', () => {
+    expect(gh.permissions).toEqual({});
+    expect(jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
+    expect(jobs.deploy.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(jobs.drift.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+  });
+
+  test('every job: checkout, Node 20 with the npm cache, npm ci, OpenTofu without its wrapper, AWS by OIDC, in that order', () => {
+    for (const [id, job] of Object.entries(jobs)) {
+      const order = [
+        stepIndex(job, uses('actions/checkout')),
+        stepIndex(job, uses('actions/setup-node')),
+        stepIndex(job, runMatches(/^npm ci$/)),
+        stepIndex(job, uses('opentofu/setup-opentofu')),
+        stepIndex(job, uses('aws-actions/configure-aws-credentials')),
+        stepIndex(job, runMatches(/npx cdktf (synth|deploy)/)),
+      ];
+      expect({ id, order }).toEqual({ id, order: [...order].sort((a, b) => a - b) });
+      const node = job.steps.find(uses('actions/setup-node'));
+      expect(node.with).toMatchObject({ 'node-version': 20, cache: 'npm' });
+      const tofu = job.steps.find(uses('opentofu/setup-opentofu'));
+      expect(tofu.with.tofu_wrapper).toBe(false); // the wrapper rewrites output cdktf parses
+      expect(Number(String(tofu.with.tofu_version).split('.')[1])).toBeGreaterThanOrEqual(10); // S3 lock file
+      expect(runs(job)).not.toMatch(/npm install|npm i\b/);
+    }
+    // cdktf calls the binary named here.
+    expect(gh.env.TERRAFORM_BINARY_NAME).toBe('tofu');
+  });
+
+  test('OIDC: id-token: write exactly where AWS credentials are configured, with a role from a variable', () => {
+    for (const [id, job] of Object.entries(jobs)) {
+      const aws = job.steps.filter(uses('aws-actions/configure-aws-credentials'));
+      expect({ id, oidc: job.permissions['id-token'] === 'write' }).toEqual({ id, oidc: aws.length > 0 });
+      for (const step of aws) {
+        expect(step.with['role-to-assume']).toMatch(/^\$\{\{ vars\.[A-Z0-9_]+ \}\}$/);
+        expect(step.with).not.toHaveProperty('aws-access-key-id');
+        expect(step.with).not.toHaveProperty('aws-secret-access-key');
+      }
+    }
+  });
+
+  test('actions are pinned to a major version or a commit SHA', () => {
+    const all = Object.values(jobs).flatMap((j: any) => j.steps.filter((s: any) => s.uses).map((s: any) => s.uses));
+    expect(all.length).toBeGreaterThan(10);
+    for (const u of all) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+|[0-9a-f]{40})$/);
+  });
+
+  test('pull requests: synth, diff of every stack, nsbridge plan as markdown, one sticky comment', () => {
+    const plan = jobs.plan;
+    expect(plan.if).toMatch(/github\.event_name == 'pull_request'/);
+    expect(plan.if).toMatch(/head\.repo\.full_name == github\.repository/); // forks get no secrets
+    expect(plan.concurrency.group).toMatch(/\$\{\{ github\.ref \}\}/);
+    expect(plan.concurrency['cancel-in-progress']).toBe(false);
+    const synth = stepIndex(plan, runMatches(/^npx cdktf synth$/));
+    const diff = stepIndex(plan, runMatches(/npx cdktf diff "\$stack"/));
+    const report = stepIndex(plan, runMatches(/^npx nsbridge plan --format markdown > plan\.md$/));
+    const comment = stepIndex(plan, uses('actions/github-script'));
+    expect([synth, diff, report, comment]).toEqual([synth, diff, report, comment].sort((a, b) => a - b));
+    // The diff loop covers every synthesized stack (cdktf diff takes one).
+    expect(plan.steps[diff].run).toMatch(/cdktf\.out\/manifest\.json/);
+    const script: string = plan.steps[comment].with.script;
+    expect(plan.steps[comment].if).toMatch(/!cancelled\(\)/); // also after a failed plan
+    expect(script).toMatch(/readFileSync\('plan\.md'/);
+    expect(script).toMatch(/<!-- nsbridge-plan -->/);
+    expect(script).toMatch(/github\.paginate\(github\.rest\.issues\.listComments/);
+    expect(script).toMatch(/github\.rest\.issues\.updateComment/);
+    expect(script).toMatch(/github\.rest\.issues\.createComment/);
+  });
+
+  test('deploy: pushes to main only, behind the production environment, never cancelled', () => {
+    const deploy = jobs.deploy;
+    expect(deploy.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    expect(deploy.environment).toBe('production');
+    expect(deploy.concurrency['cancel-in-progress']).toBe(false);
+    expect(deploy.concurrency.group).not.toMatch(/github\.ref|run_id/); // one group for all deploys
+    expect(runs(deploy)).toMatch(/^npx cdktf deploy '\*' --auto-approve$/m);
+    expect(jobs.plan.environment).toBeUndefined();
+    expect(runs(jobs.plan) + runs(jobs.drift)).not.toMatch(/cdktf deploy|cdktf destroy|--auto-approve/);
+  });
+
+  test('drift: nightly and by hand, diff then plan --expect-no-changes, report to the step summary, fails on drift', () => {
+    const drift = jobs.drift;
+    expect(drift.if).toMatch(/github\.event_name == 'schedule'/);
+    expect(drift.if).toMatch(/github\.event_name == 'workflow_dispatch'/);
+    const diff = stepIndex(drift, runMatches(/npx cdktf diff "\$stack"/));
+    const check = stepIndex(drift, runMatches(/npx nsbridge plan --expect-no-changes --format markdown/));
+    expect(diff).toBeLessThan(check);
+    const run: string = drift.steps[check].run;
+    expect(run).toMatch(/>> "\$GITHUB_STEP_SUMMARY"/);
+    expect(run).toMatch(/exit "\$status"/); // exit 3 (drift) and 1 (registrar unreadable) fail the job
+    expect(run).not.toMatch(/\|\| true/);
+    expect(drift.steps[check]['continue-on-error']).toBeUndefined();
+    expect(drift.environment).toBeUndefined(); // a nightly check must not wait for an approval
+  });
+
+  test('registrar credentials: secret references only, catalog names only, only on the steps that need them', () => {
+    const seen = new Set<string>();
+    const check = (env: Record<string, unknown> | undefined, where: string) => {
+      for (const [name, value] of Object.entries(env ?? {})) {
+        if (!looksLikeRegistrarVariable(name) && !credentials.has(name)) continue;
+        expect({ where, name, known: credentials.has(name) }).toEqual({ where, name, known: true });
+        const spec = credentials.get(name)!;
+        const allowed = spec.public ? new RegExp(`^\\$\\{\\{ (secrets|vars)\\.${name} \\}\\}$`) : new RegExp(`^\\$\\{\\{ secrets\\.${name} \\}\\}$`);
+        expect({ where, name, value }).toEqual({ where, name, value: expect.stringMatching(allowed) });
+        seen.add(name);
+      }
+    };
+    // Not at workflow or job level: actions (checkout, setup-node, ...) would receive them too.
+    for (const name of Object.keys(gh.env)) expect(credentials.has(name) || looksLikeRegistrarVariable(name)).toBe(false);
+    for (const [id, job] of Object.entries(jobs)) {
+      expect(job.env).toBeUndefined();
+      for (const [i, step] of job.steps.entries()) {
+        check(step.env, `${id}.steps[${i}]`);
+        const needs = typeof step.run === 'string' && /npx (cdktf (diff|deploy)|nsbridge plan)/.test(step.run);
+        const has = Object.keys(step.env ?? {}).some((n) => credentials.has(n));
+        expect({ id, step: step.name ?? step.run ?? step.uses, has }).toEqual({ id, step: step.name ?? step.run ?? step.uses, has: needs });
+      }
+    }
+    // Two or three registrars shown, each with all of its required credentials.
+    const registrars = new Set([...seen].map((n) => credentials.get(n)!.registrar));
+    expect(registrars.size).toBeGreaterThanOrEqual(2);
+    for (const id of registrars) {
+      for (const c of REGISTRARS[id as keyof typeof REGISTRARS].credentials) if (!c.optional) expect(seen).toContain(c.env);
+    }
+    // Every secret the workflow reads anywhere is a registrar credential (no literal value can hide
+    // behind another name); GITHUB_TOKEN is never needed explicitly.
+    for (const m of githubText.matchAll(/secrets\.([A-Za-z0-9_]+)/g)) expect(credentials.has(m[1])).toBe(true);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+describe('GitLab CI pipeline: valid for GitLab', () => {
+  test('GitLab\'s CI schema accepts it', () => {
+    expect(messages(allGitlabProblems(gitlabText))).toBe('');
+  });
+
+  test.each([
+    ['a typo\'d script', (t: string) => mutate(t, "  script:\n    - npx cdktf deploy", "  scirpt:\n    - npx cdktf deploy"), /\/deploy must NOT have additional properties: scirpt/],
+    ['a bad when', (t: string) => mutate(t, '      when: manual', '      when: manul'), /\/deploy\/rules\/0\/when must be equal to one of the allowed values/],
+    ['a typo\'d rules if', (t: string) => mutate(t, '  rules:\n    - if: $CI_PIPELINE_SOURCE == "merge_request_event"\n  script:', '  rules:\n    - iff: $CI_PIPELINE_SOURCE == "merge_request_event"\n  script:'), /iff/],
+    ['a typo\'d resource_group', (t: string) => mutate(t, '  resource_group: nsbridge-production', '  resouce_group: nsbridge-production'), /resouce_group/],
+    ['artifacts kept at a bad time', (t: string) => mutate(t, '    when: always\n    expose_as: nsbridge plan', '    when: allways\n    expose_as: nsbridge plan'), /\/plan\/artifacts\/when must be equal to one of the allowed values/],
+    ['a bad YAML alias', (t: string) => mutate(t, '    - *diff-every-stack\n    - npx nsbridge plan --format', '    - *diff-every-stak\n    - npx nsbridge plan --format'), /diff-every-stak|[Aa]lias/],
+  ])('refuses a copy with %s', (_what, broken, pattern) => {
+    const problems = allGitlabProblems(broken(gitlabText));
+    expect(problems.length).toBeGreaterThan(0);
+    expect(messages(problems)).toMatch(pattern);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+describe('GitLab CI pipeline: what it does', () => {
+  const script = (job: any): string => [job.before_script ?? [], job.script ?? []].flat(10).join('\n');
+  const template = gl['.nsbridge'];
+  const jobIds = ['plan', 'deploy', 'drift'];
+
+  test('pipelines for merge requests, the default branch, schedules and by hand only', () => {
+    const ifs = gl.workflow.rules.map((r: any) => r.if);
+    expect(ifs).toContain('$CI_PIPELINE_SOURCE == "merge_request_event"');
+    expect(ifs).toContain('$CI_PIPELINE_SOURCE == "schedule"');
+    expect(ifs).toContain('$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "push"');
+  });
+
+  test('every job: Node 20, npm ci, OpenTofu checked against its checksums, AWS by OIDC (id_tokens with an audience)', () => {
+    for (const id of jobIds) expect(gl[id].extends).toBe('.nsbridge');
+    expect(template.image).toMatch(/^node:20\b/);
+    expect(template.id_tokens.AWS_ID_TOKEN.aud).toMatch(/^https:\/\//);
+    const before = script(template);
+    expect(before).toMatch(/AWS_WEB_IDENTITY_TOKEN_FILE/);
+    expect(before).toMatch(/"\$AWS_ID_TOKEN" > \/tmp\/aws-web-identity-token/);
+    expect(before).toMatch(/AWS_ROLE_ARN="\$NSBRIDGE_AWS_ROLE_ARN"/);
+    expect(before).toMatch(/sha256sum -c/);
+    expect(before).toMatch(/npm ci/);
+    expect(gl.variables.TERRAFORM_BINARY_NAME).toBe('tofu');
+    expect(Number(String(gl.variables.TOFU_VERSION).split('.')[1])).toBeGreaterThanOrEqual(10);
+    // Each job names its role through a variable, never a literal ARN.
+    for (const id of jobIds) expect(gl[id].variables.NSBRIDGE_AWS_ROLE_ARN).toMatch(/^\$NSBRIDGE_[A-Z]+_ROLE_ARN$/);
+    expect(gitlabText).not.toMatch(/arn:aws:/);
+    // A killed plan or deploy can leave the state lock behind.
+    expect(template.interruptible).toBe(false);
+  });
+
+  test('merge requests: diff of every stack, nsbridge plan as markdown, one MR note (updated), artifact', () => {
+    const plan = gl.plan;
+    expect(plan.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    const s = script(plan);
+    expect(s).toMatch(/npx cdktf synth[\s\S]*npx cdktf diff "\$stack" --skip-synth[\s\S]*npx nsbridge plan --format markdown > plan\.md/);
+    const post: string = plan.after_script.join('\n');
+    expect(post).toMatch(/<!-- nsbridge-plan -->/);
+    expect(post).toMatch(/merge_requests\/\$\{env\.CI_MERGE_REQUEST_IID\}\/notes/);
+    expect(post).toMatch(/'PRIVATE-TOKEN': token/);
+    expect(post).toMatch(/method: mine \? 'PUT' : 'POST'/);
+    expect(post).toMatch(/process\.env\.NSBRIDGE_GITLAB_TOKEN/);
+    expect(plan.artifacts).toMatchObject({ when: 'always', paths: ['plan.md'] });
+  });
+
+  test('deploy: default branch only, started by hand, environment production, one at a time', () => {
+    const deploy = gl.deploy;
+    expect(deploy.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "push"', when: 'manual' }]);
+    expect(deploy.environment.name).toBe('production');
+    expect(deploy.resource_group).toBeTruthy();
+    expect(deploy.script).toEqual(["npx cdktf deploy '*' --auto-approve"]);
+    expect(script(gl.plan) + script(gl.drift)).not.toMatch(/cdktf deploy|cdktf destroy|--auto-approve/);
+  });
+
+  test('drift: scheduled pipelines, plan --expect-no-changes, fails on drift, report kept', () => {
+    const drift = gl.drift;
+    expect(drift.rules.map((r: any) => r.if)).toContain('$CI_PIPELINE_SOURCE == "schedule"');
+    expect(drift.rules.every((r: any) => !/merge_request|CI_COMMIT_BRANCH/.test(r.if))).toBe(true);
+    const s = script(drift);
+    expect(s).toMatch(/npx cdktf diff "\$stack"[\s\S]*npx nsbridge plan --expect-no-changes --format markdown/);
+    expect(s).toMatch(/exit "\$status"/);
+    expect(drift.allow_failure).toBeUndefined();
+    expect(drift.artifacts).toMatchObject({ when: 'always', paths: ['drift.md'] });
+  });
+
+  test('registrar credentials: CI/CD variables, never written in the file; names mentioned exist in the catalog', () => {
+    const keys = (v: Record<string, unknown> | undefined) => Object.keys(v ?? {});
+    for (const name of [...keys(gl.variables), ...jobIds.flatMap((id) => keys(gl[id].variables)), ...keys(template.variables)]) {
+      expect(credentials.has(name) || looksLikeRegistrarVariable(name)).toBe(false);
+    }
+    const mentioned = [...gitlabText.matchAll(/\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b/g)].map((m) => m[1]).filter(looksLikeRegistrarVariable);
+    expect(mentioned.length).toBeGreaterThanOrEqual(2);
+    for (const name of mentioned) expect({ name, known: credentials.has(name) }).toEqual({ name, known: true });
+    // No NAME=value or NAME: value for a credential anywhere (a pasted secret).
+    for (const name of credentials.keys()) expect(gitlabText).not.toMatch(new RegExp(`\\b${name}\\s*[:=]\\s*\\S`));
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+test('docs/ci.md lists every registrar credential of the catalog and both pipelines\' settings', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'ci.md'), 'utf8');
+  for (const name of credentials.keys()) expect({ name, listed: doc.includes('`' + name + '`') }).toEqual({ name, listed: true });
+  for (const name of ['NSBRIDGE_PLAN_ROLE_ARN', 'NSBRIDGE_DEPLOY_ROLE_ARN', 'AWS_REGION', 'NSBRIDGE_GITLAB_TOKEN', 'id-token: write']) {
+    expect(doc).toContain(name);
+  }
+  expect(doc).toContain('See README, Drift');
+});

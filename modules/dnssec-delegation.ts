@@ -1,0 +1,220 @@
+/**
+ * The DS "bridge": publishes a signed zone's DS at the registrar through the nsbridge CLI, and
+ * removes it, in the safe order, when DNSSEC or the domain goes away. The twin of
+ * registrar-delegation.ts (read its header first): same mechanisms, same reasons.
+ *
+ * The safe order, which Terraform's dependency graph enforces (checked against a real engine in
+ * __tests__/modules/dnssec-order.test.ts):
+ *   enable:   sign the zone → delegate to it → publish the DS (after the name servers serve the
+ *             DNSKEY). A DS at the parent for a zone that is not signed (yet) makes the domain fail
+ *             to resolve for every validating resolver; a signed zone without a DS is just insecure.
+ *   disable:  remove the DS → wait until the parent stops serving it → hold (resolvers' cached DS
+ *             expire) → stop signing → delete the KSK and key.
+ *   key roll: new key and KSK (both sign) → the new DS replaces the old → old KSK deleted (see 1
+ *             for the cached-DS window, and docs/dnssec-zone.md for the safe two-deploy roll).
+ *
+ * Two Terraform objects:
+ *
+ *  1. `terraform_data` "ds-bridge" (publish): `triggers_replace` = { domain, registrar, dnskey,
+ *     settings }; its create-time provisioner runs
+ *     `nsbridge ds set --dnskey "<dnskey>" --wait-signed <signedWait> [--wait <parentWait>]`.
+ *     It depends on the KSK and `aws_route53_hosted_zone_dnssec` (signing is on before the DS goes
+ *     up) and on the name-server bridge (the domain is delegated to the signed zone first).
+ *     `create_before_destroy`: a key roll (new KSK, new dnskey) publishes the new DS (the CLI adds
+ *     it before it removes the old one) while the old instance, and so the old KSK it depends on,
+ *     still exists; the old KSK is deleted after that. It has NO destroy-time provisioner:
+ *     Terraform does not run destroy-time provisioners of `create_before_destroy` resources (the
+ *     engine check shows it), so no "hold before the old key goes" can live here. Resolvers that
+ *     cached the old DS may therefore fail to validate the zone after a direct roll until that
+ *     copy expires (the parent's DS TTL): docs/dnssec-zone.md gives the safe two-deploy roll.
+ *
+ *  2. `terraform_data` "ds-release" (guard): its destroy-time provisioner runs
+ *     `nsbridge ds clear --wait <parentWait or 1h> --hold <removalHold>`; its `input` holds what
+ *     that needs (a destroy-time provisioner may read only `self`). It depends on the KSK and
+ *     signing, so Terraform destroys it (removing the DS) BEFORE it stops signing, and on the
+ *     name-server release guard, so the DS is gone before `nsbridge release` moves the domain
+ *     back to its previous (unsigned) name servers.
+ *
+ * Turning DNSSEC off: the guard block stays in the configuration with `count = 0`
+ * (`RetiredDnssecDelegation`, which `DelegatedDomain` and `RetiredDomain` always create when
+ * DNSSEC is off or unpublished), so its recorded instance is destroyed with its destroy-time
+ * provisioner, and the dependencies recorded in state order it before the signing resources that
+ * were removed in the same apply. A `count = 0` block has no instances: for a domain that never had
+ * DNSSEC it plans nothing.
+ *
+ * Credentials are never in here (see registrar-delegation.ts).
+ */
+import { DataResource, ITerraformDependable, Lazy, TerraformResource, Token, dependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { checkDomainName } from '../core/names';
+import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
+import { checkDnssecOptions, DNSSEC_DEFAULTS, DnssecPublishingOptions } from './dnssec-options';
+import * as E from './errors';
+import { checkRegistrarId, checkRegistrarSettings, RegistrarId, RegistrarSettings, settingSpecs, settingValueForEnv } from './registrar-settings';
+
+export interface DnssecDelegationProps extends Omit<DnssecPublishingOptions, 'publish'> {
+  /** The registered domain, e.g. `example.com`. */
+  readonly domain: string;
+  /** Who holds the domain; it must support DNSSEC (`capabilities.dnssec` in the catalog). */
+  readonly registrar: RegistrarId;
+  /** Non-secret registrar settings, as for `RegistrarDelegation`. */
+  readonly registrarSettings?: RegistrarSettings;
+  /**
+   * The zone's DNSKEY for the parent, "257 3 13 <base64>": `ZoneSigning.dnskeyRecord` (the KSK's
+   * `dnskey_record`), usually a token.
+   */
+  readonly dnskey: string;
+  /**
+   * The resources that sign the zone (`ZoneSigning.signingResources`: the KSK and
+   * `aws_route53_hosted_zone_dnssec`): the DS is published after them and removed before them.
+   */
+  readonly signedBy: readonly ITerraformDependable[];
+  /**
+   * The name-server bridge (`RegistrarDelegation.resource`): the DS is published once the domain is
+   * delegated to the signed zone.
+   * @default - none
+   */
+  readonly delegatedBy?: readonly ITerraformDependable[];
+  /**
+   * The name-server release guard (`RegistrarDelegation.releaseResource`): on destroy the DS is
+   * removed before the destroy policy moves the domain elsewhere.
+   * @default - none
+   */
+  readonly releasedBy?: readonly ITerraformDependable[];
+  /** @default - dist/nsbridge.js of this package */
+  readonly cliBundlePath?: string;
+}
+
+/** Construct ids of the parts; part of the Terraform addresses: never rename them. */
+export const DNSSEC_DELEGATION_IDS = { publish: 'ds-bridge', release: 'ds-release' } as const;
+
+const self = (path: string): string => `\${self.${path}}`;
+
+/** `ds clear`, everything from `self.input` (see registrar-delegation.ts's releaseProvisioner). */
+function clearProvisioner(cli: NsbridgeCliAsset): { type: 'local-exec'; when: 'destroy'; command: string; environment: Record<string, string> } {
+  return {
+    type: 'local-exec',
+    when: 'destroy',
+    command:
+      `${cli.command} ds clear --registrar ${self('input.registrar')} --domain ${self('input.domain')}` +
+      ` --wait ${self('input.wait')} --hold ${self('input.hold')}`,
+    environment: self('input.env') as unknown as Record<string, string>,
+  };
+}
+
+/** Problems with the props, all at once, as "path: message" lines. */
+export function checkDnssecDelegationProps(props: DnssecDelegationProps): { problems: string[]; domain?: string } {
+  const problems: string[] = [];
+  let domain: string | undefined;
+  if (Token.isUnresolved(props.domain)) domain = props.domain;
+  else {
+    const r = checkDomainName(props.domain);
+    if (r.ok) domain = r.value;
+    else problems.push(E.atPath(['domain'], E.invalidDomainName(props.domain, r.reason)));
+  }
+  const registrarProblems = checkRegistrarId(props.registrar);
+  problems.push(...registrarProblems.map((m) => E.atPath(['registrar'], m)));
+  if (registrarProblems.length === 0 && props.registrarSettings) {
+    for (const p of checkRegistrarSettings(props.registrar, props.registrarSettings)) {
+      problems.push(E.atPath(['registrarSettings', ...p.path], p.message));
+    }
+  }
+  for (const p of checkDnssecOptions(domain ?? String(props.domain), registrarProblems.length === 0 ? props.registrar : undefined, props, Token.isUnresolved)) {
+    problems.push(E.atPath(p.path, p.message));
+  }
+  return { problems, domain };
+}
+
+/**
+ * Publishes a signed zone's DS at the registrar (`nsbridge ds set`), and removes it before the zone
+ * stops being signed (`nsbridge ds clear` with a hold). Usually created by `DelegatedDomain`
+ * (`dnssec: true`); use it directly for a zone signed elsewhere.
+ */
+export class DnssecDelegation extends Construct {
+  /** The DS bridge: `terraform_data` whose create-time provisioner runs `nsbridge ds set`. */
+  public readonly resource: DataResource;
+  /** The guard whose destroy-time provisioner runs `nsbridge ds clear --wait --hold`. */
+  public readonly releaseResource: DataResource;
+  public readonly domain: string;
+  public readonly cli: NsbridgeCliAsset;
+
+  constructor(scope: Construct, id: string, props: DnssecDelegationProps) {
+    super(scope, id);
+    const checked = checkDnssecDelegationProps(props);
+    if (checked.problems.length > 0 || checked.domain === undefined) {
+      throw new E.NsbridgeValidationError(this.node.path, checked.problems);
+    }
+    this.domain = checked.domain;
+    this.cli = NsbridgeCliAsset.of(this, props.cliBundlePath);
+
+    const settings: Record<string, string> = Object.fromEntries(
+      settingSpecs(props.registrar, props.registrarSettings ?? {}).map(({ spec, value }) => [spec.env, settingValueForEnv(value)]),
+    );
+    const hasSettings = Object.keys(settings).length > 0;
+
+    // (1) the DS bridge.
+    const triggersReplace: Record<string, unknown> = { domain: this.domain, registrar: props.registrar, dnskey: props.dnskey };
+    if (hasSettings) triggersReplace.settings = settings;
+    this.resource = new DataResource(this, DNSSEC_DELEGATION_IDS.publish, {
+      triggersReplace,
+      lifecycle: { createBeforeDestroy: true },
+      provisioners: [
+        {
+          type: 'local-exec',
+          command:
+            `${this.cli.command} ds set --registrar ${self('triggers_replace.registrar')} --domain ${self('triggers_replace.domain')}` +
+            ` --dnskey "${self('triggers_replace.dnskey')}" --wait-signed ${props.signedWait ?? DNSSEC_DEFAULTS.signedWait}` +
+            (props.parentWait ? ` --wait ${props.parentWait}` : ''),
+          environment: hasSettings ? (self('triggers_replace.settings') as unknown as Record<string, string>) : undefined,
+        },
+      ],
+    });
+    this.resource.dependsOn = lazyDependencies([...props.signedBy, ...(props.delegatedBy ?? [])]);
+    dropPerInstanceVersionCheck(this.resource);
+
+    // (2) the release guard.
+    this.releaseResource = new DataResource(this, DNSSEC_DELEGATION_IDS.release, {
+      triggersReplace: { domain: this.domain },
+      input: {
+        domain: this.domain,
+        registrar: props.registrar,
+        wait: props.parentWait ?? DNSSEC_DEFAULTS.clearWait,
+        hold: props.removalHold ?? DNSSEC_DEFAULTS.removalHold,
+        env: settings,
+      },
+      provisioners: [clearProvisioner(this.cli)],
+    });
+    this.releaseResource.dependsOn = lazyDependencies([...props.signedBy, ...(props.releasedBy ?? [])]);
+    dropPerInstanceVersionCheck(this.releaseResource);
+  }
+}
+
+export interface RetiredDnssecDelegationProps {
+  /** @default - dist/nsbridge.js of this package */
+  readonly cliBundlePath?: string;
+}
+
+/**
+ * What is left of a `DnssecDelegation` when DNSSEC is turned off or unpublished, or the domain is
+ * retired: its release guard with `count = 0`, at the same address. The next apply destroys a
+ * recorded guard, running `nsbridge ds clear --wait --hold` with the values in state, before the
+ * signing resources it depends on (see the header). For a domain that never published a DS it
+ * plans nothing.
+ */
+export class RetiredDnssecDelegation extends Construct {
+  public readonly releaseResource: DataResource;
+
+  constructor(scope: Construct, id: string, props: RetiredDnssecDelegationProps = {}) {
+    super(scope, id);
+    const cli = NsbridgeCliAsset.of(this, props.cliBundlePath);
+    this.releaseResource = new DataResource(this, DNSSEC_DELEGATION_IDS.release, { count: 0, provisioners: [clearProvisioner(cli)] });
+    dropPerInstanceVersionCheck(this.releaseResource);
+  }
+}
+
+/** `depends_on` entries, produced at synth (see RegistrarDelegation.lazyDependencies). */
+function lazyDependencies(deps: readonly ITerraformDependable[]): string[] {
+  return Lazy.listValue({
+    produce: () => (deps.length > 0 ? deps.map((d) => (TerraformResource.isTerraformResource(d) ? `${d.terraformResourceType}.${d.friendlyUniqueId}` : dependable(d))) : undefined),
+  });
+}
