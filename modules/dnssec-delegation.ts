@@ -10,23 +10,28 @@
  *             to resolve for every validating resolver; a signed zone without a DS is just insecure.
  *   disable:  remove the DS → wait until the parent stops serving it → hold (resolvers' cached DS
  *             expire) → stop signing → delete the KSK and key.
- *   key roll: new key and KSK (both sign) → the new DS replaces the old → old KSK deleted (see 1
- *             for the cached-DS window, and docs/dnssec-zone.md for the safe two-deploy roll).
+ *   key roll: new key and KSK (both sign) → the new DS replaces the old → the parent stops serving
+ *             the old DS → hold (resolvers' cached old DS expire) → old KSK deleted (see 1).
  *
  * Two Terraform objects:
  *
  *  1. `terraform_data` "ds-bridge" (publish): `triggers_replace` = { domain, registrar, dnskey,
- *     settings }; its create-time provisioner runs
- *     `nsbridge ds set --dnskey "<dnskey>" --wait-signed <signedWait> [--wait <parentWait>]`.
+ *     settings }; its create-time provisioner runs `nsbridge ds set --dnskey "<dnskey>"
+ *     --wait-signed <signedWait> [--wait <parentWait>] --hold-replaced <removalHold>`.
  *     It depends on the KSK and `aws_route53_hosted_zone_dnssec` (signing is on before the DS goes
  *     up) and on the name-server bridge (the domain is delegated to the signed zone first).
  *     `create_before_destroy`: a key roll (new KSK, new dnskey) publishes the new DS (the CLI adds
  *     it before it removes the old one) while the old instance, and so the old KSK it depends on,
  *     still exists; the old KSK is deleted after that. It has NO destroy-time provisioner:
  *     Terraform does not run destroy-time provisioners of `create_before_destroy` resources (the
- *     engine check shows it), so no "hold before the old key goes" can live here. Resolvers that
- *     cached the old DS may therefore fail to validate the zone after a direct roll until that
- *     copy expires (the parent's DS TTL): docs/dnssec-zone.md gives the safe two-deploy roll.
+ *     engine check shows it), so the "hold before the old key goes" lives in the NEW instance's
+ *     `ds set`: `--hold-replaced` (the release guard's removalHold, default parent-ttl) makes a
+ *     run that removed a DS wait until the parent stops serving it (up to parentWait, else 1h;
+ *     exit 1 otherwise, and the failed apply keeps the old KSK), then hold the DS TTL the parent
+ *     served before the change, so no resolver still holding the old DS finds its key gone. A
+ *     first publish or a re-run removes nothing and does not hold. The price: a roll's deploy
+ *     takes as long as the hold (a day under .com). It is not in `triggers_replace`: changing the
+ *     hold replaces nothing (a provisioner's command is not compared by the plan).
  *
  *  2. `terraform_data` "ds-release" (guard): its destroy-time provisioner runs
  *     `nsbridge ds clear --wait <parentWait or 1h> --hold <removalHold>`; its `input` holds what
@@ -164,7 +169,10 @@ export class DnssecDelegation extends Construct {
           command:
             `${this.cli.command} ds set --registrar ${self('triggers_replace.registrar')} --domain ${self('triggers_replace.domain')}` +
             ` --dnskey "${self('triggers_replace.dnskey')}" --wait-signed ${props.signedWait ?? DNSSEC_DEFAULTS.signedWait}` +
-            (props.parentWait ? ` --wait ${props.parentWait}` : ''),
+            (props.parentWait ? ` --wait ${props.parentWait}` : '') +
+            // A key roll: the old KSK is deleted right after this returns, so it returns only when
+            // no resolver can still hold the old DS. Not a trigger: changing it replaces nothing.
+            ` --hold-replaced ${props.removalHold ?? DNSSEC_DEFAULTS.removalHold}`,
           environment: hasSettings ? (self('triggers_replace.settings') as unknown as Record<string, string>) : undefined,
         },
       ],

@@ -38,7 +38,9 @@ export interface DnssecPublishingOptions {
   /**
    * How long the zone stays signed after the parent stopped serving the DS, so that validating
    * resolvers' cached copies of the DS expire first (`ds clear --hold`). "parent-ttl" is the DS
-   * record's TTL at the parent, read before the removal (1 day under .com).
+   * record's TTL at the parent, read before the removal (1 day under .com). The same hold applies
+   * to a key roll: the old key is kept that long after the parent dropped the old DS
+   * (`ds set --hold-replaced`), so a roll's deploy takes that long too.
    * @default "parent-ttl"
    */
   readonly removalHold?: string;

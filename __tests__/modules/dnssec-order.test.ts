@@ -61,6 +61,8 @@ if ('skip' in engine) {
 interface Config {
   /** undefined: DNSSEC off. Otherwise the key "generation" (a new one = a key roll). */
   key?: string;
+  /** The removal hold (also `ds set --hold-replaced`); default 1s. */
+  removalHold?: string;
 }
 
 function describeOrder(e: { bin: string; version: string }): void {
@@ -121,7 +123,7 @@ function describeOrder(e: { bin: string; version: string }): void {
             signedBy: [ksk, signing],
             delegatedBy: [nsBridge],
             releasedBy: [nsRelease],
-            removalHold: '1s',
+            removalHold: config.removalHold ?? '1s',
             cliBundlePath: STUB,
           });
         }
@@ -199,14 +201,20 @@ function describeOrder(e: { bin: string; version: string }): void {
       expect(at(enable.log, 'sign')).toBeLessThan(at(enable.log, 'ds set'));
       expect(at(enable.log, 'ksk create KEY1')).toBeLessThan(at(enable.log, 'ds set'));
       expect(at(enable.log, 'ns set')).toBeLessThan(at(enable.log, 'ds set'));
-      expect(enable.log[at(enable.log, 'ds set')]).toBe('ds set --registrar godaddy --domain example.com --dnskey 257 3 13 KEY1 --wait-signed 15m');
+      expect(enable.log[at(enable.log, 'ds set')]).toBe('ds set --registrar godaddy --domain example.com --dnskey 257 3 13 KEY1 --wait-signed 15m --hold-replaced 1s');
       expect(enable.log.filter((l) => l.startsWith('ds clear'))).toEqual([]);
       expect(d.plan({ key: 'KEY1' }).code).toBe(0); // nothing left to do
+      // Another hold: the bridge's command (--hold-replaced) is no trigger, so the bridge is not
+      // replaced (no ds set runs); only the release guard's input is updated in place.
+      const holdChange = d.plan({ key: 'KEY1', removalHold: '2h' });
+      expect(holdChange.output).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy/);
+      expect(holdChange.output).toMatch(/ds-release_[0-9A-F]{8} will be updated in-place/);
+      expect(holdChange.output).not.toMatch(/ds-bridge_[0-9A-F]{8} (must be replaced|will be)/);
 
       // Roll: the new KSK, the new DS published, and only then the old KSK deleted; signing never stops.
       const roll = d.apply({ key: 'KEY2' });
       expect(roll.code).toBe(0);
-      expect(roll.log).toEqual(['ksk create KEY2', 'ds set --registrar godaddy --domain example.com --dnskey 257 3 13 KEY2 --wait-signed 15m']);
+      expect(roll.log).toEqual(['ksk create KEY2', 'ds set --registrar godaddy --domain example.com --dnskey 257 3 13 KEY2 --wait-signed 15m --hold-replaced 1s']);
       expect(ev(roll.events, 'complete create ds-bridge')).toBeLessThan(ev(roll.events, 'start delete key-signing-key'));
       expect(roll.events.filter((x) => / (signing|ds-release|ns-bridge|ns-release)$/.test(x))).toEqual([]);
 

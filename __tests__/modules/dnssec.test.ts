@@ -142,12 +142,12 @@ describe('DelegatedDomain dnssec: the DS bridge and its release guard', () => {
     );
   });
 
-  test('its command: ds set with --dnskey from self, --wait-signed (default 15m) and --wait when configured, settings as environment', () => {
+  test('its command: ds set with --dnskey from self, --wait-signed (default 15m), --wait when configured, --hold-replaced (the removal hold), settings as environment', () => {
     expect(dsBridge.provisioner).toHaveLength(1); // no destroy step: Terraform would not run it (create before destroy)
     const create = dsBridge.provisioner[0]['local-exec'];
     expect(create.when).toBeUndefined();
     expect(create.command).toMatch(
-      /^node "\$\{path\.module\}\/assets\/nsbridge-cli\/[0-9A-F]{32}\/nsbridge\.js" ds set --registrar \$\{self\.triggers_replace\.registrar\} --domain \$\{self\.triggers_replace\.domain\} --dnskey "\$\{self\.triggers_replace\.dnskey\}" --wait-signed 15m --wait 30m$/,
+      /^node "\$\{path\.module\}\/assets\/nsbridge-cli\/[0-9A-F]{32}\/nsbridge\.js" ds set --registrar \$\{self\.triggers_replace\.registrar\} --domain \$\{self\.triggers_replace\.domain\} --dnskey "\$\{self\.triggers_replace\.dnskey\}" --wait-signed 15m --wait 30m --hold-replaced 2h$/,
     );
     expect(create.environment).toBe('${self.triggers_replace.settings}');
     expect(dsBridge.input).toBeUndefined();
@@ -167,12 +167,22 @@ describe('DelegatedDomain dnssec: the DS bridge and its release guard', () => {
     expect(dsRelease.count).toBeUndefined();
   });
 
-  test('defaults: --wait-signed 15m, no --wait on set, clear waits 1h and holds parent-ttl', () => {
+  test('defaults: --wait-signed 15m, no --wait on set, a key roll holds parent-ttl, clear waits 1h and holds parent-ttl', () => {
     const out = synth((s) => new DelegatedDomain(s, 'example.com', domainProps({ dnssec: true })));
     const bridge = block(out, 'resource', 'terraform_data', 'ds-bridge')[1];
-    expect(bridge.provisioner[0]['local-exec'].command).toMatch(/ --wait-signed 15m$/);
+    expect(bridge.provisioner[0]['local-exec'].command).toMatch(/ --dnskey "[^"]+" --wait-signed 15m --hold-replaced parent-ttl$/);
     expect(bridge.provisioner[0]['local-exec'].environment).toBeUndefined();
     expect(block(out, 'resource', 'terraform_data', 'ds-release')[1].input).toMatchObject({ wait: '1h', hold: 'parent-ttl', env: {} });
+  });
+
+  test('the roll hold is not a trigger: another removalHold changes the command only, so it replaces nothing', () => {
+    const bridgeWith = (removalHold: string) =>
+      block(synth((s) => new DelegatedDomain(s, 'example.com', domainProps({ dnssec: { removalHold } }))), 'resource', 'terraform_data', 'ds-bridge')[1];
+    const [a, b] = [bridgeWith('parent-ttl'), bridgeWith('30m')];
+    expect(a.provisioner[0]['local-exec'].command).toMatch(/ --hold-replaced parent-ttl$/);
+    expect(b.provisioner[0]['local-exec'].command).toMatch(/ --hold-replaced 30m$/);
+    expect(b.triggers_replace).toEqual(a.triggers_replace);
+    expect(JSON.stringify(b.triggers_replace)).not.toMatch(/hold|30m/);
   });
 
   test('the DS is a stack output, so it can be entered by hand where nsbridge does not publish it', () => {
