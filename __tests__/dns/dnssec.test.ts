@@ -140,7 +140,7 @@ describe('ds and DNS (loopback DNS, manual registrar)', () => {
     atDsQuery(3, () => world.publishDs(DOMAIN, [dsOf(ksk)], { servers: [1] }));
     const r = await ds(['set', '--ds', formatDs(dsOf(ksk)), '--wait', '20s'], env({ NSBRIDGE_MANUAL_TIMEOUT: '0' }));
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/manual: example\.com: 0\/2 com servers serves exactly the new DS records; not yet: a\.nic\.com-registry\.net: no DS/);
+    expect(r.stderr).toMatch(/manual: example\.com: 0\/2 com servers serve exactly the new DS records; not yet: a\.nic\.com-registry\.net: no DS/);
     expect(r.stderr).toMatch(/every com server serves exactly the new DS records/);
   });
 

@@ -227,7 +227,8 @@ function ttlHold(zone: string, views: readonly DsView[], change: string): Hold {
 
 function reportDs(registrar: string, domain: string, out: Output, what: string): (r: DsVerifyResult) => void {
   return (r) => {
-    if (!r.verified) out.log(`${registrar}: ${domain}: ${r.agreeing.length}/${r.views.length} ${r.parent.zone} servers ${what}; not yet: ${r.views.filter((v) => r.disagreeing.includes(v.server)).map(describeDsView).join('; ')}`);
+    // `what` is worded for one server ("serves ..."); here it follows a count of servers.
+    if (!r.verified) out.log(`${registrar}: ${domain}: ${r.agreeing.length}/${r.views.length} ${r.parent.zone} servers ${what.replace(/^serves\b/, 'serve')}; not yet: ${r.views.filter((v) => r.disagreeing.includes(v.server)).map(describeDsView).join('; ')}`);
   };
 }
 
