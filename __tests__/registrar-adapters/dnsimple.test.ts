@@ -1,15 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
-import { DnsimpleEmulator, startEmulator } from '../../registrar-adapters/dnsimple/emulator';
+import { startEmulator } from '../../registrar-adapters/dnsimple/emulator';
 import { rateLimitResetMs } from '../../registrar-adapters/dnsimple/adapter';
 import { info } from '../../registrar-adapters/dnsimple/info';
-import { loadAdapter } from '../../registrar-adapters';
-import type { DnssecOperations } from '../../registrar-adapters/core/types';
-import { DnskeyRecord, DsRecord, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
-import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { DsRecord, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
+import { testDnskey } from '../../dns/testing/dnssec-keys';
+import { runCli } from '../../registrar-adapters/testing/run-cli';
+import { useEmulatorForQuirks } from '../../registrar-adapters/testing/quirk-setup';
 import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
 
 describeRegistrarConformance({
@@ -20,40 +16,23 @@ describeRegistrarConformance({
 
 
 describe('dnsimple quirks', () => {
-  let emu: DnsimpleEmulator;
-  let limiterDir: string;
-  const env = (extra: Record<string, string> = {}) =>
-    baseEnv({
-      ...emu.env(),
-      NSBRIDGE_RATE_LIMIT_DIR: limiterDir,
-      NSBRIDGE_RATE_LIMIT_DNSIMPLE: 'off',
-      NSBRIDGE_HTTP_RETRY_BASE: '20ms',
-      ...extra,
-    });
+  const { emu, env } = useEmulatorForQuirks('dnsimple', () => startEmulator({ rateLimit: null }));
   const get = (domain = 'example.com', e = env()) => runCli(['get', '--registrar', 'dnsimple', '--domain', domain, '--json'], e);
   const set = (ns: string[], domain = 'example.com', e = env()) =>
     runCli(['set', '--registrar', 'dnsimple', '--domain', domain, '--ns', ns.join(','), '--json'], e);
-  const calls = () => emu.http.requests.map((q) => `${q.method} ${q.path} ${q.status}`);
+  const calls = () => emu().http.requests.map((q) => `${q.method} ${q.path} ${q.status}`);
   const api = (path: string, init: RequestInit & { token?: string } = {}) =>
-    fetch(`${emu.url}${path}`, {
+    fetch(`${emu().url}${path}`, {
       ...init,
-      headers: { Authorization: `Bearer ${init.token ?? emu.token}`, Accept: 'application/json', ...(init.headers as Record<string, string>) },
+      headers: { Authorization: `Bearer ${init.token ?? emu().token}`, Accept: 'application/json', ...(init.headers as Record<string, string>) },
     });
 
-  beforeAll(async () => {
-    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-dnsimple-quirks-'));
-    emu = await startEmulator({ rateLimit: null });
-  });
-  afterAll(async () => {
-    await emu.close();
-    rmSync(limiterDir, { recursive: true, force: true });
-  });
   beforeEach(() => {
-    emu.http.clearFaults();
-    emu.resetLog();
-    emu.http.rateLimit = undefined;
-    emu.writeScope = undefined;
-    emu.addDomain('example.com', OLD_NS);
+    emu().http.clearFaults();
+    emu().resetLog();
+    emu().http.rateLimit = undefined;
+    emu().writeScope = undefined;
+    emu().addDomain('example.com', OLD_NS);
   });
 
   test('paths carry the account id; the domain is checked before its delegation; the write is a bare array', async () => {
@@ -64,7 +43,7 @@ describe('dnsimple quirks', () => {
       'GET /v2/1010/registrar/domains/example.com/delegation 200',
       'PUT /v2/1010/registrar/domains/example.com/delegation 200',
     ]);
-    expect(emu.nameServersOf('example.com')).toEqual([...NEW_NS].sort());
+    expect(emu().nameServersOf('example.com')).toEqual([...NEW_NS].sort());
   });
 
   test('without DNSIMPLE_ACCOUNT the account comes from GET /v2/whoami, once per run', async () => {
@@ -81,14 +60,14 @@ describe('dnsimple quirks', () => {
   });
 
   test('a user token (whoami names no account) without DNSIMPLE_ACCOUNT: exit 1 saying to set it', async () => {
-    const e = env({ DNSIMPLE_TOKEN: emu.userToken });
+    const e = env({ DNSIMPLE_TOKEN: emu().userToken });
     delete e.DNSIMPLE_ACCOUNT;
     const r = await get('example.com', e);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^nsbridge: dnsimple: get name servers example\.com: DNSIMPLE_TOKEN is a user token.*set DNSIMPLE_ACCOUNT to the numeric id/m);
     expect(calls()).toEqual(['GET /v2/whoami 200']);
     // With the account named, the same user token works.
-    const ok = await get('example.com', env({ DNSIMPLE_TOKEN: emu.userToken }));
+    const ok = await get('example.com', env({ DNSIMPLE_TOKEN: emu().userToken }));
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).nameServers).toEqual(OLD_NS);
   });
@@ -97,7 +76,7 @@ describe('dnsimple quirks', () => {
     const bad = await get('example.com', env({ DNSIMPLE_ACCOUNT: 'acme' }));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/DNSIMPLE_ACCOUNT="acme" is not a DNSimple account id/);
-    expect(emu.http.requests).toHaveLength(0);
+    expect(emu().http.requests).toHaveLength(0);
     const other = await get('example.com', env({ DNSIMPLE_ACCOUNT: '9999' }));
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/HTTP 404 Not Found: the domain is not in DNSimple account 9999 \(DNSIMPLE_ACCOUNT\)/);
@@ -107,11 +86,11 @@ describe('dnsimple quirks', () => {
     const r = await get('elsewhere.com');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/get name servers elsewhere\.com: HTTP 404 Domain `elsewhere\.com` not found: the domain is not in DNSimple account 1010/);
-    expect(emu.http.requests).toHaveLength(1);
+    expect(emu().http.requests).toHaveLength(1);
   });
 
   test('a hosted-only domain is refused clearly, before its (meaningless) delegation is read', async () => {
-    emu.addDomain('hosted.com', OLD_NS, { state: 'hosted' });
+    emu().addDomain('hosted.com', OLD_NS, { state: 'hosted' });
     const r = await set(NEW_NS, 'hosted.com');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/get name servers hosted\.com: hosted\.com is in DNSimple account 1010 for DNS hosting only \(state "hosted"\), not registered with DNSimple.*set the name servers at the registrar the domain is registered with/);
@@ -122,58 +101,58 @@ describe('dnsimple quirks', () => {
   });
 
   test('other registration states (e.g. expired) are explained too', async () => {
-    emu.addDomain('lapsed.com', OLD_NS, { state: 'expired' });
+    emu().addDomain('lapsed.com', OLD_NS, { state: 'expired' });
     const r = await get('lapsed.com');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/lapsed\.com is not registered with DNSimple right now \(state "expired"\).*renew/);
   });
 
   test('an empty delegation ({"data":[]}) reads as no name servers', async () => {
-    emu.addDomain('example.com', []);
+    emu().addDomain('example.com', []);
     const r = await get();
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).nameServers).toEqual([]);
   });
 
   test('a scoped token without registrar:<domain>:write: 403 with DNSimple\'s required scope, no retry, nothing changed', async () => {
-    emu.writeScope = new Set(['other.com']);
+    emu().writeScope = new Set(['other.com']);
     const r = await set(NEW_NS);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/set name servers example\.com: HTTP 403 Permission Denied\. Required Scope: registrar:example\.com:write: the DNSimple token is not allowed/);
-    expect(emu.http.requests.filter((q) => q.method === 'PUT')).toHaveLength(1);
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().http.requests.filter((q) => q.method === 'PUT')).toHaveLength(1);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
   test('refused name servers: 400 with DNSimple\'s per-field errors and a validation hint', async () => {
     const r = await set(['ns1.unregistered.invalid', 'ns2.example.net']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/HTTP 400 Validation failed \(name_servers: ns1\.unregistered\.invalid is not a registered name server\): DNSimple refused the name servers/);
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
   test('429 "quota exceeded" has no Retry-After: the wait comes from X-RateLimit-Reset', async () => {
-    emu.http.inject({ kind: 'rateLimit', retryAfterSec: 2, times: 1 });
+    emu().http.inject({ kind: 'rateLimit', retryAfterSec: 2, times: 1 });
     const raw = await api('/v2/1010/domains/example.com');
     expect(raw.status).toBe(429);
     expect(raw.headers.get('retry-after')).toBeNull();
     expect(await raw.json()).toEqual({ message: 'quota exceeded' });
     expect(Number(raw.headers.get('x-ratelimit-reset')) * 1000).toBeGreaterThan(Date.now());
 
-    emu.resetLog();
-    emu.http.inject({ kind: 'rateLimit', retryAfterSec: 2, times: 1 });
+    emu().resetLog();
+    emu().http.inject({ kind: 'rateLimit', retryAfterSec: 2, times: 1 });
     const r = await get();
     expect(r.code).toBe(0);
-    expect(emu.http.requests[0]!.status).toBe(429);
+    expect(emu().http.requests[0]!.status).toBe(429);
     expect(r.ms).toBeGreaterThanOrEqual(1900);
   });
 
   test('an hourly reset far away fails at once, naming the wait, instead of hanging CI', async () => {
-    emu.http.inject({ kind: 'rateLimit', retryAfterSec: 1800, times: 1 });
+    emu().http.inject({ kind: 'rateLimit', retryAfterSec: 1800, times: 1 });
     const r = await get('example.com', env({ NSBRIDGE_HTTP_MAX_RETRY_AFTER: '30s' }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/get name servers example\.com: rate limited \(HTTP 429, retry after 30m\d*s?\) after retries/);
     expect(r.ms).toBeLessThan(10_000);
-    expect(emu.http.requests).toHaveLength(1);
+    expect(emu().http.requests).toHaveLength(1);
   });
 
   test('the reset is measured against the server\'s Date header, not the local clock', () => {
@@ -183,7 +162,7 @@ describe('dnsimple quirks', () => {
   });
 
   test('X-RateLimit-* headers come with every answer, errors included; the emulator enforces its limit with 429', async () => {
-    emu.http.rateLimit = { requests: 2, perMs: 60_000 };
+    emu().http.rateLimit = { requests: 2, perMs: 60_000 };
     const ok = await api('/v2/1010/domains/example.com');
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-ratelimit-limit')).toBe('2');
@@ -194,8 +173,8 @@ describe('dnsimple quirks', () => {
     const over = await api('/v2/1010/domains/example.com');
     expect(over.status).toBe(429);
     expect(over.headers.get('x-ratelimit-remaining')).toBe('0');
-    expect(emu.http.rateLimitedCount).toBe(1);
-    emu.http.rateLimit = undefined;
+    expect(emu().http.rateLimitedCount).toBe(1);
+    emu().http.rateLimit = undefined;
     const unauth = await api('/v2/whoami', { token: 'nope' });
     expect(unauth.status).toBe(401);
     expect(await unauth.json()).toEqual({ message: 'Authentication failed' });
@@ -212,7 +191,7 @@ describe('dnsimple quirks', () => {
     });
     expect(wrapped.status).toBe(400);
     expect(await wrapped.json()).toMatchObject({ message: 'Validation failed', errors: { name_servers: [expect.any(String)] } });
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
     const bare = await api('/v2/1010/registrar/domains/example.com/delegation', { method: 'PUT', body: JSON.stringify(NEW_NS), headers: { 'Content-Type': 'application/json' } });
     expect(bare.status).toBe(200);
     expect(await bare.json()).toEqual({ data: NEW_NS });
@@ -244,42 +223,20 @@ describe('dnsimple quirks', () => {
   });
 });
 
-/** A real ECDSA P-256 key as a DNSKEY (RFC 6605: the raw X || Y point, base64). */
-function p256Dnskey(flags = 257): DnskeyRecord {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
-  const raw = Buffer.concat([Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
-  return { flags, protocol: 3, algorithm: 13, publicKey: raw.toString('base64') };
-}
-
 describe('dnsimple DNSSEC (adapter against the emulator)', () => {
-  let emu: DnsimpleEmulator;
-  let limiterDir: string;
+  const { emu, dnssec: client } = useEmulatorForQuirks('dnsimple', () => startEmulator({ rateLimit: null }));
   const domain = 'example.com';
   const DS_PATH = `/v2/1010/domains/${domain}/ds_records`;
-  const client = async (): Promise<DnssecOperations> =>
-    (await loadAdapter('dnsimple').createClient({
-      env: baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_DNSIMPLE: 'off', NSBRIDGE_RATE_LIMIT_DIR: limiterDir, NSBRIDGE_HTTP_RETRY_BASE: '20ms' }),
-      log: () => {},
-      debug: () => {},
-    })).dnssec!;
   const post = (body: unknown) =>
-    fetch(`${emu.url}${DS_PATH}`, { method: 'POST', headers: { Authorization: `Bearer ${emu.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const calls = () => emu.http.requests.map((q) => `${q.method} ${q.path} ${q.status}`);
+    fetch(`${emu().url}${DS_PATH}`, { method: 'POST', headers: { Authorization: `Bearer ${emu().token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const calls = () => emu().http.requests.map((q) => `${q.method} ${q.path} ${q.status}`);
   const strings = (ds: DsRecord) => ({ algorithm: String(ds.algorithm), digest: ds.digest, digest_type: String(ds.digestType), keytag: String(ds.keyTag) });
 
-  beforeAll(async () => {
-    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-dnsimple-dnssec-'));
-    emu = await startEmulator({ rateLimit: null });
-  });
-  afterAll(async () => {
-    await emu.close();
-    rmSync(limiterDir, { recursive: true, force: true });
-  });
   beforeEach(() => {
-    emu.http.clearFaults();
-    emu.resetLog();
-    emu.addDomain(domain, OLD_NS);
-    emu.setDnssecRecords(domain, []);
+    emu().http.clearFaults();
+    emu().resetLog();
+    emu().addDomain(domain, OLD_NS);
+    emu().setDnssecRecords(domain, []);
   });
 
   test('info: a DS registrar with the dnssec capability', () => {
@@ -288,13 +245,13 @@ describe('dnsimple DNSSEC (adapter against the emulator)', () => {
   });
 
   test('add posts every value as a string (201 {data}); get reads them back with the id', async () => {
-    const rec = recordFromDnskey(domain, p256Dnskey());
+    const rec = recordFromDnskey(domain, testDnskey());
     const dnssec = await client();
     await dnssec.addDnssecRecords(domain, [rec]);
     expect(calls()).toEqual([`GET /v2/1010/domains/${domain} 200`, `POST ${DS_PATH} 201`]);
-    const held = emu.dnssecRecordsOf(domain)!;
+    const held = emu().dnssecRecordsOf(domain)!;
     expect(held).toEqual([{ ds: rec.ds, registrarId: expect.stringMatching(/^\d+$/) }]);
-    const listed = (await (await fetch(`${emu.url}${DS_PATH}`, { headers: { Authorization: `Bearer ${emu.token}` } })).json()) as { data: Record<string, unknown>[] };
+    const listed = (await (await fetch(`${emu().url}${DS_PATH}`, { headers: { Authorization: `Bearer ${emu().token}` } })).json()) as { data: Record<string, unknown>[] };
     expect(listed.data[0]).toMatchObject({ ...strings(rec.ds), public_key: null });
     const got = await dnssec.getDnssecRecords(domain);
     expect(got).toEqual([{ ds: rec.ds, registrarId: held[0]!.registrarId }]);
@@ -302,7 +259,7 @@ describe('dnsimple DNSSEC (adapter against the emulator)', () => {
   });
 
   test('the emulator refuses numbers, camelCase names and missing fields with the validation envelope', async () => {
-    const { ds } = recordFromDnskey(domain, p256Dnskey());
+    const { ds } = recordFromDnskey(domain, testDnskey());
     const blank = await post({});
     expect(blank.status).toBe(400);
     expect(await blank.json()).toEqual({
@@ -316,46 +273,46 @@ describe('dnsimple DNSSEC (adapter against the emulator)', () => {
     expect(await camel.json()).toMatchObject({ errors: { digest_type: ["can't be blank"], keytag: ["can't be blank"] } });
     const short = await post({ ...strings(ds), digest: ds.digest.slice(1) });
     expect(await short.json()).toMatchObject({ errors: { digest: ['is invalid'] } });
-    expect(emu.dnssecRecordsOf(domain)).toEqual([]);
+    expect(emu().dnssecRecordsOf(domain)).toEqual([]);
   });
 
   test('the list is paged (pagination.total_pages): more records than a page all come back', async () => {
     const recs = Array.from({ length: 102 }, () => ({ ds: { keyTag: 0, algorithm: 13, digestType: 2, digest: '' } })).map((_, i) => ({
       ds: { keyTag: i, algorithm: 13, digestType: 2, digest: i.toString(16).toUpperCase().padStart(64, '0') },
     }));
-    emu.setDnssecRecords(domain, recs);
+    emu().setDnssecRecords(domain, recs);
     const got = await (await client()).getDnssecRecords(domain);
     expect(got.map((r) => r.ds)).toEqual(recs.map((r) => r.ds));
     expect(calls().filter((c) => c.startsWith(`GET ${DS_PATH}`))).toHaveLength(2);
   });
 
   test('remove deletes by id (204); a record already gone (404) counts as removed', async () => {
-    const [a, b] = [recordFromDnskey(domain, p256Dnskey()), recordFromDnskey(domain, p256Dnskey())];
-    emu.setDnssecRecords(domain, [a, b]);
+    const [a, b] = [recordFromDnskey(domain, testDnskey()), recordFromDnskey(domain, testDnskey())];
+    emu().setDnssecRecords(domain, [a, b]);
     const dnssec = await client();
     const held = await dnssec.getDnssecRecords(domain);
-    emu.resetLog();
+    emu().resetLog();
     await dnssec.removeDnssecRecords(domain, [held[0]!]);
     // The domain's state was checked once by this client already.
     expect(calls()).toEqual([`DELETE ${DS_PATH}/${held[0]!.registrarId} 204`]);
-    expect(emu.dnssecRecordsOf(domain)!.map((r) => r.ds)).toEqual([b.ds]);
-    emu.resetLog();
+    expect(emu().dnssecRecordsOf(domain)!.map((r) => r.ds)).toEqual([b.ds]);
+    emu().resetLog();
     await dnssec.removeDnssecRecords(domain, [held[0]!]);
     expect(calls()).toEqual([`DELETE ${DS_PATH}/${held[0]!.registrarId} 404`, `GET ${DS_PATH} 200`]);
   });
 
   test('a DS DNSimple already has ("has already been taken", e.g. a retried POST) is not an error', async () => {
-    const rec = recordFromDnskey(domain, p256Dnskey());
+    const rec = recordFromDnskey(domain, testDnskey());
     const dnssec = await client();
     await dnssec.addDnssecRecords(domain, [rec]);
     expect(await (await post(strings(rec.ds))).json()).toMatchObject({ errors: { digest: ['has already been taken'] } });
     await dnssec.addDnssecRecords(domain, [rec]);
-    expect(emu.dnssecRecordsOf(domain)).toHaveLength(1);
+    expect(emu().dnssecRecordsOf(domain)).toHaveLength(1);
   });
 
   test('a domain DNSimple only hosts is refused before any DS call, saying why', async () => {
-    emu.addDomain('hosted.example', OLD_NS, { state: 'hosted' });
-    await expect((await client()).addDnssecRecords('hosted.example', [recordFromDnskey('hosted.example', p256Dnskey())])).rejects.toMatchObject({
+    emu().addDomain('hosted.example', OLD_NS, { state: 'hosted' });
+    await expect((await client()).addDnssecRecords('hosted.example', [recordFromDnskey('hosted.example', testDnskey())])).rejects.toMatchObject({
       name: 'RegistrarUnsupportedError',
       message: expect.stringMatching(/^dnsimple: add DNSSEC record hosted\.example: .*DNS hosting only/),
     });
