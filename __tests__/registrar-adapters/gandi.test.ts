@@ -1,15 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
 import { GandiEmulator, gandiComputedDs, startEmulator } from '../../registrar-adapters/gandi/emulator';
-import { loadAdapter } from '../../registrar-adapters';
-import type { DnssecOperations } from '../../registrar-adapters/core/types';
-import { DnskeyRecord, dsFromDnskey, keyTagOf, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
+import { dsFromDnskey, keyTagOf, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
 import { info } from '../../registrar-adapters/gandi/info';
 import { RATE_LIMIT_FALLBACK_MS } from '../../registrar-adapters/gandi/adapter';
 import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { EnvExtra, useEmulatorForQuirks } from '../../registrar-adapters/testing/quirk-setup';
+import { testDnskey } from '../../dns/testing/dnssec-keys';
 import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
 
 describeRegistrarConformance({
@@ -19,46 +15,30 @@ describeRegistrarConformance({
 });
 
 describe('gandi quirks', () => {
-  let emu: GandiEmulator;
-  let limiterDir: string;
-  const env = (extra: Record<string, string> = {}) =>
-    baseEnv({
-      ...emu.env(),
-      NSBRIDGE_RATE_LIMIT_GANDI: 'off',
-      NSBRIDGE_RATE_LIMIT_DIR: limiterDir,
-      NSBRIDGE_HTTP_RETRY_BASE: '20ms',
-      NSBRIDGE_HTTP_TIMEOUT: '5s',
-      ...extra,
-    });
+  const setup = useEmulatorForQuirks('gandi', () => startEmulator({ rateLimit: null }));
+  const { emu, limiterDir } = setup;
+  const env = (extra: EnvExtra = {}) => setup.env({ NSBRIDGE_HTTP_TIMEOUT: '5s', ...extra });
   const get = (e = env(), domain = 'example.com') => runCli(['get', '--registrar', 'gandi', '--domain', domain, '--json'], e);
   const set = (ns: string[], e = env(), domain = 'example.com') =>
     runCli(['set', '--registrar', 'gandi', '--domain', domain, '--ns', ns.join(','), '--json'], e);
   const raw = (method: string, path: string, init: { auth?: string; contentType?: string; body?: string } = {}) =>
-    fetch(`${emu.url}${path}`, {
+    fetch(`${emu().url}${path}`, {
       method,
       headers: {
-        ...(init.auth !== undefined ? { Authorization: init.auth } : { Authorization: `Bearer ${emu.token}` }),
+        ...(init.auth !== undefined ? { Authorization: init.auth } : { Authorization: `Bearer ${emu().token}` }),
         ...(init.contentType ? { 'Content-Type': init.contentType } : {}),
       },
       body: init.body,
     });
   const NS_PATH = '/v5/domain/domains/example.com/nameservers';
 
-  beforeAll(async () => {
-    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-gandi-quirks-'));
-    emu = await startEmulator({ rateLimit: null });
-  });
-  afterAll(async () => {
-    await emu.close();
-    rmSync(limiterDir, { recursive: true, force: true });
-  });
   beforeEach(() => {
-    emu.http.clearFaults();
-    emu.http.resetLog();
-    emu.seen.length = 0;
-    emu.setStatus = 202;
-    emu.sendRetryAfter = false;
-    emu.addDomain('example.com', OLD_NS);
+    emu().http.clearFaults();
+    emu().http.resetLog();
+    emu().seen.length = 0;
+    emu().setStatus = 202;
+    emu().sendRetryAfter = false;
+    emu().addDomain('example.com', OLD_NS);
   });
 
   test('the name-server list is a bare JSON array, read as such', async () => {
@@ -73,42 +53,42 @@ describe('gandi quirks', () => {
   test('the PAT is sent as a Bearer token; the deprecated Apikey scheme is refused with 401', async () => {
     const r = await get();
     expect(r.code).toBe(0);
-    expect(emu.seen[0]?.authorization).toBe(`Bearer ${emu.token}`);
-    const legacy = await raw('GET', NS_PATH, { auth: `Apikey ${emu.token}` });
+    expect(emu().seen[0]?.authorization).toBe(`Bearer ${emu().token}`);
+    const legacy = await raw('GET', NS_PATH, { auth: `Apikey ${emu().token}` });
     expect(legacy.status).toBe(401);
     expect(await legacy.json()).toMatchObject({ code: 401, object: 'HTTPUnauthorized', cause: 'Unauthorized' });
   });
 
   test('an expired PAT is 401; the hint says PATs expire and must be recreated; no retry', async () => {
-    emu.addToken({ value: 'gandi-pat-SENTINEL-expired', expiresAt: Date.now() - 1000 });
+    emu().addToken({ value: 'gandi-pat-SENTINEL-expired', expiresAt: Date.now() - 1000 });
     const r = await get(env({ GANDI_PERSONAL_ACCESS_TOKEN: 'gandi-pat-SENTINEL-expired' }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^nsbridge: gandi: get name servers example\.com: HTTP 401 HTTPUnauthorized/m);
     expect(r.stderr).toMatch(/Personal access tokens expire and cannot be renewed.*create a new one/);
     expect(r.stderr).not.toContain('SENTINEL');
-    expect(emu.http.requests).toHaveLength(1);
+    expect(emu().http.requests).toHaveLength(1);
   });
 
   test('a PAT without the technical-configuration permission reads but cannot write: 403, nothing changes', async () => {
-    emu.addToken({ value: 'gandi-pat-SENTINEL-viewonly', permissions: ['domain:view'] });
+    emu().addToken({ value: 'gandi-pat-SENTINEL-viewonly', permissions: ['domain:view'] });
     const r = await set(NEW_NS, env({ GANDI_PERSONAL_ACCESS_TOKEN: 'gandi-pat-SENTINEL-viewonly' }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/set name servers example\.com: HTTP 403 HTTPForbidden: Access was denied to this resource: .*permission to manage the domains' technical configuration/);
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
     // One GET, one PUT: a 403 is never retried.
-    expect(emu.http.requests.map((q) => `${q.method} ${q.status}`)).toEqual(['GET 200', 'PUT 403']);
+    expect(emu().http.requests.map((q) => `${q.method} ${q.status}`)).toEqual(['GET 200', 'PUT 403']);
   });
 
   test('a PAT restricted to other domains is 403 on this one, naming the token resources', async () => {
-    emu.addToken({ value: 'gandi-pat-SENTINEL-scoped', resources: ['other.com'] });
+    emu().addToken({ value: 'gandi-pat-SENTINEL-scoped', resources: ['other.com'] });
     const r = await get(env({ GANDI_PERSONAL_ACCESS_TOKEN: 'gandi-pat-SENTINEL-scoped' }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/HTTP 403 HTTPForbidden.*resources must include this domain/);
-    expect(emu.http.requests).toHaveLength(1);
+    expect(emu().http.requests).toHaveLength(1);
   });
 
   test('a domain of another organization is 404 (the recorded answer), with a hint about the organization', async () => {
-    emu.addDomain('theirs.com', OLD_NS, { organization: '00000000-0000-0000-0000-000000000000' });
+    emu().addDomain('theirs.com', OLD_NS, { organization: '00000000-0000-0000-0000-000000000000' });
     const res = await raw('GET', '/v5/domain/domains/theirs.com/nameservers');
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ code: 404, message: 'The resource could not be found.', object: 'HTTPNotFound', cause: 'Not Found' });
@@ -118,23 +98,23 @@ describe('gandi quirks', () => {
   });
 
   test.each([200, 201, 202, 204])('a %i answer to the PUT is success (Gandi documents no exact status)', async (status) => {
-    emu.setStatus = status;
+    emu().setStatus = status;
     const r = await set(NEW_NS);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ changed: true });
-    expect(emu.http.requests.filter((q) => q.method === 'PUT').map((q) => q.status)).toEqual([status]);
-    expect(emu.nameServersOf('example.com')).toEqual([...NEW_NS].sort());
+    expect(emu().http.requests.filter((q) => q.method === 'PUT').map((q) => q.status)).toEqual([status]);
+    expect(emu().nameServersOf('example.com')).toEqual([...NEW_NS].sort());
   });
 
   test('the default 202 carries a {"message"} body; nsbridge sends Content-Type application/json', async () => {
     const res = await raw('PUT', NS_PATH, { contentType: 'application/json', body: JSON.stringify({ nameservers: NEW_NS }) });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ message: expect.any(String) });
-    emu.addDomain('example.com', OLD_NS);
-    emu.seen.length = 0;
+    emu().addDomain('example.com', OLD_NS);
+    emu().seen.length = 0;
     const r = await set(NEW_NS);
     expect(r.code).toBe(0);
-    expect(emu.seen[1]?.contentType).toMatch(/^application\/json/);
+    expect(emu().seen[1]?.contentType).toMatch(/^application\/json/);
   });
 
   test('a PUT without Content-Type application/json is refused (415, validation envelope) and changes nothing', async () => {
@@ -144,7 +124,7 @@ describe('gandi quirks', () => {
       status: 'error',
       errors: [{ location: 'header', name: 'Content-Type', description: "Content-Type header should be one of ['application/json']" }],
     });
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
   test('validation errors ({status, errors:[{location,name,description}]}) are shown field by field', async () => {
@@ -158,35 +138,35 @@ describe('gandi quirks', () => {
     expect(r.stderr).toMatch(
       /set name servers example\.com: HTTP 400 validation error \(body nameservers\.1: ns2\.unregistered\.invalid is not a registered host name\): Gandi refused the request/,
     );
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
   test('NSBRIDGE_GANDI_SHARING_ID is sent as ?sharing_id=; another organization\'s id is 403 naming the variable', async () => {
-    const ok = await set(NEW_NS, env({ NSBRIDGE_GANDI_SHARING_ID: emu.organization }));
+    const ok = await set(NEW_NS, env({ NSBRIDGE_GANDI_SHARING_ID: emu().organization }));
     expect(ok.code).toBe(0);
-    expect(emu.seen.map((s) => s.sharingId)).toEqual([emu.organization, emu.organization]);
+    expect(emu().seen.map((s) => s.sharingId)).toEqual([emu().organization, emu().organization]);
     const other = 'a0a0a0a0-0000-0000-0000-000000000000';
     const bad = await get(env({ NSBRIDGE_GANDI_SHARING_ID: other }));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(new RegExp(`HTTP 403 HTTPForbidden.*NSBRIDGE_GANDI_SHARING_ID \\(${other}\\) must be the id of the organization`));
     // Without the setting, no sharing_id is sent at all.
-    emu.seen.length = 0;
+    emu().seen.length = 0;
     expect((await get()).code).toBe(0);
-    expect(emu.seen[0]?.sharingId).toBeNull();
+    expect(emu().seen[0]?.sharingId).toBeNull();
   });
 
   test(`a 429 without Retry-After (the strict reading) is waited out for ${RATE_LIMIT_FALLBACK_MS / 1000} s before the retry`, async () => {
-    emu.http.inject({ kind: 'rateLimit', times: 1 });
+    emu().http.inject({ kind: 'rateLimit', times: 1 });
     const r = await get();
     expect(r.code).toBe(0);
-    expect(emu.http.requests.map((q) => q.status)).toEqual([429, 200]);
+    expect(emu().http.requests.map((q) => q.status)).toEqual([429, 200]);
     // Lower bound only: the point is that the fallback wait happened.
     expect(r.ms).toBeGreaterThanOrEqual(RATE_LIMIT_FALLBACK_MS - 500);
   });
 
   test('if Gandi does send Retry-After, it wins over the fallback wait', async () => {
-    emu.sendRetryAfter = true;
-    emu.http.inject({ kind: 'rateLimit', retryAfterSec: 1, times: 1 });
+    emu().sendRetryAfter = true;
+    emu().http.inject({ kind: 'rateLimit', retryAfterSec: 1, times: 1 });
     const r = await get();
     expect(r.code).toBe(0);
     expect(r.ms).toBeGreaterThanOrEqual(900);
@@ -194,16 +174,16 @@ describe('gandi quirks', () => {
   });
 
   test('a persistent 429 fails with exit 1 and says to slow down', async () => {
-    emu.http.inject({ kind: 'rateLimit', times: Infinity });
+    emu().http.inject({ kind: 'rateLimit', times: Infinity });
     const r = await get(env({ NSBRIDGE_HTTP_RETRIES: '0' }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^nsbridge: gandi: get name servers example\.com: rate limited \(HTTP 429\) after retries: Gandi allows 1000 requests a minute per IP address.*try again in a minute/m);
   });
 
   test('5xx pages from the nginx front (HTML, not JSON) are retried, then reported by their title', async () => {
-    emu.http.inject({ kind: 'status', status: 502, times: 1 });
+    emu().http.inject({ kind: 'status', status: 502, times: 1 });
     expect((await get()).code).toBe(0);
-    emu.http.inject({ kind: 'status', status: 503, times: Infinity });
+    emu().http.inject({ kind: 'status', status: 503, times: Infinity });
     const r = await get();
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/HTTP 503 HTML page "503 Service Temporarily Unavailable" \(still failing after retries\)/);
@@ -216,7 +196,7 @@ describe('gandi quirks', () => {
     try {
       limited.addDomain('example.com', OLD_NS);
       limited.addToken({ value: 'gandi-pat-SENTINEL-second' });
-      const base = { ...limited.env(), NSBRIDGE_RATE_LIMIT_DIR: limiterDir, NSBRIDGE_RATE_LIMIT_GANDI: '2/1s', NSBRIDGE_HTTP_RETRY_BASE: '20ms' };
+      const base = { ...limited.env(), NSBRIDGE_RATE_LIMIT_DIR: limiterDir(), NSBRIDGE_RATE_LIMIT_GANDI: '2/1s', NSBRIDGE_HTTP_RETRY_BASE: '20ms' };
       const tokens = [limited.token, 'gandi-pat-SENTINEL-second', 'gandi-pat-SENTINEL-second'];
       const results = await Promise.all(tokens.map((t) => get(baseEnv({ ...base, GANDI_PERSONAL_ACCESS_TOKEN: t }))));
       expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
@@ -245,7 +225,7 @@ describe('gandi quirks', () => {
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(/^nsbridge: gandi: get name servers example\.com: /m);
       }
-      expect(emu.http.requests).toHaveLength(0);
+      expect(emu().http.requests).toHaveLength(0);
     } finally {
       await proxy.close();
     }
@@ -255,49 +235,27 @@ describe('gandi quirks', () => {
   });
 });
 
-/** A real ECDSA P-256 key as a DNSKEY (RFC 6605: the raw X || Y point, base64). */
-function p256Dnskey(flags = 257): DnskeyRecord {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
-  const raw = Buffer.concat([Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
-  return { flags, protocol: 3, algorithm: 13, publicKey: raw.toString('base64') };
-}
-
 describe('gandi DNSSEC (adapter against the emulator)', () => {
-  let emu: GandiEmulator;
-  let limiterDir: string;
+  const setup = useEmulatorForQuirks('gandi', () => startEmulator({ rateLimit: null }));
+  const { emu } = setup;
   const domain = 'example.com';
   const logs: string[] = [];
-  const client = async (extra: Record<string, string> = {}): Promise<DnssecOperations> => {
-    const c = await loadAdapter('gandi').createClient({
-      env: baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_GANDI: 'off', NSBRIDGE_RATE_LIMIT_DIR: limiterDir, NSBRIDGE_HTTP_RETRY_BASE: '20ms', ...extra }),
-      log: (m) => logs.push(m),
-      debug: () => {},
-    });
-    return c.dnssec!;
-  };
+  const client = (extra: EnvExtra = {}) => setup.dnssec(extra, (m) => logs.push(m));
   const raw = (method: string, path: string, body?: unknown) =>
-    fetch(`${emu.url}${path}`, {
+    fetch(`${emu().url}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${emu.token}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${emu().token}`, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const KEYS_PATH = `/v5/domain/domains/${domain}/dnskeys`;
-  const keyRequests = () => emu.http.requests.filter((r) => r.path.startsWith(KEYS_PATH));
+  const keyRequests = () => emu().http.requests.filter((r) => r.path.startsWith(KEYS_PATH));
 
-  beforeAll(async () => {
-    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-gandi-dnssec-'));
-    emu = await startEmulator({ rateLimit: null });
-  });
-  afterAll(async () => {
-    await emu.close();
-    rmSync(limiterDir, { recursive: true, force: true });
-  });
   beforeEach(() => {
-    emu.http.clearFaults();
-    emu.http.resetLog();
-    emu.dnskeysPageCap = 100;
+    emu().http.clearFaults();
+    emu().http.resetLog();
+    emu().dnskeysPageCap = 100;
     logs.length = 0;
-    emu.addDomain(domain, OLD_NS);
+    emu().addDomain(domain, OLD_NS);
   });
 
   test('info: a DNSKEY registrar with the dnssec capability, and the adapter offers the operations', async () => {
@@ -307,10 +265,10 @@ describe('gandi DNSSEC (adapter against the emulator)', () => {
   });
 
   test('add sends the DNSKEY (integer algorithm, type ksk, public_key); Gandi computes the key tag and SHA-256 digest, read back with the DNSKEY and id', async () => {
-    const key = p256Dnskey();
+    const key = testDnskey();
     const dnssec = await client();
     await dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, key)]);
-    const held = emu.dnssecRecordsOf(domain)!;
+    const held = emu().dnssecRecordsOf(domain)!;
     expect(held).toHaveLength(1);
     // The emulator's own RFC 4034 code agrees with the core's.
     expect(held[0]!.ds).toEqual(dsFromDnskey(domain, key));
@@ -328,12 +286,12 @@ describe('gandi DNSSEC (adapter against the emulator)', () => {
     const rfcKey =
       'AQOeiiR0GOMYkDshWoSKz9XzfwJr1AYtsmx3TGkJaNXVbfi/2pHm822aJ5iI9BMzNXxeYCmZDRD99WYwYqUSdjMmmAphXdvxegXd/M5+X7OrzKBaMbCVdFLUUh6DhweJBjEVv5f2wwjM9XzcnOf+EPbtG9DMBmADjFDc2w/rljwvFw==';
     expect(gandiComputedDs('dskey.example.com', 256, 5, rfcKey).keytag).toBe(60485);
-    const key = p256Dnskey(256);
+    const key = testDnskey(256);
     expect(gandiComputedDs(domain, 256, 13, key.publicKey).keytag).toBe(keyTagOf(key));
   });
 
   test('the emulator refuses the wrong types and casing with Cornice\'s validation envelope, and a DS instead of a key', async () => {
-    const key = p256Dnskey();
+    const key = testDnskey();
     const cases: [unknown, string][] = [
       [{ algorithm: '13', type: 'ksk', public_key: key.publicKey }, 'algorithm'],
       [{ algorithm: 13, type: 'KSK', public_key: key.publicKey }, 'type'],
@@ -348,27 +306,27 @@ describe('gandi DNSSEC (adapter against the emulator)', () => {
       expect(out.status).toBe('error');
       expect(out.errors).toEqual(expect.arrayContaining([expect.objectContaining({ location: 'body', name: field })]));
     }
-    expect(emu.dnssecRecordsOf(domain)).toEqual([]);
-    const noType = await fetch(`${emu.url}${KEYS_PATH}`, { method: 'POST', headers: { Authorization: `Bearer ${emu.token}` }, body: '{}' });
+    expect(emu().dnssecRecordsOf(domain)).toEqual([]);
+    const noType = await fetch(`${emu().url}${KEYS_PATH}`, { method: 'POST', headers: { Authorization: `Bearer ${emu().token}` }, body: '{}' });
     expect(noType.status).toBe(415);
   });
 
   test('a DS without its DNSKEY, or flags other than 257/256, is refused before anything is sent', async () => {
     const dnssec = await client();
-    const key = p256Dnskey();
+    const key = testDnskey();
     const dsOnly = { ds: dsFromDnskey(domain, key) };
-    await expect(dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, p256Dnskey()), dsOnly])).rejects.toMatchObject({
+    await expect(dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, testDnskey()), dsOnly])).rejects.toMatchObject({
       name: 'RegistrarValidationError',
       message: expect.stringMatching(/^gandi: add DNSSEC record example\.com: a DS record without its DNSKEY: .*DNSKEY/),
     });
     await expect(dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, { ...key, flags: 385 })])).rejects.toThrow(/flags 385 are neither 257/);
-    expect(emu.http.requests).toHaveLength(0);
+    expect(emu().http.requests).toHaveLength(0);
   });
 
   test('the list is paged by Total-Count: Gandi sending fewer keys than per_page asks does not cut it short', async () => {
-    const keys = [p256Dnskey(), p256Dnskey(), p256Dnskey(256)];
-    emu.setDnssecRecords(domain, keys.map((k) => recordFromDnskey(domain, k)));
-    emu.dnskeysPageCap = 1;
+    const keys = [testDnskey(), testDnskey(), testDnskey(256)];
+    emu().setDnssecRecords(domain, keys.map((k) => recordFromDnskey(domain, k)));
+    emu().dnskeysPageCap = 1;
     const got = await (await client()).getDnssecRecords(domain);
     expect(got.map((r) => r.dnskey)).toEqual(keys);
     expect(got.map((r) => r.ds)).toEqual(keys.map((k) => dsFromDnskey(domain, k)));
@@ -376,44 +334,44 @@ describe('gandi DNSSEC (adapter against the emulator)', () => {
   });
 
   test('remove deletes by the id Gandi listed; a key already gone (404) counts as removed', async () => {
-    const [a, b] = [p256Dnskey(), p256Dnskey()];
-    emu.setDnssecRecords(domain, [recordFromDnskey(domain, a), recordFromDnskey(domain, b)]);
+    const [a, b] = [testDnskey(), testDnskey()];
+    emu().setDnssecRecords(domain, [recordFromDnskey(domain, a), recordFromDnskey(domain, b)]);
     const dnssec = await client();
     const held = await dnssec.getDnssecRecords(domain);
-    emu.http.resetLog();
+    emu().http.resetLog();
     await dnssec.removeDnssecRecords(domain, [held[0]!]);
     expect(keyRequests()).toEqual([expect.objectContaining({ method: 'DELETE', path: `${KEYS_PATH}/${held[0]!.registrarId}`, status: 204 })]);
-    expect(emu.dnssecRecordsOf(domain)!.map((r) => r.dnskey)).toEqual([b]);
-    emu.http.resetLog();
+    expect(emu().dnssecRecordsOf(domain)!.map((r) => r.dnskey)).toEqual([b]);
+    emu().http.resetLog();
     await dnssec.removeDnssecRecords(domain, [held[0]!]);
     expect(keyRequests().map((r) => `${r.method} ${r.status}`)).toEqual(['DELETE 404', 'GET 200']);
-    expect(emu.dnssecRecordsOf(domain)!.map((r) => r.dnskey)).toEqual([b]);
+    expect(emu().dnssecRecordsOf(domain)!.map((r) => r.dnskey)).toEqual([b]);
   });
 
   test('a key Gandi already has (409, e.g. a retried POST) is not an error; a key held as a DS only reads back without DNSKEY', async () => {
-    const key = p256Dnskey();
+    const key = testDnskey();
     const dnssec = await client();
     await dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, key)]);
     const again = await raw('POST', KEYS_PATH, { algorithm: 13, type: 'ksk', public_key: key.publicKey });
     expect(again.status).toBe(409);
     await dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, key)]);
-    expect(emu.dnssecRecordsOf(domain)).toHaveLength(1);
+    expect(emu().dnssecRecordsOf(domain)).toHaveLength(1);
 
-    const ds = dsFromDnskey(domain, p256Dnskey());
-    emu.setDnssecRecords(domain, [{ ds }]);
+    const ds = dsFromDnskey(domain, testDnskey());
+    emu().setDnssecRecords(domain, [{ ds }]);
     const got = await dnssec.getDnssecRecords(domain);
     expect(got).toEqual([{ ds, registrarId: expect.any(String) }]);
   });
 
   test('a token without the technical-configuration permission may read but not add keys (403)', async () => {
-    emu.addToken({ value: 'gandi-pat-SENTINEL-viewonly', permissions: ['domain:view'] });
+    emu().addToken({ value: 'gandi-pat-SENTINEL-viewonly', permissions: ['domain:view'] });
     const dnssec = await client({ GANDI_PERSONAL_ACCESS_TOKEN: 'gandi-pat-SENTINEL-viewonly' });
     await expect(dnssec.getDnssecRecords(domain)).resolves.toEqual([]);
-    await expect(dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, p256Dnskey())])).rejects.toMatchObject({
+    await expect(dnssec.addDnssecRecords(domain, [recordFromDnskey(domain, testDnskey())])).rejects.toMatchObject({
       name: 'RegistrarAuthError',
       message: expect.stringMatching(/^gandi: add DNSSEC record example\.com: HTTP 403 HTTPForbidden.*technical configuration/),
     });
-    expect(emu.dnssecRecordsOf(domain)).toEqual([]);
+    expect(emu().dnssecRecordsOf(domain)).toEqual([]);
   });
 
   test('a domain outside the organization: 404, named as such', async () => {
