@@ -1,15 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
 import { NamecomEmulator, startEmulator } from '../../registrar-adapters/namecom/emulator';
 import { info } from '../../registrar-adapters/namecom/info';
-import { loadAdapter } from '../../registrar-adapters';
-import type { DnssecOperations } from '../../registrar-adapters/core/types';
-import { DnskeyRecord, DsRecord, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
+import { DsRecord, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
 import { PACE, RATE_LIMIT_FALLBACK_MS } from '../../registrar-adapters/namecom/adapter';
-import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { runCli } from '../../registrar-adapters/testing/run-cli';
+import { EnvExtra, useEmulatorForQuirks } from '../../registrar-adapters/testing/quirk-setup';
+import { testDnskey } from '../../dns/testing/dnssec-keys';
 import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
 
 describeRegistrarConformance({
@@ -19,22 +15,14 @@ describeRegistrarConformance({
 });
 
 describe('namecom quirks', () => {
-  let emu: NamecomEmulator;
-  let limiterDir: string;
-  const env = (extra: Record<string, string> = {}, e: NamecomEmulator = emu) =>
-    baseEnv({
-      ...e.env(),
-      NSBRIDGE_RATE_LIMIT_NAMECOM: 'off',
-      NSBRIDGE_RATE_LIMIT_DIR: limiterDir,
-      NSBRIDGE_HTTP_RETRY_BASE: '20ms',
-      NSBRIDGE_HTTP_TIMEOUT: '5s',
-      ...extra,
-    });
+  const setup = useEmulatorForQuirks('namecom', () => startEmulator({ rateLimit: null }));
+  const { emu } = setup;
+  const env = (extra: EnvExtra = {}, e?: NamecomEmulator) => setup.env({ NSBRIDGE_HTTP_TIMEOUT: '5s', ...extra }, e);
   const get = (e = env(), domain = 'example.com') => runCli(['get', '--registrar', 'namecom', '--domain', domain, '--json'], e);
   const set = (ns: string[], e = env(), domain = 'example.com') =>
     runCli(['set', '--registrar', 'namecom', '--domain', domain, '--ns', ns.join(','), '--json'], e);
   const basic = (user: string, token: string) => `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`;
-  const raw = (method: string, path: string, init: { contentType?: string; body?: string; auth?: string } = {}, e: NamecomEmulator = emu) =>
+  const raw = (method: string, path: string, init: { contentType?: string; body?: string; auth?: string } = {}, e: NamecomEmulator = emu()) =>
     fetch(`${e.url}${path}`, {
       method,
       headers: {
@@ -43,22 +31,14 @@ describe('namecom quirks', () => {
       },
       body: init.body,
     });
-  const writes = () => emu.http.requests.filter((q) => q.write).length;
+  const writes = () => emu().http.requests.filter((q) => q.write).length;
 
-  beforeAll(async () => {
-    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-namecom-quirks-'));
-    emu = await startEmulator({ rateLimit: null });
-  });
-  afterAll(async () => {
-    await emu.close();
-    rmSync(limiterDir, { recursive: true, force: true });
-  });
   beforeEach(() => {
-    emu.http.clearFaults();
-    emu.http.resetLog();
-    emu.seen.length = 0;
-    emu.twoStepVerification = false;
-    emu.addDomain('example.com', OLD_NS);
+    emu().http.clearFaults();
+    emu().http.resetLog();
+    emu().seen.length = 0;
+    emu().twoStepVerification = false;
+    emu().addDomain('example.com', OLD_NS);
   });
 
   test('answers come as text/html with a JSON body; nsbridge reads them regardless', async () => {
@@ -74,7 +54,7 @@ describe('namecom quirks', () => {
   });
 
   test('default-valued fields are omitted: no locked:false, and no nameservers field means none', async () => {
-    emu.addDomain('bare.com', [], { locked: false });
+    emu().addDomain('bare.com', [], { locked: false });
     const body = (await (await raw('GET', '/v4/domains/bare.com')).json()) as Record<string, unknown>;
     expect(body).not.toHaveProperty('locked');
     expect(body).not.toHaveProperty('privacyEnabled');
@@ -91,24 +71,24 @@ describe('namecom quirks', () => {
   test(':setNameservers is sent with a literal colon; an encoded %3A is no route and changes nothing', async () => {
     const r = await set(NEW_NS);
     expect(r.code).toBe(0);
-    expect(emu.seen.map((s) => s.path)).toEqual(['/v4/domains/example.com', '/v4/domains/example.com:setNameservers']);
-    emu.addDomain('example.com', OLD_NS);
+    expect(emu().seen.map((s) => s.path)).toEqual(['/v4/domains/example.com', '/v4/domains/example.com:setNameservers']);
+    emu().addDomain('example.com', OLD_NS);
     const encoded = await raw('POST', '/v4/domains/example.com%3AsetNameservers', { contentType: 'application/json', body: JSON.stringify({ nameservers: NEW_NS }) });
     expect(encoded.status).toBe(404);
     expect(await encoded.json()).toEqual({ message: 'Not Found' });
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
   test('a POST without Content-Type application/json is 403; nsbridge always sends it', async () => {
     const res = await raw('POST', '/v4/domains/example.com:setNameservers', { contentType: 'text/plain', body: JSON.stringify({ nameservers: NEW_NS }) });
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ message: 'Forbidden' });
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
-    emu.seen.length = 0;
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
+    emu().seen.length = 0;
     const r = await set(NEW_NS);
     expect(r.code).toBe(0);
-    expect(emu.seen.map((s) => s.path)).toEqual(['/v4/domains/example.com', '/v4/domains/example.com:setNameservers']);
-    expect(emu.seen[1]?.contentType).toMatch(/^application\/json/);
+    expect(emu().seen.map((s) => s.path)).toEqual(['/v4/domains/example.com', '/v4/domains/example.com:setNameservers']);
+    expect(emu().seen[1]?.contentType).toMatch(/^application\/json/);
   });
 
   test(':setNameservers answers 200 with the whole updated Domain', async () => {
@@ -119,22 +99,22 @@ describe('namecom quirks', () => {
 
   test('ns1-4.name.com become the account\'s ns1xyz.name.com: reported as stored, with the names to use', async () => {
     const generic = ['ns1.name.com', 'ns2.name.com', 'ns3.name.com', 'ns4.name.com'];
-    const own = emu.accountNameServers();
+    const own = emu().accountNameServers();
     const first = await set(generic);
     expect(first.code).toBe(0);
-    expect(emu.nameServersOf('example.com')).toEqual(own);
+    expect(emu().nameServersOf('example.com')).toEqual(own);
     expect(first.stderr).toContain(`Name.com stored ${own.join(', ')} for ${generic.join(', ')}`);
     expect(first.stderr).toMatch(/use the stored names in --ns so that re-runs find nothing to change/);
     // get reports what is stored (and what the parent zone will show), not the names given.
     expect(JSON.parse((await get()).stdout).nameServers).toEqual(own);
     // Decided and documented: with the generic names every run writes again (harmless, same result).
-    emu.http.resetLog();
+    emu().http.resetLog();
     const again = await set(generic);
     expect(JSON.parse(again.stdout)).toMatchObject({ changed: true, before: own });
     expect(writes()).toBe(1);
-    expect(emu.nameServersOf('example.com')).toEqual(own);
+    expect(emu().nameServersOf('example.com')).toEqual(own);
     // With the account's own names, a re-run is a no-op.
-    emu.http.resetLog();
+    emu().http.resetLog();
     const own2 = await set(own);
     expect(JSON.parse(own2.stdout)).toMatchObject({ changed: false });
     expect(own2.stderr).not.toContain('Name.com stored');
@@ -150,32 +130,32 @@ describe('namecom quirks', () => {
     const dup = await raw('POST', '/v4/domains/example.com:setNameservers', { contentType: 'application/json', body: JSON.stringify({ nameservers: ['a.example.net', 'A.example.net'] }) });
     expect(dup.status).toBe(400);
     expect(await dup.json()).toEqual({ message: 'Invalid Argument', details: 'Parameter Value Error - Duplicate nameserver a.example.net' });
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
   test('bad credentials are 401 Unauthenticated, not retried; a -test user against production is pointed at the sandbox', async () => {
     const bad = await get(env({ NAMECOM_TOKEN: 'wrong-secret-SENTINEL-0000' }));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/HTTP 401 Unauthenticated: Name\.com did not accept NAMECOM_USERNAME \("nsbridge-ops"\) with NAMECOM_TOKEN/);
-    expect(emu.http.requests).toHaveLength(1);
+    expect(emu().http.requests).toHaveLength(1);
     const testUser = await get(env({ NAMECOM_USERNAME: 'nsbridge-ops-test' }));
     expect(testUser.code).toBe(1);
     expect(testUser.stderr).toMatch(/"nsbridge-ops-test" is a sandbox user name \(-test\); set NSBRIDGE_NAMECOM_SANDBOX=1/);
   });
 
   test('an account with two-step verification is refused (403) on every call; the hint says why; no retry', async () => {
-    emu.twoStepVerification = true;
+    emu().twoStepVerification = true;
     const r = await get();
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^nsbridge: namecom: get name servers example\.com: HTTP 403 Forbidden: .*two-step verification cannot use the API/m);
-    expect(emu.http.requests).toHaveLength(1);
+    expect(emu().http.requests).toHaveLength(1);
   });
 
   test(`a 429 without Retry-After (the strict reading) is retried after ${RATE_LIMIT_FALLBACK_MS} ms, the per-second window`, async () => {
-    emu.http.inject({ kind: 'rateLimit', times: 1 });
+    emu().http.inject({ kind: 'rateLimit', times: 1 });
     const r = await get();
     expect(r.code).toBe(0);
-    expect(emu.http.requests.map((q) => q.status)).toEqual([429, 200]);
+    expect(emu().http.requests.map((q) => q.status)).toEqual([429, 200]);
     expect(r.ms).toBeGreaterThanOrEqual(RATE_LIMIT_FALLBACK_MS - 100);
   });
 
@@ -263,46 +243,26 @@ describe('namecom quirks', () => {
   });
 });
 
-/** A real ECDSA P-256 key as a DNSKEY (RFC 6605: the raw X || Y point, base64). */
-function p256Dnskey(flags = 257): DnskeyRecord {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
-  const raw = Buffer.concat([Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
-  return { flags, protocol: 3, algorithm: 13, publicKey: raw.toString('base64') };
-}
-
 describe('namecom DNSSEC (adapter against the emulator)', () => {
-  let emu: NamecomEmulator;
-  let limiterDir: string;
+  const setup = useEmulatorForQuirks('namecom', () => startEmulator({ rateLimit: null }));
+  const { emu } = setup;
   const domain = 'example.com';
   const DNSSEC_PATH = `/v4/domains/${domain}/dnssec`;
-  const client = async (): Promise<DnssecOperations> =>
-    (await loadAdapter('namecom').createClient({
-      env: baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_NAMECOM: 'off', NSBRIDGE_RATE_LIMIT_DIR: limiterDir, NSBRIDGE_HTTP_RETRY_BASE: '20ms' }),
-      log: () => {},
-      debug: () => {},
-    })).dnssec!;
+  const client = () => setup.dnssec();
   const raw = (method: string, path: string, body?: unknown) =>
-    fetch(`${emu.url}${path}`, {
+    fetch(`${emu().url}${path}`, {
       method,
-      headers: { Authorization: `Basic ${Buffer.from(`${emu.apiUser}:${emu.token}`).toString('base64')}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Basic ${Buffer.from(`${emu().apiUser}:${emu().token}`).toString('base64')}`, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  const dnssecRequests = () => emu.http.requests.filter((r) => r.path.startsWith(DNSSEC_PATH));
+  const dnssecRequests = () => emu().http.requests.filter((r) => r.path.startsWith(DNSSEC_PATH));
   const createBody = (ds: DsRecord) => ({ domainName: domain, keyTag: ds.keyTag, algorithm: ds.algorithm, digestType: ds.digestType, digest: ds.digest });
 
-  beforeAll(async () => {
-    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-namecom-dnssec-'));
-    emu = await startEmulator({ rateLimit: null });
-  });
-  afterAll(async () => {
-    await emu.close();
-    rmSync(limiterDir, { recursive: true, force: true });
-  });
   beforeEach(() => {
-    emu.http.clearFaults();
-    emu.http.resetLog();
-    emu.dnssecPageCap = 1000;
-    emu.addDomain(domain, OLD_NS);
+    emu().http.clearFaults();
+    emu().http.resetLog();
+    emu().dnssecPageCap = 1000;
+    emu().addDomain(domain, OLD_NS);
   });
 
   test('info: a DS registrar with the dnssec capability', () => {
@@ -311,17 +271,17 @@ describe('namecom DNSSEC (adapter against the emulator)', () => {
   });
 
   test('add posts the DS with integers (and domainName); get reads it back with its digest as id', async () => {
-    const rec = recordFromDnskey(domain, p256Dnskey());
+    const rec = recordFromDnskey(domain, testDnskey());
     const dnssec = await client();
     await dnssec.addDnssecRecords(domain, [rec]);
-    expect(emu.dnssecRecordsOf(domain)).toEqual([{ ds: rec.ds, registrarId: rec.ds.digest }]);
+    expect(emu().dnssecRecordsOf(domain)).toEqual([{ ds: rec.ds, registrarId: rec.ds.digest }]);
     const got = await dnssec.getDnssecRecords(domain);
     expect(got).toEqual([{ ds: rec.ds, registrarId: rec.ds.digest }]);
     expect(sameDnssecRecord(got[0]!, rec)).toBe(true);
   });
 
   test('the emulator refuses strings for the integers, snake_case names, a missing domainName and a digest of the wrong length', async () => {
-    const { ds } = recordFromDnskey(domain, p256Dnskey());
+    const { ds } = recordFromDnskey(domain, testDnskey());
     const good = createBody(ds);
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ ...good, keyTag: String(ds.keyTag) }, /keyTag must be an integer/],
@@ -338,16 +298,16 @@ describe('namecom DNSSEC (adapter against the emulator)', () => {
       expect(out.message).toBe('Invalid Argument');
       expect(out.details).toMatch(details);
     }
-    expect(emu.dnssecRecordsOf(domain)).toEqual([]);
+    expect(emu().dnssecRecordsOf(domain)).toEqual([]);
   });
 
   test('the list is paged with nextPage (left out on the last page; no dnssec field at all when empty)', async () => {
     expect(JSON.parse(await (await raw('GET', DNSSEC_PATH)).text())).toEqual({});
     await expect((await client()).getDnssecRecords(domain)).resolves.toEqual([]);
-    const recs = [p256Dnskey(), p256Dnskey(), p256Dnskey()].map((k) => recordFromDnskey(domain, k));
-    emu.setDnssecRecords(domain, recs);
-    emu.dnssecPageCap = 1;
-    emu.http.resetLog();
+    const recs = [testDnskey(), testDnskey(), testDnskey()].map((k) => recordFromDnskey(domain, k));
+    emu().setDnssecRecords(domain, recs);
+    emu().dnssecPageCap = 1;
+    emu().http.resetLog();
     const got = await (await client()).getDnssecRecords(domain);
     expect(got.map((r) => r.ds)).toEqual(recs.map((r) => r.ds));
     expect(dnssecRequests().map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
@@ -355,14 +315,14 @@ describe('namecom DNSSEC (adapter against the emulator)', () => {
 
   test('a key tag of 0 is left out of the answer like every default value, and read as 0', async () => {
     const ds = { keyTag: 0, algorithm: 13, digestType: 2, digest: 'C0'.repeat(32) };
-    emu.setDnssecRecords(domain, [{ ds }]);
+    emu().setDnssecRecords(domain, [{ ds }]);
     const listed = JSON.parse(await (await raw('GET', DNSSEC_PATH)).text()) as { dnssec: Record<string, unknown>[] };
     expect(listed.dnssec[0]).not.toHaveProperty('keyTag');
     await expect((await client()).getDnssecRecords(domain)).resolves.toEqual([{ ds, registrarId: ds.digest }]);
   });
 
   test('remove deletes by the digest as Name.com holds it (its case kept); a record already gone counts as removed', async () => {
-    const rec = recordFromDnskey(domain, p256Dnskey());
+    const rec = recordFromDnskey(domain, testDnskey());
     const lower = rec.ds.digest.toLowerCase();
     expect((await raw('POST', DNSSEC_PATH, { ...createBody(rec.ds), digest: lower })).status).toBe(200);
     const dnssec = await client();
@@ -370,24 +330,24 @@ describe('namecom DNSSEC (adapter against the emulator)', () => {
     expect(got).toEqual([{ ds: rec.ds, registrarId: lower }]);
     // The identity is the stored digest, exactly: the canonical upper-case one is not found.
     expect((await raw('GET', `${DNSSEC_PATH}/${rec.ds.digest}`)).status).toBe(404);
-    emu.http.resetLog();
+    emu().http.resetLog();
     await dnssec.removeDnssecRecords(domain, got);
     expect(dnssecRequests()).toEqual([expect.objectContaining({ method: 'DELETE', path: `${DNSSEC_PATH}/${lower}`, status: 200 })]);
-    expect(emu.dnssecRecordsOf(domain)).toEqual([]);
-    emu.http.resetLog();
+    expect(emu().dnssecRecordsOf(domain)).toEqual([]);
+    emu().http.resetLog();
     await dnssec.removeDnssecRecords(domain, got);
     expect(dnssecRequests().map((r) => `${r.method} ${r.status}`)).toEqual(['DELETE 404', 'GET 200']);
   });
 
   test('a DS Name.com already has ("Duplicate", e.g. a retried POST) is not an error', async () => {
-    const rec = recordFromDnskey(domain, p256Dnskey());
+    const rec = recordFromDnskey(domain, testDnskey());
     const dnssec = await client();
     await dnssec.addDnssecRecords(domain, [rec]);
     const again = await raw('POST', DNSSEC_PATH, createBody(rec.ds));
     expect(again.status).toBe(400);
     expect(await again.text()).toMatch(/Duplicate/);
     await dnssec.addDnssecRecords(domain, [rec]);
-    expect(emu.dnssecRecordsOf(domain)).toHaveLength(1);
+    expect(emu().dnssecRecordsOf(domain)).toHaveLength(1);
   });
 
   test('refusals name the registrar, operation and domain', async () => {
