@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
-import { PorkbunEmulator, startEmulator } from '../../registrar-adapters/porkbun/emulator';
-import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { startEmulator } from '../../registrar-adapters/porkbun/emulator';
+import { runCli } from '../../registrar-adapters/testing/run-cli';
+import { useEmulatorForQuirks } from '../../registrar-adapters/testing/quirk-setup';
 import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
 import { dsFromDnskey, formatDnskey, formatDs, recordFromDnskey } from '../../core/dnssec';
 import { testDnskey } from '../../dns/testing/dnssec-keys';
@@ -16,72 +14,55 @@ describeRegistrarConformance({
 
 
 describe('porkbun quirks', () => {
-  let emu: PorkbunEmulator;
-  let limiterDir: string;
-  const env = (extra: Record<string, string> = {}) =>
-    baseEnv({
-      ...emu.env(),
-      NSBRIDGE_RATE_LIMIT_DIR: limiterDir,
-      NSBRIDGE_RATE_LIMIT_PORKBUN: 'off',
-      NSBRIDGE_HTTP_RETRY_BASE: '20ms',
-      ...extra,
-    });
+  const { emu, env } = useEmulatorForQuirks('porkbun', () => startEmulator({ rateLimit: null }));
   const get = (domain = 'example.com', e = env()) => runCli(['get', '--registrar', 'porkbun', '--domain', domain, '--json'], e);
   const set = (ns: string[], domain = 'example.com', e = env()) =>
     runCli(['set', '--registrar', 'porkbun', '--domain', domain, '--ns', ns.join(','), '--json'], e);
   /** Talk to the emulator directly, as curl would. */
   const post = (path: string, body: unknown, contentType = 'application/json') =>
-    fetch(`${emu.url}${path}`, { method: 'POST', headers: { 'Content-Type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${emu().url}${path}`, { method: 'POST', headers: { 'Content-Type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-  beforeAll(async () => {
-    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-porkbun-quirks-'));
-    emu = await startEmulator({ rateLimit: null });
-  });
-  afterAll(async () => {
-    await emu.close();
-    rmSync(limiterDir, { recursive: true, force: true });
-  });
   beforeEach(() => {
-    emu.http.clearFaults();
-    emu.http.resetLog();
-    emu.http.rateLimit = undefined;
-    emu.throttle = 'html503';
-    emu.clearQueuedReplies();
-    emu.addDomain('example.com', OLD_NS);
+    emu().http.clearFaults();
+    emu().http.resetLog();
+    emu().http.rateLimit = undefined;
+    emu().throttle = 'html503';
+    emu().clearQueuedReplies();
+    emu().addDomain('example.com', OLD_NS);
   });
 
   test('every call is a POST under /api/json/v3 with the keys in the body, never in the URL', async () => {
     const r = await runCli(['--verbose', 'set', '--registrar', 'porkbun', '--domain', 'example.com', '--ns', NEW_NS.join(',')], env());
     expect(r.code).toBe(0);
-    expect(emu.http.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+    expect(emu().http.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
       'POST /api/json/v3/domain/getNs/example.com',
       'POST /api/json/v3/domain/updateNs/example.com',
     ]);
     expect(r.stderr).toMatch(/porkbun: -> POST \/domain\/getNs\/example\.com/);
-    for (const s of emu.secrets()) expect(r.stderr).not.toContain(s);
+    for (const s of emu().secrets()) expect(r.stderr).not.toContain(s);
   });
 
   test('"Invalid domain." with the domain\'s API Access switch off: says to check both causes, names the switch, no retry', async () => {
-    emu.setApiAccess('example.com', false);
+    emu().setApiAccess('example.com', false);
     const r = await set(NEW_NS);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^nsbridge: porkbun: get name servers example\.com: HTTP 400 Invalid domain\.: /m);
     expect(r.stderr).toMatch(/not in the account of PORKBUN_API_KEY/);
     expect(r.stderr).toMatch(/turn "API Access" on/);
-    expect(emu.http.requests).toHaveLength(1);
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().http.requests).toHaveLength(1);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
   test('a domain not in the account gets the same answer and the same two-cause hint', async () => {
     const r = await get('elsewhere.com');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/get name servers elsewhere\.com: HTTP 400 Invalid domain\.: .*"API Access"/);
-    expect(emu.http.requests).toHaveLength(1);
+    expect(emu().http.requests).toHaveLength(1);
   });
 
   test('.de answers carry trailing dots; nsbridge normalises them and a repeat set writes nothing', async () => {
-    emu.addDomain('example.de', NEW_NS);
-    const raw = (await (await post('/domain/getNs/example.de', { apikey: emu.apiKey, secretapikey: emu.secretApiKey })).json()) as { ns: string[] };
+    emu().addDomain('example.de', NEW_NS);
+    const raw = (await (await post('/domain/getNs/example.de', { apikey: emu().apiKey, secretapikey: emu().secretApiKey })).json()) as { ns: string[] };
     expect(raw.ns.every((n) => n.endsWith('.'))).toBe(true);
     const g = await get('example.de');
     expect(g.code).toBe(0);
@@ -89,44 +70,44 @@ describe('porkbun quirks', () => {
     const s = await set(NEW_NS, 'example.de');
     expect(s.code).toBe(0);
     expect(JSON.parse(s.stdout).changed).toBe(false);
-    expect(emu.http.writes()).toBe(0);
+    expect(emu().http.writes()).toBe(0);
   });
 
   test('the openresty 503 page (default throttle signal) at the real 1 req/s limit is waited out, one write', async () => {
-    emu.http.rateLimit = { requests: 1, perMs: 1_000 };
+    emu().http.rateLimit = { requests: 1, perMs: 1_000 };
     const r = await set(NEW_NS);
     expect(r.code).toBe(0);
-    expect(emu.http.rateLimitedCount).toBe(1);
-    expect(emu.http.requests.map((q) => q.status)).toEqual([200, 503, 200]);
+    expect(emu().http.rateLimitedCount).toBe(1);
+    expect(emu().http.requests.map((q) => q.status)).toEqual([200, 503, 200]);
     expect(r.stderr).toMatch(/porkbun: HTTP 503; retrying/);
     // No hint in the page: nsbridge waited at least one window of the limit before the retry.
     expect(r.ms).toBeGreaterThanOrEqual(1000);
-    expect(emu.http.writes()).toBe(1);
+    expect(emu().http.writes()).toBe(1);
   });
 
   test('the AWS WAF challenge (HTTP 202, x-amzn-waf-action) is "slow down", retried, and the write lands once', async () => {
-    emu.throttle = 'waf202';
-    emu.http.rateLimit = { requests: 1, perMs: 1_000 };
+    emu().throttle = 'waf202';
+    emu().http.rateLimit = { requests: 1, perMs: 1_000 };
     const r = await set(NEW_NS);
     expect(r.code).toBe(0);
-    expect(emu.http.requests.map((q) => q.status)).toEqual([200, 202, 200]);
+    expect(emu().http.requests.map((q) => q.status)).toEqual([200, 202, 200]);
     expect(r.ms).toBeGreaterThanOrEqual(1000);
-    expect(emu.nameServersOf('example.com')).toEqual([...NEW_NS].sort());
-    expect(emu.http.writes()).toBe(1);
+    expect(emu().nameServersOf('example.com')).toEqual([...NEW_NS].sort());
+    expect(emu().http.writes()).toBe(1);
   });
 
   test('a write that only ever gets the WAF challenge is never reported as done', async () => {
-    emu.queueReply('updateNs', emu.wafChallenge(), Infinity);
+    emu().queueReply('updateNs', emu().wafChallenge(), Infinity);
     const r = await set(NEW_NS, 'example.com', env({ NSBRIDGE_HTTP_RETRIES: '1' }));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^nsbridge: porkbun: set name servers example\.com: rate limited \(HTTP 202, retry after 1\.2s\) after retries/m);
-    expect(emu.http.requests.filter((q) => q.status === 202)).toHaveLength(2);
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().http.requests.filter((q) => q.status === 202)).toHaveLength(2);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
   test('a 202 without the WAF header and with a non-JSON body is not a success either', async () => {
-    emu.queueReply('updateNs', { status: 202, headers: { 'Content-Type': 'text/html' }, body: '<html><body>Accepted</body></html>' });
+    emu().queueReply('updateNs', { status: 202, headers: { 'Content-Type': 'text/html' }, body: '<html><body>Accepted</body></html>' });
     const r = await set(NEW_NS);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
@@ -134,58 +115,58 @@ describe('porkbun quirks', () => {
   });
 
   test('a broken JSON answer to a write says the outcome is unknown', async () => {
-    emu.queueReply('updateNs', { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"status":"SUCC' });
+    emu().queueReply('updateNs', { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"status":"SUCC' });
     const r = await set(NEW_NS);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/set name servers example\.com: unexpected answer from Porkbun: HTTP 200 \{"status":"SUCC: it is not known whether the change was made/);
   });
 
   test('the newer 429 with Retry-After (UNCONFIRMED) is honoured', async () => {
-    emu.throttle = 'json429';
-    emu.http.inject({ kind: 'rateLimit', retryAfterSec: 2, times: 1 });
+    emu().throttle = 'json429';
+    emu().http.inject({ kind: 'rateLimit', retryAfterSec: 2, times: 1 });
     const r = await get();
     expect(r.code).toBe(0);
-    expect(emu.http.requests[0]!.status).toBe(429);
+    expect(emu().http.requests[0]!.status).toBe(429);
     expect(r.ms).toBeGreaterThanOrEqual(1900);
   });
 
   test('the published limit (1/s per key), shared by concurrent processes, keeps every answer clean', async () => {
-    emu.http.rateLimit = { requests: 1, perMs: 1_000 };
+    emu().http.rateLimit = { requests: 1, perMs: 1_000 };
     const domains = ['p1.com', 'p2.com', 'p3.com'];
-    for (const d of domains) emu.addDomain(d, OLD_NS);
+    for (const d of domains) emu().addDomain(d, OLD_NS);
     const e = env();
     delete e.NSBRIDGE_RATE_LIMIT_PORKBUN; // use info.rateLimit: 1 per second
     const started = Date.now();
     const results = await Promise.all(domains.map((d) => set(NEW_NS, d, e)));
     expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
-    expect(emu.http.rateLimitedCount).toBe(0);
+    expect(emu().http.rateLimitedCount).toBe(0);
     // 6 requests at 1 per second: at least 5 s between the first and the last.
     expect(Date.now() - started).toBeGreaterThanOrEqual(5000);
-    for (const d of domains) expect(emu.nameServersOf(d)).toEqual([...NEW_NS].sort());
+    for (const d of domains) expect(emu().nameServersOf(d)).toEqual([...NEW_NS].sort());
   });
 
   test('name servers the registry does not know: 400, validation hint, nothing changed, no retry', async () => {
     const r = await set(['ns1.unregistered.invalid', 'ns2.unregistered.invalid']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/set name servers example\.com: HTTP 400 .*registered at the registry.*Nothing was changed/);
-    expect(emu.http.requests.map((q) => q.status)).toEqual([200, 400]);
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().http.requests.map((q) => q.status)).toEqual([200, 400]);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
   test('newer error codes: a key limited to other domains (403 DOMAIN_NOT_ALLOWED) is explained', async () => {
-    emu.queueReply('getNs', { status: 403, body: { status: 'ERROR', code: 'DOMAIN_NOT_ALLOWED', message: 'This API key is not allowed to access this domain.' } });
+    emu().queueReply('getNs', { status: 403, body: { status: 'ERROR', code: 'DOMAIN_NOT_ALLOWED', message: 'This API key is not allowed to access this domain.' } });
     const r = await get();
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/HTTP 403 This API key is not allowed to access this domain\. \[DOMAIN_NOT_ALLOWED\]: the Porkbun API key is limited to other domains/);
-    expect(emu.http.requests).toHaveLength(1);
+    expect(emu().http.requests).toHaveLength(1);
   });
 
   test('the emulator answers like Porkbun: envelopes for missing keys, empty lists, GETs', async () => {
-    const auth = { apikey: emu.apiKey, secretapikey: emu.secretApiKey };
+    const auth = { apikey: emu().apiKey, secretapikey: emu().secretApiKey };
     const noKeys = await post('/domain/getNs/example.com', 'apikey=x', 'application/x-www-form-urlencoded');
     expect(noKeys.status).toBe(400);
     expect(await noKeys.json()).toEqual({ status: 'ERROR', message: 'Invalid API key. (001)' });
-    const wrong = await post('/domain/getNs/example.com', { apikey: emu.apiKey, secretapikey: 'sk1_wrong' });
+    const wrong = await post('/domain/getNs/example.com', { apikey: emu().apiKey, secretapikey: 'sk1_wrong' });
     expect(wrong.status).toBe(400);
     expect(await wrong.json()).toEqual({ status: 'ERROR', message: 'Invalid API key. (002)' });
     const empty = await post('/domain/updateNs/example.com', { ...auth, ns: [] });
@@ -193,9 +174,9 @@ describe('porkbun quirks', () => {
     expect(await empty.json()).toEqual({ status: 'ERROR', message: 'invalid name server list' });
     const ping = await post('/ping', auth);
     expect(await ping.json()).toMatchObject({ status: 'SUCCESS' });
-    const getMethod = await fetch(`${emu.url}/domain/getNs/example.com`);
+    const getMethod = await fetch(`${emu().url}/domain/getNs/example.com`);
     expect(getMethod.status).toBe(405);
-    expect(emu.nameServersOf('example.com')).toEqual(OLD_NS);
+    expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
   test('no sandbox: NSBRIDGE_PORKBUN_SANDBOX is refused (exit 2, nothing sent) unless an endpoint override is given', async () => {
@@ -206,7 +187,7 @@ describe('porkbun quirks', () => {
     expect(r.stderr).toMatch(/NSBRIDGE_PORKBUN_SANDBOX is set but Porkbun has no sandbox/);
     const withOverride = await get('example.com', env({ NSBRIDGE_PORKBUN_SANDBOX: '1' }));
     expect(withOverride.code).toBe(0);
-    expect(emu.http.requests).toHaveLength(1);
+    expect(emu().http.requests).toHaveLength(1);
   });
 
   test('production is api.porkbun.com; pointing the override at the retired porkbun.com host warns', async () => {
@@ -230,44 +211,33 @@ describe('porkbun quirks', () => {
 });
 
 describe('porkbun DNSSEC quirks', () => {
-  let emu: PorkbunEmulator;
-  let limiterDir: string;
-  const env = (extra: Record<string, string> = {}) =>
-    baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_DIR: limiterDir, NSBRIDGE_RATE_LIMIT_PORKBUN: 'off', NSBRIDGE_HTTP_RETRY_BASE: '20ms', ...extra });
+  const { emu, env } = useEmulatorForQuirks('porkbun', () => startEmulator({ rateLimit: null }));
   const ds = (args: string[], e = env()) => runCli(['ds', ...args, '--registrar', 'porkbun', '--domain', 'example.com'], e);
-  const paths = () => emu.http.requests.map((q) => `${q.path.replace('/api/json/v3', '')} ${q.status}`);
+  const paths = () => emu().http.requests.map((q) => `${q.path.replace('/api/json/v3', '')} ${q.status}`);
   const keyA = testDnskey();
   const keyB = testDnskey();
   const recA = recordFromDnskey('example.com', keyA);
   const recB = recordFromDnskey('example.com', keyB);
   const post = (path: string, body: Record<string, unknown>) =>
-    fetch(`${emu.url}${path}`, {
+    fetch(`${emu().url}${path}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ apikey: emu.apiKey, secretapikey: emu.secretApiKey, ...body }),
+      body: JSON.stringify({ apikey: emu().apiKey, secretapikey: emu().secretApiKey, ...body }),
     });
 
-  beforeAll(async () => {
-    limiterDir = mkdtempSync(join(tmpdir(), 'nsbridge-porkbun-dnssec-'));
-    emu = await startEmulator({ rateLimit: null });
-  });
-  afterAll(async () => {
-    await emu.close();
-    rmSync(limiterDir, { recursive: true, force: true });
-  });
   beforeEach(() => {
-    emu.http.clearFaults();
-    emu.http.resetLog();
-    emu.clearQueuedReplies();
-    emu.addDomain('example.com', OLD_NS);
+    emu().http.clearFaults();
+    emu().http.resetLog();
+    emu().clearQueuedReplies();
+    emu().addDomain('example.com', OLD_NS);
   });
 
   test('records come as an object keyed by key tag with string values; nsbridge prints canonical DS', async () => {
-    emu.setDnssecRecords('example.com', [recA, recB]);
+    emu().setDnssecRecords('example.com', [recA, recB]);
     const raw = (await (await post('/dns/getDnssecRecords/example.com', {})).json()) as { records: Record<string, Record<string, unknown>> };
     expect(Object.keys(raw.records).sort()).toEqual([String(recA.ds.keyTag), String(recB.ds.keyTag)].sort());
     expect(raw.records[String(recA.ds.keyTag)]).toEqual({ keyTag: String(recA.ds.keyTag), alg: '13', digestType: '2', digest: recA.ds.digest });
-    emu.http.resetLog();
+    emu().http.resetLog();
     const r = await ds(['get', '--json']);
     expect(r.code).toBe(0);
     const printed = (JSON.parse(r.stdout) as { records: { ds: string }[] }).records.map((x) => x.ds).sort();
@@ -279,7 +249,7 @@ describe('porkbun DNSSEC quirks', () => {
     ['an empty object', {}],
     ['an empty list (what the emulator sends)', []],
   ])('no records as %s is read as none', async (_name, records) => {
-    emu.queueReply('getDnssecRecords', { status: 200, headers: { Server: 'openresty' }, body: { status: 'SUCCESS', records } });
+    emu().queueReply('getDnssecRecords', { status: 200, headers: { Server: 'openresty' }, body: { status: 'SUCCESS', records } });
     const r = await ds(['get', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ registrar: 'porkbun', domain: 'example.com', records: [] });
@@ -287,7 +257,7 @@ describe('porkbun DNSSEC quirks', () => {
 
   test('records as a list of objects (a shape some clients guard against) are read too', async () => {
     const wire = { keyTag: String(recA.ds.keyTag), alg: '13', digestType: '2', digest: recA.ds.digest.toLowerCase() };
-    emu.queueReply('getDnssecRecords', { status: 200, body: { status: 'SUCCESS', records: [wire] } });
+    emu().queueReply('getDnssecRecords', { status: 200, body: { status: 'SUCCESS', records: [wire] } });
     const r = await ds(['get', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).records).toEqual([{ ds: formatDs(recA.ds) }]);
@@ -296,7 +266,7 @@ describe('porkbun DNSSEC quirks', () => {
   test('create sends a flat body of strings (the emulator refuses numbers); the DNSKEY goes along as key data', async () => {
     const r = await ds(['set', '--dnskey', formatDnskey(keyA), '--json']);
     expect(r.code).toBe(0);
-    expect(emu.rawDnssecRecordsOf('example.com')).toEqual([
+    expect(emu().rawDnssecRecordsOf('example.com')).toEqual([
       {
         keyTag: String(recA.ds.keyTag),
         alg: '13',
@@ -314,7 +284,7 @@ describe('porkbun DNSSEC quirks', () => {
   });
 
   test('a key roll creates the new DS, then deletes the old one by its key tag', async () => {
-    emu.setDnssecRecords('example.com', [recA]);
+    emu().setDnssecRecords('example.com', [recA]);
     const r = await ds(['set', '--ds', formatDs(recB.ds)]);
     expect(r.code).toBe(0);
     expect(paths()).toEqual([
@@ -322,11 +292,11 @@ describe('porkbun DNSSEC quirks', () => {
       '/dns/createDnssecRecord/example.com 200',
       `/dns/deleteDnssecRecord/example.com/${recA.ds.keyTag} 200`,
     ]);
-    expect(emu.dnssecRecordsOf('example.com')).toEqual([{ ds: recB.ds }]);
+    expect(emu().dnssecRecordsOf('example.com')).toEqual([{ ds: recB.ds }]);
   });
 
   test('one DS per key tag: a new digest for a held key tag replaces the old DS (delete the tag, create), and says so', async () => {
-    emu.setDnssecRecords('example.com', [recA]);
+    emu().setDnssecRecords('example.com', [recA]);
     const sha384 = dsFromDnskey('example.com', keyA, 4);
     const r = await ds(['set', '--ds', formatDs(sha384), '--json']);
     expect(r.code).toBe(0);
@@ -337,7 +307,7 @@ describe('porkbun DNSSEC quirks', () => {
       '/dns/createDnssecRecord/example.com 200',
     ]);
     // The old DS is not deleted again afterwards: that would take the new one with it.
-    expect(emu.dnssecRecordsOf('example.com')).toEqual([{ ds: sha384 }]);
+    expect(emu().dnssecRecordsOf('example.com')).toEqual([{ ds: sha384 }]);
   });
 
   test('two DS records with one key tag in one set are refused (exit 2) before anything is written', async () => {
@@ -345,29 +315,29 @@ describe('porkbun DNSSEC quirks', () => {
     const r = await ds(['set', '--ds', formatDs(recA.ds), '--ds', formatDs(sha384)]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Porkbun keeps one DS record per key tag .* key tag \d+ is given twice/);
-    expect(emu.http.writes()).toBe(0);
-    expect(emu.dnssecRecordsOf('example.com')).toEqual([]);
+    expect(emu().http.writes()).toBe(0);
+    expect(emu().dnssecRecordsOf('example.com')).toEqual([]);
   });
 
   test('"API Access" off: ds get and ds set fail with exit 1, "Invalid domain." and the switch named, nothing written', async () => {
-    emu.setDnssecRecords('example.com', [recA]);
-    emu.setApiAccess('example.com', false);
+    emu().setDnssecRecords('example.com', [recA]);
+    emu().setApiAccess('example.com', false);
     for (const args of [['get'], ['set', '--ds', formatDs(recB.ds)]]) {
-      emu.http.resetLog();
+      emu().http.resetLog();
       const r = await ds(args);
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split('\n').pop()).toMatch(/^nsbridge: porkbun: get DNSSEC records example\.com: HTTP 400 Invalid domain\.: .*turn "API Access" on/);
-      expect(emu.http.requests).toHaveLength(1);
+      expect(emu().http.requests).toHaveLength(1);
     }
-    expect(emu.dnssecRecordsOf('example.com')).toEqual([{ ds: recA.ds }]);
+    expect(emu().dnssecRecordsOf('example.com')).toEqual([{ ds: recA.ds }]);
   });
 
   test('a WAF challenge (HTTP 202) on create is "slow down", not success: retried, and the record lands once', async () => {
-    emu.queueReply('createDnssecRecord', emu.wafChallenge(), 1);
+    emu().queueReply('createDnssecRecord', emu().wafChallenge(), 1);
     const r = await ds(['set', '--ds', formatDs(recA.ds)]);
     expect(r.code).toBe(0);
     expect(paths().filter((p) => p.startsWith('/dns/createDnssecRecord'))).toEqual(['/dns/createDnssecRecord/example.com 202', '/dns/createDnssecRecord/example.com 200']);
-    expect(emu.dnssecRecordsOf('example.com')).toEqual([{ ds: recA.ds }]);
-    for (const s of emu.secrets()) expect(r.stderr + r.stdout).not.toContain(s);
+    expect(emu().dnssecRecordsOf('example.com')).toEqual([{ ds: recA.ds }]);
+    for (const s of emu().secrets()) expect(r.stderr + r.stdout).not.toContain(s);
   });
 });
