@@ -21,8 +21,6 @@ import { App, DataResource, LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { dropPerInstanceVersionCheck, SKIP_TERRAFORM_VERSION_CHECK } from '../../modules/cli-asset';
 import { DnssecDelegation, RetiredDnssecDelegation } from '../../modules/dnssec-delegation';
-import { REGISTRARS } from '../../registrar-adapters/catalog';
-import type { Capability } from '../../registrar-adapters/core/types';
 
 const STUB = path.join(__dirname, 'fixtures', 'ds-stub-cli.js');
 const E2E_TOOLS = process.env.NSBRIDGE_TOOLS_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'nsbridge-tools');
@@ -37,17 +35,6 @@ function findEngine(): { bin: string; version: string } | { skip: string } {
   }
   return { skip: `no terraform/tofu binary found (tried ${binaries.join(', ')}); set NSBRIDGE_TF_BINARY` };
 }
-
-// The construct checks the registrar's DNSSEC support in the catalog; GoDaddy's adapter is being
-// written alongside this, so say "supported" for it here if its entry does not yet.
-const godaddy = REGISTRARS.godaddy.capabilities as { dnssec: Capability };
-const original = godaddy.dnssec;
-beforeAll(() => {
-  if (!original.supported) godaddy.dnssec = { supported: true };
-});
-afterAll(() => {
-  godaddy.dnssec = original;
-});
 
 const engine = findEngine();
 if ('skip' in engine) {

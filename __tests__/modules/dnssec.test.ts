@@ -10,19 +10,6 @@ import { DelegatedDomain, DelegatedDomainProps, RetiredDomain } from '../../modu
 import { DomainsStack, DomainEntry } from '../../modules/domains-stack';
 import { HostedZone } from '../../modules/hosted-zone';
 import { NsbridgeValidationError } from '../../modules/errors';
-import { REGISTRARS } from '../../registrar-adapters/catalog';
-import type { Capability } from '../../registrar-adapters/core/types';
-
-// The construct follows the catalog. GoDaddy's DNSSEC adapter is being written alongside this;
-// until its catalog entry says "supported", these tests say so for it (and put it back after).
-const godaddy = REGISTRARS.godaddy.capabilities as { dnssec: Capability };
-const original = godaddy.dnssec;
-beforeAll(() => {
-  if (!original.supported) godaddy.dnssec = { supported: true };
-});
-afterAll(() => {
-  godaddy.dnssec = original;
-});
 
 type Json = Record<string, any>;
 
