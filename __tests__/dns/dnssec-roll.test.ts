@@ -80,9 +80,7 @@ describe('ds set --hold-replaced (loopback DNS, GoDaddy emulator)', () => {
     emu.http.resetLog();
     emu.addDomain(DOMAIN, NS);
     emu.setDnssecRecords(DOMAIN, []);
-    world.delegate(DOMAIN, NS);
-    world.publishDs(DOMAIN, []);
-    world.signZone(DOMAIN, []);
+    world.resetDomain(DOMAIN, NS);
   });
 
   /** The domain as after a first publish of the old key: GoDaddy holds its DS, the parent serves it. */

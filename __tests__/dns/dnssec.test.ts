@@ -59,9 +59,7 @@ describe('ds and DNS (loopback DNS, manual registrar)', () => {
     await world.close();
   });
   beforeEach(() => {
-    world.delegate(DOMAIN, NS);
-    world.publishDs(DOMAIN, []);
-    world.signZone(DOMAIN, []);
+    world.resetDomain(DOMAIN, NS);
     for (const s of [...world.parents, ...world.zoneServers.values()]) {
       s.behaviour = 'normal';
       s.onQuery = undefined;
@@ -258,9 +256,7 @@ describe('ds and DNS (loopback DNS, GoDaddy emulator)', () => {
     emu.http.resetLog();
     emu.addDomain(DOMAIN, NS);
     emu.setDnssecRecords(DOMAIN, []);
-    world.delegate(DOMAIN, NS);
-    world.publishDs(DOMAIN, []);
-    world.signZone(DOMAIN, []);
+    world.resetDomain(DOMAIN, NS);
     for (const s of world.zoneServers.values()) s.behaviour = 'normal';
   });
 

@@ -22,6 +22,12 @@ export interface DnsWorldOptions {
   readonly parentServers?: number;
 }
 
+/** When and where a parent (registry) change lands: after `delayMs` (default at once), on the servers with these indexes (default all). */
+export interface ParentChange {
+  readonly delayMs?: number;
+  readonly servers?: number[];
+}
+
 export class DnsWorld {
   readonly tld: string;
   readonly resolver: LoopbackDnsServer;
@@ -100,20 +106,8 @@ export class DnsWorld {
    * Change the delegation of `domain` at the parent servers, as a registry publishing a registrar's
    * change: after `delayMs` (default at once), and optionally only on some servers (by index).
    */
-  delegate(domain: string, nameServers: readonly string[], opts: { delayMs?: number; servers?: number[] } = {}): void {
-    const apply = () => {
-      this.parents.forEach((p, i) => {
-        if (!opts.servers || opts.servers.includes(i)) p.delegate(this.tld, domain, nameServers);
-      });
-    };
-    if (!opts.delayMs) apply();
-    else {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        apply();
-      }, opts.delayMs);
-      this.timers.add(t);
-    }
+  delegate(domain: string, nameServers: readonly string[], opts: ParentChange = {}): void {
+    this.atParents(opts, (p) => p.delegate(this.tld, domain, nameServers));
   }
 
   /**
@@ -133,11 +127,23 @@ export class DnsWorld {
    * Publish a DS RRset for `domain` at the parent servers (replacing the previous one; [] removes
    * it), as a registry does: after `delayMs` (default at once), optionally on some servers only.
    */
-  publishDs(domain: string, records: readonly DsRecord[], opts: { ttl?: number; delayMs?: number; servers?: number[] } = {}): void {
+  publishDs(domain: string, records: readonly DsRecord[], opts: ParentChange & { ttl?: number } = {}): void {
     const answers = records.map((d) => dsAnswer(domain, d, opts.ttl ?? 86400));
+    this.atParents(opts, (p) => p.setRecords(this.tld, domain, 'DS', answers));
+  }
+
+  /** `domain` as before any DNSSEC: delegated to `nameServers` at every parent server, no DS there, its zone unsigned. */
+  resetDomain(domain: string, nameServers: readonly string[]): void {
+    this.delegate(domain, nameServers);
+    this.publishDs(domain, []);
+    this.signZone(domain, []);
+  }
+
+  /** Apply `change` to the parent servers (all, or those in `servers`), now or after `delayMs`. */
+  private atParents(opts: ParentChange, change: (parent: LoopbackDnsServer) => void): void {
     const apply = () => {
       this.parents.forEach((p, i) => {
-        if (!opts.servers || opts.servers.includes(i)) p.setRecords(this.tld, domain, 'DS', answers);
+        if (!opts.servers || opts.servers.includes(i)) change(p);
       });
     };
     if (!opts.delayMs) apply();
