@@ -1,3 +1,5 @@
+import { UsageError } from './errors';
+
 /** Durations as users write them: `500ms`, `30s`, `10m`, `1h`, `1m30s`, or a bare number of milliseconds. */
 export function parseDuration(value: string): number {
   const v = String(value).trim().toLowerCase();
@@ -24,3 +26,30 @@ export function formatDuration(ms: number): string {
   const rest = Math.round(s - m * 60);
   return rest ? `${m}m${rest}s` : `${m}m`;
 }
+
+/**
+ * A duration setting from the environment (e.g. an operation timeout): `fallback` when unset or
+ * blank; a usage error naming the variable when it does not parse or is shorter than `min`.
+ */
+export function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  let ms: number;
+  try {
+    ms = parseDuration(raw);
+  } catch (e) {
+    throw new UsageError(`${name}: ${(e as Error).message}`);
+  }
+  if (ms < min) throw new UsageError(`${name}="${raw}" is too short; use at least ${formatDuration(min)}`);
+  return ms;
+}
+
+/** Wait `ms`, or less if `signal` aborts first (it resolves either way: the caller checks the signal). */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });

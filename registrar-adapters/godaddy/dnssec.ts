@@ -34,7 +34,7 @@ import {
 } from '../../core/dnssec';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarConflictError, UsageError } from '../core/errors';
-import { formatDuration, parseDuration } from '../core/duration';
+import { durationSetting, formatDuration, sleep } from '../core/duration';
 import { summarizeBody } from '../core/redact';
 import { ACCESS_DENIED_HINT, AUTH_HINT, detail, retryAfterSec } from './envelope';
 import type { GoDaddyAction, GoDaddyDomainDetailV2, GoDaddyDomainDnssec, GoDaddyError, GoDaddyShopper } from './wire-types';
@@ -64,19 +64,6 @@ export interface DnssecSettings {
   readonly customerId?: { readonly uuid: string } | { readonly number: string };
   readonly timeoutMs: number;
   readonly pollIntervalMs: number;
-}
-
-function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  let ms: number;
-  try {
-    ms = parseDuration(raw);
-  } catch (e) {
-    throw new UsageError(`${name}: ${(e as Error).message}`);
-  }
-  if (ms < 1) throw new UsageError(`${name}="${raw}" is too short; use at least 1ms`);
-  return ms;
 }
 
 export function dnssecSettings(env: NodeJS.ProcessEnv): DnssecSettings {
@@ -126,15 +113,6 @@ export function fromDomainDnssec(domain: string, d: GoDaddyDomainDnssec): Dnssec
 
 const sameWire = (a: GoDaddyDomainDnssec, b: GoDaddyDomainDnssec) =>
   a.algorithm === b.algorithm && a.keyTag === b.keyTag && a.digestType === b.digestType && a.digest?.toUpperCase() === b.digest?.toUpperCase();
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 
 function hintForV2(res: AxiosResponse, write: boolean): string | undefined {
   const code = (res.data as Partial<GoDaddyError> | undefined)?.code;

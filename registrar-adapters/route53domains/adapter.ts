@@ -17,10 +17,10 @@
  * name servers), for which the API takes only the name.
  */
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
-import { RegistrarApiError, RegistrarConflictError, RegistrarError, RegistrarValidationError, UsageError } from '../core/errors';
+import { RegistrarApiError, RegistrarConflictError, RegistrarError, RegistrarValidationError } from '../core/errors';
 import { checkDnskey, checkDs, DnssecRecord, dsFromDnskey, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import type { CallContext } from '../core/respond';
-import { formatDuration, parseDuration } from '../core/duration';
+import { durationSetting, formatDuration, sleep } from '../core/duration';
 import { canonicalNameServers } from '../../core/names';
 import { info } from './info';
 import { BuiltClient, buildClient } from './sdk';
@@ -48,34 +48,12 @@ export interface OperationSettings {
   readonly pollIntervalMs: number;
 }
 
-function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  let ms: number;
-  try {
-    ms = parseDuration(raw);
-  } catch (e) {
-    throw new UsageError(`${name}: ${(e as Error).message}`);
-  }
-  if (ms < min) throw new UsageError(`${name}="${raw}" is too short; use at least ${formatDuration(min)}`);
-  return ms;
-}
-
 export function operationSettings(env: NodeJS.ProcessEnv): OperationSettings {
   return {
-    timeoutMs: durationSetting(env, OPERATION_TIMEOUT_ENV, DEFAULT_OPERATION_TIMEOUT_MS, 1),
-    pollIntervalMs: durationSetting(env, POLL_INTERVAL_ENV, DEFAULT_POLL_INTERVAL_MS, 1),
+    timeoutMs: durationSetting(env, OPERATION_TIMEOUT_ENV, DEFAULT_OPERATION_TIMEOUT_MS),
+    pollIntervalMs: durationSetting(env, POLL_INTERVAL_ENV, DEFAULT_POLL_INTERVAL_MS),
   };
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 
 const sameSet = (a: readonly string[], b: readonly string[]) => {
   const x = canonicalNameServers(a);
