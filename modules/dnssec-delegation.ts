@@ -51,11 +51,11 @@
  */
 import { DataResource, ITerraformDependable, Lazy, TerraformResource, Token, dependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkDomainName } from '../core/names';
 import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
 import { checkDnssecOptions, DNSSEC_DEFAULTS, DnssecPublishingOptions } from './dnssec-options';
 import * as E from './errors';
-import { checkRegistrarId, checkRegistrarSettings, RegistrarId, RegistrarSettings, settingSpecs, settingValueForEnv } from './registrar-settings';
+import { checkDomainProp, checkRegistrarProps } from './registrar-delegation';
+import { RegistrarId, RegistrarSettings, settingSpecs, settingValueForEnv } from './registrar-settings';
 
 export interface DnssecDelegationProps extends Omit<DnssecPublishingOptions, 'publish'> {
   /** The registered domain, e.g. `example.com`. */
@@ -110,21 +110,12 @@ function clearProvisioner(cli: NsbridgeCliAsset): { type: 'local-exec'; when: 'd
 /** Problems with the props, all at once, as "path: message" lines. */
 export function checkDnssecDelegationProps(props: DnssecDelegationProps): { problems: string[]; domain?: string } {
   const problems: string[] = [];
-  let domain: string | undefined;
-  if (Token.isUnresolved(props.domain)) domain = props.domain;
-  else {
-    const r = checkDomainName(props.domain);
-    if (r.ok) domain = r.value;
-    else problems.push(E.atPath(['domain'], E.invalidDomainName(props.domain, r.reason)));
-  }
-  const registrarProblems = checkRegistrarId(props.registrar);
-  problems.push(...registrarProblems.map((m) => E.atPath(['registrar'], m)));
-  if (registrarProblems.length === 0 && props.registrarSettings) {
-    for (const p of checkRegistrarSettings(props.registrar, props.registrarSettings)) {
-      problems.push(E.atPath(['registrarSettings', ...p.path], p.message));
-    }
-  }
-  for (const p of checkDnssecOptions(domain ?? String(props.domain), registrarProblems.length === 0 ? props.registrar : undefined, props, Token.isUnresolved)) {
+  const domain = checkDomainProp(props.domain, problems);
+  // No destroy policy here: checkRegistrarProps checks the registrar id and its settings.
+  const registrarProblems = checkRegistrarProps(props);
+  problems.push(...registrarProblems);
+  const registrarOk = !registrarProblems.some((p) => p.startsWith('registrar:'));
+  for (const p of checkDnssecOptions(domain ?? String(props.domain), registrarOk ? props.registrar : undefined, props, Token.isUnresolved)) {
     problems.push(E.atPath(p.path, p.message));
   }
   return { problems, domain };

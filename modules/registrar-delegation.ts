@@ -152,6 +152,18 @@ export interface RegistrarDelegationProps {
   readonly cliBundlePath?: string;
 }
 
+/**
+ * The `domain` prop, canonical (a token as it is); undefined, with the problem added to
+ * `problems` at `domain`, when it is not a domain name.
+ */
+export function checkDomainProp(domain: string, problems: string[]): string | undefined {
+  if (Token.isUnresolved(domain)) return domain;
+  const r = checkDomainName(domain);
+  if (r.ok) return r.value;
+  problems.push(E.atPath(['domain'], E.invalidDomainName(domain, r.reason)));
+  return undefined;
+}
+
 /** Problems with the registrar half of the props (registrar id, settings, destroy policy). */
 export function checkRegistrarProps(
   props: Pick<RegistrarDelegationProps, 'registrar' | 'registrarSettings' | 'destroyPolicy'>,
@@ -176,13 +188,7 @@ export function checkRegistrarProps(
 /** Problems with the props, all at once, as "path: message" lines. */
 export function checkDelegationProps(props: RegistrarDelegationProps): { problems: string[]; domain?: string; nameServers?: string[] } {
   const problems: string[] = [];
-  let domain: string | undefined;
-  if (Token.isUnresolved(props.domain)) domain = props.domain;
-  else {
-    const r = checkDomainName(props.domain);
-    if (r.ok) domain = r.value;
-    else problems.push(E.atPath(['domain'], E.invalidDomainName(props.domain, r.reason)));
-  }
+  const domain = checkDomainProp(props.domain, problems);
 
   problems.push(...checkRegistrarProps(props));
   if (props.waitForDelegation !== undefined && !Token.isUnresolved(props.waitForDelegation)) {
