@@ -63,15 +63,5 @@ export interface PorkbunGetDnssecResponse {
   records: Record<string, PorkbunDnssecRecord> | PorkbunDnssecRecord[];
 }
 
-/** POST /dns/createDnssecRecord/{domain}: a FLAT body, values as strings. */
-export interface PorkbunCreateDnssecRequest extends PorkbunAuth {
-  keyTag: string;
-  alg: string;
-  digestType: string;
-  digest: string;
-  maxSigLife?: string;
-  keyDataFlags?: string;
-  keyDataProtocol?: string;
-  keyDataAlgo?: string;
-  keyDataPubKey?: string;
-}
+/** POST /dns/createDnssecRecord/{domain}: a FLAT body, values as strings, the same fields the list gives back. */
+export type PorkbunCreateDnssecRequest = PorkbunAuth & PorkbunDnssecRecord;
