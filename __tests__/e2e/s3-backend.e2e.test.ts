@@ -8,7 +8,8 @@
  * bucket addressing, which domains.yaml cannot express (no `usePathStyle` key), so it is given to
  * `tofu init` by the environment: TF_CLI_ARGS_init=-backend-config=use_path_style=true.
  */
-import { E2eWorld, explain, missingTools, MOTO_NS, RunResult } from './harness';
+import * as path from 'node:path';
+import { E2eWorld, explain, missingTools, MOTO_NS, REPO_ROOT, run, RunResult } from './harness';
 
 const sorted = (ns: readonly string[] | undefined) => (ns ?? []).map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
 const BUCKET = 'nsb-e2e-state';
@@ -84,6 +85,15 @@ describeIfTools('e2e: S3 backend with locking against moto', () => {
     const d = await w.diff();
     expect({ code: d.code, out: d.code === 0 ? '' : explain(d) }).toEqual({ code: 0, out: '' });
     expect(d.output).toMatch(/No changes/);
+    // nsbridge plan reads the zone's real name servers from the S3 state (`tofu show -json` in the
+    // stack directory cdktf diff initialised) and finds nothing to do.
+    const p = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'nsbridge.js'), 'plan', '--format', 'json', '--expect-no-changes'], { cwd: w.dir, env: w.env(), logFile: w.logFile });
+    expect({ code: p.code, err: p.code === 0 ? '' : p.stderr }).toEqual({ code: 0, err: '' });
+    const report = JSON.parse(p.stdout);
+    expect(report.stateProblems).toEqual([]);
+    expect(report.domains).toEqual([
+      expect.objectContaining({ domain: 'nsb-s3.com', action: 'none', desired: sorted(MOTO_NS), desiredFrom: expect.stringMatching(/^zone nsb-s3\.com\.? \(/) }),
+    ]);
     return runs;
   };
 
