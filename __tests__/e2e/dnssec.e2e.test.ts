@@ -36,7 +36,7 @@ import { DnsWorld } from '../../dns/testing/dns-world';
 import { testDnskey } from '../../dns/testing/dnssec-keys';
 import { GandiEmulator, startEmulator as startGandi } from '../../registrar-adapters/gandi/emulator';
 import { GoDaddyEmulator, startEmulator as startGoDaddy } from '../../registrar-adapters/godaddy/emulator';
-import { explain, filesUnder, PREVIOUS_NS, REPO_ROOT, run, RunResult, TOOLS_DIR } from './harness';
+import { explain, filesUnder, PREVIOUS_NS, REPO_ROOT, run, RunResult, sortedNs, TOOLS_DIR } from './harness';
 
 const TOFU = path.join(TOOLS_DIR, 'bin', 'tofu');
 const TOFURC = path.join(TOOLS_DIR, 'tofurc');
@@ -68,7 +68,6 @@ type Event =
   | { at: number; kind: 'parent-ds'; domain: string; ds: string[] }
   | { at: number; kind: 'delegate'; domain: string; ns: string[] };
 
-const sortedNs = (ns: readonly string[]) => ns.map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
 
 /**
  * Replay the events of `domain` in order and return every moment at which the parent served a DS

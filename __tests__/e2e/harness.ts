@@ -353,3 +353,28 @@ export function filesUnder(dir: string): string[] {
 export function explain(r: RunResult): string {
   return `exit ${r.code} after ${r.ms} ms\n${r.output.slice(-6000)}`;
 }
+
+/** Name servers as the tests compare them: lower case, no trailing dot, sorted. */
+export const sortedNs = (ns: readonly string[] | undefined): string[] => (ns ?? []).map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
+
+/**
+ * Scenarios that build on each other (a no-op deploy needs a deploy before it): after the first
+ * failure the later ones fail at once, naming it, instead of piling up. `keepWorld()` is what
+ * `E2eWorld.close` takes: keep the work directory of a failed run unless NSBRIDGE_E2E_KEEP=0.
+ */
+export function scenarioChain(): { step: (name: string, fn: () => Promise<void>) => void; keepWorld: () => true | undefined } {
+  let broken: string | undefined;
+  return {
+    step: (name, fn) =>
+      test(name, async () => {
+        if (broken) throw new Error(`not run: "${broken}" failed`);
+        try {
+          await fn();
+        } catch (e) {
+          broken = name;
+          throw e;
+        }
+      }),
+    keepWorld: () => (broken !== undefined && process.env.NSBRIDGE_E2E_KEEP !== '0' ? true : undefined),
+  };
+}

@@ -11,9 +11,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { E2eWorld, explain, filesUnder, missingTools, MOTO_NS, PREVIOUS_NS, REPO_ROOT, run } from './harness';
+import { E2eWorld, explain, filesUnder, missingTools, MOTO_NS, PREVIOUS_NS, REPO_ROOT, run, scenarioChain, sortedNs } from './harness';
 
-const sorted = (ns: readonly string[] | undefined) => (ns ?? []).map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
 
 const HEADER = `version: 1
 defaults:
@@ -59,17 +58,7 @@ if (tools.length > 0) {
 describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan, destroy', () => {
   let w: E2eWorld;
   /** A later scenario needs the earlier ones: stop at the first failure instead of piling up. */
-  let broken: string | undefined;
-  const step = (name: string, fn: () => Promise<void>) =>
-    test(name, async () => {
-      if (broken) throw new Error(`not run: "${broken}" failed`);
-      try {
-        await fn();
-      } catch (e) {
-        broken = name;
-        throw e;
-      }
-    });
+  const { step, keepWorld } = scenarioChain();
   const timings: Record<string, number> = {};
   /** The CLI as a user runs it in the project (after `cdktf diff`, which left cdktf.out and the state). */
   const nsbridge = (args: string[]) => run(process.execPath, [path.join(REPO_ROOT, 'bin', 'nsbridge.js'), ...args], { cwd: w.dir, env: w.env(), logFile: w.logFile });
@@ -86,7 +75,7 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
 
   afterAll(async () => {
     process.stderr.write(`nsbridge e2e timings (ms): ${JSON.stringify(timings)}\n`);
-    await w?.close(broken !== undefined && process.env.NSBRIDGE_E2E_KEEP !== '0' ? true : undefined);
+    await w?.close(keepWorld());
   });
 
   step('1. deploy: zones exist in moto, the registrars hold exactly the zones\' name servers', async () => {
@@ -96,13 +85,13 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
     expect({ code: r.code, out: r.code === 0 ? '' : explain(r) }).toEqual({ code: 0, out: '' });
     const zones = await w.moto.zones();
     expect(Object.keys(zones).sort()).toEqual(['nsb-gd.com', 'nsb-nc.com']);
-    expect(sorted(zones['nsb-gd.com'])).toEqual(sorted(MOTO_NS));
-    expect(sorted(w.godaddy.nameServersOf('nsb-gd.com'))).toEqual(sorted(MOTO_NS));
-    expect(sorted(w.namecheap.nameServersOf('nsb-nc.com'))).toEqual(sorted(MOTO_NS));
+    expect(sortedNs(zones['nsb-gd.com'])).toEqual(sortedNs(MOTO_NS));
+    expect(sortedNs(w.godaddy.nameServersOf('nsb-gd.com'))).toEqual(sortedNs(MOTO_NS));
+    expect(sortedNs(w.namecheap.nameServersOf('nsb-nc.com'))).toEqual(sortedNs(MOTO_NS));
     // the other domains of the accounts are untouched
-    expect(sorted(w.godaddy.nameServersOf('nsb-new.com'))).toEqual(sorted(PREVIOUS_NS));
+    expect(sortedNs(w.godaddy.nameServersOf('nsb-new.com'))).toEqual(sortedNs(PREVIOUS_NS));
     // the parent (TLD) servers now delegate to the zone, as the registry would publish it
-    expect(sorted(w.dns.delegationAt(0, 'nsb-gd.com'))).toEqual(sorted(MOTO_NS));
+    expect(sortedNs(w.dns.delegationAt(0, 'nsb-gd.com'))).toEqual(sortedNs(MOTO_NS));
   });
 
   step('2. deploy again: cdktf diff reports no changes and the registrars receive zero writes', async () => {
@@ -147,7 +136,7 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
     const r = await w.deploy();
     timings.deploy3 = r.ms;
     expect({ code: r.code, out: r.code === 0 ? '' : explain(r) }).toEqual({ code: 0, out: '' });
-    expect(sorted(w.godaddy.nameServersOf('nsb-new.com'))).toEqual(sorted(MOTO_NS));
+    expect(sortedNs(w.godaddy.nameServersOf('nsb-new.com'))).toEqual(sortedNs(MOTO_NS));
     const writesTo = (domain: string) => w.godaddy.http.requests.filter((q) => q.write && q.path.includes(domain)).length;
     expect(writesTo('nsb-new.com')).toBeGreaterThan(0);
     expect(w.godaddy.http.writes()).toBe(writesTo('nsb-new.com'));
@@ -173,15 +162,15 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
     const drifted = await nsbridge(['plan', '--expect-no-changes', '--format', 'json']);
     expect(drifted.code).toBe(3);
     const row = JSON.parse(drifted.stdout).domains.find((x: { domain: string }) => x.domain === 'nsb-gd.com');
-    expect(row).toMatchObject({ action: 'drift', current: ['ns1.elsewhere-dns.com', 'ns2.elsewhere-dns.com'], desired: sorted(MOTO_NS) });
+    expect(row).toMatchObject({ action: 'drift', current: ['ns1.elsewhere-dns.com', 'ns2.elsewhere-dns.com'], desired: sortedNs(MOTO_NS) });
     const markdown = await nsbridge(['plan', '--format', 'markdown']);
     expect(markdown.stdout).toContain('| e2e | nsb-gd.com | GoDaddy | **drift** |');
 
     // The documented fix, run exactly as printed (`npx nsbridge` is this repository's CLI here).
-    expect(row.fix).toBe(`npx nsbridge set --registrar godaddy --domain nsb-gd.com --ns ${sorted(MOTO_NS).join(',')}`);
+    expect(row.fix).toBe(`npx nsbridge set --registrar godaddy --domain nsb-gd.com --ns ${sortedNs(MOTO_NS).join(',')}`);
     const fixed = await run('sh', ['-c', row.fix.replace('npx nsbridge', `node ${JSON.stringify(path.join(REPO_ROOT, 'bin', 'nsbridge.js'))}`)], { cwd: w.dir, env: w.env(), logFile: w.logFile });
     expect({ code: fixed.code, out: fixed.code === 0 ? '' : fixed.output }).toEqual({ code: 0, out: '' });
-    expect(sorted(w.godaddy.nameServersOf('nsb-gd.com'))).toEqual(sorted(MOTO_NS));
+    expect(sortedNs(w.godaddy.nameServersOf('nsb-gd.com'))).toEqual(sortedNs(MOTO_NS));
 
     const after = await w.diff();
     expect(after.output).toMatch(/No changes/);
@@ -208,8 +197,8 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
     expect(r.output).toMatch(/nsbridge: namecheap: get name servers nsb-nc2\.com: HTTP 500/);
     expect(r.output).toMatch(/the registrar is having trouble; try again later, nothing was changed/);
     // the GoDaddy domain of the same run is deployed; the Namecheap one is not delegated, its zone exists
-    expect(sorted(w.godaddy.nameServersOf('nsb-gd2.com'))).toEqual(sorted(MOTO_NS));
-    expect(sorted(w.namecheap.nameServersOf('nsb-nc2.com'))).toEqual(sorted(PREVIOUS_NS));
+    expect(sortedNs(w.godaddy.nameServersOf('nsb-gd2.com'))).toEqual(sortedNs(MOTO_NS));
+    expect(sortedNs(w.namecheap.nameServersOf('nsb-nc2.com'))).toEqual(sortedNs(PREVIOUS_NS));
     expect(Object.keys(await w.moto.zones()).sort()).toEqual(['nsb-gd.com', 'nsb-gd2.com', 'nsb-nc.com', 'nsb-nc2.com', 'nsb-new.com']);
     expect(w.namecheap.http.writes()).toBe(0);
   });
@@ -230,14 +219,14 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
     expect(r.code).not.toBe(0);
     expect(r.output).toMatch(/nsbridge: godaddy: .*nsb-gd3\.com.*HTTP 500/);
     // the Namecheap domain left over from 4a is deployed in the same run; the new GoDaddy one is not delegated
-    expect(sorted(w.namecheap.nameServersOf('nsb-nc2.com'))).toEqual(sorted(MOTO_NS));
-    expect(sorted(w.godaddy.nameServersOf('nsb-gd3.com'))).toEqual(sorted(PREVIOUS_NS));
+    expect(sortedNs(w.namecheap.nameServersOf('nsb-nc2.com'))).toEqual(sortedNs(MOTO_NS));
+    expect(sortedNs(w.godaddy.nameServersOf('nsb-gd3.com'))).toEqual(sortedNs(PREVIOUS_NS));
     expect(Object.keys(await w.moto.zones()).sort()).toEqual(['nsb-gd.com', 'nsb-gd2.com', 'nsb-gd3.com', 'nsb-nc.com', 'nsb-nc2.com', 'nsb-new.com']);
     w.resetLogs();
     const r2 = await w.deploy();
     timings.deploy4converge = r2.ms;
     expect({ code: r2.code, out: r2.code === 0 ? '' : explain(r2) }).toEqual({ code: 0, out: '' });
-    expect(sorted(w.godaddy.nameServersOf('nsb-gd3.com'))).toEqual(sorted(MOTO_NS));
+    expect(sortedNs(w.godaddy.nameServersOf('nsb-gd3.com'))).toEqual(sortedNs(MOTO_NS));
     expect(w.namecheap.http.writes()).toBe(0);
     const d = await w.diff();
     expect(d.output).toMatch(/No changes/);
@@ -270,7 +259,7 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
     expect(r.output).toMatch(/nsb-new\.com/);
     expect(r.output).toMatch(/refuse/);
     // the refused domain still points at its zone, which still exists
-    expect(sorted(w.godaddy.nameServersOf('nsb-new.com'))).toEqual(sorted(MOTO_NS));
+    expect(sortedNs(w.godaddy.nameServersOf('nsb-new.com'))).toEqual(sortedNs(MOTO_NS));
     expect(Object.keys(await w.moto.zones())).toContain('nsb-new.com');
 
     // what the refusal message asks for: change the policy, deploy, destroy
@@ -281,13 +270,13 @@ describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan,
     timings.destroy = r2.ms;
     expect({ code: r2.code, out: r2.code === 0 ? '' : explain(r2) }).toEqual({ code: 0, out: '' });
     // restore (the default): the name servers the domains had before nsbridge
-    expect(sorted(w.godaddy.nameServersOf('nsb-gd.com'))).toEqual(sorted(PREVIOUS_NS));
-    expect(sorted(w.godaddy.nameServersOf('nsb-gd2.com'))).toEqual(sorted(PREVIOUS_NS));
+    expect(sortedNs(w.godaddy.nameServersOf('nsb-gd.com'))).toEqual(sortedNs(PREVIOUS_NS));
+    expect(sortedNs(w.godaddy.nameServersOf('nsb-gd2.com'))).toEqual(sortedNs(PREVIOUS_NS));
     // nsb-nc2's registrar was down at its first plan (4a): the previous NS were recorded at the next one
-    expect(sorted(w.namecheap.nameServersOf('nsb-nc2.com'))).toEqual(sorted(PREVIOUS_NS));
-    expect(sorted(w.godaddy.nameServersOf('nsb-gd3.com'))).toEqual(sorted(PREVIOUS_NS));
+    expect(sortedNs(w.namecheap.nameServersOf('nsb-nc2.com'))).toEqual(sortedNs(PREVIOUS_NS));
+    expect(sortedNs(w.godaddy.nameServersOf('nsb-gd3.com'))).toEqual(sortedNs(PREVIOUS_NS));
     // retain: left as it was, with the warning
-    expect(sorted(w.namecheap.nameServersOf('nsb-nc.com'))).toEqual(sorted(MOTO_NS));
+    expect(sortedNs(w.namecheap.nameServersOf('nsb-nc.com'))).toEqual(sortedNs(MOTO_NS));
     expect(r2.output).toMatch(/WARNING: namecheap: nsb-nc\.com is left delegated to/);
     expect(r2.output).toMatch(/WARNING: godaddy: nsb-new\.com is left delegated to/);
     expect(await w.moto.zones()).toEqual({});

@@ -7,9 +7,8 @@
  * auto-created zone is deleted before the deploy, so that moto's zones are the stack's alone.
  * Destroy policy `retain` here, see CONFIG.
  */
-import { E2eWorld, explain, missingTools, MOTO_NS } from './harness';
+import { E2eWorld, explain, missingTools, MOTO_NS, scenarioChain, sortedNs } from './harness';
 
-const sorted = (ns: readonly string[] | undefined) => (ns ?? []).map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
 const DOMAIN = 'nsb-r53.com';
 const CONFIG = `version: 1
 stacks:
@@ -31,18 +30,8 @@ const describeIfTools = tools.length === 0 ? describe : describe.skip;
 
 describeIfTools('e2e: a route53domains domain against moto', () => {
   let w: E2eWorld;
-  let broken: string | undefined;
   let previous: string[] = [];
-  const step = (name: string, fn: () => Promise<void>) =>
-    test(name, async () => {
-      if (broken) throw new Error(`not run: "${broken}" failed`);
-      try {
-        await fn();
-      } catch (e) {
-        broken = name;
-        throw e;
-      }
-    });
+  const { step, keepWorld } = scenarioChain();
 
   const domainNs = () =>
     w.moto.boto<string[]>(
@@ -77,16 +66,16 @@ describeIfTools('e2e: a route53domains domain against moto', () => {
   });
 
   afterAll(async () => {
-    await w?.close(broken !== undefined && process.env.NSBRIDGE_E2E_KEEP !== '0' ? true : undefined);
+    await w?.close(keepWorld());
   });
 
   step('1. deploy: the zone exists in moto and Route 53 Domains holds exactly its name servers', async () => {
     expect(previous.length).toBeGreaterThan(0);
-    expect(sorted(previous)).not.toEqual(sorted(MOTO_NS));
+    expect(sortedNs(previous)).not.toEqual(sortedNs(MOTO_NS));
     const r = await w.deploy();
     expect({ code: r.code, out: r.code === 0 ? '' : explain(r) }).toEqual({ code: 0, out: '' });
     expect(Object.keys(await w.moto.zones())).toEqual([DOMAIN]);
-    expect(sorted(await domainNs())).toEqual(sorted(MOTO_NS));
+    expect(sortedNs(await domainNs())).toEqual(sortedNs(MOTO_NS));
   });
 
   step('2. deploy again: no changes, no name-server update at Route 53 Domains', async () => {
@@ -104,7 +93,7 @@ describeIfTools('e2e: a route53domains domain against moto', () => {
     const r = await w.destroy();
     expect({ code: r.code, out: r.code === 0 ? '' : explain(r) }).toEqual({ code: 0, out: '' });
     expect(r.output).toMatch(/WARNING: route53domains: nsb-r53\.com is left delegated to/);
-    expect(sorted(await domainNs())).toEqual(sorted(MOTO_NS));
+    expect(sortedNs(await domainNs())).toEqual(sortedNs(MOTO_NS));
     expect(await nsUpdates()).toBe(before);
     expect(await w.moto.zones()).toEqual({});
   });
