@@ -322,11 +322,7 @@ export class RegistrarDelegation extends Construct {
     // (1) + (2): the previous name servers, read at plan time and held from the first apply on.
     let previous = '';
     if (restoreUnsupportedReason(this.registrar) === undefined) {
-      this.registrarRead = new DataExternal(this, IDS.read, {
-        provider: externalProviderOf(this),
-        program: ['node', this.cli.scriptPath, 'terraform-external'],
-        query: { registrar: this.registrar, domain: this.domain, ...settings },
-      });
+      this.registrarRead = this.registrarReadOf(IDS.read, settings);
       this.previousNameServers = new DataResource(this, IDS.previous, {
         // `recorded` is "false" while the registrar was unavailable at plan time (the read then
         // returns no name servers): the first plan at which it answers replaces the holder and so
@@ -368,11 +364,7 @@ export class RegistrarDelegation extends Construct {
     // (5): drift, read after the bridge (its id) and asserted by a check block.
     if (this.registrarRead && props.driftCheck !== false) {
       const expected = checked.nameServers ? checked.nameServers.join(',') : Fn.join(',', nameServers as string[]);
-      this.driftRead = new DataExternal(this, IDS.driftRead, {
-        provider: externalProviderOf(this),
-        program: ['node', this.cli.scriptPath, 'terraform-external'],
-        query: { registrar: this.registrar, domain: this.domain, ...settings, expected_name_servers: expected, after_change: this.resource.id },
-      });
+      this.driftRead = this.registrarReadOf(IDS.driftRead, { ...settings, expected_name_servers: expected, after_change: this.resource.id });
       const result = `data.external.${this.driftRead.friendlyUniqueId}.result`;
       new DriftCheck(this, IDS.driftCheck, {
         condition: `${result}.in_sync == "true"`,
@@ -395,6 +387,15 @@ export class RegistrarDelegation extends Construct {
     });
     this.releaseResource.dependsOn = this.lazyDependencies([]);
     dropPerInstanceVersionCheck(this.releaseResource);
+  }
+
+  /** A plan-time read of the registrar: `nsbridge terraform-external` with the domain and `query`. */
+  private registrarReadOf(id: string, query: Record<string, string>): DataExternal {
+    return new DataExternal(this, id, {
+      provider: externalProviderOf(this),
+      program: ['node', this.cli.scriptPath, 'terraform-external'],
+      query: { registrar: this.registrar, domain: this.domain, ...query },
+    });
   }
 
   /**
