@@ -16,7 +16,7 @@ import { canonicalNameServers, sameNameServers } from '../core/names';
 import { loadAdapter } from '../registrar-adapters';
 import { REGISTRARS } from '../registrar-adapters/catalog';
 import { NsbridgeError } from '../registrar-adapters/core/errors';
-import type { RegistrarId } from '../registrar-adapters/core/types';
+import type { RegistrarClient, RegistrarId } from '../registrar-adapters/core/types';
 import { repairCommand } from './drift';
 import { readState, StateReading } from './state';
 import type { SynthesizedApp, SynthesizedDelegation } from './synthesized';
@@ -75,9 +75,29 @@ function desiredOf(d: SynthesizedDelegation, state: StateReading): Desired {
   return { from: `${d.expression} (not known before apply)`, applied };
 }
 
-async function readRegistrar(d: SynthesizedDelegation, opts: PlanOptions): Promise<{ ok: true; ns: string[] } | { ok: false; reason: string }> {
+/**
+ * One client per registrar and settings for the whole report: an adapter may do per-client work
+ * (DNSimple's account lookup, GoDaddy's customer id), which is the same for every domain.
+ */
+type ClientFor = (d: SynthesizedDelegation) => Promise<RegistrarClient>;
+
+function clientCache(opts: PlanOptions): ClientFor {
+  const clients = new Map<string, Promise<RegistrarClient>>();
+  return (d) => {
+    const key = JSON.stringify([d.registrar, d.settings]);
+    let client = clients.get(key);
+    if (!client) {
+      // async, so that a throwing createClient becomes a rejection every domain of it sees
+      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug }))();
+      clients.set(key, client);
+    }
+    return client;
+  };
+}
+
+async function readRegistrar(d: SynthesizedDelegation, clientFor: ClientFor): Promise<{ ok: true; ns: string[] } | { ok: false; reason: string }> {
   try {
-    const client = await loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug });
+    const client = await clientFor(d);
     return { ok: true, ns: canonicalNameServers(await client.getNameServers(d.domain)) };
   } catch (err) {
     if (NsbridgeError.isNsbridgeError(err)) return { ok: false, reason: (err as Error).message };
@@ -85,10 +105,10 @@ async function readRegistrar(d: SynthesizedDelegation, opts: PlanOptions): Promi
   }
 }
 
-async function rowFor(d: SynthesizedDelegation, state: StateReading, opts: PlanOptions): Promise<PlanRow> {
+async function rowFor(d: SynthesizedDelegation, state: StateReading, clientFor: ClientFor): Promise<PlanRow> {
   const desired = desiredOf(d, state);
   const base = { stack: d.stack, domain: d.domain, registrar: d.registrar, registrarName: REGISTRARS[d.registrar].name, desired: desired.nameServers, desiredFrom: desired.from };
-  const read = await readRegistrar(d, opts);
+  const read = await readRegistrar(d, clientFor);
   if (!read.ok) return { ...base, action: 'blocked', reason: read.reason };
   const current = read.ns;
   if (!desired.nameServers) return { ...base, current, action: 'set', reason: desired.from };
@@ -131,7 +151,8 @@ export async function planReport(app: SynthesizedApp, opts: PlanOptions): Promis
     }
     return s;
   };
-  const rows = await mapLimited(app.delegations, opts.concurrency ?? 4, (d) => rowFor(d, stateOf(d.stack, d.stackDir), opts));
+  const clientFor = clientCache(opts);
+  const rows = await mapLimited(app.delegations, opts.concurrency ?? 4, (d) => rowFor(d, stateOf(d.stack, d.stackDir), clientFor));
 
   for (const r of app.retired) {
     const guard = stateOf(r.stack, r.stackDir);
