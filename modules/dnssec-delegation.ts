@@ -49,9 +49,10 @@
  *
  * Credentials are never in here (see registrar-delegation.ts).
  */
-import { DataResource, ITerraformDependable, Lazy, TerraformResource, Token, dependable } from 'cdktf';
+import { DataResource, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
+import { lazyDependsOn } from './depends-on';
 import { checkDnssecOptions, DNSSEC_DEFAULTS, DnssecPublishingOptions } from './dnssec-options';
 import * as E from './errors';
 import { checkDomainProp, checkRegistrarProps } from './registrar-delegation';
@@ -168,7 +169,7 @@ export class DnssecDelegation extends Construct {
         },
       ],
     });
-    this.resource.dependsOn = lazyDependencies([...props.signedBy, ...(props.delegatedBy ?? [])]);
+    this.resource.dependsOn = lazyDependsOn(() => [...props.signedBy, ...(props.delegatedBy ?? [])]);
     dropPerInstanceVersionCheck(this.resource);
 
     // (2) the release guard.
@@ -183,7 +184,7 @@ export class DnssecDelegation extends Construct {
       },
       provisioners: [clearProvisioner(this.cli)],
     });
-    this.releaseResource.dependsOn = lazyDependencies([...props.signedBy, ...(props.releasedBy ?? [])]);
+    this.releaseResource.dependsOn = lazyDependsOn(() => [...props.signedBy, ...(props.releasedBy ?? [])]);
     dropPerInstanceVersionCheck(this.releaseResource);
   }
 }
@@ -209,11 +210,4 @@ export class RetiredDnssecDelegation extends Construct {
     this.releaseResource = new DataResource(this, DNSSEC_DELEGATION_IDS.release, { count: 0, provisioners: [clearProvisioner(cli)] });
     dropPerInstanceVersionCheck(this.releaseResource);
   }
-}
-
-/** `depends_on` entries, produced at synth (see RegistrarDelegation.lazyDependencies). */
-function lazyDependencies(deps: readonly ITerraformDependable[]): string[] {
-  return Lazy.listValue({
-    produce: () => (deps.length > 0 ? deps.map((d) => (TerraformResource.isTerraformResource(d) ? `${d.terraformResourceType}.${d.friendlyUniqueId}` : dependable(d))) : undefined),
-  });
 }

@@ -59,11 +59,12 @@
  */
 import { DataExternal } from '@cdktf/provider-external/lib/data-external';
 import { ExternalProvider } from '@cdktf/provider-external/lib/provider';
-import { dependable, DataResource, Fn, ITerraformDependable, Lazy, TerraformResource, TerraformStack, Token } from 'cdktf';
+import { DataResource, Fn, ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { parseDuration } from '../registrar-adapters/core/duration';
 import { normalizeNameServers, checkDomainName, InvalidNameError } from '../core/names';
 import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
+import { lazyDependsOn } from './depends-on';
 import { DriftCheck } from './drift-check';
 import { REGISTRARS } from '../registrar-adapters/catalog';
 import { defaultDestroyPolicy, DESTROY_POLICIES, DestroyPolicy, isDestroyPolicy, restoreUnsupportedReason } from './destroy-policy';
@@ -408,22 +409,8 @@ export class RegistrarDelegation extends Construct {
   }
 
   private lazyDependencies(fixed: readonly ITerraformDependable[]): string[] {
-    return Lazy.listValue({
-      produce: () => {
-        const all = [...fixed, ...this.dependencyProducers.flatMap((p) => p())];
-        return all.length > 0 ? all.map(dependsOnEntry) : undefined;
-      },
-    });
+    return lazyDependsOn(() => [...fixed, ...this.dependencyProducers.flatMap((p) => p())]);
   }
-}
-
-/**
- * A `depends_on` entry: `<type>.<logical id>` written out for resources, which is what cdktf's
- * `dependable()` token resolves to, without a token per entry; anything else (a module, a data
- * source) through `dependable()`.
- */
-function dependsOnEntry(d: ITerraformDependable): string {
-  return TerraformResource.isTerraformResource(d) ? `${d.terraformResourceType}.${d.friendlyUniqueId}` : dependable(d);
 }
 
 export interface RetiredDelegationProps {
