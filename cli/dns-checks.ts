@@ -7,8 +7,8 @@ import { dnsConfig, DnsConfig } from '../dns/config';
 import { preflight } from '../dns/preflight';
 import { describeView, verifyDelegation, VerifyResult } from '../dns/delegation';
 import { readBooleanSetting } from '../registrar-adapters/core/environment';
-import { RegistrarError } from '../registrar-adapters/core/errors';
-import { formatDuration } from '../registrar-adapters/core/duration';
+import { RegistrarError } from '../core/errors';
+import { formatDuration } from '../core/duration';
 
 export function configFor(env: NodeJS.ProcessEnv, dnsServer?: string): DnsConfig {
   return dnsConfig(env, dnsServer);

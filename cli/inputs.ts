@@ -2,7 +2,7 @@
 import { InvalidNameError, normalizeDomainName, normalizeNameServers, splitList } from '../core/names';
 import { isRegistrarId, REGISTRAR_IDS } from '../registrar-adapters/catalog';
 import type { RegistrarId } from '../registrar-adapters/core/types';
-import { UsageError } from '../registrar-adapters/core/errors';
+import { UsageError } from '../core/errors';
 
 export function parseRegistrar(value: string | undefined): RegistrarId {
   if (!value) throw new UsageError(`--registrar is required (one of ${REGISTRAR_IDS.join(', ')})`);

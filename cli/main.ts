@@ -11,7 +11,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 
-import { NsbridgeError } from '../registrar-adapters/core/errors';
+import { NsbridgeError } from '../core/errors';
 import { Output } from './output';
 import { registerDelegationCommands } from './commands/delegation';
 import { registerDsCommands } from './commands/ds';

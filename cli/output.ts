@@ -3,7 +3,7 @@
  * stderr for progress, warnings and the one-line error.
  */
 import { REGISTRARS } from '../registrar-adapters/catalog';
-import { Redactor } from '../registrar-adapters/core/redact';
+import { Redactor } from '../core/redact';
 
 /** AWS secrets are masked too: the route53domains adapter runs with them in the environment. */
 const AWS_SECRETS = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];

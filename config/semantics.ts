@@ -6,7 +6,7 @@
  * Runs on the raw parsed YAML whatever the schema found, skipping any value whose basic type is
  * wrong (the schema reports those), so the two passes together report every problem once.
  */
-import { parseDuration } from '../registrar-adapters/core/duration';
+import { parseDuration } from '../core/duration';
 import { checkDomainName } from '../core/names';
 import { defaultDestroyPolicy, restoreUnsupportedReason } from '../modules/destroy-policy';
 import { checkDnssecOptions, DnssecPublishingOptions } from '../modules/dnssec-options';

@@ -10,8 +10,8 @@
 import { getServers } from 'node:dns';
 import { isIP } from 'node:net';
 import type { DnsServer } from './query';
-import { UsageError } from '../registrar-adapters/core/errors';
-import { parseDuration } from '../registrar-adapters/core/duration';
+import { UsageError } from '../core/errors';
+import { parseDuration } from '../core/duration';
 
 export interface DnsConfig {
   readonly resolvers: DnsServer[];

@@ -13,8 +13,8 @@ import type { DnsConfig } from './config';
 import { RecursiveResolver } from './resolver';
 import { findParentZone, ParentZone } from './delegation';
 import { DnskeyRecord, DnssecRecord, DsRecord, dsFromDnskey, formatDs, keyTagOf } from '../core/dnssec';
-import { parseDuration } from '../registrar-adapters/core/duration';
-import { UsageError } from '../registrar-adapters/core/errors';
+import { parseDuration } from '../core/duration';
+import { UsageError } from '../core/errors';
 
 const DEFAULT_POLL_MS = 5000;
 

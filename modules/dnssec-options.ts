@@ -6,7 +6,7 @@
  * The messages live here rather than in errors.ts so the DNSSEC wording stays in one place with
  * the rules it describes; they follow errors.ts's conventions (rule, quoted value, fix).
  */
-import { parseDuration } from '../registrar-adapters/core/duration';
+import { parseDuration } from '../core/duration';
 import { REGISTRAR_IDS, REGISTRARS } from '../registrar-adapters/catalog';
 import type { RegistrarId } from '../registrar-adapters/core/types';
 import { show } from './errors';

@@ -61,7 +61,7 @@ import { DataExternal } from '@cdktf/provider-external/lib/data-external';
 import { ExternalProvider } from '@cdktf/provider-external/lib/provider';
 import { DataResource, Fn, ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { parseDuration } from '../registrar-adapters/core/duration';
+import { parseDuration } from '../core/duration';
 import { normalizeNameServers, checkDomainName, InvalidNameError } from '../core/names';
 import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
 import { lazyDependsOn } from './depends-on';

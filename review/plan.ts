@@ -15,7 +15,7 @@
 import { canonicalNameServers, sameNameServers } from '../core/names';
 import { loadAdapter } from '../registrar-adapters';
 import { REGISTRARS } from '../registrar-adapters/catalog';
-import { NsbridgeError } from '../registrar-adapters/core/errors';
+import { NsbridgeError } from '../core/errors';
 import type { RegistrarClient, RegistrarId } from '../registrar-adapters/core/types';
 import { repairCommand } from './drift';
 import { readState, StateReading } from './state';

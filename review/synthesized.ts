@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { canonicalNameServers } from '../core/names';
 import { isRegistrarId } from '../registrar-adapters/catalog';
 import type { RegistrarId } from '../registrar-adapters/core/types';
-import { UsageError } from '../registrar-adapters/core/errors';
+import { UsageError } from '../core/errors';
 
 export interface SynthesizedDelegation {
   readonly stack: string;

@@ -44,7 +44,7 @@ function run(argv, env) {
 
 async function main() {
   require('./build-if-needed');
-  const { startEmulator } = require(join(root, 'dist', 'registrar-adapters', 'godaddy', 'emulator.js'));
+  const { startEmulator } = require('./load-testing')('registrars/godaddy/emulator.ts');
   const emu = await startEmulator({ rateLimit: { requests: LIMIT, perMs: WINDOW_MS } });
   const domains = Array.from({ length: DOMAINS }, (_, i) => `bench-${String(i).padStart(4, '0')}.com`);
   for (const d of domains) emu.addDomain(d, ['ns1.old-dns.net', 'ns2.old-dns.net']);

@@ -6,12 +6,12 @@
  */
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DnsWorld } from '../../dns/testing/dns-world';
-import { testDnskey } from '../../dns/testing/dnssec-keys';
+import { DnsWorld } from '../../testing/dns/dns-world';
+import { testDnskey } from '../../testing/dns/dnssec-keys';
 import { DnskeyRecord, dsFromDnskey, formatDnskey, formatDs } from '../../core/dnssec';
 import { REGISTRARS } from '../../registrar-adapters/catalog';
 import type { RegistrarId } from '../../registrar-adapters/core/types';
-import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { baseEnv, runCli } from '../../testing/registrars/run-cli';
 
 const DOMAIN = 'example.com';
 const NS = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.net'];

@@ -3,9 +3,9 @@
  * checked against the GoDaddy emulator's state, with loopback DNS for the restore pre-flight.
  */
 import { spawn } from 'node:child_process';
-import { DnsWorld } from '../../dns/testing/dns-world';
-import { GoDaddyEmulator, startEmulator } from '../../registrar-adapters/godaddy/emulator';
-import { baseEnv, CLI_PATH, runCli } from '../../registrar-adapters/testing/run-cli';
+import { DnsWorld } from '../../testing/dns/dns-world';
+import { GoDaddyEmulator, startEmulator } from '../../testing/registrars/godaddy/emulator';
+import { baseEnv, CLI_PATH, runCli } from '../../testing/registrars/run-cli';
 
 const PREVIOUS = ['ns1.old-dns.net', 'ns2.old-dns.net'];
 const ZONE = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.net'];

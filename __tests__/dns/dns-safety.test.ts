@@ -3,9 +3,9 @@
  * servers whose delegation moves when the GoDaddy emulator accepts a change (as a registry would),
  * and authoritative servers for the new zone.
  */
-import { DnsWorld } from '../../dns/testing/dns-world';
-import { GoDaddyEmulator, startEmulator } from '../../registrar-adapters/godaddy/emulator';
-import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { DnsWorld } from '../../testing/dns/dns-world';
+import { GoDaddyEmulator, startEmulator } from '../../testing/registrars/godaddy/emulator';
+import { baseEnv, runCli } from '../../testing/registrars/run-cli';
 
 const OLD_NS = ['ns1.old-dns.net', 'ns2.old-dns.net'];
 const NEW_NS = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.com'];

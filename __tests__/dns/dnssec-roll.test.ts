@@ -12,11 +12,11 @@
  * exit 2 before anything is sent; a parent that keeps the old DS makes it exit 1 saying to keep
  * the old key.
  */
-import { DnsWorld } from '../../dns/testing/dns-world';
-import { testDnskey } from '../../dns/testing/dnssec-keys';
+import { DnsWorld } from '../../testing/dns/dns-world';
+import { testDnskey } from '../../testing/dns/dnssec-keys';
 import { DnskeyRecord, dsFromDnskey, DsRecord, formatDnskey, formatDs } from '../../core/dnssec';
-import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
-import { GoDaddyEmulator, startEmulator } from '../../registrar-adapters/godaddy/emulator';
+import { baseEnv, runCli } from '../../testing/registrars/run-cli';
+import { GoDaddyEmulator, startEmulator } from '../../testing/registrars/godaddy/emulator';
 
 const NS = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.com'];
 const DOMAIN = 'example.com';

@@ -5,12 +5,12 @@
  * and waits for the parent) stands in for the registrar: a person "makes the change" by a timer
  * that publishes the DS at the parent.
  */
-import { DnsWorld } from '../../dns/testing/dns-world';
-import type { LoopbackDnsServer } from '../../dns/testing/loopback-dns';
-import { testDnskey } from '../../dns/testing/dnssec-keys';
+import { DnsWorld } from '../../testing/dns/dns-world';
+import type { LoopbackDnsServer } from '../../testing/dns/loopback-dns';
+import { testDnskey } from '../../testing/dns/dnssec-keys';
 import { DnskeyRecord, dsFromDnskey, formatDnskey, formatDs } from '../../core/dnssec';
-import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
-import { GoDaddyEmulator, startEmulator } from '../../registrar-adapters/godaddy/emulator';
+import { baseEnv, runCli } from '../../testing/registrars/run-cli';
+import { GoDaddyEmulator, startEmulator } from '../../testing/registrars/godaddy/emulator';
 
 const NS = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.com'];
 const DOMAIN = 'example.com';

@@ -32,10 +32,10 @@ import { DnssecDelegation, RetiredDnssecDelegation } from '../../modules/dnssec-
 import { RegistrarDelegation } from '../../modules/registrar-delegation';
 import type { RegistrarSettings } from '../../modules/registrar-settings';
 import { DnskeyRecord, dsFromDnskey, DsRecord, formatDnskey, formatDs } from '../../core/dnssec';
-import { DnsWorld } from '../../dns/testing/dns-world';
-import { testDnskey } from '../../dns/testing/dnssec-keys';
-import { GandiEmulator, startEmulator as startGandi } from '../../registrar-adapters/gandi/emulator';
-import { GoDaddyEmulator, startEmulator as startGoDaddy } from '../../registrar-adapters/godaddy/emulator';
+import { DnsWorld } from '../../testing/dns/dns-world';
+import { testDnskey } from '../../testing/dns/dnssec-keys';
+import { GandiEmulator, startEmulator as startGandi } from '../../testing/registrars/gandi/emulator';
+import { GoDaddyEmulator, startEmulator as startGoDaddy } from '../../testing/registrars/godaddy/emulator';
 import { explain, filesUnder, PREVIOUS_NS, REPO_ROOT, run, RunResult, sortedNs, TOOLS_DIR } from './harness';
 
 const TOFU = path.join(TOOLS_DIR, 'bin', 'tofu');

@@ -11,9 +11,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DnsWorld } from '../../dns/testing/dns-world';
-import { startEmulator as startGoDaddy, GoDaddyEmulator } from '../../registrar-adapters/godaddy/emulator';
-import { startEmulator as startNamecheap, NamecheapEmulator } from '../../registrar-adapters/namecheap/emulator';
+import { DnsWorld } from '../../testing/dns/dns-world';
+import { startEmulator as startGoDaddy, GoDaddyEmulator } from '../../testing/registrars/godaddy/emulator';
+import { startEmulator as startNamecheap, NamecheapEmulator } from '../../testing/registrars/namecheap/emulator';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const TOOLS_DIR = process.env.NSBRIDGE_TOOLS_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'nsbridge-tools');

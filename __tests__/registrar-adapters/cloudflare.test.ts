@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { NEW_NS } from '../../registrar-adapters/testing/conformance';
-import { baseEnv, CLI_PATH, runCli } from '../../registrar-adapters/testing/run-cli';
+import { NEW_NS } from '../../testing/registrars/conformance';
+import { baseEnv, CLI_PATH, runCli } from '../../testing/registrars/run-cli';
 import { info, LINK } from '../../registrar-adapters/cloudflare/info';
 
 const refusal = (operation: string, domain: string) =>

@@ -1,12 +1,12 @@
-import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
-import { startEmulator } from '../../registrar-adapters/dnsimple/emulator';
+import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../testing/registrars/conformance';
+import { startEmulator } from '../../testing/registrars/dnsimple/emulator';
 import { rateLimitResetMs } from '../../registrar-adapters/dnsimple/adapter';
 import { info } from '../../registrar-adapters/dnsimple/info';
 import { DsRecord, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
-import { testDnskey } from '../../dns/testing/dnssec-keys';
-import { runCli } from '../../registrar-adapters/testing/run-cli';
-import { useEmulatorForQuirks } from '../../registrar-adapters/testing/quirk-setup';
-import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
+import { testDnskey } from '../../testing/dns/dnssec-keys';
+import { runCli } from '../../testing/registrars/run-cli';
+import { useEmulatorForQuirks } from '../../testing/registrars/quirk-setup';
+import { startConnectRecorder } from '../../testing/registrars/connect-recorder';
 
 describeRegistrarConformance({
   id: 'dnsimple',

@@ -1,12 +1,12 @@
-import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
-import { GandiEmulator, gandiComputedDs, startEmulator } from '../../registrar-adapters/gandi/emulator';
+import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../testing/registrars/conformance';
+import { GandiEmulator, gandiComputedDs, startEmulator } from '../../testing/registrars/gandi/emulator';
 import { dsFromDnskey, keyTagOf, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
 import { info } from '../../registrar-adapters/gandi/info';
 import { RATE_LIMIT_FALLBACK_MS } from '../../registrar-adapters/gandi/adapter';
-import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
-import { EnvExtra, useEmulatorForQuirks } from '../../registrar-adapters/testing/quirk-setup';
-import { testDnskey } from '../../dns/testing/dnssec-keys';
-import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
+import { baseEnv, runCli } from '../../testing/registrars/run-cli';
+import { EnvExtra, useEmulatorForQuirks } from '../../testing/registrars/quirk-setup';
+import { testDnskey } from '../../testing/dns/dnssec-keys';
+import { startConnectRecorder } from '../../testing/registrars/connect-recorder';
 
 describeRegistrarConformance({
   id: 'gandi',

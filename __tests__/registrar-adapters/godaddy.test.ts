@@ -1,8 +1,8 @@
-import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
-import { GoDaddyEmulator, startEmulator } from '../../registrar-adapters/godaddy/emulator';
-import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../testing/registrars/conformance';
+import { GoDaddyEmulator, startEmulator } from '../../testing/registrars/godaddy/emulator';
+import { baseEnv, runCli } from '../../testing/registrars/run-cli';
 import { formatDnskey, formatDs, recordFromDnskey } from '../../core/dnssec';
-import { testDnskey } from '../../dns/testing/dnssec-keys';
+import { testDnskey } from '../../testing/dns/dnssec-keys';
 
 describeRegistrarConformance({
   id: 'godaddy',

@@ -1,21 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
-import { startEmulator } from '../../registrar-adapters/namecheap/emulator';
+import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../testing/registrars/conformance';
+import { startEmulator } from '../../testing/registrars/namecheap/emulator';
 import { adapter, THROTTLE_WAIT_MS } from '../../registrar-adapters/namecheap/adapter';
 import { parseEnvelope, readGetInfo } from '../../registrar-adapters/namecheap/envelope';
 import { splitDomain } from '../../registrar-adapters/namecheap/domain';
 import { info } from '../../registrar-adapters/namecheap/info';
-import { runCli } from '../../registrar-adapters/testing/run-cli';
-import { EnvExtra, useEmulatorForQuirks } from '../../registrar-adapters/testing/quirk-setup';
-import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
+import { runCli } from '../../testing/registrars/run-cli';
+import { EnvExtra, useEmulatorForQuirks } from '../../testing/registrars/quirk-setup';
+import { startConnectRecorder } from '../../testing/registrars/connect-recorder';
 import {
   DomainNotFoundError,
   RegistrarApiError,
   RegistrarAuthError,
   RegistrarValidationError,
   UsageError,
-} from '../../registrar-adapters/core/errors';
+} from '../../core/errors';
 
 describeRegistrarConformance({
   id: 'namecheap',

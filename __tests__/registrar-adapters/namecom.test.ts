@@ -1,12 +1,12 @@
-import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
-import { NamecomEmulator, startEmulator } from '../../registrar-adapters/namecom/emulator';
+import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../testing/registrars/conformance';
+import { NamecomEmulator, startEmulator } from '../../testing/registrars/namecom/emulator';
 import { info } from '../../registrar-adapters/namecom/info';
 import { DsRecord, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
 import { PACE, RATE_LIMIT_FALLBACK_MS } from '../../registrar-adapters/namecom/adapter';
-import { runCli } from '../../registrar-adapters/testing/run-cli';
-import { EnvExtra, useEmulatorForQuirks } from '../../registrar-adapters/testing/quirk-setup';
-import { testDnskey } from '../../dns/testing/dnssec-keys';
-import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
+import { runCli } from '../../testing/registrars/run-cli';
+import { EnvExtra, useEmulatorForQuirks } from '../../testing/registrars/quirk-setup';
+import { testDnskey } from '../../testing/dns/dnssec-keys';
+import { startConnectRecorder } from '../../testing/registrars/connect-recorder';
 
 describeRegistrarConformance({
   id: 'namecom',

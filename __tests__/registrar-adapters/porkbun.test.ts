@@ -1,10 +1,10 @@
-import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
-import { startEmulator } from '../../registrar-adapters/porkbun/emulator';
-import { runCli } from '../../registrar-adapters/testing/run-cli';
-import { useEmulatorForQuirks } from '../../registrar-adapters/testing/quirk-setup';
-import { startConnectRecorder } from '../../registrar-adapters/testing/connect-recorder';
+import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../testing/registrars/conformance';
+import { startEmulator } from '../../testing/registrars/porkbun/emulator';
+import { runCli } from '../../testing/registrars/run-cli';
+import { useEmulatorForQuirks } from '../../testing/registrars/quirk-setup';
+import { startConnectRecorder } from '../../testing/registrars/connect-recorder';
 import { dsFromDnskey, formatDnskey, formatDs, recordFromDnskey } from '../../core/dnssec';
-import { testDnskey } from '../../dns/testing/dnssec-keys';
+import { testDnskey } from '../../testing/dns/dnssec-keys';
 
 describeRegistrarConformance({
   id: 'porkbun',

@@ -2,16 +2,16 @@ import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../registrar-adapters/testing/conformance';
-import { startEmulator } from '../../registrar-adapters/route53domains/emulator';
-import { baseEnv, CLI_PATH, CliResult, runCli } from '../../registrar-adapters/testing/run-cli';
+import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../testing/registrars/conformance';
+import { startEmulator } from '../../testing/registrars/route53domains/emulator';
+import { baseEnv, CLI_PATH, CliResult, runCli } from '../../testing/registrars/run-cli';
 import { toRegistrarError } from '../../registrar-adapters/route53domains/errors';
 import { BoundedRetryStrategy } from '../../registrar-adapters/route53domains/sdk';
-import { RegistrarNetworkError, RegistrarValidationError, UsageError } from '../../registrar-adapters/core/errors';
+import { RegistrarNetworkError, RegistrarValidationError, UsageError } from '../../core/errors';
 import { info as r53info } from '../../registrar-adapters/route53domains/info';
 import { dsFromDnskey, keyTagOf, recordFromDnskey } from '../../core/dnssec';
-import { EnvExtra, useEmulatorForQuirks } from '../../registrar-adapters/testing/quirk-setup';
-import { testDnskey } from '../../dns/testing/dnssec-keys';
+import { EnvExtra, useEmulatorForQuirks } from '../../testing/registrars/quirk-setup';
+import { testDnskey } from '../../testing/dns/dnssec-keys';
 
 /*
  * The shared suite, as it is. Notes on how it applies here:

@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GoDaddyEmulator, startEmulator } from '../../registrar-adapters/godaddy/emulator';
-import { baseEnv, runCli } from '../../registrar-adapters/testing/run-cli';
+import { GoDaddyEmulator, startEmulator } from '../../testing/registrars/godaddy/emulator';
+import { baseEnv, runCli } from '../../testing/registrars/run-cli';
 
 const Z = (n: string) => [`ns-${n}1.awsdns-01.com`, `ns-${n}2.awsdns-02.net`];
 const CONFIG = `version: 1

@@ -17,9 +17,9 @@ import { client, common, CommonOptions, parseWait } from './delegation';
 import { configFor } from '../dns-checks';
 import { REGISTRARS } from '../../registrar-adapters/catalog';
 import type { DnssecOperations, RegistrarClient, RegistrarId, RegistrarInfo } from '../../registrar-adapters/core/types';
-import { RegistrarError, RegistrarUnsupportedError, UsageError } from '../../registrar-adapters/core/errors';
+import { RegistrarError, RegistrarUnsupportedError, UsageError } from '../../core/errors';
 import { readBooleanSetting } from '../../registrar-adapters/core/environment';
-import { formatDuration } from '../../registrar-adapters/core/duration';
+import { formatDuration } from '../../core/duration';
 import {
   DnskeyRecord,
   DnssecRecord,

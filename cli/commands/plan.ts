@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import type { Output } from '../output';
-import { UsageError } from '../../registrar-adapters/core/errors';
+import { UsageError } from '../../core/errors';
 import { readSynthesized } from '../../review/synthesized';
 import { planReport } from '../../review/plan';
 import { formatReport, hasBlocked, hasChanges, REPORT_FORMATS, ReportFormat } from '../../review/format';

@@ -11,8 +11,8 @@ import { Command, Option } from 'commander';
 import type { Output } from '../output';
 import { parseDomain, parseNameServers, parseRegistrar } from '../inputs';
 import { client, common, CommonOptions } from './delegation';
-import { RegistrarError } from '../../registrar-adapters/core/errors';
-import { planDelegation } from '../../registrar-adapters/core/plan';
+import { RegistrarError } from '../../core/errors';
+import { planDelegation } from '../../core/delegation-plan';
 import { canonicalNameServers, sameNameServers, splitList } from '../../core/names';
 import { configFor, preflightSkipped, runPreflight } from '../dns-checks';
 

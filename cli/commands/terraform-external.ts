@@ -30,7 +30,7 @@ import { loadAdapter } from '../../registrar-adapters';
 import { REGISTRARS } from '../../registrar-adapters/catalog';
 import { canonicalNameServers, splitList } from '../../core/names';
 import { driftMessage } from '../../review/drift';
-import { NsbridgeError, UsageError } from '../../registrar-adapters/core/errors';
+import { NsbridgeError, UsageError } from '../../core/errors';
 
 /** Query keys that are not registrar settings. */
 const QUERY_KEYS = new Set(['registrar', 'domain', 'expected_name_servers', 'after_change']);

@@ -5,7 +5,7 @@ import { parseDomain, parseNameServers } from '../inputs';
 import { parseWait } from './delegation';
 import { configFor, reportProgress, timeoutMessage } from '../dns-checks';
 import { describeView, verifyDelegation } from '../../dns/delegation';
-import { RegistrarError } from '../../registrar-adapters/core/errors';
+import { RegistrarError } from '../../core/errors';
 
 export function registerVerifyCommand(program: Command, out: Output): void {
   program

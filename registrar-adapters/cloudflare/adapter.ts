@@ -5,7 +5,7 @@
  * read and write with an error that says what to do instead (exit 1: the registrar cannot do it).
  */
 import type { RegistrarAdapter, RegistrarClient } from '../core/types';
-import { RegistrarUnsupportedError } from '../core/errors';
+import { RegistrarUnsupportedError } from '../../core/errors';
 import { info, LINK } from './info';
 
 function refuse(operation: 'get name servers' | 'set name servers', domain: string): never {

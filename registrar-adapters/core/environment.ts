@@ -2,7 +2,7 @@
  * Reading credentials, settings and endpoints from the environment, the only place they come from.
  */
 import type { RegistrarInfo } from './types';
-import { MissingCredentialsError, UsageError } from './errors';
+import { MissingCredentialsError, UsageError } from '../../core/errors';
 
 /**
  * The registrar's credentials from env. Throws MissingCredentialsError naming every missing

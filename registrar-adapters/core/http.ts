@@ -20,8 +20,8 @@ import axios, { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestCo
 import axiosRetry from 'axios-retry';
 import type { AdapterContext, RegistrarInfo } from './types';
 import { parseRateLimits, RateLimit, SharedRateLimiter } from './rate-limit';
-import { parseDuration } from './duration';
-import { UsageError } from './errors';
+import { parseDuration } from '../../core/duration';
+import { UsageError } from '../../core/errors';
 
 export interface HttpClientOptions {
   readonly info: RegistrarInfo;

@@ -14,10 +14,10 @@ import {
   RegistrarNetworkError,
   RegistrarRateLimitError,
   RegistrarValidationError,
-} from './errors';
+} from '../../core/errors';
 import { describeNetworkError, retryAfterHeaderMs } from './http';
-import { summarizeBody } from './redact';
-import { formatDuration } from './duration';
+import { summarizeBody } from '../../core/redact';
+import { formatDuration } from '../../core/duration';
 
 export interface CallContext {
   readonly registrar: string;

@@ -11,7 +11,7 @@
  *    return names with trailing dots or upper case as the registrar sent them.
  *  - `setNameServers` replaces the whole set with the given, already canonical, list. It is only
  *    called when the set differs (the CLI reads first and plans with `planDelegation`).
- *  - Errors are `RegistrarError`s (registrar-adapters/core/errors.ts) that name the registrar,
+ *  - Errors are `RegistrarError`s (core/errors.ts) that name the registrar,
  *    operation and domain and say what to do; no secret ever appears in a message.
  *  - Retries and rate limits are the HTTP client's job (core/http.ts), never a sleep loop here.
  */

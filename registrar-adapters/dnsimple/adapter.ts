@@ -30,8 +30,8 @@ import {
   RegistrarError,
   RegistrarUnsupportedError,
   UsageError,
-} from '../core/errors';
-import { summarizeBody } from '../core/redact';
+} from '../../core/errors';
+import { summarizeBody } from '../../core/redact';
 import type { DnsimpleDomain, DnsimpleDsRecord, DnsimpleDsRecordCreate, DnsimpleEnvelope, DnsimpleError, DnsimpleList, DnsimpleWhoami } from './wire-types';
 
 /** DS records asked for per page (DNSimple's maximum); paging follows pagination.total_pages. */

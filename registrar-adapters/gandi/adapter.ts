@@ -22,8 +22,8 @@ import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
-import { RegistrarApiError, RegistrarRateLimitError, RegistrarValidationError } from '../core/errors';
-import { summarizeBody } from '../core/redact';
+import { RegistrarApiError, RegistrarRateLimitError, RegistrarValidationError } from '../../core/errors';
+import { summarizeBody } from '../../core/redact';
 import type { GandiDnskey, GandiDnskeyCreate, GandiErrorObject, GandiMessage, GandiNameserversUpdate, GandiValidationError } from './wire-types';
 
 /**

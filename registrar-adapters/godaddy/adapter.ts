@@ -16,7 +16,7 @@ import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { errorForStatus, isSuccess, send } from '../core/respond';
-import { RegistrarApiError } from '../core/errors';
+import { RegistrarApiError } from '../../core/errors';
 import type { GoDaddyDomainDetail, GoDaddyError } from './wire-types';
 import { ACCESS_DENIED_HINT, AUTH_HINT, detail, retryAfterSec } from './envelope';
 import { createDnssecOperations, dnssecSettings } from './dnssec';

@@ -33,9 +33,9 @@ import {
   InvalidDnssecError,
 } from '../../core/dnssec';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
-import { RegistrarApiError, RegistrarConflictError, UsageError } from '../core/errors';
-import { durationSetting, formatDuration, sleep } from '../core/duration';
-import { summarizeBody } from '../core/redact';
+import { RegistrarApiError, RegistrarConflictError, UsageError } from '../../core/errors';
+import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { summarizeBody } from '../../core/redact';
 import { ACCESS_DENIED_HINT, AUTH_HINT, detail, retryAfterSec } from './envelope';
 import type { GoDaddyAction, GoDaddyDomainDetailV2, GoDaddyDomainDnssec, GoDaddyError, GoDaddyShopper } from './wire-types';
 

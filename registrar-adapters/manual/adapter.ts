@@ -13,8 +13,8 @@
  */
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { RegistrarError, UsageError } from '../core/errors';
-import { parseDuration, formatDuration } from '../core/duration';
+import { RegistrarError, UsageError } from '../../core/errors';
+import { parseDuration, formatDuration } from '../../core/duration';
 import { dnsConfig } from '../../dns/config';
 import { findParentZone, parentViews, verifyDelegation, describeView } from '../../dns/delegation';
 import { dsStepsFor, stepsFor } from './steps';

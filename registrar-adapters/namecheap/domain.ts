@@ -3,7 +3,7 @@
  * section): example.co.uk -> SLD example, TLD co.uk; never "split at the first dot".
  */
 import { parse } from 'tldts';
-import { UsageError } from '../core/errors';
+import { UsageError } from '../../core/errors';
 
 export interface SldTld {
   readonly sld: string;

@@ -12,7 +12,7 @@ import {
   RegistrarError,
   RegistrarErrorDetails,
   RegistrarValidationError,
-} from '../core/errors';
+} from '../../core/errors';
 import { ERR, NamecheapEnvelope } from './wire-types';
 
 /** Who is asking (all public values: never the key). */

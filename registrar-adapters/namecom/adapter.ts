@@ -26,8 +26,8 @@ import { info } from './info';
 import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
-import { RegistrarApiError, RegistrarRateLimitError } from '../core/errors';
-import { summarizeBody } from '../core/redact';
+import { RegistrarApiError, RegistrarRateLimitError } from '../../core/errors';
+import { summarizeBody } from '../../core/redact';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
 import type { NamecomDnssec, NamecomDnssecCreate, NamecomDnssecList, NamecomDomain, NamecomErrorMessage, NamecomSetNameserversRequest } from './wire-types';
 

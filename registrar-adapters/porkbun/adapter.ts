@@ -38,8 +38,8 @@ import {
   RegistrarError,
   RegistrarValidationError,
   UsageError,
-} from '../core/errors';
-import { summarizeBody } from '../core/redact';
+} from '../../core/errors';
+import { summarizeBody } from '../../core/redact';
 import { checkDnskey, checkDs, DnssecRecord, formatDs, sameDnssecRecord } from '../../core/dnssec';
 import type {
   PorkbunAuth,

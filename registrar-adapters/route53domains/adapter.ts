@@ -17,10 +17,10 @@
  * name servers), for which the API takes only the name.
  */
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
-import { RegistrarApiError, RegistrarConflictError, RegistrarError, RegistrarValidationError } from '../core/errors';
+import { RegistrarApiError, RegistrarConflictError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { checkDnskey, checkDs, DnssecRecord, dsFromDnskey, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import type { CallContext } from '../core/respond';
-import { durationSetting, formatDuration, sleep } from '../core/duration';
+import { durationSetting, formatDuration, sleep } from '../../core/duration';
 import { canonicalNameServers } from '../../core/names';
 import { info } from './info';
 import { BuiltClient, buildClient } from './sdk';

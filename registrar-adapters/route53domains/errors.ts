@@ -15,7 +15,7 @@ import {
   RegistrarNetworkError,
   RegistrarRateLimitError,
   RegistrarValidationError,
-} from '../core/errors';
+} from '../../core/errors';
 import type { CallContext } from '../core/respond';
 import { firstLine, ENDPOINT_ENV } from './sdk';
 

@@ -18,7 +18,7 @@
  */
 import type { Route53DomainsClient, Route53DomainsClientConfig } from '@aws-sdk/client-route-53-domains';
 import type { AdapterContext } from '../core/types';
-import { NsbridgeError, RegistrarAuthError, UsageError } from '../core/errors';
+import { NsbridgeError, RegistrarAuthError, UsageError } from '../../core/errors';
 import type { CallContext } from '../core/respond';
 import { httpSettings, HttpSettings, rateLimitsFor } from '../core/http';
 import { SharedRateLimiter } from '../core/rate-limit';

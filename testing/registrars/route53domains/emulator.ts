@@ -44,11 +44,11 @@
  *    DS digests are SHA-256 (DigestType 2), in upper case.
  */
 import { randomUUID } from 'node:crypto';
-import { ALGORITHM_NAMES, DnssecRecord, dsFromDnskey } from '../../core/dnssec';
+import { ALGORITHM_NAMES, DnssecRecord, dsFromDnskey } from '../../../core/dnssec';
 import { isIP } from 'node:net';
-import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
-import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import { RegistrarEmulator } from '../testing/registrar-emulator';
+import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../emulator-kit';
+import { DomainStore, isRegisteredHost } from '../registrar-state';
+import { RegistrarEmulator } from '../registrar-emulator';
 import { accessKeyIdOf, SigningKey, verifySigV4 } from './sigv4';
 import {
   DnssecKey,
@@ -61,7 +61,7 @@ import {
   SIGNING_SERVICE,
   StatusFlag,
   TARGET_PREFIX,
-} from './wire-types';
+} from '../../../registrar-adapters/route53domains/wire-types';
 
 /** How the next UpdateDomainNameservers operations run. */
 export interface OperationPlan {

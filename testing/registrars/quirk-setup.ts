@@ -11,8 +11,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadAdapter } from '..';
-import type { DnssecOperations, RegistrarClient, RegistrarId } from '../core/types';
+import { loadAdapter } from '../../registrar-adapters';
+import type { DnssecOperations, RegistrarClient, RegistrarId } from '../../registrar-adapters/core/types';
 import type { ConformanceEmulator } from './conformance-types';
 import { baseEnv } from './run-cli';
 

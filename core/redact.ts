@@ -3,7 +3,11 @@
  * through a Redactor that knows the secret values of the current run, so even a registrar that
  * echoes a key back in an error body cannot leak it into a CI log.
  */
-import type { CredentialSpec } from './types';
+/** The part of a registrar's credential spec redaction needs (structural: core/ imports no registrar code). */
+interface SecretSource {
+  readonly env: string;
+  readonly public?: boolean;
+}
 
 const MASK = '***';
 
@@ -19,7 +23,7 @@ export class Redactor {
   }
 
   /** Secret values of a registrar's non-public credentials, read from env. */
-  static forCredentials(specs: readonly CredentialSpec[], env: NodeJS.ProcessEnv, extra: string[] = []): Redactor {
+  static forCredentials(specs: readonly SecretSource[], env: NodeJS.ProcessEnv, extra: string[] = []): Redactor {
     const values = specs.filter((c) => !c.public).map((c) => env[c.env]);
     return new Redactor([...values, ...extra]);
   }

@@ -35,10 +35,10 @@
  *    domain); the documented TLD max length (10) is not enforced, since Namecheap sells longer TLDs.
  */
 import { isIPv4 } from 'node:net';
-import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
-import { DomainStore, EmulatedDomain, isRegisteredHost } from '../testing/registrar-state';
-import { RegistrarEmulator } from '../testing/registrar-emulator';
-import { COMMANDS, ERR, MAX_NAMESERVERS_CHARS } from './wire-types';
+import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../emulator-kit';
+import { DomainStore, EmulatedDomain, isRegisteredHost } from '../registrar-state';
+import { RegistrarEmulator } from '../registrar-emulator';
+import { COMMANDS, ERR, MAX_NAMESERVERS_CHARS } from '../../../registrar-adapters/namecheap/wire-types';
 
 export interface NamecheapEmulatorOptions {
   apiUser?: string;

@@ -41,11 +41,11 @@
  *    writes need the `domain:tech` permission.
  */
 import { createHash } from 'node:crypto';
-import type { DnssecRecord } from '../../core/dnssec';
-import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
-import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import { RegistrarEmulator } from '../testing/registrar-emulator';
-import type { GandiDnskey, GandiErrorObject, GandiKeyType, GandiValidationIssue } from './wire-types';
+import type { DnssecRecord } from '../../../core/dnssec';
+import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../emulator-kit';
+import { DomainStore, isRegisteredHost } from '../registrar-state';
+import { RegistrarEmulator } from '../registrar-emulator';
+import type { GandiDnskey, GandiErrorObject, GandiKeyType, GandiValidationIssue } from '../../../registrar-adapters/gandi/wire-types';
 
 export type GandiPermission = 'domain:view' | 'domain:tech';
 

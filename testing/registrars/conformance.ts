@@ -11,12 +11,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RegistrarId } from '../core/types';
-import { REGISTRARS } from '../catalog';
+import type { RegistrarId } from '../../registrar-adapters/core/types';
+import { REGISTRARS } from '../../registrar-adapters/catalog';
 import type { ConformanceEmulator } from './conformance-types';
 import { baseEnv, CliResult, runCli } from './run-cli';
 import { DnskeyRecord, DnssecRecord, dnssecRecordJson, dsFromDnskey, formatDnskey, formatDs, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
-import { testDnskey } from '../../dns/testing/dnssec-keys';
+import { testDnskey } from '../dns/dnssec-keys';
 
 export interface ConformanceOptions<E extends ConformanceEmulator> {
   readonly id: RegistrarId;

@@ -3,7 +3,7 @@
  * Correction, as data). `nsbridge set`, `--dry-run` and the review report share it, so a preview
  * and an apply can never disagree.
  */
-import { canonicalNameServers } from '../../core/names';
+import { canonicalNameServers } from './names';
 
 export interface DelegationPlan {
   /** True when the registrar must be written. */

@@ -26,7 +26,7 @@ export const CLI_PATH = join(repoRoot(), 'bin', 'nsbridge.js');
 /** Environment a test CLI run starts from: nothing of the developer's own credentials leaks in. */
 export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   // Registrar tests are about the registrar API: the DNS checks (pre-flight, parent view) are off
-  // unless a test brings its own loopback DNS world (dns/testing/dns-world.ts turns them back on).
+  // unless a test brings its own loopback DNS world (testing/dns/dns-world.ts turns them back on).
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

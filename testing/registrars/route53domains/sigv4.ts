@@ -15,7 +15,7 @@
  * failures, as the brief and other AWS JSON services answer); the type names are standard AWS.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { EmulatedRequest } from '../testing/emulator-kit';
+import type { EmulatedRequest } from '../emulator-kit';
 
 export interface SigningKey {
   readonly secretAccessKey: string;

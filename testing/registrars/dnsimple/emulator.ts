@@ -33,11 +33,11 @@
  *    (not registered with DNSimple) gets 400 for a new DS record, since there is no registry to
  *    send it to; digests are stored as sent.
  */
-import { ALGORITHM_NAMES, DnssecRecord } from '../../core/dnssec';
-import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
-import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import { RegistrarEmulator } from '../testing/registrar-emulator';
-import type { DnsimpleDomain, DnsimpleDsRecord, DnsimpleError, DnsimpleList, DnsimpleWhoami } from './wire-types';
+import { ALGORITHM_NAMES, DnssecRecord } from '../../../core/dnssec';
+import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../emulator-kit';
+import { DomainStore, isRegisteredHost } from '../registrar-state';
+import { RegistrarEmulator } from '../registrar-emulator';
+import type { DnsimpleDomain, DnsimpleDsRecord, DnsimpleError, DnsimpleList, DnsimpleWhoami } from '../../../registrar-adapters/dnsimple/wire-types';
 
 /** DNSimple's published limit for authenticated requests. */
 const PUBLISHED_LIMIT = { requests: 2400, perMs: 3_600_000 };

@@ -37,11 +37,11 @@
  *    included), else 404; a page holds at most `dnssecPageCap` records (default 1000) whatever
  *    perPage asks.
  */
-import { ALGORITHM_NAMES, DnssecRecord } from '../../core/dnssec';
-import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../testing/emulator-kit';
-import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import { RegistrarEmulator } from '../testing/registrar-emulator';
-import type { NamecomDnssec, NamecomDnssecCreate, NamecomDnssecList, NamecomDomain, NamecomErrorMessage } from './wire-types';
+import { ALGORITHM_NAMES, DnssecRecord } from '../../../core/dnssec';
+import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../emulator-kit';
+import { DomainStore, isRegisteredHost } from '../registrar-state';
+import { RegistrarEmulator } from '../registrar-emulator';
+import type { NamecomDnssec, NamecomDnssecCreate, NamecomDnssecList, NamecomDomain, NamecomErrorMessage } from '../../../registrar-adapters/namecom/wire-types';
 
 type Limit = { requests: number; perMs: number };
 

@@ -25,11 +25,11 @@
  * not held is 422; the v2 path with anything but the account's customer id (the numeric shopper
  * id included) is 403; GET /v1/shoppers/{id} for another shopper is 403.
  */
-import { EmulatedRequest, HttpEmulator, json, Reply, RouteResult } from '../testing/emulator-kit';
-import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import { RegistrarEmulator } from '../testing/registrar-emulator';
-import { ALGORITHM_NAMES, checkDs, DIGEST_TYPE_NAMES, DnssecRecord } from '../../core/dnssec';
-import type { GoDaddyAction, GoDaddyActionReason, GoDaddyDomainDnssec } from './wire-types';
+import { EmulatedRequest, HttpEmulator, json, Reply, RouteResult } from '../emulator-kit';
+import { DomainStore, isRegisteredHost } from '../registrar-state';
+import { RegistrarEmulator } from '../registrar-emulator';
+import { ALGORITHM_NAMES, checkDs, DIGEST_TYPE_NAMES, DnssecRecord } from '../../../core/dnssec';
+import type { GoDaddyAction, GoDaddyActionReason, GoDaddyDomainDnssec } from '../../../registrar-adapters/godaddy/wire-types';
 
 /** The swagger's DomainDnssec enums. */
 const DNSSEC_ALGORITHMS = [

@@ -36,11 +36,11 @@
  *  hold one DS per key tag); deleting a key tag that is not held is refused; the wording of these
  *  refusals is not recorded.
  */
-import { EmulatedRequest, HttpEmulator, json, Reply, RouteResult } from '../testing/emulator-kit';
-import { DomainStore, isRegisteredHost } from '../testing/registrar-state';
-import { RegistrarEmulator } from '../testing/registrar-emulator';
-import type { PorkbunDnssecRecord, PorkbunError } from './wire-types';
-import { ALGORITHM_NAMES, checkDnskey, checkDs, DIGEST_TYPE_NAMES, DnssecRecord } from '../../core/dnssec';
+import { EmulatedRequest, HttpEmulator, json, Reply, RouteResult } from '../emulator-kit';
+import { DomainStore, isRegisteredHost } from '../registrar-state';
+import { RegistrarEmulator } from '../registrar-emulator';
+import type { PorkbunDnssecRecord, PorkbunError } from '../../../registrar-adapters/porkbun/wire-types';
+import { ALGORITHM_NAMES, checkDnskey, checkDs, DIGEST_TYPE_NAMES, DnssecRecord } from '../../../core/dnssec';
 
 /** Operations a queued front-end answer can be aimed at, and their paths. */
 const OP_PREFIX = {
