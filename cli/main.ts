@@ -14,6 +14,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { NsbridgeError } from '../core/errors';
 import { Output } from './output';
 import { registerDelegationCommands } from './commands/delegation';
+import { registerReleaseCommand } from './commands/release';
 import { registerDsCommands } from './commands/ds';
 import { registerInfoCommands } from './commands/info';
 import { registerVerifyCommand } from './commands/verify';
@@ -31,6 +32,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) });
 
+  registerReleaseCommand(program, out);
   registerDelegationCommands(program, out);
   registerDsCommands(program, out);
   registerVerifyCommand(program, out);

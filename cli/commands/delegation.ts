@@ -1,59 +1,19 @@
-/** `get`, `set` and `release`: the delegation commands. */
+/** `get` and `set`: the delegation commands. */
 import { Command } from 'commander';
 import type { Output } from '../output';
 import { parseDomain, parseNameServers, parseRegistrar } from '../inputs';
-import { loadAdapter } from '../../registrar-adapters';
-import type { AdapterContext, RegistrarClient, RegistrarId } from '../../registrar-adapters/core/types';
 import { planDelegation, describePlan } from '../../core/delegation-plan';
 import { canonicalNameServers } from '../../core/names';
-import { RegistrarError, UsageError } from '../../core/errors';
-import { registerReleaseCommand } from './release';
-import { parseDuration } from '../../core/duration';
+import { RegistrarError } from '../../core/errors';
+import { client, common, CommonOptions, parseWait, withDnsServer } from '../command-kit';
 import { readBooleanSetting } from '../../registrar-adapters/core/environment';
 import { configFor, parentCheck, preflightSkipped, runPreflight, timeoutMessage } from '../dns-checks';
 import { describeView } from '../../dns/delegation';
-
-export interface CommonOptions {
-  registrar?: string;
-  domain?: string;
-  json?: boolean;
-}
-
-function context(out: Output, env: NodeJS.ProcessEnv): AdapterContext {
-  return { env, log: (m) => out.log(m), debug: (m) => out.debug(m) };
-}
-
-export async function client(id: RegistrarId, out: Output, env: NodeJS.ProcessEnv = process.env): Promise<RegistrarClient> {
-  return loadAdapter(id).createClient(context(out, env));
-}
-
-/** The environment with --dns-server applied, so adapters that use DNS (manual) see it too. */
-function withDnsServer(dnsServer: string | undefined): NodeJS.ProcessEnv {
-  return dnsServer ? { ...process.env, NSBRIDGE_DNS_SERVER: dnsServer } : process.env;
-}
-
-export function parseWait(value: string | undefined, flag: string): number {
-  if (value === undefined) return 0;
-  try {
-    return parseDuration(value);
-  } catch (e) {
-    throw new UsageError(`${flag}: ${(e as Error).message}`);
-  }
-}
-
-export function common(cmd: Command): Command {
-  return cmd
-    .requiredOption('--registrar <id>', 'registrar id (nsbridge registrars lists them)')
-    .requiredOption('--domain <domain>', 'the domain, e.g. example.com (IDN accepted, sent as punycode)')
-    .option('--json', 'print the result as one JSON object on stdout');
-}
 
 export function registerDelegationCommands(program: Command, out: Output): void {
   const verbose = () => {
     out.verbose = Boolean(program.opts().verbose);
   };
-  registerReleaseCommand(program, out);
-
   common(program.command('get').description('print the name servers the registrar holds for the domain'))
     .addHelpText('after', '\nJSON: {"registrar":"<id>","domain":"<ascii domain>","nameServers":[...sorted, lower case...]}')
     .action(async (opts: CommonOptions) => {

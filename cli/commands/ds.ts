@@ -13,7 +13,7 @@
 import { Command } from 'commander';
 import type { Output } from '../output';
 import { parseDomain, parseRegistrar } from '../inputs';
-import { client, common, CommonOptions, parseWait } from './delegation';
+import { client, common, CommonOptions, parseWait, withDnsServer } from '../command-kit';
 import { configFor } from '../dns-checks';
 import { REGISTRARS } from '../../registrar-adapters/catalog';
 import type { DnssecOperations, RegistrarClient, RegistrarId, RegistrarInfo } from '../../registrar-adapters/core/types';
@@ -76,11 +76,6 @@ interface DsOptions extends CommonOptions {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** The environment with --dns-server applied, so adapters that use DNS (manual) see it too. */
-function withDnsServer(dnsServer: string | undefined): NodeJS.ProcessEnv {
-  return dnsServer ? { ...process.env, NSBRIDGE_DNS_SERVER: dnsServer } : process.env;
-}
 
 function parentCheckOn(env: NodeJS.ProcessEnv): boolean {
   return !(env.NSBRIDGE_PARENT_CHECK !== undefined && !readBooleanSetting(env, 'NSBRIDGE_PARENT_CHECK'));

@@ -10,13 +10,12 @@
 import { Command, Option } from 'commander';
 import type { Output } from '../output';
 import { parseDomain, parseNameServers, parseRegistrar } from '../inputs';
-import { client, common, CommonOptions } from './delegation';
+import { client, common, CommonOptions } from '../command-kit';
 import { RegistrarError } from '../../core/errors';
 import { planDelegation } from '../../core/delegation-plan';
 import { canonicalNameServers, sameNameServers, splitList } from '../../core/names';
 import { configFor, preflightSkipped, runPreflight } from '../dns-checks';
-
-export const DESTROY_POLICIES = ['restore', 'retain', 'refuse'] as const;
+import { DESTROY_POLICIES } from '../../core/destroy-policy';
 
 export function registerReleaseCommand(program: Command, out: Output): void {
   common(program.command('release').description('destroy-time action of the RegistrarDelegation construct: carry out its destroy policy'))

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Output } from '../output';
 import { parseDomain, parseNameServers } from '../inputs';
-import { parseWait } from './delegation';
+import { parseWait } from '../command-kit';
 import { configFor, reportProgress, timeoutMessage } from '../dns-checks';
 import { describeView, verifyDelegation } from '../../dns/delegation';
 import { RegistrarError } from '../../core/errors';
