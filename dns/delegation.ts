@@ -9,6 +9,7 @@ import { canonical, DnsServer, DnsTimeoutError, formatServer, query } from './qu
 import type { DnsConfig } from './config';
 import { RecursiveResolver } from './resolver';
 import { canonicalNameServers, sameNameServers } from '../core/names';
+import { poll } from '../core/poll';
 
 export interface ParentServer {
   readonly name: string;
@@ -102,14 +103,11 @@ export async function verifyDelegation(
   config: DnsConfig,
   opts: { timeoutMs: number; intervalMs?: number; onProgress?: (r: VerifyResult) => void },
 ): Promise<VerifyResult> {
-  const deadline = Date.now() + opts.timeoutMs;
   const parent = await findParentZone(domain, config);
-  let interval = opts.intervalMs ?? 2000;
-  for (;;) {
-    const result = summarize(expected, parent, await parentViews(domain, parent, config));
-    opts.onProgress?.(result);
-    if (result.verified || Date.now() >= deadline) return result;
-    await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(0, deadline - Date.now()))));
-    interval = Math.min(interval * 1.5, 30_000);
-  }
+  const { result } = await poll(
+    async () => summarize(expected, parent, await parentViews(domain, parent, config)),
+    (r) => r.verified,
+    { timeoutMs: opts.timeoutMs, intervalMs: opts.intervalMs ?? 2000, growth: 1.5, maxIntervalMs: 30_000, onProgress: opts.onProgress },
+  );
+  return result;
 }

@@ -15,6 +15,7 @@ import { findParentZone, ParentZone } from './delegation';
 import { DnskeyRecord, DnssecRecord, DsRecord, dsFromDnskey, formatDs, keyTagOf } from '../core/dnssec';
 import { parseDuration } from '../core/duration';
 import { UsageError } from '../core/errors';
+import { poll } from '../core/poll';
 
 const DEFAULT_POLL_MS = 5000;
 
@@ -31,7 +32,6 @@ export function pollIntervalMs(env: NodeJS.ProcessEnv): number {
   throw new UsageError(`NSBRIDGE_DNS_POLL_INTERVAL="${raw}" is not a positive duration (e.g. 5s)`);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const sameDs = (a: DsRecord, b: DsRecord) => formatDs(a) === formatDs(b);
 const sameKey = (a: DnskeyRecord, b: DnskeyRecord) =>
@@ -156,14 +156,13 @@ interface ParentPollOptions {
 }
 
 async function pollParentDs(domain: string, config: DnsConfig, opts: ParentPollOptions, summarize: (parent: ParentZone, views: DsView[]) => DsVerifyResult): Promise<DsVerifyResult> {
-  const deadline = Date.now() + opts.timeoutMs;
   const parent = opts.parent ?? (await findParentZone(domain, config));
-  for (;;) {
-    const result = summarize(parent, await parentDsViews(domain, parent, config));
-    opts.onProgress?.(result);
-    if (result.verified || Date.now() >= deadline) return result;
-    await sleep(Math.min(opts.intervalMs, Math.max(0, deadline - Date.now())));
-  }
+  const { result } = await poll(async () => summarize(parent, await parentDsViews(domain, parent, config)), (r) => r.verified, {
+    timeoutMs: opts.timeoutMs,
+    intervalMs: opts.intervalMs,
+    onProgress: opts.onProgress,
+  });
+  return result;
 }
 
 /**
@@ -252,14 +251,15 @@ export async function waitForSignedZone(
   config: DnsConfig,
   opts: { timeoutMs: number; intervalMs: number; onProgress?: (r: SignedResult) => void },
 ): Promise<SignedResult> {
-  const deadline = Date.now() + opts.timeoutMs;
-  for (;;) {
-    const views = await zoneDnskeyViews(domain, nameServers, config);
-    const ready = views.filter((v) => v.ok && missingAt(domain, v, wanted).length === 0).map((v) => v.server);
-    const notReady = views.filter((v) => !ready.includes(v.server)).map((v) => v.server);
-    const result = { signed: views.length > 0 && notReady.length === 0, views, ready, notReady };
-    opts.onProgress?.(result);
-    if (result.signed || Date.now() >= deadline) return result;
-    await sleep(Math.min(opts.intervalMs, Math.max(0, deadline - Date.now())));
-  }
+  const { result } = await poll(
+    async () => {
+      const views = await zoneDnskeyViews(domain, nameServers, config);
+      const ready = views.filter((v) => v.ok && missingAt(domain, v, wanted).length === 0).map((v) => v.server);
+      const notReady = views.filter((v) => !ready.includes(v.server)).map((v) => v.server);
+      return { signed: views.length > 0 && notReady.length === 0, views, ready, notReady };
+    },
+    (r) => r.signed,
+    { timeoutMs: opts.timeoutMs, intervalMs: opts.intervalMs, onProgress: opts.onProgress },
+  );
+  return result;
 }

@@ -34,7 +34,8 @@ import {
 } from '../../core/dnssec';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarConflictError, UsageError } from '../../core/errors';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
 import { summarizeBody } from '../../core/redact';
 import { ACCESS_DENIED_HINT, AUTH_HINT, detail, retryAfterSec } from './envelope';
 import type { GoDaddyAction, GoDaddyDomainDetailV2, GoDaddyDomainDnssec, GoDaddyError, GoDaddyShopper } from './wire-types';
@@ -224,111 +225,123 @@ export function createDnssecOperations(deps: DnssecDeps): DnssecOperations {
     const cid = await customerId(call);
     const started = Date.now();
     const deadline = started + settings.timeoutMs;
-    let interval = settings.pollIntervalMs;
-    let told = false;
-    for (;;) {
-      const requestId = randomUUID();
-      const res = await send(
-        http,
-        {
-          method: type === 'DNSSEC_CREATE' ? 'PATCH' : 'DELETE',
-          url: `${domainPath(cid, domain)}/dnssecRecords`,
-          data: pending,
-          headers: { 'Content-Type': 'application/json', 'X-Request-Id': requestId },
+    type Sent = { readonly outcome: 'sent'; readonly requestId: string } | { readonly outcome: 'nothing left' } | { readonly outcome: 'conflict'; readonly res: AxiosResponse };
+    const attempt = await poll<Sent>(
+      async (n) => {
+        if (n > 1) {
+          // The earlier change may have been this one (an answer lost on the way back): send only what is left.
+          const held = await readWire(call, cid, domain);
+          pending = type === 'DNSSEC_CREATE' ? pending.filter((p) => !held.some((h) => sameWire(h, p))) : pending.filter((p) => held.some((h) => sameWire(h, p)));
+          if (pending.length === 0) return { outcome: 'nothing left' };
+        }
+        const requestId = randomUUID();
+        const res = await send(
+          http,
+          {
+            method: type === 'DNSSEC_CREATE' ? 'PATCH' : 'DELETE',
+            url: `${domainPath(cid, domain)}/dnssecRecords`,
+            data: pending,
+            headers: { 'Content-Type': 'application/json', 'X-Request-Id': requestId },
+          },
+          call,
+          retryAfterSec,
+        );
+        if (res.status === 202 || isSuccess(res)) return { outcome: 'sent', requestId };
+        if (res.status !== 409) throw errorForStatus(res, call, { detail: detail(res), hint: hintForV2(res, true) });
+        return { outcome: 'conflict', res };
+      },
+      (r) => r.outcome !== 'conflict',
+      {
+        timeoutMs: settings.timeoutMs,
+        intervalMs: settings.pollIntervalMs,
+        growth: POLL_GROWTH,
+        maxIntervalMs: MAX_POLL_INTERVAL_MS,
+        signal: ctx.signal,
+        onProgress: (r, p) => {
+          if (r.outcome === 'conflict' && p.attempt === 1 && p.nextInMs !== undefined) {
+            ctx.log(`godaddy: ${domain}: another DNSSEC change is still processing (409); waiting for it before sending this one`);
+          }
         },
-        call,
-        retryAfterSec,
-      );
-      if (res.status === 202 || isSuccess(res)) {
-        await waitForAction(call, cid, domain, type, requestId, started, deadline);
-        return;
-      }
-      if (res.status !== 409) throw errorForStatus(res, call, { detail: detail(res), hint: hintForV2(res, true) });
-
-      const now = Date.now();
-      if (now >= deadline) {
-        throw new RegistrarConflictError({
-          ...call,
-          status: 409,
-          cause: `HTTP 409 ${detail(res) ?? summarizeBody(res.data)} (still after ${formatDuration(now - started)})`,
-          hint: `another DNSSEC change of the domain is still processing at GoDaddy; wait for it (the domain's DNSSEC page in the GoDaddy dashboard) and run again, or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(settings.timeoutMs)})`,
-        });
-      }
-      if (!told) {
-        ctx.log(`godaddy: ${domain}: another DNSSEC change is still processing (409); waiting for it before sending this one`);
-        told = true;
-      }
-      await sleep(Math.min(interval, deadline - now), ctx.signal);
-      interval = nextInterval(interval);
-      // The earlier change may have been this one (an answer lost on the way back): send only what is left.
-      const held = await readWire(call, cid, domain);
-      pending = type === 'DNSSEC_CREATE'
-        ? pending.filter((p) => !held.some((h) => sameWire(h, p)))
-        : pending.filter((p) => held.some((h) => sameWire(h, p)));
-      if (pending.length === 0) return;
+      },
+    );
+    const r = attempt.result;
+    if (r.outcome === 'sent') await waitForAction(call, cid, domain, type, r.requestId, started, deadline);
+    else if (r.outcome === 'conflict') {
+      throw new RegistrarConflictError({
+        ...call,
+        status: 409,
+        cause: `HTTP 409 ${detail(r.res) ?? summarizeBody(r.res.data)} (still after ${formatDuration(attempt.elapsedMs)})`,
+        hint: `another DNSSEC change of the domain is still processing at GoDaddy; wait for it (the domain's DNSSEC page in the GoDaddy dashboard) and run again, or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(settings.timeoutMs)})`,
+      });
     }
   }
 
-  const nextInterval = (interval: number) => Math.min(interval * POLL_GROWTH, Math.max(MAX_POLL_INTERVAL_MS, settings.pollIntervalMs));
 
   /** Poll the action until it ends; only the action carrying our X-Request-Id counts. */
   async function waitForAction(call: CallContext, cid: string, domain: string, type: ActionType, requestId: string, started: number, deadline: number): Promise<void> {
-    let interval = settings.pollIntervalMs;
     let lastStatus = 'ACCEPTED';
     let awaitingTold = false;
-    for (let poll = 1; ; poll += 1) {
-      const now = Date.now();
-      if (now >= deadline) {
-        throw new RegistrarApiError({
-          ...call,
-          cause: `action ${type} is still ${lastStatus} after ${formatDuration(now - started)}`,
-          hint: `GoDaddy accepted the change and may still complete it; check later with \`nsbridge ds get --registrar godaddy --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(settings.timeoutMs)})`,
-        });
-      }
-      const wait = Math.min(interval, deadline - now);
-      if (poll === 1 || poll % 5 === 0) ctx.debug(`godaddy: ${domain}: action ${type} is ${lastStatus}; checking again in ${formatDuration(Math.round(wait))}`);
-      await sleep(wait, ctx.signal);
-      interval = nextInterval(interval);
-
-      const res = await send<GoDaddyAction>(http, { method: 'GET', url: `${domainPath(cid, domain)}/actions/${type}` }, call, retryAfterSec);
-      // UNCONFIRMED: right after the 202 the action may not be listed yet; treat 404 as not started.
-      if (res.status === 404) continue;
-      if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintForV2(res, false) });
-      const action = res.data;
-      if (!action || typeof action !== 'object' || typeof action.status !== 'string') {
-        throw new RegistrarApiError({ ...call, status: res.status, cause: `the action answer has no status: ${summarizeBody(action)}`, hint: 'the change may still complete; check later with `nsbridge ds get`' });
-      }
-      // The most recent action of this type may still be an older one until ours is registered.
-      if (action.requestId && action.requestId !== requestId) continue;
-      lastStatus = action.status;
-      switch (action.status) {
-        case 'SUCCESS':
-          return;
-        case 'FAILED':
-        case 'CANCELLED': {
-          const r = action.reason;
-          const why = r ? `${r.code}${r.message ? `: ${r.message}` : ''}${r.fields?.length ? ` (${r.fields.map((f) => `${f.path}: ${f.message ?? f.code}`).join('; ')})` : ''}` : '(no reason given)';
-          throw new RegistrarApiError({
-            ...call,
-            cause: `action ${type} ended ${action.status}: ${why}`,
-            hint: action.status === 'CANCELLED'
-              ? 'the change was cancelled at GoDaddy (in the dashboard or by support); nothing changed, run again to retry'
-              : 'GoDaddy (or the registry behind it) refused the DNSSEC change; nothing changed. Check the DS against the zone\'s key-signing key and that the TLD supports it, then run again',
-          });
+    const outcome = await poll(
+      async () => {
+        const res = await send<GoDaddyAction>(http, { method: 'GET', url: `${domainPath(cid, domain)}/actions/${type}` }, call, retryAfterSec);
+        // UNCONFIRMED: right after the 202 the action may not be listed yet; treat 404 as not started.
+        if (res.status === 404) return lastStatus;
+        if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintForV2(res, false) });
+        const action = res.data;
+        if (!action || typeof action !== 'object' || typeof action.status !== 'string') {
+          throw new RegistrarApiError({ ...call, status: res.status, cause: `the action answer has no status: ${summarizeBody(action)}`, hint: 'the change may still complete; check later with `nsbridge ds get`' });
         }
-        case 'AWAITING':
-          if (!awaitingTold) {
-            ctx.log(`godaddy: ${domain}: action ${type} is AWAITING something outside the API (e.g. a confirmation in the GoDaddy account); still waiting`);
-            awaitingTold = true;
+        // The most recent action of this type may still be an older one until ours is registered.
+        if (action.requestId && action.requestId !== requestId) return lastStatus;
+        lastStatus = action.status;
+        switch (action.status) {
+          case 'SUCCESS':
+            return action.status;
+          case 'FAILED':
+          case 'CANCELLED': {
+            const r = action.reason;
+            const why = r ? `${r.code}${r.message ? `: ${r.message}` : ''}${r.fields?.length ? ` (${r.fields.map((f) => `${f.path}: ${f.message ?? f.code}`).join('; ')})` : ''}` : '(no reason given)';
+            throw new RegistrarApiError({
+              ...call,
+              cause: `action ${type} ended ${action.status}: ${why}`,
+              hint: action.status === 'CANCELLED'
+                ? 'the change was cancelled at GoDaddy (in the dashboard or by support); nothing changed, run again to retry'
+                : 'GoDaddy (or the registry behind it) refused the DNSSEC change; nothing changed. Check the DS against the zone\'s key-signing key and that the TLD supports it, then run again',
+            });
           }
-          break;
-        case 'ACCEPTED':
-        case 'PENDING':
-          break;
-        default:
-          throw new RegistrarApiError({ ...call, cause: `action ${type} has an unknown status "${String(action.status)}"`, hint: 'check the domain\'s DNSSEC page in the GoDaddy dashboard' });
-      }
-    }
+          case 'AWAITING':
+            if (!awaitingTold) {
+              ctx.log(`godaddy: ${domain}: action ${type} is AWAITING something outside the API (e.g. a confirmation in the GoDaddy account); still waiting`);
+              awaitingTold = true;
+            }
+            break;
+          case 'ACCEPTED':
+          case 'PENDING':
+            break;
+          default:
+            throw new RegistrarApiError({ ...call, cause: `action ${type} has an unknown status "${String(action.status)}"`, hint: 'check the domain\'s DNSSEC page in the GoDaddy dashboard' });
+        }
+        return action.status;
+      },
+      (status) => status === 'SUCCESS',
+      {
+        timeoutMs: Math.max(0, deadline - Date.now()),
+        intervalMs: settings.pollIntervalMs,
+        growth: POLL_GROWTH,
+        maxIntervalMs: MAX_POLL_INTERVAL_MS,
+        waitFirst: true,
+        signal: ctx.signal,
+        onProgress: (status, p) => {
+          if (p.nextInMs !== undefined && (p.attempt === 1 || p.attempt % 5 === 0)) ctx.debug(`godaddy: ${domain}: action ${type} is ${status}; checking again in ${formatDuration(Math.round(p.nextInMs))}`);
+        },
+      },
+    );
+    if (outcome.done) return;
+    throw new RegistrarApiError({
+      ...call,
+      cause: `action ${type} is still ${lastStatus} after ${formatDuration(Date.now() - started)}`,
+      hint: `GoDaddy accepted the change and may still complete it; check later with \`nsbridge ds get --registrar godaddy --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(settings.timeoutMs)})`,
+    });
   }
 
   return {

@@ -21,6 +21,7 @@ import { dsStepsFor, stepsFor } from './steps';
 import type { DnssecOperations } from '../core/types';
 import type { DnssecRecord } from '../../core/dnssec';
 import { describeDsView, DsView, dsStandsFor, parentDsViews } from '../../dns/dnssec';
+import { poll } from '../../core/poll';
 
 const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 
@@ -47,32 +48,34 @@ export const adapter: RegistrarAdapter = {
         return;
       }
       ctx.log(`manual: ${domain}: waiting up to ${formatDuration(timeoutMs)} for the parent zone to ${what}...`);
-      const deadline = Date.now() + timeoutMs;
       let parent;
       try {
         parent = await findParentZone(domain, config);
       } catch (e) {
         throw new RegistrarError({ registrar: info.id, operation, domain, cause: `DNS lookup failed: ${(e as Error).message}`, hint: 'check NSBRIDGE_DNS_SERVER (the recursive resolver to use)' });
       }
-      for (;;) {
-        const views = await parentDsViews(domain, parent, config);
-        const ok = views.filter(done);
-        if (views.length > 0 && ok.length === views.length) {
-          ctx.log(`manual: ${domain}: DS change verified at every ${parent.zone} server`);
-          return;
-        }
-        if (Date.now() >= deadline) {
-          throw new RegistrarError({
-            registrar: info.id,
-            operation,
-            domain,
-            cause: `the parent zone (${parent.zone}) did not ${what} within ${formatDuration(timeoutMs)}: ${views.map(describeDsView).join('; ')}`,
-            hint,
-          });
-        }
-        ctx.log(`manual: ${domain}: ${ok.length}/${views.length} parent servers updated; waiting (${views.map(describeDsView).join('; ')})`);
-        await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+      const { result: views, done: verified } = await poll(
+        () => parentDsViews(domain, parent, config),
+        (vs) => vs.length > 0 && vs.every(done),
+        {
+          timeoutMs,
+          intervalMs,
+          onProgress: (vs, p) => {
+            if (p.nextInMs !== undefined) ctx.log(`manual: ${domain}: ${vs.filter(done).length}/${vs.length} parent servers updated; waiting (${vs.map(describeDsView).join('; ')})`);
+          },
+        },
+      );
+      if (verified) {
+        ctx.log(`manual: ${domain}: DS change verified at every ${parent.zone} server`);
+        return;
       }
+      throw new RegistrarError({
+        registrar: info.id,
+        operation,
+        domain,
+        cause: `the parent zone (${parent.zone}) did not ${what} within ${formatDuration(timeoutMs)}: ${views.map(describeDsView).join('; ')}`,
+        hint,
+      });
     };
 
     const dnssec: DnssecOperations = {

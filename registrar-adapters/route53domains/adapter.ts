@@ -20,7 +20,8 @@ import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClien
 import { RegistrarApiError, RegistrarConflictError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { checkDnskey, checkDs, DnssecRecord, dsFromDnskey, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import type { CallContext } from '../core/respond';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
 import { canonicalNameServers } from '../../core/names';
 import { info } from './info';
 import { BuiltClient, buildClient } from './sdk';
@@ -33,6 +34,8 @@ const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_POLL_INTERVAL_MS = 2_000;
 const MAX_POLL_INTERVAL_MS = 30_000;
 const POLL_GROWTH = 1.5;
+/** GetOperationDetail statuses that end an operation. */
+const ENDED = new Set(['SUCCESSFUL', 'ERROR', 'FAILED']);
 
 /** What each StatusFlag asks of a person (GetOperationDetail docs). */
 const STATUS_FLAG_ACTION: Record<string, string> = {
@@ -280,45 +283,45 @@ class Route53DomainsClient implements RegistrarClient {
   private async waitForOperation(domain: string, operationId: string): Promise<OperationEnd> {
     const call = { registrar: info.id, operation: 'wait for operation', domain };
     const { GetOperationDetailCommand } = this.built.sdk;
-    const started = Date.now();
-    const deadline = started + this.ops.timeoutMs;
-    let interval = this.ops.pollIntervalMs;
     let flagged: string | undefined;
-    let lastStatus = 'SUBMITTED';
-    for (let poll = 1; ; poll += 1) {
-      const out = await this.send<{ Status?: string; Message?: string; StatusFlag?: string }>(
-        call,
-        new GetOperationDetailCommand({ OperationId: operationId }),
-        { operationId, causePrefix: `operation ${operationId} (submitted; it may still complete): ` },
-      );
-      const status = out.Status ?? 'UNKNOWN';
-      lastStatus = status;
-      if (status === 'SUCCESSFUL' || status === 'ERROR' || status === 'FAILED') {
+    const outcome = await poll(
+      async () => {
+        const out = await this.send<{ Status?: string; Message?: string; StatusFlag?: string }>(
+          call,
+          new GetOperationDetailCommand({ OperationId: operationId }),
+          { operationId, causePrefix: `operation ${operationId} (submitted; it may still complete): ` },
+        );
+        const status = out.Status ?? 'UNKNOWN';
+        if (!ENDED.has(status) && status !== 'SUBMITTED' && status !== 'IN_PROGRESS') {
+          throw new RegistrarApiError({ ...call, cause: `operation ${operationId} has an unknown status "${status}"`, hint: `check it with \`aws route53domains get-operation-detail --region us-east-1 --operation-id ${operationId}\`` });
+        }
+        if (!ENDED.has(status) && out.StatusFlag && out.StatusFlag !== flagged) {
+          flagged = out.StatusFlag;
+          this.ctx.log(`route53domains: ${domain}: operation ${operationId} is ${status} with ${flagged}: ${STATUS_FLAG_ACTION[flagged] ?? 'a person must act on it in the Route 53 console'}`);
+        }
         return { status, message: out.Message, statusFlag: out.StatusFlag };
-      }
-      if (status !== 'SUBMITTED' && status !== 'IN_PROGRESS') {
-        throw new RegistrarApiError({ ...call, cause: `operation ${operationId} has an unknown status "${status}"`, hint: `check it with \`aws route53domains get-operation-detail --region us-east-1 --operation-id ${operationId}\`` });
-      }
-      if (out.StatusFlag && out.StatusFlag !== flagged) {
-        flagged = out.StatusFlag;
-        this.ctx.log(`route53domains: ${domain}: operation ${operationId} is ${status} with ${flagged}: ${STATUS_FLAG_ACTION[flagged] ?? 'a person must act on it in the Route 53 console'}`);
-      }
-      const now = Date.now();
-      if (now >= deadline) {
-        const flag = flagged ? ` (${flagged}: ${STATUS_FLAG_ACTION[flagged] ?? 'a person must act on it'})` : '';
-        throw new RegistrarApiError({
-          ...call,
-          cause: `operation ${operationId} is still ${lastStatus} after ${formatDuration(now - started)}${flag}`,
-          hint: `the change was submitted and may still complete; check it with \`aws route53domains get-operation-detail --region us-east-1 --operation-id ${operationId}\`, or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(this.ops.timeoutMs)})`,
-        });
-      }
-      const wait = Math.min(interval, deadline - now);
-      if (poll === 1 || poll % 5 === 0) {
-        this.ctx.log(`route53domains: ${domain}: operation ${operationId} is ${status}; checking again in ${formatDuration(Math.round(wait))} (waited ${formatDuration(now - started)} of ${formatDuration(this.ops.timeoutMs)})`);
-      }
-      await sleep(wait, this.ctx.signal);
-      interval = Math.min(interval * POLL_GROWTH, Math.max(MAX_POLL_INTERVAL_MS, this.ops.pollIntervalMs));
-    }
+      },
+      (end) => ENDED.has(end.status),
+      {
+        timeoutMs: this.ops.timeoutMs,
+        intervalMs: this.ops.pollIntervalMs,
+        growth: POLL_GROWTH,
+        maxIntervalMs: MAX_POLL_INTERVAL_MS,
+        signal: this.ctx.signal,
+        onProgress: (end, p) => {
+          if (p.nextInMs !== undefined && (p.attempt === 1 || p.attempt % 5 === 0)) {
+            this.ctx.log(`route53domains: ${domain}: operation ${operationId} is ${end.status}; checking again in ${formatDuration(Math.round(p.nextInMs))} (waited ${formatDuration(p.elapsedMs)} of ${formatDuration(this.ops.timeoutMs)})`);
+          }
+        },
+      },
+    );
+    if (outcome.done) return outcome.result as OperationEnd;
+    const flag = flagged ? ` (${flagged}: ${STATUS_FLAG_ACTION[flagged] ?? 'a person must act on it'})` : '';
+    throw new RegistrarApiError({
+      ...call,
+      cause: `operation ${operationId} is still ${outcome.result.status} after ${formatDuration(outcome.elapsedMs)}${flag}`,
+      hint: `the change was submitted and may still complete; check it with \`aws route53domains get-operation-detail --region us-east-1 --operation-id ${operationId}\`, or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(this.ops.timeoutMs)})`,
+    });
   }
 
   private operationFailed(
