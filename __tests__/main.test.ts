@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, DataResource, Fn, Lazy, TerraformIterator, TerraformSelf, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
+import { DataResource, Fn, Lazy, TerraformIterator, TerraformSelf, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest'; // matcher types; Testing.setupJest() registers them
 import { loadConfig } from '../config/load';
-import { buildApp, withFastResolve } from '../main';
+import { buildApp } from '../main';
+import { fastSynthesis, withFastResolve } from '../modules/cdktf-internals/fast-synthesis';
 import { DomainsStack } from '../modules/domains-stack';
 import { REGISTRARS } from '../registrar-adapters/catalog';
 
@@ -111,21 +112,51 @@ describe('the example configuration', () => {
     expect(tf.terraform.backend.local.path).toBe(path.relative(stackDir, path.join(root, 'terraform.production.tfstate')));
   });
 
-  test('the app output is identical to cdktf\'s standard synthesis (the skipped preparing pass changes nothing)', () => {
-    const config = loadConfig(EXAMPLE);
+  /** The app's fast synthesis and cdktf's standard one, byte for byte (but for each outdir's state path). */
+  function expectSameAsStandard(configFile: string, stacks: string[]): void {
+    const config = loadConfig(configFile);
     const fast = path.join(tmp('fast'), 'out');
     const standard = path.join(tmp('standard'), 'out');
-    buildApp(config, { outdir: fast }).synth();
-    const app = new App({ outdir: standard, stackTraces: false });
-    for (const s of config.stacks) new DomainsStack(app, s.name, s.props);
-    app.synth();
-    for (const stack of ['production', 'sandbox']) {
+    const synthesis = fastSynthesis({});
+    expect(synthesis.fast).toBe(true);
+    buildApp(config, { outdir: fast, synthesis }).synth();
+    buildApp(config, { outdir: standard, synthesis: fastSynthesis({ NSBRIDGE_FAST_SYNTH: '0' }) }).synth();
+    for (const stack of stacks) {
       const a = fs.readFileSync(path.join(fast, 'stacks', stack, 'cdk.tf.json'), 'utf8');
       const b = fs.readFileSync(path.join(standard, 'stacks', stack, 'cdk.tf.json'), 'utf8');
-      // The local state path is relative to each outdir; everything else must match byte for byte.
       const strip = (s: string) => s.replace(/"path": "[^"]*terraform\.\w+\.tfstate"/, '"path": "<state>"');
       expect(strip(a)).toBe(strip(b));
     }
+  }
+
+  test('the app output is identical to cdktf\'s standard synthesis (the skipped preparing pass changes nothing)', () => {
+    expectSameAsStandard(EXAMPLE, ['production', 'sandbox']);
+  });
+
+  test('... also for the 1,000-domain benchmark configuration', () => {
+    const dir = tmp('bench1000');
+    const file = path.join(dir, 'domains.yaml');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    fs.writeFileSync(file, (require('../scripts/bench-synth.js') as { configFor: (n: number) => string }).configFor(1000));
+    expectSameAsStandard(file, ['nsbridge']);
+  });
+});
+
+describe('the cdktf fast paths are gated on the verified cdktf version', () => {
+  test('on a verified cdktf (any 0.21 patch) the app synthesizes fast', () => {
+    expect(fastSynthesis({}, '0.21.0')).toMatchObject({ fast: true });
+    expect(fastSynthesis({}, '0.21.7')).toMatchObject({ fast: true });
+  });
+
+  test('on another cdktf (or a fork) it falls back to standard synthesis, with one warning that says why', () => {
+    const s = fastSynthesis({}, '0.22.0');
+    expect(s).toMatchObject({ fast: false, Stack: DomainsStack });
+    expect(s.warning).toMatch(/cdktf 0\.22\.0 is not one the fast synthesis was verified with \(0\.21\.x\): using cdktf's standard synthesis/);
+    expect(fastSynthesis({}, '').warning).toMatch(/unknown version/);
+  });
+
+  test('NSBRIDGE_FAST_SYNTH=0 turns the fast paths off without a warning', () => {
+    expect(fastSynthesis({ NSBRIDGE_FAST_SYNTH: '0' }, '0.21.0')).toEqual({ Stack: DomainsStack, fast: false });
   });
 });
 

@@ -9,13 +9,13 @@
  *
  * Why one per stack: 1,000 domains share one copy instead of 1,000 (and synth hashes one file).
  *
- * It also carries the stack's single Terraform version check: see `dropPerInstanceVersionCheck`.
+ * It also carries the stack's single Terraform version check: see cdktf-internals/version-checks.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AssetType, TerraformAsset, TerraformElement, TerraformStack } from 'cdktf';
+import { AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { ValidateTerraformVersion } from 'cdktf/lib/validations/validate-terraform-version';
-import { Construct, IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import * as E from './errors';
 
 /** Construct id of the asset under the stack; also the folder name under assets/. */
@@ -100,23 +100,4 @@ export class NsbridgeCliAsset extends TerraformAsset {
 
   private commandCache?: string;
   private scriptPathCache?: string;
-}
-
-/**
- * cdktf's DataResource constructor registers a ValidateTerraformVersion on EVERY instance, and each
- * one runs `terraform version` through execSync at synth: ~45 ms per resource, 45 s for 1,000
- * domains, and a hard failure on machines without terraform. The requirement is per stack, not
- * per resource, so we remove the per-instance copy here and keep one on the stack's CLI asset
- * (above), which the nsbridge app replaces with `required_version` in the generated config.
- *
- * This reads the private validation list of constructs 10.x (`Node._validations`; constructs is
- * pinned). If that internal ever changes, nothing breaks: the check simply stays (slow but
- * correct), and the test "synth spawns no terraform process" fails to tell us.
- */
-export function dropPerInstanceVersionCheck(element: TerraformElement | Construct): void {
-  const validations = (element.node as unknown as { _validations?: unknown[] })._validations;
-  if (!Array.isArray(validations)) return;
-  for (let i = validations.length - 1; i >= 0; i--) {
-    if (validations[i] instanceof ValidateTerraformVersion) validations.splice(i, 1);
-  }
 }

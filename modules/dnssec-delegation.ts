@@ -51,7 +51,8 @@
  */
 import { DataResource, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
+import { NsbridgeCliAsset } from './cli-asset';
+import { dropPerInstanceVersionCheck } from './cdktf-internals/version-checks';
 import { lazyDependsOn } from './depends-on';
 import { checkDnssecOptions, DNSSEC_DEFAULTS, DnssecPublishingOptions } from './dnssec-options';
 import * as E from './errors';

@@ -63,7 +63,8 @@ import { DataResource, Fn, ITerraformDependable, TerraformStack, Token } from 'c
 import { Construct, IConstruct } from 'constructs';
 import { parseDuration } from '../core/duration';
 import { normalizeNameServers, checkDomainName, InvalidNameError } from '../core/names';
-import { dropPerInstanceVersionCheck, NsbridgeCliAsset } from './cli-asset';
+import { NsbridgeCliAsset } from './cli-asset';
+import { dropPerInstanceVersionCheck } from './cdktf-internals/version-checks';
 import { lazyDependsOn } from './depends-on';
 import { DriftCheck } from './drift-check';
 import { REGISTRARS } from '../registrar-adapters/catalog';

@@ -19,7 +19,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, DataResource, LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { dropPerInstanceVersionCheck, SKIP_TERRAFORM_VERSION_CHECK } from '../../modules/cli-asset';
+import { SKIP_TERRAFORM_VERSION_CHECK } from '../../modules/cli-asset';
+import { dropPerInstanceVersionCheck } from '../../modules/cdktf-internals/version-checks';
 import { DnssecDelegation, RetiredDnssecDelegation } from '../../modules/dnssec-delegation';
 
 const STUB = path.join(__dirname, 'fixtures', 'ds-stub-cli.js');
