@@ -18,5 +18,5 @@ export function cdktfVersion(): string | undefined {
 /** Whether the fast paths may run here, and why not when they may not. */
 export function fastPathsVerified(version = cdktfVersion()): { readonly ok: boolean; readonly reason?: string } {
   if (version && VERIFIED_CDKTF.some((v) => version === v || version.startsWith(`${v}.`))) return { ok: true };
-  return { ok: false, reason: `cdktf ${version ?? '(unknown version)'} is not one the fast synthesis was verified with (${VERIFIED_CDKTF.map((v) => `${v}.x`).join(', ')})` };
+  return { ok: false, reason: `cdktf ${version || '(unknown version)'} is not one the fast synthesis was verified with (${VERIFIED_CDKTF.map((v) => `${v}.x`).join(', ')})` };
 }
