@@ -15,6 +15,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   cloudflare: () => require('./cloudflare/adapter').adapter,
   manual: () => require('./manual/adapter').adapter,
   cnr: () => require('./cnr/adapter').adapter,
+  dynadot: () => require('./dynadot/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {
