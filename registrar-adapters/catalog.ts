@@ -14,6 +14,7 @@ import { info as cloudflare } from './cloudflare/info';
 import { info as manual } from './manual/info';
 import { info as cnr } from './cnr/info';
 import { info as dynadot } from './dynadot/info';
+import { info as namesilo } from './namesilo/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -27,6 +28,7 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   manual,
   cnr,
   dynadot,
+  namesilo,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

@@ -16,6 +16,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   manual: () => require('./manual/adapter').adapter,
   cnr: () => require('./cnr/adapter').adapter,
   dynadot: () => require('./dynadot/adapter').adapter,
+  namesilo: () => require('./namesilo/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {
