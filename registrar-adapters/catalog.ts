@@ -12,6 +12,9 @@ import { info as dnsimple } from './dnsimple/info';
 import { info as route53domains } from './route53domains/info';
 import { info as cloudflare } from './cloudflare/info';
 import { info as manual } from './manual/info';
+import { info as cnr } from './cnr/info';
+import { info as dynadot } from './dynadot/info';
+import { info as namesilo } from './namesilo/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -23,6 +26,9 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   route53domains,
   cloudflare,
   manual,
+  cnr,
+  dynadot,
+  namesilo,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

@@ -14,6 +14,9 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   route53domains: () => require('./route53domains/adapter').adapter,
   cloudflare: () => require('./cloudflare/adapter').adapter,
   manual: () => require('./manual/adapter').adapter,
+  cnr: () => require('./cnr/adapter').adapter,
+  dynadot: () => require('./dynadot/adapter').adapter,
+  namesilo: () => require('./namesilo/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

@@ -27,7 +27,10 @@ export type RegistrarId =
   | 'dnsimple'
   | 'route53domains'
   | 'cloudflare'
-  | 'manual';
+  | 'manual'
+  | 'cnr'
+  | 'dynadot'
+  | 'namesilo';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
