@@ -27,7 +27,8 @@ export type RegistrarId =
   | 'dnsimple'
   | 'route53domains'
   | 'cloudflare'
-  | 'manual';
+  | 'manual'
+  | 'ovh';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
@@ -123,6 +124,11 @@ export interface AdapterContext {
   readonly debug: (message: string) => void;
   /** Aborted when the CLI gives up (timeout, signal). */
   readonly signal?: AbortSignal;
+  /**
+   * Registers a secret the adapter derived at run time (a session id, a login token) with the
+   * run's redactor, so it is masked in every later message and trace like the credentials are.
+   */
+  readonly secret?: (value: string) => void;
 }
 
 export interface RegistrarClient {
