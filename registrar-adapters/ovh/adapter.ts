@@ -19,7 +19,7 @@ import type { AxiosResponse, InternalAxiosRequestConfig, AxiosRequestConfig } fr
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info, OVH_ORIGINS } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
+import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError, UsageError } from '../../core/errors';
@@ -113,6 +113,10 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
+    // OVH has no sandbox: asking for one is a mistake even when an endpoint override is set.
+    if (readBooleanSetting(ctx.env, 'NSBRIDGE_OVH_SANDBOX')) {
+      throw new UsageError('NSBRIDGE_OVH_SANDBOX is set but OVHcloud has no sandbox; use a throw-away domain in a real account (reads and no-op runs change nothing)');
+    }
     const applicationKey = creds.OVH_APPLICATION_KEY!;
     const applicationSecret = creds.OVH_APPLICATION_SECRET!;
     const consumerKey = creds.OVH_CONSUMER_KEY!;

@@ -113,6 +113,8 @@ export class OvhEmulator extends RegistrarEmulator {
   /** Every body the nameServers/update route received. */
   readonly updateBodies: unknown[] = [];
   onDnssecChange?: (domain: string, records: DnssecRecord[]) => void;
+  /** Test hook: answer this path with HTTP 200 and this body (an answer of the wrong shape). */
+  wrongShape?: { path: string; body: unknown };
   private nextId = 33578504;
   private nextTaskId = 600432804;
   private queries = 0;
@@ -164,6 +166,12 @@ export class OvhEmulator extends RegistrarEmulator {
   nameServersOf(domain: string): string[] | undefined {
     const d = this.domains.get(domain.toLowerCase());
     return d ? [...d.nameServers] : undefined;
+  }
+
+  /** The ids GET .../nameServer lists now. */
+  listingIds(domain: string): number[] {
+    const d = this.domain(domain);
+    return d ? this.listing(d).map((l) => l.id) : [];
   }
 
   domain(domain: string): OvhDomain | undefined {
@@ -227,6 +235,7 @@ export class OvhEmulator extends RegistrarEmulator {
     if (!req.path.startsWith('/1.0/')) return apiError(404, 'Client::NotFound', 'Got an invalid (or empty) URL');
     const denied = this.authenticate(req);
     if (denied) return denied;
+    if (this.wrongShape?.path === req.path) return json(200, this.wrongShape.body);
 
     const m = /^\/1\.0\/domain\/([^/]+)(\/.*)?$/.exec(req.path);
     if (!m) return apiError(404, 'Client::NotFound', 'Got an invalid (or empty) URL');
