@@ -15,6 +15,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   cloudflare: () => require('./cloudflare/adapter').adapter,
   manual: () => require('./manual/adapter').adapter,
   ovh: () => require('./ovh/adapter').adapter,
+  inwx: () => require('./inwx/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {
