@@ -14,6 +14,7 @@ import { info as cloudflare } from './cloudflare/info';
 import { info as manual } from './manual/info';
 import { info as ovh } from './ovh/info';
 import { info as inwx } from './inwx/info';
+import { info as joker } from './joker/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -27,6 +28,7 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   manual,
   ovh,
   inwx,
+  joker,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

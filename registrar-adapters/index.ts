@@ -16,6 +16,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   manual: () => require('./manual/adapter').adapter,
   ovh: () => require('./ovh/adapter').adapter,
   inwx: () => require('./inwx/adapter').adapter,
+  joker: () => require('./joker/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {
