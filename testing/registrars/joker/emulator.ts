@@ -63,6 +63,8 @@ export class JokerEmulator extends RegistrarEmulator {
   secretsInUrl = 0;
   /** Test hook: the next request after login finds its session expired. */
   expireNextSession = false;
+  /** Test hook: domain-modify is refused with an Error line that echoes the session id (a registrar echoing a secret). */
+  echoSessionInError = false;
   /** Test hook: query-whois answers this body instead (an answer of the wrong shape). */
   wrongWhoisBody?: string;
   private tracking = 0;
@@ -167,6 +169,7 @@ export class JokerEmulator extends RegistrarEmulator {
         const domain = (form.get('domain') ?? '').toLowerCase();
         const d = this.domains.get(domain);
         if (!d) return this.fail(2303, 'Object does not exist', `Domain ${domain} not found`);
+        if (this.echoSessionInError) return this.fail(2400, 'Command failed', `session ${sid} may not modify ${domain} right now`);
         if (d.otherAccount) return this.fail(2201, 'Authorization error', `Domain ${domain} belongs to another account`);
         const list = form.get('ns-list');
         if (list === null) return this.fail(2306, 'Parameter value policy error', 'nothing to modify');
