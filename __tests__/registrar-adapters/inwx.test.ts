@@ -61,6 +61,7 @@ describe('inwx quirks (against the emulator)', () => {
     emu.pendingReads = 1;
     emu.listShape = 'terraform';
     emu.expireNextSession = false;
+    emu.dnssecPendingReads = 0;
     emu.methods.length = 0;
     Object.assign(emu.logins, { ok: 0, failed: 0, logouts: 0, unlocks: 0 });
     emu.addDomain('example.com', OLD_NS);
@@ -168,5 +169,17 @@ describe('inwx quirks (against the emulator)', () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).records).toEqual([{ ds: expect.any(String), dnskey: formatDnskey(k) }]);
     }
+  });
+
+  test('dnssec.adddnskey answering 1001 is read back with dnssec.listkeys until the key is listed, then reported', async () => {
+    const k = testDnskey();
+    q.emu().setDnssecRecords('example.com', []);
+    q.emu().dnssecPendingReads = 2;
+    const r = await cli(['ds', 'set', '--registrar', 'inwx', '--domain', 'example.com', '--dnskey', formatDnskey(k), '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/INWX accepted the DNSSEC key \d+ as pending at the registry \(1001\)/);
+    const afterAdd = q.emu().methods.slice(q.emu().methods.indexOf('dnssec.adddnskey') + 1);
+    expect(afterAdd).toEqual(['dnssec.listkeys', 'dnssec.listkeys', 'dnssec.listkeys', 'account.logout']);
+    expect(q.emu().dnssecRecordsOf('example.com')).toEqual([recordFromDnskey('example.com', k)]);
   });
 });

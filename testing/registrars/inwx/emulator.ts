@@ -88,6 +88,9 @@ export class InwxEmulator extends RegistrarEmulator {
   /** domain.info reads that still show the old set after a domain.update (0 = applied at once, code 1000). */
   pendingReads = 1;
   listShape: 'terraform' | 'goinwx' = 'terraform';
+  /** dnssec.adddnskey answers 1001 and the key is listed only after this many dnssec.listkeys reads (0 = at once, 1000). */
+  dnssecPendingReads = 0;
+  private pendingKeys: { domain: string; key: InwxKey; readsLeft: number }[] = [];
   readonly domains = new Map<string, InwxDomain>();
   /** Live sessions: cookie -> unlocked. */
   readonly sessions = new Map<string, { unlocked: boolean }>();
@@ -289,6 +292,12 @@ export class InwxEmulator extends RegistrarEmulator {
       }
       case 'dnssec.listkeys': {
         if (!d) return this.answer(2303);
+        for (const p of this.pendingKeys.filter((x) => x.domain === domainName)) {
+          if (p.readsLeft-- > 0) continue;
+          d.keys.push(p.key);
+          this.pendingKeys = this.pendingKeys.filter((x) => x !== p);
+          this.onDnssecChange?.(domainName, this.dnssecRecordsOf(domainName) ?? []);
+        }
         const items = d.keys.map((k) => ({
           ownerName: `${domainName}.`,
           id: k.id,
@@ -353,6 +362,11 @@ export class InwxEmulator extends RegistrarEmulator {
     }
     // UNCONFIRMED: a key the domain already has is refused.
     if (d.keys.some((k) => k.keyTag === key.keyTag && k.algorithmId === key.algorithmId && k.digest === key.digest)) return this.answer(2302);
+    const ds = `${key.keyTag} ${key.algorithmId} ${key.digestTypeId} ${key.digest}`;
+    if (this.dnssecPendingReads > 0) {
+      this.pendingKeys.push({ domain: name, key: { ...key, id: this.nextKeyId++ }, readsLeft: this.dnssecPendingReads });
+      return this.answer(1001, { resData: { dnskey: typeof params.dnskey === 'string' ? params.dnskey : '', ds } }, true);
+    }
     d.keys.push({ ...key, id: this.nextKeyId++ });
     this.onDnssecChange?.(name, this.dnssecRecordsOf(name) ?? []);
     return this.answer(1000, { resData: { dnskey: typeof params.dnskey === 'string' ? params.dnskey : '', ds: `${key.keyTag} ${key.algorithmId} ${key.digestTypeId} ${key.digest}` } }, true);
