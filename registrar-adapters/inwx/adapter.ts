@@ -157,7 +157,9 @@ export const adapter: RegistrarAdapter = {
           hint: 'set INWX_SHARED_SECRET to the base32 secret shown when two-factor login was set up, so nsbridge can unlock the session, or use a sub-account without 2FA',
         });
       }
-      const unlock = await rpc({ method: 'account.unlock', params: { tan: totp(totpKey, Date.now() / 1000) } }, where, cookie);
+      const tan = totp(totpKey, Date.now() / 1000);
+      ctx.secret?.(tan);
+      const unlock = await rpc({ method: 'account.unlock', params: { tan } }, where, cookie);
       if (unlock.envelope.code !== CODE.OK) {
         await logout(cookie);
         throw new RegistrarAuthError({

@@ -164,7 +164,10 @@ export const adapter: RegistrarAdapter = {
             headers.set('X-Ovh-Application', applicationKey);
             headers.set('X-Ovh-Consumer', consumerKey);
             headers.set('X-Ovh-Timestamp', String(timestamp));
-            headers.set('X-Ovh-Signature', ovhSignature({ applicationSecret, consumerKey, method, url: `${this.baseURL ?? ''}${this.url ?? ''}`, body: sent, timestamp }));
+            const signature = ovhSignature({ applicationSecret, consumerKey, method, url: `${this.baseURL ?? ''}${this.url ?? ''}`, body: sent, timestamp });
+            // Derived from the secret: masked like it, should a proxy or OVH ever echo it.
+            ctx.secret?.(signature);
+            headers.set('X-Ovh-Signature', signature);
             if (sent) headers.set('Content-Type', 'application/json;charset=utf-8');
             return sent || undefined;
           },
