@@ -48,7 +48,7 @@ export function regionOrigin(env: NodeJS.ProcessEnv): string {
   const raw = env.OVH_ENDPOINT?.trim().toLowerCase();
   if (!raw) return OVH_ORIGINS['ovh-eu']!;
   const origin = OVH_ORIGINS[raw] ?? OVH_ORIGINS[`ovh-${raw}`];
-  if (!origin) throw new UsageError(`OVH_ENDPOINT="${env.OVH_ENDPOINT}" is not an OVHcloud API region; use ovh-eu, ovh-ca or ovh-us`);
+  if (!origin) throw new UsageError(`OVH_ENDPOINT="${env.OVH_ENDPOINT}" is not an OVHcloud API region; use ovh-eu, ovh-ca or ovh-us (a proxy or test server goes in NSBRIDGE_OVH_ENDPOINT instead)`);
   return origin;
 }
 
