@@ -15,6 +15,9 @@ import { info as manual } from './manual/info';
 import { info as cnr } from './cnr/info';
 import { info as dynadot } from './dynadot/info';
 import { info as namesilo } from './namesilo/info';
+import { info as ovh } from './ovh/info';
+import { info as inwx } from './inwx/info';
+import { info as joker } from './joker/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -29,6 +32,9 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   cnr,
   dynadot,
   namesilo,
+  ovh,
+  inwx,
+  joker,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

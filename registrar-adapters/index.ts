@@ -17,6 +17,9 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   cnr: () => require('./cnr/adapter').adapter,
   dynadot: () => require('./dynadot/adapter').adapter,
   namesilo: () => require('./namesilo/adapter').adapter,
+  ovh: () => require('./ovh/adapter').adapter,
+  inwx: () => require('./inwx/adapter').adapter,
+  joker: () => require('./joker/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

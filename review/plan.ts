@@ -50,6 +50,8 @@ export interface PlanOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly log: (m: string) => void;
   readonly debug: (m: string) => void;
+  /** Registers a secret an adapter derived (session id, token) with the output's redactor. */
+  readonly secret?: (value: string) => void;
   /** Registrar reads in flight at once (the shared rate limiter paces each registrar). */
   readonly concurrency?: number;
 }
@@ -88,7 +90,7 @@ function clientCache(opts: PlanOptions): ClientFor {
     let client = clients.get(key);
     if (!client) {
       // async, so that a throwing createClient becomes a rejection every domain of it sees
-      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug }))();
+      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug, secret: opts.secret }))();
       clients.set(key, client);
     }
     return client;

@@ -147,7 +147,7 @@ describe('invalid configurations: every problem with its path, line and value', 
     ['typo in a domain key', domainWith('registar: godaddy'), ['domains[0].registar (line 4): unknown key "registar"; allowed here: name, registrar, retired, stack, registrarSettings, destroyPolicy, waitForDelegation, driftCheck, comment, tags, forceDestroy, delegationSet, records, dnssec']],
     ['bad domain name', 'domains:\n  - { name: "exa_mple.com", registrar: godaddy }', ['domains[0].name (line 2): domain name "exa_mple.com" has an invalid label "exa_mple" (letters, digits and inner hyphens only)']],
     ['name over 253 characters', `domains:\n  - { name: ${'a.'.repeat(127)}com, registrar: godaddy }`, ['domains[0].name (line 2): domain name "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a…(259 characters) is 257 characters long; the limit is 253']],
-    ['unknown registrar', 'domains:\n  - { name: example.com, registrar: hover }', [`domains[0].registrar (line 2): registrar "hover" is not known; use one of ${KNOWN}`]],
+    ['unknown registrar', 'domains:\n  - { name: example.com, registrar: hover }', [`domains[0].registrar (line 2): registrar "hover" is not known (did you mean "joker"?); use one of ${KNOWN}`]],
     ['missing registrar', 'domains:\n  - name: example.com', ['domains[0].registrar (line 2): is required (the registrar that holds the domain, e.g. godaddy)']],
     ['setting of another registrar', domainWith('registrarSettings: { sharingId: abc }'), ['domains[0].registrarSettings.sharingId (line 4): registrar "godaddy" has no setting "sharingId"; its settings are sandbox, shopperId, customerId, operationTimeout, pollInterval']],
     ['setting given as a YAML string', domainWith('registrarSettings: { sandbox: "true" }'), ['domains[0].registrarSettings.sandbox (line 4): registrar "godaddy" setting "sandbox" must be a boolean, got "true"']],
@@ -258,7 +258,7 @@ describe('invalid configurations: every problem with its path, line and value', 
     expect(() => loadConfig(file)).toThrow(
       [
         `${file}: 2 problems; nothing was synthesized`,
-        `  domains[0].registrar (line 2): registrar "hover" is not known; use one of ${KNOWN}`,
+        `  domains[0].registrar (line 2): registrar "hover" is not known (did you mean "joker"?); use one of ${KNOWN}`,
         '  domains[1].registrar (line 3): is required',
       ].join('\n'),
     );

@@ -75,7 +75,7 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
         settings[k] = String(v);
       }
       const expected = query.expected_name_servers === undefined ? undefined : parseExpected(String(query.expected_name_servers));
-      const c = await loadAdapter(registrar).createClient({ env, log: (m) => out.log(m), debug: (m) => out.debug(m) });
+      const c = await loadAdapter(registrar).createClient({ env, log: (m) => out.log(m), debug: (m) => out.debug(m), secret: (v) => out.redactor.add(v) });
       let nameServers: string[];
       try {
         nameServers = canonicalNameServers(await c.getNameServers(domain));
