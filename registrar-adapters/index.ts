@@ -15,6 +15,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   cloudflare: () => require('./cloudflare/adapter').adapter,
   manual: () => require('./manual/adapter').adapter,
   opensrs: () => require('./opensrs/adapter').adapter,
+  internetbs: () => require('./internetbs/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {
