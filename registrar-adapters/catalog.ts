@@ -14,6 +14,7 @@ import { info as cloudflare } from './cloudflare/info';
 import { info as manual } from './manual/info';
 import { info as opensrs } from './opensrs/info';
 import { info as internetbs } from './internetbs/info';
+import { info as spaceship } from './spaceship/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -27,6 +28,7 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   manual,
   opensrs,
   internetbs,
+  spaceship,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

@@ -16,6 +16,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   manual: () => require('./manual/adapter').adapter,
   opensrs: () => require('./opensrs/adapter').adapter,
   internetbs: () => require('./internetbs/adapter').adapter,
+  spaceship: () => require('./spaceship/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

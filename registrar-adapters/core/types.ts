@@ -29,7 +29,8 @@ export type RegistrarId =
   | 'cloudflare'
   | 'manual'
   | 'opensrs'
-  | 'internetbs';
+  | 'internetbs'
+  | 'spaceship';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
