@@ -15,6 +15,7 @@ import { info as manual } from './manual/info';
 import { info as opensrs } from './opensrs/info';
 import { info as internetbs } from './internetbs/info';
 import { info as spaceship } from './spaceship/info';
+import { info as cscglobal } from './cscglobal/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -29,6 +30,7 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   opensrs,
   internetbs,
   spaceship,
+  cscglobal,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

@@ -17,6 +17,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   opensrs: () => require('./opensrs/adapter').adapter,
   internetbs: () => require('./internetbs/adapter').adapter,
   spaceship: () => require('./spaceship/adapter').adapter,
+  cscglobal: () => require('./cscglobal/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

@@ -30,7 +30,8 @@ export type RegistrarId =
   | 'manual'
   | 'opensrs'
   | 'internetbs'
-  | 'spaceship';
+  | 'spaceship'
+  | 'cscglobal';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
