@@ -99,6 +99,15 @@ describe('opensrs quirks', () => {
     expect(emu().calls.map((c) => c.action)).toEqual(['GET']);
   });
 
+  test('.DK: ADVANCED_UPDATE_NAMESERVERS is not offered, so the change is refused (exit 2) before any write', async () => {
+    emu().addDomain('example.dk', OLD_NS);
+    const r = await set(NEW_NS, env(), 'example.dk');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/opensrs: set name servers example\.dk: OpenSRS does not support ADVANCED_UPDATE_NAMESERVERS for \.DK domains/);
+    expect(emu().calls.map((c) => c.action)).toEqual(['GET']);
+    expect(emu().nameServersOf('example.dk')).toEqual(OLD_NS);
+  });
+
   test('an answer without nameserver_list is an error quoting the body, never "no name servers"', async () => {
     emu().replyNext(emu().envelope('1', '200', 'Query Successful', { lock_state: '0' }));
     const r = await get();

@@ -34,6 +34,7 @@ import {
   RegistrarConflictError,
   RegistrarError,
   RegistrarValidationError,
+  UsageError,
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { durationSetting, formatDuration, sleep } from '../../core/duration';
@@ -125,7 +126,7 @@ function errorFromReply(reply: OpenSrsReply, call: CallContext, facts: Facts, wr
       return new RegistrarValidationError({
         ...base,
         hint: write
-          ? 'the registry refused the change: each name server must already exist at the registry (ADVANCED_UPDATE_NAMESERVERS does not create hosts); ask the DNS host to register it, or add it in the OpenSRS control panel (Nameserver Management). Nothing was changed'
+          ? 'the registry refused the change: each name server must already exist at the registry (ADVANCED_UPDATE_NAMESERVERS does not create hosts); ask the DNS host to register it, or add it to the registry with OpenSRS registry_add_ns or in the control panel (Nameserver Management). Nothing was changed'
           : 'the registry refused the request; try again later',
       });
     case CODE.REQUEST_WAITING:
@@ -293,6 +294,12 @@ export const adapter: RegistrarAdapter = {
       },
       async setNameServers(domain, nameServers) {
         const call = { registrar: info.id, operation: 'set name servers', domain };
+        if (domain.endsWith('.dk')) {
+          // https://domains.opensrs.guide/docs/advanced_update_nameservers: "not supported for .DK".
+          throw new UsageError(
+            `opensrs: set name servers ${domain}: OpenSRS does not support ADVANCED_UPDATE_NAMESERVERS for .DK domains (they change with update_all_info); change them in the OpenSRS control panel, or use the manual registrar for this domain; nothing was changed`,
+          );
+        }
         const reply = await command(COMMANDS.updateNameServers, { domain, op_type: 'assign', assign_ns: [...nameServers] }, call, true);
         if (reply.response_code === CODE.ASYNC_SUBMITTED) {
           await waitUntilShown(call, 'the name-server change', `nsbridge get --registrar opensrs --domain ${domain}`, async () =>
