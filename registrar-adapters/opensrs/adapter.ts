@@ -40,7 +40,7 @@ import { summarizeBody } from '../../core/redact';
 import { durationSetting, formatDuration, sleep } from '../../core/duration';
 import { sameNameServers } from '../../core/names';
 import { checkDs, DnssecRecord, sameDnssecRecord } from '../../core/dnssec';
-import { decodeEnvelope, requestEnvelope, XcpValue } from './xcp';
+import { DecodeOutcome, decodeEnvelope, requestEnvelope, XcpValue } from './xcp';
 import { opensrsSignature } from './signing';
 import {
   CODE,
@@ -52,17 +52,28 @@ import {
   replySchema,
 } from './wire-types';
 
-/** OpenSRS sends no wait hint with response 300/310: one second is the least its docs imply (UNCONFIRMED). */
+/** OpenSRS sends no wait hint with response 300/310 (UNCONFIRMED how long to wait): two windows of nsbridge's 2/s pace. */
 export const THROTTLE_WAIT_MS = 2_000;
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_OPENSRS_OPERATION_TIMEOUT';
 const POLL_INTERVAL_ENV = 'NSBRIDGE_OPENSRS_POLL_INTERVAL';
 
 type Command = (typeof COMMANDS)[keyof typeof COMMANDS];
 
+/** Each answer is decoded once, though the retry hooks and the adapter all look at it. */
+const decodedAnswers = new WeakMap<AxiosResponse, DecodeOutcome>();
+function decodeAnswer(res: AxiosResponse): DecodeOutcome {
+  let d = decodedAnswers.get(res);
+  if (!d) {
+    d = decodeEnvelope(res.data);
+    decodedAnswers.set(res, d);
+  }
+  return d;
+}
+
 /** The response_code of an XCP answer in an HTTP 200, or undefined when the body is not one. */
 function replyCode(res: AxiosResponse): string | undefined {
   if (res.status !== 200) return undefined;
-  const decoded = decodeEnvelope(res.data);
+  const decoded = decodeAnswer(res);
   if (!decoded.ok) return undefined;
   const code = decoded.value.response_code;
   return typeof code === 'string' ? code : undefined;
@@ -175,7 +186,7 @@ export const adapter: RegistrarAdapter = {
       );
       if (res.status === 401) throw new RegistrarAuthError({ ...call, status: 401, cause: 'HTTP 401 authentication failed', hint: AUTH_HINT(facts) });
       if (res.status !== 200) throw errorForStatus(res, call, { detail: summarizeBody(res.data, 200) });
-      const decoded = decodeEnvelope(res.data);
+      const decoded = decodeAnswer(res);
       if (!decoded.ok) {
         throw new RegistrarApiError({
           ...call,
