@@ -18,6 +18,10 @@ import { info as namesilo } from './namesilo/info';
 import { info as ovh } from './ovh/info';
 import { info as inwx } from './inwx/info';
 import { info as joker } from './joker/info';
+import { info as opensrs } from './opensrs/info';
+import { info as internetbs } from './internetbs/info';
+import { info as spaceship } from './spaceship/info';
+import { info as cscglobal } from './cscglobal/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -35,6 +39,10 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   ovh,
   inwx,
   joker,
+  opensrs,
+  internetbs,
+  spaceship,
+  cscglobal,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

@@ -20,6 +20,10 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   ovh: () => require('./ovh/adapter').adapter,
   inwx: () => require('./inwx/adapter').adapter,
   joker: () => require('./joker/adapter').adapter,
+  opensrs: () => require('./opensrs/adapter').adapter,
+  internetbs: () => require('./internetbs/adapter').adapter,
+  spaceship: () => require('./spaceship/adapter').adapter,
+  cscglobal: () => require('./cscglobal/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

@@ -33,7 +33,11 @@ export type RegistrarId =
   | 'namesilo'
   | 'ovh'
   | 'inwx'
-  | 'joker';
+  | 'joker'
+  | 'opensrs'
+  | 'internetbs'
+  | 'spaceship'
+  | 'cscglobal';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
