@@ -15,6 +15,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   cloudflare: () => require('./cloudflare/adapter').adapter,
   manual: () => require('./manual/adapter').adapter,
   ionos: () => require('./ionos/adapter').adapter,
+  easyname: () => require('./easyname/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {
