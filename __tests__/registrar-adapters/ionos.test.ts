@@ -96,17 +96,15 @@ describe('ionos quirks', () => {
 
   test('an answer of the wrong shape (no nameservers list) is an error quoting the body, never "no name servers"', async () => {
     const id = emu().idOf('example.com')!;
-    emu().store.get('example.com')!.nameServers = OLD_NS;
-    // Swap the emulator's answer for one without the list: the gateway's error object with 200.
-    const original = (emu() as unknown as { read: (...a: unknown[]) => unknown }).read;
-    (emu() as unknown as { read: () => unknown }).read = () => ({ status: 200, body: { message: 'upstream returned nothing' } });
+    // The gateway's error object where the name-server answer belongs, with HTTP 200.
+    emu().nameServersAnswerOverride = { message: 'upstream returned nothing' };
     try {
       const r = await get();
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/get name servers example\.com: HTTP 200: expected a name-server answer \{nameservers:\[\{name\}\]\}, got \{"message":"upstream returned nothing"\}/);
       expect(emu().seen.some((s) => s.path === `/domains/v1/domainitems/${id}/nameservers`)).toBe(true);
     } finally {
-      (emu() as unknown as { read: unknown }).read = original;
+      emu().nameServersAnswerOverride = undefined;
     }
   });
 

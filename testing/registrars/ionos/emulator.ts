@@ -51,6 +51,8 @@ export class IonosEmulator extends RegistrarEmulator {
   completeAfterReads: number;
   /** Accepted changes not applied yet, by domain. */
   readonly pending = new Map<string, Pending>();
+  /** When set, GET .../nameservers answers HTTP 200 with this body instead (a broken answer). */
+  nameServersAnswerOverride?: unknown;
   /** Every request's path and query, for tests that check what was sent. */
   readonly seen: { method: string; path: string; query: string; body?: unknown }[] = [];
 
@@ -152,6 +154,7 @@ export class IonosEmulator extends RegistrarEmulator {
   }
 
   private read(domain: string, entry: { nameServers: string[] }): RouteResult {
+    if (this.nameServersAnswerOverride !== undefined) return { status: 200, body: this.nameServersAnswerOverride };
     const pending = this.pending.get(domain);
     if (pending) {
       pending.readsLeft -= 1;
