@@ -108,6 +108,18 @@ describe('ionos quirks', () => {
     }
   });
 
+  test('an answer that echoes the secret half of the key never shows it (the CLI only knows the whole key)', async () => {
+    emu().echoSecretInErrors = true;
+    try {
+      const r = await runCli(['--verbose', 'get', '--registrar', 'ionos', '--domain', 'example.com'], env());
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/HTTP 403 FORBIDDEN: Key secret \*\*\* may not read this domain\./);
+      expect(r.stderr + r.stdout).not.toContain(emu().secret);
+    } finally {
+      emu().echoSecretInErrors = false;
+    }
+  });
+
   test('a 429 with Retry-After is waited out through the shared layer', async () => {
     emu().http.inject({ kind: 'rateLimit', retryAfterSec: 1, times: 1 });
     const r = await get();

@@ -25,7 +25,7 @@ import { readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
-import { summarizeBody } from '../../core/redact';
+import { Redactor, summarizeBody } from '../../core/redact';
 import { durationSetting, formatDuration, sleep } from '../../core/duration';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
 import { Accepted, DomainList, GatewayError, NameServersAnswer, NameServersUpdate, ServiceErrors } from './wire-types';
@@ -59,13 +59,13 @@ export function errorDetail(body: unknown): string | undefined {
 }
 
 /** Check an answer's shape before anything reads it; a wrong shape quotes the (redacted, shortened) body. */
-function parseAnswer<S extends z.ZodType>(schema: S, res: AxiosResponse, call: CallContext, what: string): z.infer<S> {
+function parseAnswer<S extends z.ZodType>(schema: S, res: AxiosResponse, call: CallContext, what: string, redactor: Redactor): z.infer<S> {
   const parsed = schema.safeParse(res.data);
   if (parsed.success) return parsed.data;
   throw new RegistrarApiError({
     ...call,
     status: res.status,
-    cause: `HTTP ${res.status}: expected ${what}, got ${summarizeBody(res.data)}`,
+    cause: `HTTP ${res.status}: expected ${what}, got ${redactor.redact(summarizeBody(res.data))}`,
     hint: 'IONOS answered in an unexpected shape; nothing was changed by this call; try again, and report it if it persists',
   });
 }
@@ -77,6 +77,9 @@ export const adapter: RegistrarAdapter = {
     const apiKey = creds.IONOS_API_KEY!;
     checkApiKey(apiKey);
     const baseURL = resolveEndpoint(info, ctx.env);
+    // The secret half alone is a secret too (the CLI masks the whole key): keep it out of any
+    // message built from IONOS's answers, even if IONOS echoes it.
+    const redactor = new Redactor([apiKey, apiKey.slice(apiKey.indexOf('.') + 1)]);
     const timeoutMs = durationSetting(ctx.env, OPERATION_TIMEOUT_ENV, DEFAULT_OPERATION_TIMEOUT_MS);
     const pollIntervalMs = durationSetting(ctx.env, POLL_INTERVAL_ENV, DEFAULT_POLL_INTERVAL_MS);
     const retryAfterMs = (res: AxiosResponse) => (res.status === 429 ? THROTTLE_WAIT_MS : undefined);
@@ -107,7 +110,8 @@ export const adapter: RegistrarAdapter = {
           return undefined;
       }
     };
-    const fail = (res: AxiosResponse, call: CallContext) => errorForStatus(res, call, { detail: errorDetail(res.data), hint: hintFor(res) });
+    const fail = (res: AxiosResponse, call: CallContext) =>
+      errorForStatus(res, call, { detail: redactor.redact(errorDetail(res.data) ?? summarizeBody(res.data)), hint: hintFor(res) });
 
     /** Domain name -> IONOS domain id, looked up once per client. */
     const ids = new Map<string, string>();
@@ -117,7 +121,7 @@ export const adapter: RegistrarAdapter = {
       for (let page = 0, offset = 0; page < MAX_LOOKUP_PAGES; page += 1) {
         const res = await send(http, { method: 'GET', url: '/domains/v1/domainitems', params: { name: domain, limit: LOOKUP_PAGE_SIZE, offset } }, call, retryAfterMs);
         if (!isSuccess(res)) throw fail(res, call);
-        const list = parseAnswer(DomainList, res, call, 'a domain list {count, domains}');
+        const list = parseAnswer(DomainList, res, call, 'a domain list {count, domains}', redactor);
         const hit = list.domains.find((d) => d.name.toLowerCase().replace(/\.$/, '') === domain);
         if (hit) {
           ids.set(domain, hit.id);
@@ -134,7 +138,7 @@ export const adapter: RegistrarAdapter = {
     async function readNameServers(id: string, call: CallContext): Promise<string[]> {
       const res = await send(http, { method: 'GET', url: nsPath(id) }, call, retryAfterMs);
       if (!isSuccess(res)) throw fail(res, call);
-      return parseAnswer(NameServersAnswer, res, call, 'a name-server answer {nameservers:[{name}]}').nameservers.map((n) => n.name);
+      return parseAnswer(NameServersAnswer, res, call, 'a name-server answer {nameservers:[{name}]}', redactor).nameservers.map((n) => n.name);
     }
 
     /** After a 202: read back until the new set shows, or say it is still pending. */
@@ -175,7 +179,7 @@ export const adapter: RegistrarAdapter = {
         const res = await send(http, { method: 'PUT', url: nsPath(id), data, headers: { 'Content-Type': 'application/json' } }, call, retryAfterMs);
         if (res.status === 200 || res.status === 204) return;
         if (res.status !== 202) throw fail(res, call);
-        const accepted = res.data === '' || res.data === undefined ? {} : parseAnswer(Accepted, res, call, 'an accepted request {id}');
+        const accepted = res.data === '' || res.data === undefined ? {} : parseAnswer(Accepted, res, call, 'an accepted request {id}', redactor);
         await waitForChange(domain, id, accepted.id, canonicalNameServers(nameServers));
       },
     };

@@ -53,6 +53,8 @@ export class IonosEmulator extends RegistrarEmulator {
   readonly pending = new Map<string, Pending>();
   /** When set, GET .../nameservers answers HTTP 200 with this body instead (a broken answer). */
   nameServersAnswerOverride?: unknown;
+  /** Answer the name-server GET with a 403 that quotes the key's secret half (an echoing server). */
+  echoSecretInErrors = false;
   /** Every request's path and query, for tests that check what was sent. */
   readonly seen: { method: string; path: string; query: string; body?: unknown }[] = [];
 
@@ -155,6 +157,7 @@ export class IonosEmulator extends RegistrarEmulator {
 
   private read(domain: string, entry: { nameServers: string[] }): RouteResult {
     if (this.nameServersAnswerOverride !== undefined) return { status: 200, body: this.nameServersAnswerOverride };
+    if (this.echoSecretInErrors) return this.serviceError(403, 'FORBIDDEN', `Key secret ${this.secret} may not read this domain.`);
     const pending = this.pending.get(domain);
     if (pending) {
       pending.readsLeft -= 1;
