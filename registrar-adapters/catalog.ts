@@ -22,6 +22,8 @@ import { info as opensrs } from './opensrs/info';
 import { info as internetbs } from './internetbs/info';
 import { info as spaceship } from './spaceship/info';
 import { info as cscglobal } from './cscglobal/info';
+import { info as ionos } from './ionos/info';
+import { info as easyname } from './easyname/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -43,6 +45,8 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   internetbs,
   spaceship,
   cscglobal,
+  ionos,
+  easyname,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

@@ -24,6 +24,8 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   internetbs: () => require('./internetbs/adapter').adapter,
   spaceship: () => require('./spaceship/adapter').adapter,
   cscglobal: () => require('./cscglobal/adapter').adapter,
+  ionos: () => require('./ionos/adapter').adapter,
+  easyname: () => require('./easyname/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

@@ -31,7 +31,7 @@ describe('godaddy quirks', () => {
     const r = await runCli(['get', '--registrar', 'godaddy', '--domain', 'example.com'], env());
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/ACCESS_DENIED/);
-    expect(r.stderr).toMatch(/10 or more domains or a Discount Domain Club plan/);
+    expect(r.stderr).toMatch(/10 or more domains or a Discount Domain Club – Premier Membership plan \(the basic Discount Domain Club plan is not enough; developer\.godaddy\.com\/getstarted has the current terms\)/);
     expect(emu.http.requests).toHaveLength(1);
   });
 

@@ -37,7 +37,9 @@ export type RegistrarId =
   | 'opensrs'
   | 'internetbs'
   | 'spaceship'
-  | 'cscglobal';
+  | 'cscglobal'
+  | 'ionos'
+  | 'easyname';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =

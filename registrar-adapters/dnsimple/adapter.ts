@@ -29,6 +29,7 @@ import {
   RegistrarConflictError,
   RegistrarError,
   RegistrarUnsupportedError,
+  RegistrarValidationError,
   UsageError,
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
@@ -239,14 +240,30 @@ export const adapter: RegistrarAdapter = {
         const call = { registrar: info.id, operation: 'add DNSSEC record', domain };
         const acct = await account(call);
         await ensureRegistered(acct, domain, call);
-        for (const { ds } of records) {
-          // Every value a string, as DNSimple's API takes them.
-          const data: DnsimpleDsRecordCreate = { algorithm: String(ds.algorithm), digest: ds.digest, digest_type: String(ds.digestType), keytag: String(ds.keyTag) };
+        for (const { ds, dnskey } of records) {
+          // Every value a string, as DNSimple's API takes them. public_key is the KEY data that some
+          // TLDs' registries want with the DS (https://developer.dnsimple.com/v2/domains/dnssec/):
+          // sent whenever the DNSKEY is known (`ds set --dnskey`); only a DS cannot give it.
+          const data: DnsimpleDsRecordCreate = {
+            algorithm: String(ds.algorithm),
+            digest: ds.digest,
+            digest_type: String(ds.digestType),
+            keytag: String(ds.keyTag),
+            ...(dnskey ? { public_key: dnskey.publicKey } : {}),
+          };
           const res = await send<DnsimpleEnvelope<DnsimpleDsRecord>>(http, { method: 'POST', url: dsPath(acct, domain), data }, call, rateLimitResetMs);
           if (res.status === 201) continue;
           // "has already been taken": DNSimple has it, e.g. our own POST retried after its answer was lost.
           const taken = res.status === 400 && /taken/.test(JSON.stringify(dnsimpleError(res)?.errors ?? {}));
           if (taken && (await listDs(acct, domain, call)).some((d) => sameDnssecRecord(toRecord(call, d), { ds }))) continue;
+          if (res.status === 400 && !dnskey && dnsimpleError(res)?.errors?.public_key) {
+            throw new RegistrarValidationError({
+              ...call,
+              status: 400,
+              cause: `HTTP 400 ${detail(res)}`,
+              hint: `the registry of ${domain} wants the key data (public_key) with the DS, which a DS alone cannot give: run \`nsbridge ds set\` with --dnskey "<flags> <protocol> <algorithm> <public key>" (the key-signing key; Route 53 shows it as dnskey_record) instead of, or with, --ds; nothing was changed`,
+            });
+          }
           throw fail(res, call, acct, true, true);
         }
       },

@@ -1,14 +1,21 @@
 /**
- * Name.com API v4 (shared/reference/registrar-apis.md §5).
- *   read:  GET  /v4/domains/{domain}                  -> Domain {domainName, nameservers?, ...}
- *   write: POST /v4/domains/{domain}:setNameservers   {"nameservers": [...]} -> 200 Domain
+ * Name.com Core API (https://docs.name.com, /core/v1, launched 2025-05; the default) and its
+ * predecessor API v4 (https://www.name.com/api-docs, /v4, kept for its transition period with
+ * NSBRIDGE_NAMECOM_API=v4). The paths below are the same under either prefix:
+ *   read:  GET  {prefix}/domains/{domain}                  -> Domain {domainName, nameservers?, ...}
+ *   write: POST {prefix}/domains/{domain}:setNameservers   {"nameservers": [...]} -> 200 Domain
  * Auth: HTTP Basic <user name>:<token>; the sandbox (api.dev.name.com) wants the user name with
  * `-test`, which nsbridge appends when NSBRIDGE_NAMECOM_SANDBOX is on and it is missing.
- * Errors: {message, details?}. 429 hint UNCONFIRMED: without Retry-After, one second per retry.
+ * Errors: {message, details?}. Where the two APIs differ:
+ *  - bad credentials: Core 401 {"message":"Unauthorized"}; v4 403 (issue #18; older notes say
+ *    401 "Unauthenticated": both are read, and a v4 403 names the credentials first);
+ *  - a POST without Content-Type application/json: Core 415, v4 403;
+ *  - 429: Core sends X-RateLimit-Reset (Unix seconds) and nsbridge waits until then; v4's hint is
+ *    UNCONFIRMED: without one, one second per retry.
  * DNSSEC (DS records, ints except the digest; a record is identified BY ITS DIGEST):
- *   list:   GET    /v4/domains/{domain}/dnssec?page=&perPage=  -> {dnssec, nextPage, lastPage}
- *   add:    POST   /v4/domains/{domain}/dnssec {domainName, keyTag, algorithm, digestType, digest}
- *   remove: DELETE /v4/domains/{domain}/dnssec/{digest} -> {}
+ *   list:   GET    {prefix}/domains/{domain}/dnssec?page=&perPage=  -> {dnssec, nextPage, lastPage}
+ *   add:    POST   {prefix}/domains/{domain}/dnssec {domainName, keyTag, algorithm, digestType, digest}
+ *   remove: DELETE {prefix}/domains/{domain}/dnssec/{digest} -> {}
  *
  * Things this adapter must not trust (all seen in recordings or documented):
  *  - Content-Type: answers come as text/html with a JSON body, so the body is parsed whatever
@@ -26,7 +33,7 @@ import { info } from './info';
 import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
-import { RegistrarApiError, RegistrarRateLimitError } from '../../core/errors';
+import { RegistrarApiError, RegistrarRateLimitError, UsageError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
 import type { NamecomDnssec, NamecomDnssecCreate, NamecomDnssecList, NamecomDomain, NamecomErrorMessage, NamecomSetNameserversRequest } from './wire-types';
@@ -48,7 +55,23 @@ export const DNSSEC_PER_PAGE = 1000;
 /** A domain has a handful of DS records; this only stops a runaway loop on a broken answer. */
 const MAX_DNSSEC_PAGES = 50;
 
-const retryAfterMs = (res: AxiosResponse): number | undefined => (res.status === 429 ? RATE_LIMIT_FALLBACK_MS : undefined);
+/** The Core API's 429 names the end of the window (X-RateLimit-Reset, Unix seconds); else one window. */
+const retryAfterMs = (res: AxiosResponse): number | undefined => {
+  if (res.status !== 429) return undefined;
+  const reset = Number(res.headers?.['x-ratelimit-reset']);
+  return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - Date.now()) : RATE_LIMIT_FALLBACK_MS;
+};
+
+export const API_ENV = 'NSBRIDGE_NAMECOM_API';
+/** Path prefix of each API: the Core API (default) or v4 while it lives. */
+export const API_PREFIX = { core: '/core/v1', v4: '/v4' } as const;
+
+function apiSetting(env: NodeJS.ProcessEnv): keyof typeof API_PREFIX {
+  const raw = env[API_ENV]?.trim().toLowerCase();
+  if (!raw || raw === 'core') return 'core';
+  if (raw === 'v4') return 'v4';
+  throw new UsageError(`${API_ENV}="${env[API_ENV]}" must be core (the Core API, default) or v4 (the older API, during its transition period)`);
+}
 
 /** The body as JSON whatever the Content-Type said; undefined when it is not JSON. */
 function jsonBody(data: unknown): unknown {
@@ -72,6 +95,7 @@ export const adapter: RegistrarAdapter = {
     const creds = readCredentials(info, ctx.env);
     const baseURL = resolveEndpoint(info, ctx.env);
     const sandbox = readBooleanSetting(ctx.env, 'NSBRIDGE_NAMECOM_SANDBOX');
+    const api = apiSetting(ctx.env);
     const given = creds.NAMECOM_USERNAME!;
     // The sandbox user is always the account user name with -test; accept either form.
     const user = sandbox && !/-test$/i.test(given) ? `${given}-test` : given;
@@ -101,7 +125,9 @@ export const adapter: RegistrarAdapter = {
             (sandbox ? '(the sandbox needs the test token, not the production one)' : '(production and test tokens differ; the sandbox is NSBRIDGE_NAMECOM_SANDBOX=1)')
           );
         case 403:
-          return 'Name.com refused API access for this account: accounts with two-step verification cannot use the API, and a token limited to IP addresses only works from those; check the account\'s security settings and the API Token Management page';
+          return api === 'v4'
+            ? `Name.com's API v4 refused access: it answers bad credentials with 403, so check NAMECOM_USERNAME ("${user}") and NAMECOM_TOKEN on the API Token Management page first; otherwise the account has two-step verification or the token is limited to other IP addresses`
+            : 'Name.com refused this call for the account (permission denied): a token limited to IP addresses only works from those, and accounts with two-step verification cannot use the API; check the account\'s security settings and the API Token Management page';
         case 404:
           return `the domain is not in the Name.com account "${user}"${sandbox ? ' (the sandbox at api.dev.name.com is a separate account)' : ''}`;
         case 400:
@@ -151,7 +177,7 @@ export const adapter: RegistrarAdapter = {
     };
 
     // The domain is encoded on its own; the `:setNameservers` colon stays literal.
-    const domainPath = (domain: string) => `/v4/domains/${encodeURIComponent(domain)}`;
+    const domainPath = (domain: string) => `${API_PREFIX[api]}/domains/${encodeURIComponent(domain)}`;
 
     const dnssecPath = (domain: string) => `${domainPath(domain)}/dnssec`;
     const dnssecFail = (res: AxiosResponse, call: CallContext) => errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, true) });

@@ -13,7 +13,9 @@
  * the tag, then create), removing a DS deletes its tag only while the tag still holds that DS,
  * and two DS records with one key tag in one change are refused (exit 2) before anything is sent.
  * Credentials travel in the JSON body of every call, never in the URL (the tracer prints URLs).
- * Errors: HTTP 400 {status:"ERROR", message} ("Invalid API key. (002)", "Invalid domain.", ...).
+ * Errors: HTTP 400 {status:"ERROR", message} ("Invalid API key. (002)", "Invalid domain.", ...). A
+ * domain whose "API Access" switch is off answers "Domain is not opted in to API access." (the
+ * real text); older answers said "Invalid domain." for it too, so that hint names both causes.
  *
  * "Slow down" comes in three shapes, all told to the HTTP client (never retried here):
  *  - HTTP 503 with openresty's HTML page (dnscontrol #3225, bacon #45), no Retry-After;
@@ -77,7 +79,7 @@ function detail(body: PorkbunError): string {
   return parts.join(' ');
 }
 
-type ErrorKind = 'credentials' | 'domain' | 'ip' | 'domainScope';
+type ErrorKind = 'credentials' | 'domain' | 'apiAccess' | 'ip' | 'domainScope';
 
 /**
  * Which of Porkbun's documented refusals this is. The classic envelope has no machine-readable
@@ -93,7 +95,8 @@ function kindOf(body: PorkbunError): ErrorKind | undefined {
   if (code === 'DOMAIN_NOT_ALLOWED') return 'domainScope';
   const message = (body.message ?? '').trim();
   if (/^Invalid API key\./i.test(message)) return 'credentials';
-  if (/^Invalid domain\.?$/i.test(message) || /not opted in to API access/i.test(message)) return 'domain';
+  if (/not opted in to API access/i.test(message)) return 'apiAccess';
+  if (/^Invalid domain\.?$/i.test(message)) return 'domain';
   return undefined;
 }
 
@@ -103,6 +106,8 @@ const HINTS: Record<ErrorKind, string> = {
   domain:
     'Porkbun says "Invalid domain." both when the domain is not in the account of PORKBUN_API_KEY and when the domain\'s "API Access" switch is off: ' +
     'in the Porkbun dashboard (Domain Management), open the domain\'s Details and turn "API Access" on, and check that the key belongs to the account that holds the domain',
+  apiAccess:
+    'the domain\'s "API Access" switch is off: in the Porkbun dashboard (Domain Management), open the domain\'s Details and turn "API Access" on',
   ip: 'the Porkbun API key only works from allowed IP addresses; allow this machine\'s address for the key at porkbun.com/account/api',
   domainScope: 'the Porkbun API key is limited to other domains; allow this domain for the key at porkbun.com/account/api',
 };
@@ -139,7 +144,7 @@ function failure(res: AxiosResponse, call: CallContext, write: WriteKind | false
   }
   const kind = kindOf(body);
   const base = { ...call, status: res.status, cause: `HTTP ${res.status} ${detail(body)}` };
-  if (kind === 'credentials' || kind === 'ip' || kind === 'domainScope') return new RegistrarAuthError({ ...base, hint: HINTS[kind] });
+  if (kind === 'credentials' || kind === 'apiAccess' || kind === 'ip' || kind === 'domainScope') return new RegistrarAuthError({ ...base, hint: HINTS[kind] });
   if (kind === 'domain') return new DomainNotFoundError({ ...base, hint: HINTS.domain });
   if (write && res.status === 400) return new RegistrarValidationError({ ...base, hint: write.refused });
   return errorForStatus(res, call, { detail: detail(body) });
