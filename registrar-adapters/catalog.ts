@@ -12,6 +12,7 @@ import { info as dnsimple } from './dnsimple/info';
 import { info as route53domains } from './route53domains/info';
 import { info as cloudflare } from './cloudflare/info';
 import { info as manual } from './manual/info';
+import { info as openprovider } from './openprovider/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -23,6 +24,7 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   route53domains,
   cloudflare,
   manual,
+  openprovider,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

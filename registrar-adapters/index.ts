@@ -14,6 +14,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   route53domains: () => require('./route53domains/adapter').adapter,
   cloudflare: () => require('./cloudflare/adapter').adapter,
   manual: () => require('./manual/adapter').adapter,
+  openprovider: () => require('./openprovider/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

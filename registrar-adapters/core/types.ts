@@ -27,7 +27,8 @@ export type RegistrarId =
   | 'dnsimple'
   | 'route53domains'
   | 'cloudflare'
-  | 'manual';
+  | 'manual'
+  | 'openprovider';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
