@@ -13,6 +13,7 @@ import { info as route53domains } from './route53domains/info';
 import { info as cloudflare } from './cloudflare/info';
 import { info as manual } from './manual/info';
 import { info as openprovider } from './openprovider/info';
+import { info as realtimeregister } from './realtimeregister/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -25,6 +26,7 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   cloudflare,
   manual,
   openprovider,
+  realtimeregister,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

@@ -15,6 +15,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   cloudflare: () => require('./cloudflare/adapter').adapter,
   manual: () => require('./manual/adapter').adapter,
   openprovider: () => require('./openprovider/adapter').adapter,
+  realtimeregister: () => require('./realtimeregister/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

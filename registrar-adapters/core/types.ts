@@ -28,7 +28,8 @@ export type RegistrarId =
   | 'route53domains'
   | 'cloudflare'
   | 'manual'
-  | 'openprovider';
+  | 'openprovider'
+  | 'realtimeregister';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
