@@ -14,6 +14,7 @@ import { info as cloudflare } from './cloudflare/info';
 import { info as manual } from './manual/info';
 import { info as openprovider } from './openprovider/info';
 import { info as realtimeregister } from './realtimeregister/info';
+import { info as hostingde } from './hostingde/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -27,6 +28,7 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   manual,
   openprovider,
   realtimeregister,
+  hostingde,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

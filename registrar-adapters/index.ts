@@ -16,6 +16,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   manual: () => require('./manual/adapter').adapter,
   openprovider: () => require('./openprovider/adapter').adapter,
   realtimeregister: () => require('./realtimeregister/adapter').adapter,
+  hostingde: () => require('./hostingde/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

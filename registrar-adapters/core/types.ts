@@ -29,7 +29,8 @@ export type RegistrarId =
   | 'cloudflare'
   | 'manual'
   | 'openprovider'
-  | 'realtimeregister';
+  | 'realtimeregister'
+  | 'hostingde';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
