@@ -15,6 +15,7 @@ import { info as manual } from './manual/info';
 import { info as openprovider } from './openprovider/info';
 import { info as realtimeregister } from './realtimeregister/info';
 import { info as hostingde } from './hostingde/info';
+import { info as autodns } from './autodns/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -29,6 +30,7 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   openprovider,
   realtimeregister,
   hostingde,
+  autodns,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

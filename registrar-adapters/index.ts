@@ -17,6 +17,7 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   openprovider: () => require('./openprovider/adapter').adapter,
   realtimeregister: () => require('./realtimeregister/adapter').adapter,
   hostingde: () => require('./hostingde/adapter').adapter,
+  autodns: () => require('./autodns/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

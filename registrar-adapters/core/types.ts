@@ -30,7 +30,8 @@ export type RegistrarId =
   | 'manual'
   | 'openprovider'
   | 'realtimeregister'
-  | 'hostingde';
+  | 'hostingde'
+  | 'autodns';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
