@@ -257,7 +257,7 @@ describe('the app as a process', () => {
       [
         'nsbridge: invalid configuration',
         `${config}: 3 problems; nothing was synthesized`,
-        '  domains[0].registrar (line 3): registrar "namecheep" is not known (did you mean "namecheap"?); use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual',
+        '  domains[0].registrar (line 3): registrar "namecheep" is not known (did you mean "namecheap"?); use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual, openprovider, realtimeregister, hostingde, autodns',
         '  domains[0].records[0].values[0] (line 5): "192.0.2.999" is not an IPv4 address (dotted decimal, e.g. 192.0.2.10)',
         '  domains[1].name (line 6): domain "EXAMPLE.com." (example.com) is already defined at domains[0] (names are compared after normalisation: case, trailing dot, IDN to punycode)',
         '',

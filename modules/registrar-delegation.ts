@@ -83,7 +83,8 @@ export interface RegistrarDelegationProps {
   readonly domain: string;
 
   /**
-   * Who holds the domain: godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains or
+   * Who holds the domain: godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains,
+   * openprovider, realtimeregister, hostingde, autodns or
    * manual (a person makes the change; the CLI prints the steps and waits for it in DNS).
    * @see registrar-adapters/catalog.ts
    */

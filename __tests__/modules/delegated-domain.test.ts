@@ -64,7 +64,7 @@ describe('DelegatedDomain', () => {
       [
         'test/bad: 3 problems:',
         '  - zoneName: domain name "bad_name.com" has an invalid label "bad_name" (letters, digits and inner hyphens only)',
-        '  - registrar: registrar "godady" is not known (did you mean "godaddy"?); use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual',
+        '  - registrar: registrar "godady" is not known (did you mean "godaddy"?); use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual, openprovider, realtimeregister, hostingde, autodns',
         '  - destroyPolicy: destroy policy "reinstate" is not known; use one of restore, retain, refuse',
       ].join('\n'),
     );
