@@ -8,7 +8,7 @@ import { formatDnskey, recordFromDnskey } from '../../core/dnssec';
 describeRegistrarConformance({
   id: 'hostingde',
   start: ({ rateLimit }) => startEmulator({ rateLimit }),
-  authErrorPattern: /domainsFind: error 10100 Authentication failed \(authToken\): .*check HOSTINGDE_API_KEY/,
+  authErrorPattern: /domainsFind: error 10100 Authentication failed \(authToken: \*\*\*\): .*check HOSTINGDE_API_KEY/,
 });
 
 describe('hostingde quirks', () => {
@@ -89,7 +89,7 @@ describe('hostingde quirks', () => {
   test('errors inside HTTP 200 are errors: an unknown name server is refused with its code', async () => {
     const r = await set(['ns1.unregistered.invalid', 'ns2.ok-dns.net']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/set name servers example\.com: domainUpdate: error 10300 Name server does not exist \(domain\.nameservers\): hosting\.de refused the change/);
+    expect(r.stderr).toMatch(/set name servers example\.com: domainUpdate: error 10300 Name server does not exist \(domain\.nameservers: ns1\.unregistered\.invalid\): hosting\.de refused the change/);
     expect(emu().http.requests.every((q) => q.status === 200)).toBe(true);
     expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
@@ -114,6 +114,17 @@ describe('hostingde quirks', () => {
     const r = await get(env(), 'not-mine.com');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/get name servers not-mine\.com: domainsFind lists no such domain: the domain is not in the hosting\.de account/);
+  });
+
+  test('hosting.de echoes the authToken in its error; nsbridge never prints it (--verbose too)', async () => {
+    const wrong = 'hde-key-SENTINEL-wrong-77';
+    const raw = await api('domainsFind', { authToken: wrong });
+    expect(JSON.stringify(raw)).toContain(wrong);
+    const r = await runCli(['--verbose', 'get', '--registrar', 'hostingde', '--domain', 'example.com'], env({ HOSTINGDE_API_KEY: wrong }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error 10100 Authentication failed \(authToken: \*\*\*\)/);
+    expect(r.stderr).toMatch(/hostingde: -> POST \/api\/domain\/v1\/json\/domainsFind/);
+    expect(r.stdout + r.stderr).not.toContain(wrong);
   });
 
   test('there is no sandbox: the setting is refused before anything is sent', async () => {

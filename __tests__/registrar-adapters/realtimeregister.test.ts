@@ -26,6 +26,7 @@ describe('realtimeregister quirks', () => {
     emu().processMode = 'async';
     emu().pollsToComplete = 2;
     emu().notFoundStatus = 400;
+    emu().queuedAs = 'processId';
     emu().billableNext = false;
     emu().nextDomainReply = undefined;
     emu().updates.length = 0;
@@ -48,6 +49,14 @@ describe('realtimeregister quirks', () => {
       `GET /v2/processes/${proc!.id}`,
     ]);
     expect(emu().updates).toEqual([{ domain: 'example.com', body: { ns: [...NEW_NS].sort() } }]);
+    expect(emu().nameServersOf('example.com')).toEqual([...NEW_NS].sort());
+  });
+
+  test.each(['id', 'location'] as const)('the process id is also found as the body\'s %s', async (queuedAs) => {
+    emu().queuedAs = queuedAs;
+    const r = await set(NEW_NS);
+    expect(r.code).toBe(0);
+    expect(emu().http.requests.filter((q) => q.path.startsWith('/v2/processes/'))).toHaveLength(2);
     expect(emu().nameServersOf('example.com')).toEqual([...NEW_NS].sort());
   });
 

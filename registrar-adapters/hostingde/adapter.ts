@@ -39,7 +39,14 @@ const blocked = (res: AxiosResponse) => {
 const retryAfterMs = (res: AxiosResponse) => (res.status === 429 ? RATE_LIMIT_FALLBACK_MS : blocked(res) ? BLOCKED_WAIT_MS : undefined);
 
 const describeErrors = (errors: readonly HostingdeApiError[]) =>
-  errors.map((e) => `${e.code}${e.text ? ` ${e.text}` : ''}${e.contextPath ? ` (${e.contextPath})` : ''}`).join('; ') || '(no error details)';
+  errors
+    .map((e) => {
+      // The offending value helps (e.g. which name server); an echoed secret is masked by the CLI's redactor.
+      const value = typeof e.value === 'string' || typeof e.value === 'number' ? `: ${e.value}` : '';
+      const where = e.contextPath || value ? ` (${e.contextPath ?? ''}${value})` : '';
+      return `${e.code}${e.text ? ` ${e.text}` : ''}${where}`;
+    })
+    .join('; ') || '(no error details)';
 
 export const adapter: RegistrarAdapter = {
   info,

@@ -169,7 +169,7 @@ export const adapter: RegistrarAdapter = {
       try {
         return await work();
       } catch (e) {
-        if (NsbridgeError.isNsbridgeError(e) || e instanceof Error) (e as Error).message = scrub.redact((e as Error).message);
+        if (e instanceof Error || NsbridgeError.isNsbridgeError(e)) e.message = scrub.redact(e.message);
         throw e;
       }
     }

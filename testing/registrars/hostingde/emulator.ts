@@ -198,7 +198,8 @@ export class HostingdeEmulator extends RegistrarEmulator {
     const body = req.json as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object') return this.error(10000, 'Invalid request body');
     // UNCONFIRMED code for a wrong or missing authToken.
-    if (body.authToken !== this.apiKey) return this.error(10100, 'Authentication failed', 'authToken');
+    // The error's `value` echoes what was sent, as hosting.de's errors do: the key must be masked by nsbridge.
+    if (body.authToken !== this.apiKey) return this.error(10100, 'Authentication failed', 'authToken', body.authToken);
     const method = m[1]!;
     if (this.nextReply?.method === method) {
       const { result } = this.nextReply;

@@ -58,6 +58,8 @@ export class RealtimeRegisterEmulator extends RegistrarEmulator {
   processMode: 'sync' | 'async' = 'async';
   pollsToComplete = 2;
   notFoundStatus: 400 | 404 = 400;
+  /** Where a 202 names its process: the body's processId (default), the body's id, or only a Location header. */
+  queuedAs: 'processId' | 'id' | 'location' = 'processId';
   /** The next update is refused as billable. */
   billableNext = false;
   /** Update bodies received (tests check what was sent). */
@@ -238,7 +240,8 @@ export class RealtimeRegisterEmulator extends RegistrarEmulator {
     }
     const id = this.nextProcess++;
     this.processes.set(id, { id, domain: name, polls: 0, status: 'RUNNING', failure: this.failures.shift(), apply });
-    return { status: 202, body: { processId: id }, write: true };
+    if (this.queuedAs === 'location') return { status: 202, headers: { Location: `/v2/processes/${id}` }, body: '', write: true };
+    return { status: 202, body: this.queuedAs === 'id' ? { id } : { processId: id }, write: true };
   }
 
   private poll(id: number): RouteResult {
