@@ -16,7 +16,11 @@ export type OpenproviderEnvelope = z.infer<typeof envelopeSchema>;
 /** POST /v1beta/auth/login -> data. */
 export const loginDataSchema = z.object({ token: z.string().min(1), reseller_id: z.number().optional() });
 
-/** One row of GET /v1beta/domains: `domain.name` is the label without the extension. */
+/**
+ * GET /v1beta/domains -> data. `domain.name` is the label without the extension. The API is
+ * grpc-gateway generated, which may leave an empty list out altogether: a missing `results` is
+ * read as none (the not-in-account answer's exact shape is UNCONFIRMED); a wrong type is an error.
+ */
 export const domainListDataSchema = z.object({
   results: z.array(z.object({ id: z.number().int(), domain: z.object({ name: z.string(), extension: z.string() }) })).optional().default([]),
   total: z.number().optional(),
