@@ -24,6 +24,10 @@ import { info as spaceship } from './spaceship/info';
 import { info as cscglobal } from './cscglobal/info';
 import { info as ionos } from './ionos/info';
 import { info as easyname } from './easyname/info';
+import { info as openprovider } from './openprovider/info';
+import { info as realtimeregister } from './realtimeregister/info';
+import { info as hostingde } from './hostingde/info';
+import { info as autodns } from './autodns/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -47,6 +51,10 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   cscglobal,
   ionos,
   easyname,
+  openprovider,
+  realtimeregister,
+  hostingde,
+  autodns,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

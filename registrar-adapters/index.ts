@@ -26,6 +26,10 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   cscglobal: () => require('./cscglobal/adapter').adapter,
   ionos: () => require('./ionos/adapter').adapter,
   easyname: () => require('./easyname/adapter').adapter,
+  openprovider: () => require('./openprovider/adapter').adapter,
+  realtimeregister: () => require('./realtimeregister/adapter').adapter,
+  hostingde: () => require('./hostingde/adapter').adapter,
+  autodns: () => require('./autodns/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

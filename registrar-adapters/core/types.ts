@@ -39,7 +39,11 @@ export type RegistrarId =
   | 'spaceship'
   | 'cscglobal'
   | 'ionos'
-  | 'easyname';
+  | 'easyname'
+  | 'openprovider'
+  | 'realtimeregister'
+  | 'hostingde'
+  | 'autodns';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
