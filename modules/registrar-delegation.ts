@@ -84,7 +84,7 @@ export interface RegistrarDelegationProps {
   readonly domain: string;
 
   /**
-   * Who holds the domain: godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, ionos, easyname or
+   * Who holds the domain: one of the registrar ids of the catalog (`npx nsbridge registrars`), or
    * manual (a person makes the change; the CLI prints the steps and waits for it in DNS).
    * @see registrar-adapters/catalog.ts
    */
