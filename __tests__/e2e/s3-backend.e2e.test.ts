@@ -9,7 +9,7 @@
  * `tofu init` by the environment: TF_CLI_ARGS_init=-backend-config=use_path_style=true.
  */
 import * as path from 'node:path';
-import { E2eWorld, explain, missingTools, MOTO_NS, REPO_ROOT, run, RunResult, sortedNs } from './harness';
+import { E2eWorld, explain, describeE2e, MOTO_NS, REPO_ROOT, run, RunResult, sortedNs } from './harness';
 
 const BUCKET = 'nsb-e2e-state';
 const KEY = 'nsbridge/e2e.tfstate';
@@ -29,10 +29,8 @@ domains:
     stack: e2e
 `;
 
-const tools = missingTools();
-const describeIfTools = tools.length === 0 ? describe : describe.skip;
 
-describeIfTools('e2e: S3 backend with locking against moto', () => {
+describeE2e('e2e: S3 backend with locking against moto', () => {
   let w: E2eWorld;
   let failed = false;
 
