@@ -52,6 +52,13 @@ export function engineVersion(): string {
   return engineVersionLine;
 }
 
+/** Whether the engine of this run is at least major.minor. */
+export function engineAtLeast(major: number, minor: number): boolean {
+  const v = /v(\d+)\.(\d+)\./.exec(engineVersion());
+  if (!v) throw new Error(`no version in "${engineVersion()}"`);
+  return Number(v[1]) * 1000 + Number(v[2]) >= major * 1000 + minor;
+}
+
 /**
  * `describe` for an e2e file: its title names the engine, and a missing tool fails the file (no
  * skip): run-e2e.sh builds the tools first.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the end-to-end toolchain into a cache directory from the package registries only (Go
 # module proxy, PyPI); docs/e2e.md says what it is made of and why.
-#   <cache>/bin/tofu                 OpenTofu, from its Go module
-#   <cache>/bin/terraform            Terraform at the README's floor (1.5.x), from its Go module
+#   <cache>/bin/tofu                 OpenTofu, from its Go module (state backends trimmed)
+#   <cache>/bin/terraform            Terraform at the README's floor (1.5.x), from its Go module (same)
 #   <cache>/mirror/registry.opentofu.org/hashicorp/{aws,external}/...   filesystem mirror (tofu)
 #   <cache>/mirror/registry.terraform.io/hashicorp/...                 the same files (terraform)
 #   <cache>/providers.json           what each mirrored provider really is (module, version, sha256)
@@ -166,26 +166,30 @@ plugin_ok() {
 }
 
 # ---- steps ---------------------------------------------------------------------
+# The engines keep the state backends the suite can use (trim-engine.js: local, remote, cloud,
+# http, inmem, s3): the others' cloud SDKs were most of their compile time.
+ENGINE_TRIM="trim=$(sha256sum "$SCRIPT_DIR/trim-engine.js" | cut -c1-16)"
+
 step_tofu() {
-  local stamp="$TOFU_MODULE@$TOFU_VERSION"
+  local stamp="$TOFU_MODULE@$TOFU_VERSION $ENGINE_TRIM"
   if stamp_ok "$BIN_DIR/tofu" tofu "$stamp" && [ "$("$BIN_DIR/tofu" version | head -n1)" = "OpenTofu $TOFU_VERSION" ]; then
     note tofu "present"
     return
   fi
   build_go tofu "$TOFU_MODULE" "$TOFU_VERSION" "" "$BIN_DIR/tofu" ./cmd/tofu \
-    "-X github.com/opentofu/opentofu/version.dev=no"
+    "-X github.com/opentofu/opentofu/version.dev=no" node "$SCRIPT_DIR/trim-engine.js" .
   [ "$("$BIN_DIR/tofu" version | head -n1)" = "OpenTofu $TOFU_VERSION" ] ||
     die "tofu version prints '$("$BIN_DIR/tofu" version | head -n1)', not 'OpenTofu $TOFU_VERSION'"
   echo "$stamp" >"$STATE_DIR/tofu.stamp"
 }
 
 step_terraform() {
-  local stamp="$TF_MODULE@$TF_VERSION"
+  local stamp="$TF_MODULE@$TF_VERSION $ENGINE_TRIM"
   if stamp_ok "$BIN_DIR/terraform" terraform "$stamp" && [ "$("$BIN_DIR/terraform" version | head -n1)" = "Terraform $TF_VERSION" ]; then
     note terraform "present"
     return
   fi
-  build_go terraform "$TF_MODULE" "$TF_VERSION" "" "$BIN_DIR/terraform" . ""
+  build_go terraform "$TF_MODULE" "$TF_VERSION" "" "$BIN_DIR/terraform" . "" node "$SCRIPT_DIR/trim-engine.js" .
   [ "$("$BIN_DIR/terraform" version | head -n1)" = "Terraform $TF_VERSION" ] ||
     die "terraform version prints '$("$BIN_DIR/terraform" version | head -n1)', not 'Terraform $TF_VERSION'"
   echo "$stamp" >"$STATE_DIR/terraform.stamp"
