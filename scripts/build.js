@@ -40,14 +40,23 @@ function writeAtomically(outputFiles) {
 // keepNames: error classes are told apart by name across the separately bundled adapters.
 const BUNDLE = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', write: false };
 
-/** A module whose code is a string, compiled only when something first requires it. */
-function lazyModule(code) {
+/**
+ * A module whose code is a string, compiled only when something first requires it (a string
+ * literal costs a scan at start-up, a function a parse). `requireExpr` is the require the code gets.
+ */
+function lazyModule(code, requireExpr = 'require') {
   return (
     `const source = ${JSON.stringify(code)};\n` +
     'const m = { exports: {} };\n' +
-    "new Function('module', 'exports', 'require', source)(m, m.exports, require);\n" +
+    `new Function('module', 'exports', 'require', source)(m, m.exports, ${requireExpr});\n` +
     'module.exports = m.exports;\n'
   );
+}
+
+/** The npm package a bundled input path belongs to ("axios", "@aws-sdk/client-route-53-domains"), if any. */
+function packageOf(input) {
+  const m = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(input);
+  return m ? m[1].replace(/\\/g, '/') : undefined;
 }
 
 async function main() {
@@ -64,24 +73,62 @@ async function main() {
     logLevel: 'warning',
     write: false,
   }).then((r) => writeAtomically(r.outputFiles));
-  // The AWS SDK (route53domains only) is ~480 KB of the CLI bundle. Compiling it on every start
-  // (Terraform spawns the CLI once per domain) cost ~40 ms of a `--help`; embedded as a string it
-  // costs a scan of the literal, and is compiled only when a route53domains command loads it.
-  const sdk = await esbuild.build({
-    ...BUNDLE,
-    stdin: { contents: "module.exports = require('@aws-sdk/client-route-53-domains');", resolveDir: root, loader: 'js' },
-  });
-  const embeddedSdk = {
-    name: 'embedded-aws-sdk',
+  // Each registrar adapter is bundled on its own and embedded as a string, compiled only when a
+  // get/set loads it: a start pays for the shell (commander, the catalog, the DNS checks) and for
+  // the one adapter it uses. Errors cross that boundary recognised by a symbol
+  // (NsbridgeError.isNsbridgeError), not instanceof.
+  // An adapter's npm packages (axios, axios-retry, proper-lockfile, the AWS SDK...) stay out of its
+  // bundle: each package is embedded ONCE in the shell, as its own lazily compiled string, and
+  // handed to every adapter that requires it. Bundled per adapter, axios alone (~300 KB with its
+  // form-data/mime-db) was carried once per HTTP registrar.
+  const adapterSources = listTs(path.join(root, 'registrar-adapters')).filter((f) => /[\\/]registrar-adapters[\\/][a-z0-9]+[\\/]adapter\.ts$/.test(f));
+  const isPackage = (p) => !p.startsWith('.') && !path.isAbsolute(p) && !p.startsWith('node:') && !require('node:module').builtinModules.includes(p);
+  const adapterBundles = new Map();
+  const adapterPackages = new Set();
+  const packagesExternal = {
+    name: 'packages-external',
     setup(build) {
-      build.onResolve({ filter: /^@aws-sdk\/client-route-53-domains$/ }, () => ({ path: 'aws-sdk', namespace: 'embedded' }));
-      build.onLoad({ filter: /.*/, namespace: 'embedded' }, () => ({ loader: 'js', contents: lazyModule(sdk.outputFiles[0].text) }));
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point' || !isPackage(args.path)) return undefined;
+        adapterPackages.add(args.path);
+        return { path: args.path, external: true };
+      });
     },
   };
-  // Each registrar adapter (with its HTTP client, XML parser, public-suffix list...) is bundled on
-  // its own and embedded the same way: a start pays only for the shell (commander, the catalog,
-  // the DNS checks) and, for get/set, for the one adapter it loads. Errors cross that boundary
-  // recognised by a symbol (NsbridgeError.isNsbridgeError), not instanceof.
+  for (const file of adapterSources) {
+    const out = await esbuild.build({ ...BUNDLE, entryPoints: [file], plugins: [packagesExternal] });
+    adapterBundles.set(file, out.outputFiles[0].text);
+  }
+  // Packages the shell bundles anyway (dns-packet for the manual adapter's checks) are handed over
+  // from the shell's own copy instead of being embedded a second time.
+  const shellOnly = await esbuild.build({
+    ...BUNDLE,
+    entryPoints: [path.join(root, 'cli', 'bin.ts')],
+    metafile: true,
+    external: ['cdktf', '@cdktf/*', 'constructs'],
+    plugins: [{ name: 'no-adapters', setup: (b) => b.onResolve({ filter: /^\.\/[a-z0-9]+\/adapter$/ }, (a) => ({ path: a.path, external: true })) }],
+  });
+  const shellPackages = new Set(Object.keys(shellOnly.metafile.inputs).map(packageOf).filter(Boolean));
+  const packageNames = [...adapterPackages].sort();
+  const sharedPackages = {
+    name: 'shared-packages',
+    setup(build) {
+      build.onResolve({ filter: /^nsbridge:adapter-require$/ }, () => ({ path: 'adapter-require', namespace: 'shared-packages' }));
+      build.onLoad({ filter: /^adapter-require$/, namespace: 'shared-packages' }, () => ({
+        loader: 'js',
+        resolveDir: root,
+        contents:
+          'const loaders = {\n' +
+          packageNames.map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(shellPackages.has(packageOf(p)) ? p : `nsbridge:package:${p}`)}),`).join('\n') +
+          "\n};\nmodule.exports = (id) => (Object.hasOwn(loaders, id) ? loaders[id]() : require(id));\n",
+      }));
+      build.onResolve({ filter: /^nsbridge:package:/ }, (args) => ({ path: args.path.slice('nsbridge:package:'.length), namespace: 'shared-package' }));
+      build.onLoad({ filter: /.*/, namespace: 'shared-package' }, async (args) => {
+        const out = await esbuild.build({ ...BUNDLE, stdin: { contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: root, loader: 'js' } });
+        return { loader: 'js', contents: lazyModule(out.outputFiles[0].text) };
+      });
+    },
+  };
   const embeddedAdapters = {
     name: 'embedded-adapters',
     setup(build) {
@@ -89,16 +136,17 @@ async function main() {
         if (!args.importer.endsWith(path.join('registrar-adapters', 'index.ts'))) return undefined;
         return { path: path.join(path.dirname(args.importer), `${args.path}.ts`), namespace: 'embedded-adapter' };
       });
-      build.onLoad({ filter: /.*/, namespace: 'embedded-adapter' }, async (args) => {
-        const out = await esbuild.build({ ...BUNDLE, entryPoints: [args.path], plugins: [embeddedSdk] });
-        return { loader: 'js', contents: lazyModule(out.outputFiles[0].text) };
-      });
+      build.onLoad({ filter: /.*/, namespace: 'embedded-adapter' }, (args) => ({
+        loader: 'js',
+        resolveDir: root,
+        contents: lazyModule(adapterBundles.get(args.path), "require('nsbridge:adapter-require')"),
+      }));
     },
   };
   await esbuild.build({
     ...BUNDLE,
     entryPoints: [path.join(root, 'cli', 'bin.ts')],
-    plugins: [embeddedAdapters, embeddedSdk],
+    plugins: [embeddedAdapters, sharedPackages],
     outfile: path.join(root, 'dist', 'nsbridge.js'),
     // The CLI must never pull the CDKTF libraries in; fail the build loudly if it does.
     external: ['cdktf', '@cdktf/*', 'constructs'],
