@@ -77,19 +77,31 @@ async function main() {
   // get/set loads it: a start pays for the shell (commander, the catalog, the DNS checks) and for
   // the one adapter it uses. Errors cross that boundary recognised by a symbol
   // (NsbridgeError.isNsbridgeError), not instanceof.
-  // An adapter's npm packages (axios, axios-retry, proper-lockfile, the AWS SDK...) stay out of its
-  // bundle: each package is embedded ONCE in the shell, as its own lazily compiled string, and
-  // handed to every adapter that requires it. Bundled per adapter, axios alone (~300 KB with its
-  // form-data/mime-db) was carried once per HTTP registrar.
+  // What adapters share stays out of each adapter's bundle, handed over by the shell instead: the
+  // registrar kit (registrar-adapters/core/, core/: one copy, one rate limiter) and npm packages
+  // (axios, axios-retry, proper-lockfile, the AWS SDK...), each package embedded ONCE as its own
+  // lazily compiled string. Bundled per adapter, axios alone (~300 KB with form-data/mime-db) was
+  // carried once per HTTP registrar.
   const adapterSources = listTs(path.join(root, 'registrar-adapters')).filter((f) => /[\\/]registrar-adapters[\\/][a-z0-9]+[\\/]adapter\.ts$/.test(f));
   const isPackage = (p) => !p.startsWith('.') && !path.isAbsolute(p) && !p.startsWith('node:') && !require('node:module').builtinModules.includes(p);
   const adapterBundles = new Map();
   const adapterPackages = new Set();
+  const kitModules = new Map(); // "nsbridge-kit:core/errors" -> absolute path of the source
+  const kitDirs = [path.join(root, 'registrar-adapters', 'core') + path.sep, path.join(root, 'core') + path.sep];
   const packagesExternal = {
     name: 'packages-external',
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
-        if (args.kind === 'entry-point' || !isPackage(args.path)) return undefined;
+        if (args.kind === 'entry-point') return undefined;
+        if (args.path.startsWith('.')) {
+          const base = path.resolve(args.resolveDir, args.path);
+          const file = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => fs.existsSync(f));
+          if (!file || !kitDirs.some((d) => file.startsWith(d))) return undefined;
+          const id = `nsbridge-kit:${path.relative(root, file).replace(/\\/g, '/').replace(/\.ts$/, '')}`;
+          kitModules.set(id, file);
+          return { path: id, external: true };
+        }
+        if (!isPackage(args.path)) return undefined;
         adapterPackages.add(args.path);
         return { path: args.path, external: true };
       });
@@ -119,10 +131,18 @@ async function main() {
         resolveDir: root,
         contents:
           'const loaders = {\n' +
-          packageNames.map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(shellPackages.has(packageOf(p)) ? p : `nsbridge:package:${p}`)}),`).join('\n') +
+          packageNames.map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(p)}),`).join('\n') +
+          '\n' +
+          [...kitModules].sort().map(([id, file]) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(file)}),`).join('\n') +
           "\n};\nmodule.exports = (id) => (Object.hasOwn(loaders, id) ? loaders[id]() : require(id));\n",
       }));
-      build.onResolve({ filter: /^nsbridge:package:/ }, (args) => ({ path: args.path.slice('nsbridge:package:'.length), namespace: 'shared-package' }));
+      // Anywhere in the shell (the adapter-require table, the kit's own imports), a package only
+      // adapters use is the lazily compiled copy.
+      build.onResolve({ filter: /.*/ }, (args) =>
+        adapterPackages.has(args.path) && !shellPackages.has(packageOf(`node_modules/${args.path}`)) && args.namespace !== 'shared-package'
+          ? { path: args.path, namespace: 'shared-package' }
+          : undefined,
+      );
       build.onLoad({ filter: /.*/, namespace: 'shared-package' }, async (args) => {
         const out = await esbuild.build({ ...BUNDLE, stdin: { contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: root, loader: 'js' } });
         return { loader: 'js', contents: lazyModule(out.outputFiles[0].text) };
