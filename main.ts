@@ -12,8 +12,8 @@ import type { IConstruct } from 'constructs';
 // on a worker thread while this module loads cdktf (config/worker.ts).
 import type { NsbridgeConfig } from './config/load';
 import type { WorkerResult } from './config/worker';
-import { DomainsStack } from './modules/domains-stack';
-import { NsbridgeValidationError } from './modules/errors';
+// The YAML app is a consumer of the construct library: only its public entry point.
+import { DomainsStack, NsbridgeValidationError } from './modules';
 
 export interface BuildOptions {
   /** @default - $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out" */

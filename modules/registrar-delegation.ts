@@ -93,7 +93,7 @@ export interface RegistrarDelegationProps {
    * checked (2 to 13 host names) and sorted; token lists are sorted by Terraform (`sort()`), so the
    * order Route 53 returns them in never causes a replacement.
    */
-  readonly nameServers: string[];
+  readonly nameServers: readonly string[];
 
   /**
    * Non-secret registrar settings, by catalog key (e.g. `{ sandbox: true }` for GoDaddy's OTE).
@@ -118,7 +118,7 @@ export interface RegistrarDelegationProps {
    * delegation is released before they are deleted.
    * @default - only what `nameServers` references
    */
-  readonly dependsOn?: ITerraformDependable[];
+  readonly dependsOn?: readonly ITerraformDependable[];
 
   /**
    * After writing, wait until every server of the parent zone (the registry) delegates the domain
@@ -296,7 +296,7 @@ export class RegistrarDelegation extends Construct {
       settingSpecs(props.registrar, props.registrarSettings ?? {}).map(({ spec, value }) => [spec.env, settingValueForEnv(value)]),
     );
     const hasSettings = Object.keys(settings).length > 0;
-    const nameServers = checked.nameServers ?? Fn.sort(props.nameServers);
+    const nameServers = checked.nameServers ?? Fn.sort([...props.nameServers]);
 
     // (1) + (2): the previous name servers, read at plan time and held from the first apply on.
     let previous = '';
