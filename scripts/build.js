@@ -134,7 +134,12 @@ async function main() {
           packageNames.map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(p)}),`).join('\n') +
           '\n' +
           [...kitModules].sort().map(([id, file]) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(file)}),`).join('\n') +
-          "\n};\nmodule.exports = (id) => (Object.hasOwn(loaders, id) ? loaders[id]() : require(id));\n",
+          // Anything else must be a Node built-in: an installed package has no node_modules to fall
+          // back on, so a missing entry fails here, in this repository's tests too.
+          "\n};\nmodule.exports = (id) => {\n" +
+          '  if (Object.hasOwn(loaders, id)) return loaders[id]();\n' +
+          "  if (require('node:module').isBuiltin(id)) return require(id);\n" +
+          '  throw new Error(`nsbridge bundle: ${id} is not embedded for the adapters (scripts/build.js)`);\n};\n',
       }));
       // Anywhere in the shell (the adapter-require table, the kit's own imports), a package only
       // adapters use is the lazily compiled copy.

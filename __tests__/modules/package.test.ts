@@ -7,7 +7,8 @@
  * Slow (npm installs, ~400 MB of provider bindings each): it uses the npm cache
  * (--prefer-offline) and reaches nothing but the npm registry. Temporary folders are removed.
  */
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { execFile, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import * as http from 'node:http';
 import { builtinModules } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -112,6 +113,37 @@ function expectExampleSynthesized(dir: string): void {
   for (const name of ['constructs', 'cdktf', '@cdktf/provider-aws']) expect(copiesOf(dir, name)).toEqual([path.join(dir, 'node_modules', name)]);
 }
 
+/**
+ * The installed CLI runs from node_modules/.bin with none of its libraries installed: `--help`,
+ * and a GoDaddy read against a loopback server (axios and the registrar kit, embedded once in the
+ * bundle, do the HTTP request).
+ */
+async function expectInstalledCliRuns(dir: string): Promise<void> {
+  const cli = path.join(dir, 'node_modules', '.bin', 'nsbridge');
+  expect(run(cli, ['--help'], dir).stdout).toMatch(/^Usage: nsbridge/);
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'NOT_FOUND', message: 'Domain not found' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as { port: number };
+    const env = { PATH: process.env.PATH, HOME: work, TMPDIR: work, GODADDY_API_KEY: 'key', GODADDY_API_SECRET: 'secret', NSBRIDGE_GODADDY_ENDPOINT: `http://127.0.0.1:${port}` };
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(cli, ['get', '--registrar', 'godaddy', '--domain', 'example.com'], { cwd: dir, env }, (_err, _stdout, stderr) =>
+        resolve({ code: child.exitCode, stderr }),
+      );
+    });
+    expect(requests).toEqual(['GET /v1/domains/example.com']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/godaddy.*example\.com/);
+    expect(result.stderr).not.toMatch(/Cannot find module|not embedded/);
+  } finally {
+    server.close();
+  }
+}
+
 /** The lowest version a peer range allows (its first version: every range here is ">=x" or "^x"). */
 const lowest = (range: string): string => /\d+\.\d+\.\d+/.exec(range)![0];
 
@@ -144,7 +176,8 @@ describe('the tarball', () => {
     run('tar', ['-xzf', tarball, '-C', extracted], work);
     const missing: string[] = [];
     const foreign: string[] = [];
-    for (const file of files) {
+    // The CLI bundle resolves its own requires (its embedded packages); the installed-CLI test runs it.
+    for (const file of [...files].filter((f) => f !== CLI_BUNDLE)) {
       const isDts = file.endsWith('.d.ts');
       if (!isDts && !file.endsWith('.js')) continue;
       const text = fs.readFileSync(path.join(extracted, 'package', file), 'utf8');
@@ -180,10 +213,11 @@ describe('the tarball', () => {
 });
 
 describe('installed into examples/library-app', () => {
-  test('peers at the newest versions in range: type-checks (node16, bundler, node10), synthesizes; then from a path to a fresh clone', () => {
+  test('peers at the newest versions in range: type-checks (node16, bundler, node10), synthesizes, runs the CLI; then from a path to a fresh clone', async () => {
     const app = appWith('newest', pkg.peerDependencies, `file:${tarball}`);
     typecheck(app);
     expectExampleSynthesized(app);
+    await expectInstalledCliRuns(app);
 
     // A path install from a fresh clone: its tracked files, with this repository's installed
     // node_modules standing in for the clone's `npm ci`. npm runs the clone's `prepare` (build +
