@@ -111,6 +111,19 @@ async function main() {
     const out = await esbuild.build({ ...BUNDLE, entryPoints: [file], plugins: [packagesExternal] });
     adapterBundles.set(file, out.outputFiles[0].text);
   }
+  // The kit's own packages (axios for registrar-adapters/core/http...) are embedded lazily too:
+  // bundled into the shell's code they would be parsed at every start.
+  const kitPackages = {
+    name: 'kit-packages',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point' || !isPackage(args.path)) return undefined;
+        adapterPackages.add(args.path);
+        return { path: args.path, external: true };
+      });
+    },
+  };
+  await esbuild.build({ ...BUNDLE, entryPoints: [...kitModules.values()], outdir: path.join(root, 'dist', 'kit'), plugins: [kitPackages] });
   // Packages the shell bundles anyway (dns-packet for the manual adapter's checks) are handed over
   // from the shell's own copy instead of being embedded a second time.
   const shellOnly = await esbuild.build({
@@ -122,6 +135,17 @@ async function main() {
   });
   const shellPackages = new Set(Object.keys(shellOnly.metafile.inputs).map(packageOf).filter(Boolean));
   const packageNames = [...adapterPackages].sort();
+  // axios → form-data → mime-types → mime-db (~140 KB of the bundle) only guesses the content type
+  // of a file uploaded as multipart form data. No adapter uploads files (no FormData anywhere):
+  // an empty database makes mime-types answer "unknown", which form-data turns into
+  // application/octet-stream.
+  const noMimeDb = {
+    name: 'no-mime-db',
+    setup(build) {
+      build.onResolve({ filter: /^mime-db$/ }, () => ({ path: 'mime-db', namespace: 'no-mime-db' }));
+      build.onLoad({ filter: /.*/, namespace: 'no-mime-db' }, () => ({ loader: 'js', contents: 'module.exports = {};' }));
+    },
+  };
   const sharedPackages = {
     name: 'shared-packages',
     setup(build) {
@@ -149,7 +173,11 @@ async function main() {
           : undefined,
       );
       build.onLoad({ filter: /.*/, namespace: 'shared-package' }, async (args) => {
-        const out = await esbuild.build({ ...BUNDLE, stdin: { contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: root, loader: 'js' } });
+        const out = await esbuild.build({
+          ...BUNDLE,
+          stdin: { contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: root, loader: 'js' },
+          plugins: [noMimeDb],
+        });
         return { loader: 'js', contents: lazyModule(out.outputFiles[0].text) };
       });
     },
