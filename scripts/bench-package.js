@@ -25,7 +25,12 @@ const CLI_BUNDLE = 'dist/nsbridge.js';
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
-const npmJson = (argv, cwd) => JSON.parse(execFileSync(npm, argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 }));
+const npmJson = (argv, cwd) => {
+  // Under `npm run --silent`, the inherited npm_config_loglevel=silent would also silence --json.
+  const env = { ...process.env, npm_config_loglevel: 'warn' };
+  const out = execFileSync(npm, argv, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  return out.trim() === '' ? {} : JSON.parse(out);
+};
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nsbridge-bench-package-'));
 try {
