@@ -109,7 +109,7 @@ describe('the example configuration', () => {
     expect(help.stdout).toMatch(/\brelease\b/);
 
     // The version requirement travels in the configuration, not as a synth-time check.
-    expect(tf.terraform.required_version).toBe('>= 1.4');
+    expect(tf.terraform.required_version).toBe('>= 1.5.0');
     expect(tf.terraform.backend.local.path).toBe(path.relative(stackDir, path.join(root, 'terraform.production.tfstate')));
   });
 
