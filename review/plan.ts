@@ -52,6 +52,8 @@ export interface PlanOptions {
   readonly debug: (m: string) => void;
   /** Registrar reads in flight at once (the shared rate limiter paces each registrar). */
   readonly concurrency?: number;
+  /** The command's deadline (NSBRIDGE_DEADLINE): aborts registrar reads still going when it passes. */
+  readonly signal?: AbortSignal;
 }
 
 interface Desired {
@@ -88,7 +90,7 @@ function clientCache(opts: PlanOptions): ClientFor {
     let client = clients.get(key);
     if (!client) {
       // async, so that a throwing createClient becomes a rejection every domain of it sees
-      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug }))();
+      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug, signal: opts.signal }))();
       clients.set(key, client);
     }
     return client;

@@ -20,7 +20,7 @@ import type { Route53DomainsClient, Route53DomainsClientConfig } from '@aws-sdk/
 import type { AdapterContext } from '../core/types';
 import { NsbridgeError, RegistrarAuthError, UsageError } from '../../core/errors';
 import type { CallContext } from '../core/respond';
-import { httpSettings, HttpSettings, rateLimitsFor } from '../core/http';
+import { backoffMs, httpSettings, HttpSettings, MAX_BACKOFF_MS, rateLimitsFor } from '../core/http';
 import { SharedRateLimiter } from '../core/rate-limit';
 import { info } from './info';
 import { SIGNING_REGION } from './wire-types';
@@ -30,7 +30,6 @@ export type Sdk = typeof import('@aws-sdk/client-route-53-domains');
 export const ENDPOINT_ENV = 'AWS_ENDPOINT_URL_ROUTE_53_DOMAINS';
 /** The SDK's own base delay for throttling errors (Retry.throttlingDelay in @smithy/core 3.41). */
 const THROTTLING_BASE_MS = 1_000;
-const MAX_BACKOFF_MS = 8_000;
 const MAX_THROTTLING_BACKOFF_MS = 20_000;
 
 /** Load the SDK. The only place it is imported as a value. */
@@ -142,7 +141,7 @@ export class BoundedRetryStrategy {
     if (retry > this.settings.retries) throw new Error('retries exhausted');
     const hintMs = errorInfo.retryAfterHint ? Math.max(0, errorInfo.retryAfterHint.getTime() - Date.now()) : undefined;
     if (hintMs !== undefined && hintMs > this.settings.maxRetryAfterMs) throw new Error('retry hint too long');
-    const backoff = Math.min(this.settings.retryBaseMs * 2 ** (retry - 1), MAX_BACKOFF_MS) * (0.75 + Math.random() * 0.5);
+    const backoff = backoffMs(retry, this.settings.retryBaseMs, MAX_BACKOFF_MS);
     const floor = throttled ? Math.min(THROTTLING_BASE_MS * 2 ** (retry - 1), MAX_THROTTLING_BACKOFF_MS) * (1 + Math.random() * 0.25) : 0;
     const delay = Math.round(Math.max(hintMs ?? 0, backoff, floor));
     if (throttled && this.limiter) await this.limiter.blockUntil(Date.now() + delay);
