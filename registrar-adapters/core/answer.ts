@@ -25,6 +25,8 @@ export interface AnswerContext extends CallContext {
   readonly write?: boolean;
   /** What to do, when the default (try again; report it) is not the best advice. */
   readonly hint?: string;
+  /** What to quote instead of `body`: the raw answer, when `body` was extracted from it (XML). */
+  readonly raw?: unknown;
 }
 
 /** The body as JSON when it is JSON text (some registrars send JSON as text/html); else as it is. */
@@ -55,11 +57,11 @@ export function parseAnswer<S extends z.ZodType>(schema: S, body: unknown, answe
   const data = jsonBody(body);
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const { what, status, write, hint, ...call } = answer;
+  const { what, status, write, hint, raw, ...call } = answer;
   throw new RegistrarApiError({
     ...call,
     status,
-    cause: `unexpected answer${status !== undefined ? ` (HTTP ${status})` : ''}: expected ${what}; ${describeIssues(result.error)}; got ${summarizeBody(data ?? body, QUOTED_BODY_CHARS)}`,
+    cause: `unexpected answer${status !== undefined ? ` (HTTP ${status})` : ''}: expected ${what}; ${describeIssues(result.error)}; got ${summarizeBody(raw ?? data ?? body, QUOTED_BODY_CHARS)}`,
     hint: hint ?? (write ? WRITE_UNKNOWN_HINT : 'the registrar answered in a shape nsbridge does not know; nothing was changed; try again, and report it if it persists'),
   });
 }

@@ -23,8 +23,8 @@ import { readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarRateLimitError, RegistrarValidationError } from '../../core/errors';
-import { summarizeBody } from '../../core/redact';
-import type { GandiDnskey, GandiDnskeyCreate, GandiErrorObject, GandiMessage, GandiNameserversUpdate, GandiValidationError } from './wire-types';
+import { DnskeysAnswer, NameserversAnswer, type GandiDnskey, type GandiDnskeyCreate, type GandiErrorObject, type GandiMessage, type GandiNameserversUpdate, type GandiValidationError } from './wire-types';
+import { parseResponse } from '../core/answer';
 
 /**
  * Wait before retrying a 429 that names no wait. Gandi counts requests per minute per IP and
@@ -94,15 +94,6 @@ function hintFor(res: AxiosResponse, sharingId: string | undefined, dnssec = fal
   }
 }
 
-function unexpected(call: CallContext, res: AxiosResponse, what: string): RegistrarApiError {
-  return new RegistrarApiError({
-    ...call,
-    status: res.status,
-    cause: `HTTP ${res.status}: ${what}: ${summarizeBody(res.data)}`,
-    hint: 'Gandi answered in an unexpected shape; nothing was changed by nsbridge, try again and report it if it persists',
-  });
-}
-
 /** Still rate limited after the retries: say what Gandi's limit counts. */
 function rateLimitError(call: CallContext, err: RegistrarRateLimitError): RegistrarRateLimitError {
   return new RegistrarRateLimitError({
@@ -152,11 +143,11 @@ export const adapter: RegistrarAdapter = {
       for (let page = 1; page <= MAX_DNSKEY_PAGES; page += 1) {
         const res = await request<unknown>({ method: 'GET', url: keysPath(domain), params: { ...params, page, per_page: DNSKEYS_PER_PAGE } }, call);
         if (!isSuccess(res)) throw dnssecFail(res, call);
-        if (!Array.isArray(res.data)) throw unexpected(call, res, 'expected a JSON array of DNSSEC keys');
-        keys.push(...(res.data as GandiDnskey[]));
+        const listed = parseResponse(DnskeysAnswer, res, { ...call, what: 'a JSON array of DNSSEC keys' }) as unknown as GandiDnskey[];
+        keys.push(...listed);
         const total = Number(res.headers?.['total-count']);
         // Without Total-Count, only an empty page says the list is over.
-        if (res.data.length === 0 || (Number.isInteger(total) && keys.length >= total)) return keys;
+        if (listed.length === 0 || (Number.isInteger(total) && keys.length >= total)) return keys;
       }
       throw new RegistrarApiError({ ...call, cause: `the DNSSEC key list did not end after ${MAX_DNSKEY_PAGES} pages`, hint: 'Gandi answered in an unexpected way; try again, and report it if it persists' });
     }
@@ -243,11 +234,7 @@ export const adapter: RegistrarAdapter = {
         const res = await request<unknown>({ method: 'GET', url: path(domain), params }, call);
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, sharingId) });
         // The one endpoint that answers with a bare array rather than an object.
-        const body = res.data;
-        if (!Array.isArray(body) || body.some((n) => typeof n !== 'string')) {
-          throw unexpected(call, res, 'expected a JSON array of name-server host names');
-        }
-        return body as string[];
+        return parseResponse(NameserversAnswer, res, { ...call, what: 'a JSON array of name-server host names' });
       },
       async setNameServers(domain, nameServers) {
         const call = { registrar: info.id, operation: 'set name servers', domain };

@@ -29,7 +29,8 @@ import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarRateLimitError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
-import type { NamecomDnssec, NamecomDnssecCreate, NamecomDnssecList, NamecomDomain, NamecomErrorMessage, NamecomSetNameserversRequest } from './wire-types';
+import { DnssecListAnswer, DomainAnswer, type NamecomDnssec, type NamecomDnssecCreate, type NamecomErrorMessage, type NamecomSetNameserversRequest } from './wire-types';
+import { jsonBody, parseResponse } from '../core/answer';
 
 /**
  * The pace nsbridge keeps: half of Name.com's published 20 a second. The shared limiter stamps a
@@ -49,16 +50,6 @@ export const DNSSEC_PER_PAGE = 1000;
 const MAX_DNSSEC_PAGES = 50;
 
 const retryAfterMs = (res: AxiosResponse): number | undefined => (res.status === 429 ? RATE_LIMIT_FALLBACK_MS : undefined);
-
-/** The body as JSON whatever the Content-Type said; undefined when it is not JSON. */
-function jsonBody(data: unknown): unknown {
-  if (typeof data !== 'string') return data;
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-}
 
 function detail(res: AxiosResponse): string | undefined {
   const body = jsonBody(res.data) as Partial<NamecomErrorMessage> | undefined;
@@ -140,15 +131,12 @@ export const adapter: RegistrarAdapter = {
         hint: 'Name.com answered in an unexpected shape; try again, and report it if it persists',
       });
 
-    /** The domain's name servers from a Domain object; absent = none (default values are omitted). */
-    const nameServersIn = (call: CallContext, res: AxiosResponse): string[] => {
-      const body = jsonBody(res.data) as NamecomDomain | undefined;
-      if (!body || typeof body !== 'object' || Array.isArray(body)) throw unexpected(call, res, 'expected a JSON Domain object');
-      const ns = body.nameservers;
-      if (ns === undefined) return [];
-      if (!Array.isArray(ns) || ns.some((n) => typeof n !== 'string')) throw unexpected(call, res, 'nameservers is not a list of host names');
-      return ns;
-    };
+    /**
+     * The domain's name servers from a Domain object; absent = none (default values are omitted),
+     * but only in an answer that is a Domain (it names the domain): an ErrorMessage is no Domain.
+     */
+    const nameServersIn = (call: CallContext, res: AxiosResponse, write = false): string[] =>
+      parseResponse(DomainAnswer, res, { ...call, write, what: 'a Domain object ({"domainName": ..., "nameservers": [...]})' }).nameservers ?? [];
 
     // The domain is encoded on its own; the `:setNameservers` colon stays literal.
     const domainPath = (domain: string) => `/v4/domains/${encodeURIComponent(domain)}`;
@@ -162,12 +150,9 @@ export const adapter: RegistrarAdapter = {
       for (let page = 1; page <= MAX_DNSSEC_PAGES; ) {
         const res = await request<unknown>({ method: 'GET', url: dnssecPath(domain), params: { page, perPage: DNSSEC_PER_PAGE } }, call);
         if (!isSuccess(res)) throw dnssecFail(res, call);
-        const body = jsonBody(res.data) as NamecomDnssecList | undefined;
-        if (!body || typeof body !== 'object' || Array.isArray(body)) throw unexpected(call, res, 'expected a JSON object with the dnssec list');
+        const body = parseResponse(DnssecListAnswer, res, { ...call, what: 'a DS record list ({"dnssec": [...], "nextPage": ...})' });
         // An empty list is left out like every default value.
-        const items = body.dnssec ?? [];
-        if (!Array.isArray(items)) throw unexpected(call, res, 'dnssec is not a list');
-        all.push(...items);
+        all.push(...(body.dnssec ?? []));
         const next = body.nextPage;
         if (next === undefined || next === 0) return all;
         if (typeof next !== 'number' || next <= page) throw unexpected(call, res, `nextPage ${String(next)} does not follow page ${page}`);
@@ -243,7 +228,7 @@ export const adapter: RegistrarAdapter = {
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
         // The answer is the updated Domain. Name.com stores ns1-4.name.com as the account's own
         // ns1xyz.name.com names; say so, since the next run will read those and not the names given.
-        const stored = canonicalNameServers(nameServersIn(call, res));
+        const stored = canonicalNameServers(nameServersIn(call, res, true));
         const sent = canonicalNameServers(nameServers);
         if (stored.length > 0 && !sameNameServers(stored, sent)) {
           ctx.log(
