@@ -170,17 +170,21 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
       expect(held()).toEqual([...NEW_NS].sort());
     });
 
-    test('a write whose answer is always cut off: exit 1, one line saying the write may have landed; a re-run converges without writing', async () => {
+    test('a write whose answer is always cut off: the write landed; exit 1 saying so (or 0 where the adapter finds its own change); a re-run converges without writing', async () => {
       emu.http.inject({ kind: 'cutOff', writesOnly: true, times: Infinity });
       const r = await set(NEW_NS);
-      expect(r.code).toBe(1);
-      const line = lastLine(r);
-      expect(line).toMatch(/connection reset in the middle of the answer/);
-      expect(line).toMatch(/may have landed/);
-      expect(line).toMatch(/run the same command again/);
-      expect(line).not.toMatch(/nothing was changed/);
       // The emulated registrar applied the write before the answer broke off.
       expect(held()).toEqual([...NEW_NS].sort());
+      if (r.code !== 0) {
+        // An adapter that can see its own change in progress (Route 53 Domains' DuplicateRequest) may finish with 0.
+        expect(r.code).toBe(1);
+        const line = lastLine(r);
+        expect(line).toMatch(oneLine('set name servers'));
+        expect(line).toMatch(/connection reset in the middle of the answer/);
+        expect(line).toMatch(/may have landed/);
+        expect(line).toMatch(/run the same command again/);
+        expect(line).not.toMatch(/nothing was changed/);
+      }
       expect(emu.http.writes()).toBeLessThanOrEqual(5);
       emu.http.clearFaults();
       emu.http.resetLog();
