@@ -42,12 +42,12 @@ export const LOCK_WAIT_MS = 30_000;
 export function usableLimiterDir(dir: string, fromEnv: boolean): string {
   const what = fromEnv ? `NSBRIDGE_RATE_LIMIT_DIR=${quoteInput(dir)}` : `the rate limiter's directory ${quoteInput(dir)}`;
   const fix = fromEnv ? 'point NSBRIDGE_RATE_LIMIT_DIR at a writable directory' : 'set NSBRIDGE_RATE_LIMIT_DIR to a writable directory';
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${what} is not a directory; ${fix}; nothing was sent`);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
     throw new UsageError(`${what} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ${fix}; nothing was sent`);
   }
-  if (!statSync(dir).isDirectory()) throw new UsageError(`${what} is not a directory; ${fix}; nothing was sent`);
   try {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch {
@@ -104,6 +104,8 @@ export class SharedRateLimiter {
     /** Registrar id plus a hash of the account identity (never the secret itself). */
     key: string,
     dir?: string,
+    /** How long to wait for the lock before calling its holder stuck (default LOCK_WAIT_MS). */
+    private readonly lockWaitMs: number = LOCK_WAIT_MS,
   ) {
     const fromEnv = dir !== undefined || Boolean(process.env.NSBRIDGE_RATE_LIMIT_DIR);
     const where = usableLimiterDir(dir ?? (process.env.NSBRIDGE_RATE_LIMIT_DIR || join(tmpdir(), 'nsbridge-rate-limit')), fromEnv);
@@ -169,8 +171,8 @@ export class SharedRateLimiter {
     let release: () => Promise<void>;
     try {
       release = await lockfile.lock(this.file, {
-        // About LOCK_WAIT_MS of tries (20 ms apart at most): far longer than a turn takes.
-        retries: { retries: Math.ceil(LOCK_WAIT_MS / 20), minTimeout: 2, maxTimeout: 20, randomize: true },
+        // About lockWaitMs of tries (2 to 20 ms apart): far longer than a turn takes.
+        retries: { retries: Math.ceil(this.lockWaitMs / 11), minTimeout: 2, maxTimeout: 20, randomize: true },
         // A crashed process must not wedge the others for long.
         stale: 5_000,
         realpath: false,
