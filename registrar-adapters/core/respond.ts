@@ -67,6 +67,7 @@ export async function send<T = unknown>(
         throw new RegistrarRateLimitError({
           ...call,
           status: res.status,
+          retried: tooLong === undefined,
           cause:
             tooLong !== undefined
               ? `rate limited (HTTP ${res.status}, retry after ${formatDuration(tooLong)}); not retried: the wait is longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER (${formatDuration(facts.maxRetryAfterMs ?? 0)})`

@@ -99,7 +99,8 @@ function rateLimitError(call: CallContext, err: RegistrarRateLimitError): Regist
   return new RegistrarRateLimitError({
     ...call,
     status: err.status,
-    cause: `rate limited (HTTP ${err.status ?? 429}) after retries`,
+    // Not retried (a wait hint longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER): keep saying so.
+    cause: err.retried === false ? err.reason : `rate limited (HTTP ${err.status ?? 429}) after retries`,
     hint:
       'Gandi allows 1000 requests a minute per IP address, shared by every program and token behind that address ' +
       '(CI runners behind one NAT count together); try again in a minute, or run fewer domains at once (terraform -parallelism)',

@@ -121,7 +121,7 @@ export const adapter: RegistrarAdapter = {
         );
       } catch (err) {
         if (err instanceof RegistrarRateLimitError) {
-          throw new RegistrarRateLimitError({ ...where, status: err.status, cause: `throttled (HTTP ${err.status ?? 405}) after retries`, hint: THROTTLE_HINT });
+          throw new RegistrarRateLimitError({ ...where, status: err.status, cause: err.retried === false ? err.reason : `throttled (HTTP ${err.status ?? 405}) after retries`, hint: THROTTLE_HINT });
         }
         if (err instanceof RegistrarApiError && err.status === 200 && lastTransient) throw transientExhausted(lastTransient, where);
         throw err;

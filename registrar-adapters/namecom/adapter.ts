@@ -113,7 +113,8 @@ export const adapter: RegistrarAdapter = {
           throw new RegistrarRateLimitError({
             ...call,
             status: err.status,
-            cause: `rate limited (HTTP ${err.status ?? 429}) after retries`,
+            // Not retried (a wait hint longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER): keep saying so.
+            cause: err.retried === false ? err.reason : `rate limited (HTTP ${err.status ?? 429}) after retries`,
             hint:
               'Name.com allows 20 requests a second and about 3,000 an hour per account; if this persists the hourly quota is used up: ' +
               'nsbridge already paces both windows, so another client is probably using the same account: wait up to an hour, or deploy fewer domains at once (terraform -parallelism)',
