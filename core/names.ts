@@ -62,6 +62,9 @@ export function checkHostName(input: string, minLabels = 2): NameCheck {
   const ascii = isAscii ? name.toLowerCase() : domainToASCII(name).toLowerCase();
   if (ascii === '') return { ok: false, reason: 'is not a valid internationalised domain name' };
   if (!isAscii) mapped = domainToUnicode(ascii) !== name.normalize('NFC').toLowerCase();
+  if (ascii.length > MAX_DOMAIN_LENGTH) {
+    return { ok: false, reason: `is ${ascii.length} characters long; the limit is ${MAX_DOMAIN_LENGTH}` };
+  }
   const labels = ascii.split('.');
   if (labels.length < minLabels) {
     return { ok: false, reason: `needs at least ${minLabels} labels (for example example.com)` };

@@ -13,7 +13,11 @@ const PIECES = [
   '。', '．', '.', '.', '.', 'X', '_', ' ', '\r', '\u001b', '\u202e', 'com', 'net', 'de', '1',
 ];
 const nameLike = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 14 }).map((p) => p.join(''));
-const anyInput = fc.oneof(nameLike, nameLike.map((n) => `${n}.com`), fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
+/** Long names, around the 63-character label and 253-character name limits. */
+const longName = fc
+  .array(fc.constantFrom('a', 'abc', 'x'.repeat(30), 'y'.repeat(62), 'z'.repeat(64), 'ü'.repeat(20)), { minLength: 2, maxLength: 12 })
+  .map((labels) => labels.join('.'));
+const anyInput = fc.oneof(nameLike, nameLike.map((n) => `${n}.com`), longName, fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
 
 const LDH = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
