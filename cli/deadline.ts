@@ -24,8 +24,9 @@ export class CommandDeadline {
 
   constructor(
     readonly ms: number,
-    /** Called when the command has not ended HARD_STOP_GRACE_MS after the deadline. */
+    /** Called when the command has not ended `graceMs` after the deadline. */
     private readonly hardStop: (message: string) => void,
+    private readonly graceMs: number = HARD_STOP_GRACE_MS,
   ) {
     this.endsAt = Date.now() + ms;
     this.arm();
@@ -62,7 +63,7 @@ export class CommandDeadline {
         this.hardStop(
           `the command did not end within ${DEADLINE_ENV} (${total}); stopped. A write in flight may have landed: run the same command again, it reads first and converges`,
         ),
-      left + HARD_STOP_GRACE_MS,
+      left + this.graceMs,
     );
     this.timer.unref?.();
     this.hardTimer.unref?.();
