@@ -54,6 +54,8 @@ export interface PlanOptions {
   readonly secret?: (value: string) => void;
   /** Registrar reads in flight at once (the shared rate limiter paces each registrar). */
   readonly concurrency?: number;
+  /** The command's deadline (NSBRIDGE_DEADLINE): aborts registrar reads still going when it passes. */
+  readonly signal?: AbortSignal;
 }
 
 interface Desired {
@@ -90,7 +92,7 @@ function clientCache(opts: PlanOptions): ClientFor {
     let client = clients.get(key);
     if (!client) {
       // async, so that a throwing createClient becomes a rejection every domain of it sees
-      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug, secret: opts.secret }))();
+      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug, secret: opts.secret, signal: opts.signal }))();
       clients.set(key, client);
     }
     return client;

@@ -150,7 +150,9 @@ describe('dnsimple quirks', () => {
     emu().http.inject({ kind: 'rateLimit', retryAfterSec: 1800, times: 1 });
     const r = await get('example.com', env({ NSBRIDGE_HTTP_MAX_RETRY_AFTER: '30s' }));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/get name servers example\.com: rate limited \(HTTP 429, retry after 30m\d*s?\) after retries/);
+    // One request, no retry: the line says so instead of "after retries".
+    expect(r.stderr).toMatch(/get name servers example\.com: rate limited \(HTTP 429, retry after 30m\d*s?\); not retried: the wait is longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER \(30s\)/);
+    expect(r.stderr).not.toMatch(/after retries/);
     expect(r.ms).toBeLessThan(10_000);
     expect(emu().http.requests).toHaveLength(1);
   });

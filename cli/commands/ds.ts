@@ -324,6 +324,7 @@ async function holdAfterReplaced(registrar: RegistrarId, domain: string, hold: H
     `${registrar}: ${domain}: holding ${humanDuration(hold.ms)} (until ${new Date(Date.now() + hold.ms).toISOString()}): ${hold.why}: ` +
       `resolvers may have cached the old DS for up to ${upTo}; the old key keeps signing until then`,
   );
+  out.deadline?.extend(hold.ms);
   await new Promise((r) => setTimeout(r, hold.ms));
   out.log(`${registrar}: ${domain}: hold over: no resolver can hold the old DS any more; the old key may go now`);
   return hold.ms;
@@ -342,7 +343,7 @@ export function registerDsCommands(program: Command, out: Output): void {
     .action(async (opts: DsOptions) => {
       verbose();
       const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain);
+      const domain = parseDomain(opts.domain, (m) => out.log(m));
       requireDnssec(registrar, 'ds get', domain);
       const records = await operationsOf(registrar, domain, await client(registrar, out)).getDnssecRecords(domain);
       if (opts.json) out.json({ registrar, domain, records: records.map(dnssecRecordJson) });
@@ -379,11 +380,12 @@ export function registerDsCommands(program: Command, out: Output): void {
     .action(async (opts: DsOptions) => {
       verbose();
       const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain);
+      const domain = parseDomain(opts.domain, (m) => out.log(m));
       const info = requireDnssec(registrar, 'ds set', domain);
       const { records: desired, computed } = desiredRecords(registrar, info, domain, opts.ds ?? [], opts.dnskey ?? []);
       const waitMs = parseWait(opts.wait, '--wait');
       const waitSignedMs = opts.waitSigned === undefined ? undefined : parseWait(opts.waitSigned, '--wait-signed');
+      out.deadline?.extend(waitMs + (waitSignedMs ?? 0));
       const holdReplaced = parseHold(opts.holdReplaced, '--hold-replaced');
       const env = withDnsServer(opts.dnsServer);
       const check = parentCheckOn(env);
@@ -520,10 +522,11 @@ export function registerDsCommands(program: Command, out: Output): void {
     .action(async (opts: DsOptions) => {
       verbose();
       const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain);
+      const domain = parseDomain(opts.domain, (m) => out.log(m));
       requireDnssec(registrar, 'ds clear', domain);
       const hold = parseHold(opts.hold);
       const waitMs = opts.wait !== undefined ? parseWait(opts.wait, '--wait') : hold !== undefined ? DEFAULT_HOLD_WAIT_MS : 0;
+      out.deadline?.extend(waitMs);
       const env = withDnsServer(opts.dnsServer);
       const check = parentCheckOn(env);
       const dns = hold === undefined && waitMs === 0 && !check ? undefined : configFor(env);
@@ -563,6 +566,7 @@ export function registerDsCommands(program: Command, out: Output): void {
         `${registrar}: ${domain}: holding ${humanDuration(holdMs)} (until ${new Date(Date.now() + holdMs).toISOString()}): ${holdWhy}; ` +
           'validating resolvers may still have the old DS cached that long, and the zone must stay signed until it has expired',
       );
+      out.deadline?.extend(holdMs);
       await new Promise((r) => setTimeout(r, holdMs));
       out.log(`${registrar}: ${domain}: hold over: no resolver can hold the old DS any more; the zone may be unsigned now`);
     });

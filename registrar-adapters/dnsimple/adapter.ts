@@ -33,7 +33,8 @@ import {
   UsageError,
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
-import type { DnsimpleDomain, DnsimpleDsRecord, DnsimpleDsRecordCreate, DnsimpleEnvelope, DnsimpleError, DnsimpleList, DnsimpleWhoami } from './wire-types';
+import { DelegationAnswer, DomainAnswer, DsListAnswer, WhoamiAnswer, type DnsimpleDsRecord, type DnsimpleDsRecordCreate, type DnsimpleEnvelope, type DnsimpleError } from './wire-types';
+import { parseResponse } from '../core/answer';
 
 /** DS records asked for per page (DNSimple's maximum); paging follows pagination.total_pages. */
 export const DS_PER_PAGE = 100;
@@ -63,13 +64,6 @@ function detail(res: AxiosResponse): string | undefined {
     : [];
   return fields.length ? `${body.message} (${fields.join('; ')})` : body.message;
 }
-
-function isData<T>(res: AxiosResponse, check: (data: unknown) => boolean): res is AxiosResponse<DnsimpleEnvelope<T>> {
-  const body = res.data as { data?: unknown } | undefined;
-  return res.status === 200 && typeof body === 'object' && body !== null && check(body.data);
-}
-
-const isHostList = (d: unknown) => Array.isArray(d) && d.every((n) => typeof n === 'string');
 
 export const adapter: RegistrarAdapter = {
   info,
@@ -140,9 +134,9 @@ export const adapter: RegistrarAdapter = {
     function account(call: CallContext): Promise<string> {
       if (configuredAccount !== undefined) return Promise.resolve(configuredAccount);
       accountLookup ??= (async () => {
-        const res = await send<DnsimpleEnvelope<DnsimpleWhoami>>(http, { method: 'GET', url: '/v2/whoami' }, call, rateLimitResetMs);
-        if (!isData<DnsimpleWhoami>(res, (d) => typeof d === 'object' && d !== null && 'account' in d)) throw fail(res, call, undefined);
-        const acct = res.data.data.account;
+        const res = await send(http, { method: 'GET', url: '/v2/whoami' }, call, rateLimitResetMs);
+        if (res.status !== 200) throw fail(res, call, undefined);
+        const acct = parseResponse(WhoamiAnswer, res, { ...call, what: 'a whoami answer ({"data": {"account": ...}})' }).data.account;
         if (!acct || typeof acct.id !== 'number') {
           throw new RegistrarAuthError({
             ...call,
@@ -162,16 +156,9 @@ export const adapter: RegistrarAdapter = {
       let check = registered.get(domain);
       if (!check) {
         check = (async () => {
-          const res = await send<DnsimpleEnvelope<DnsimpleDomain>>(
-            http,
-            { method: 'GET', url: `/v2/${acct}/domains/${encodeURIComponent(domain)}` },
-            call,
-            rateLimitResetMs,
-          );
-          if (!isData<DnsimpleDomain>(res, (d) => typeof d === 'object' && d !== null && typeof (d as DnsimpleDomain).state === 'string')) {
-            throw fail(res, call, acct);
-          }
-          const state = res.data.data.state;
+          const res = await send(http, { method: 'GET', url: `/v2/${acct}/domains/${encodeURIComponent(domain)}` }, call, rateLimitResetMs);
+          if (res.status !== 200) throw fail(res, call, acct);
+          const state = parseResponse(DomainAnswer, res, { ...call, what: 'a domain ({"data": {"state": ...}})' }).data.state;
           if (state === 'registered') return;
           const details = { ...call, status: res.status };
           if (state === 'hosted') {
@@ -201,15 +188,10 @@ export const adapter: RegistrarAdapter = {
     async function listDs(acct: string, domain: string, call: CallContext): Promise<DnsimpleDsRecord[]> {
       const all: DnsimpleDsRecord[] = [];
       for (let page = 1; page <= MAX_DS_PAGES; page += 1) {
-        const res = await send<DnsimpleList<DnsimpleDsRecord>>(
-          http,
-          { method: 'GET', url: dsPath(acct, domain), params: { page, per_page: DS_PER_PAGE } },
-          call,
-          rateLimitResetMs,
-        );
-        if (!isData<DnsimpleDsRecord[]>(res, Array.isArray)) throw fail(res, call, acct, false, true);
-        const list = res.data as unknown as DnsimpleList<DnsimpleDsRecord>;
-        all.push(...list.data);
+        const res = await send(http, { method: 'GET', url: dsPath(acct, domain), params: { page, per_page: DS_PER_PAGE } }, call, rateLimitResetMs);
+        if (res.status !== 200) throw fail(res, call, acct, false, true);
+        const list = parseResponse(DsListAnswer, res, { ...call, what: 'a DS record list ({"data": [...], "pagination": ...})' });
+        all.push(...(list.data as unknown as DnsimpleDsRecord[]));
         const pages = list.pagination?.total_pages;
         if (typeof pages !== 'number' || page >= pages || list.data.length === 0) return all;
       }
@@ -294,16 +276,17 @@ export const adapter: RegistrarAdapter = {
         const call = { registrar: info.id, operation: 'get name servers', domain };
         const acct = await account(call);
         await ensureRegistered(acct, domain, call);
-        const res = await send<DnsimpleEnvelope<string[]>>(http, { method: 'GET', url: delegationPath(acct, domain) }, call, rateLimitResetMs);
-        if (!isData<string[]>(res, isHostList)) throw fail(res, call, acct);
-        return res.data.data;
+        const res = await send(http, { method: 'GET', url: delegationPath(acct, domain) }, call, rateLimitResetMs);
+        if (res.status !== 200) throw fail(res, call, acct);
+        return parseResponse(DelegationAnswer, res, { ...call, what: 'a delegation ({"data": [...host names]})' }).data;
       },
       async setNameServers(domain, nameServers) {
         const call = { registrar: info.id, operation: 'set name servers', domain };
         const acct = await account(call);
         await ensureRegistered(acct, domain, call);
         const res = await send(http, { method: 'PUT', url: delegationPath(acct, domain), data: [...nameServers] }, call, rateLimitResetMs);
-        if (!isData<string[]>(res, isHostList)) throw fail(res, call, acct, true);
+        if (res.status !== 200) throw fail(res, call, acct, true);
+        parseResponse(DelegationAnswer, res, { ...call, write: true, what: 'the new delegation ({"data": [...host names]})' });
       },
     };
   },

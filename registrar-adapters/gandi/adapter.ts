@@ -23,8 +23,8 @@ import { readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarRateLimitError, RegistrarValidationError } from '../../core/errors';
-import { summarizeBody } from '../../core/redact';
-import type { GandiDnskey, GandiDnskeyCreate, GandiErrorObject, GandiMessage, GandiNameserversUpdate, GandiValidationError } from './wire-types';
+import { DnskeysAnswer, NameserversAnswer, type GandiDnskey, type GandiDnskeyCreate, type GandiErrorObject, type GandiMessage, type GandiNameserversUpdate, type GandiValidationError } from './wire-types';
+import { parseResponse } from '../core/answer';
 
 /**
  * Wait before retrying a 429 that names no wait. Gandi counts requests per minute per IP and
@@ -103,21 +103,13 @@ function hintFor(res: AxiosResponse, sharingId: string | undefined, dnssec = fal
   }
 }
 
-function unexpected(call: CallContext, res: AxiosResponse, what: string): RegistrarApiError {
-  return new RegistrarApiError({
-    ...call,
-    status: res.status,
-    cause: `HTTP ${res.status}: ${what}: ${summarizeBody(res.data)}`,
-    hint: 'Gandi answered in an unexpected shape; nothing was changed by nsbridge, try again and report it if it persists',
-  });
-}
-
 /** Still rate limited after the retries: say what Gandi's limit counts. */
 function rateLimitError(call: CallContext, err: RegistrarRateLimitError): RegistrarRateLimitError {
   return new RegistrarRateLimitError({
     ...call,
     status: err.status,
-    cause: `rate limited (HTTP ${err.status ?? 429}) after retries`,
+    // Not retried (a wait hint longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER): keep saying so.
+    cause: err.retried === false ? err.reason : `rate limited (HTTP ${err.status ?? 429}) after retries`,
     hint:
       'Gandi allows 1000 requests a minute per IP address, shared by every program and token behind that address ' +
       '(CI runners behind one NAT count together); try again in a minute, or run fewer domains at once (terraform -parallelism)',
@@ -172,8 +164,7 @@ export const adapter: RegistrarAdapter = {
       for (let n = 1, page = 1; n <= MAX_DNSKEY_PAGES; n += 1) {
         const res = await request<unknown>(config, call);
         if (!isSuccess(res)) throw dnssecFail(res, call);
-        if (!Array.isArray(res.data)) throw unexpected(call, res, 'expected a JSON array of DNSSEC keys');
-        const pageKeys = res.data as GandiDnskey[];
+        const pageKeys = parseResponse(DnskeysAnswer, res, { ...call, what: 'a JSON array of DNSSEC keys' }) as unknown as GandiDnskey[];
         const pageIds = pageKeys.map((k) => String((k as { id?: unknown }).id));
         if (pageKeys.length > 0 && pageIds.every((id) => ids.has(id))) throw repeated(`page ${n} holds only keys already listed`);
         pageIds.forEach((id) => ids.add(id));
@@ -183,7 +174,7 @@ export const adapter: RegistrarAdapter = {
           const next = nextLink(link);
           if (!next) return keys;
           const url = new URL(next, 'https://api.gandi.net');
-          if (url.pathname !== keysPath(domain)) throw unexpected(call, res, `the next page link points elsewhere (${url.pathname})`);
+          if (url.pathname !== keysPath(domain)) throw new RegistrarApiError({ ...call, status: res.status, cause: `the next page link points elsewhere (${url.pathname})`, hint: 'Gandi answered in an unexpected way; nothing was changed; try again, and report it if it persists' });
           const target = `${url.pathname}${url.search}`;
           if (followed.has(target)) throw repeated(`the next page link ${target} was followed before`);
           followed.add(target);
@@ -281,11 +272,7 @@ export const adapter: RegistrarAdapter = {
         const res = await request<unknown>({ method: 'GET', url: path(domain), params }, call);
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, sharingId) });
         // The one endpoint that answers with a bare array rather than an object.
-        const body = res.data;
-        if (!Array.isArray(body) || body.some((n) => typeof n !== 'string')) {
-          throw unexpected(call, res, 'expected a JSON array of name-server host names');
-        }
-        return body as string[];
+        return parseResponse(NameserversAnswer, res, { ...call, what: 'a JSON array of name-server host names' });
       },
       async setNameServers(domain, nameServers) {
         const call = { registrar: info.id, operation: 'set name servers', domain };

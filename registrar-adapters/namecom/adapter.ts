@@ -36,7 +36,8 @@ import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarRateLimitError, UsageError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
-import type { NamecomDnssec, NamecomDnssecCreate, NamecomDnssecList, NamecomDomain, NamecomErrorMessage, NamecomSetNameserversRequest } from './wire-types';
+import { DnssecListAnswer, DomainAnswer, type NamecomDnssec, type NamecomDnssecCreate, type NamecomErrorMessage, type NamecomSetNameserversRequest } from './wire-types';
+import { jsonBody, parseResponse } from '../core/answer';
 
 /**
  * The pace nsbridge keeps: half of Name.com's published 20 a second. The shared limiter stamps a
@@ -71,16 +72,6 @@ function apiSetting(env: NodeJS.ProcessEnv): keyof typeof API_PREFIX {
   if (!raw || raw === 'core') return 'core';
   if (raw === 'v4') return 'v4';
   throw new UsageError(`${API_ENV}="${env[API_ENV]}" must be core (the Core API, default) or v4 (the older API, during its transition period)`);
-}
-
-/** The body as JSON whatever the Content-Type said; undefined when it is not JSON. */
-function jsonBody(data: unknown): unknown {
-  if (typeof data !== 'string') return data;
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
 }
 
 function detail(res: AxiosResponse): string | undefined {
@@ -148,7 +139,8 @@ export const adapter: RegistrarAdapter = {
           throw new RegistrarRateLimitError({
             ...call,
             status: err.status,
-            cause: `rate limited (HTTP ${err.status ?? 429}) after retries`,
+            // Not retried (a wait hint longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER): keep saying so.
+            cause: err.retried === false ? err.reason : `rate limited (HTTP ${err.status ?? 429}) after retries`,
             hint:
               'Name.com allows 20 requests a second and about 3,000 an hour per account; if this persists the hourly quota is used up: ' +
               'nsbridge already paces both windows, so another client is probably using the same account: wait up to an hour, or deploy fewer domains at once (terraform -parallelism)',
@@ -166,15 +158,12 @@ export const adapter: RegistrarAdapter = {
         hint: 'Name.com answered in an unexpected shape; try again, and report it if it persists',
       });
 
-    /** The domain's name servers from a Domain object; absent = none (default values are omitted). */
-    const nameServersIn = (call: CallContext, res: AxiosResponse): string[] => {
-      const body = jsonBody(res.data) as NamecomDomain | undefined;
-      if (!body || typeof body !== 'object' || Array.isArray(body)) throw unexpected(call, res, 'expected a JSON Domain object');
-      const ns = body.nameservers;
-      if (ns === undefined) return [];
-      if (!Array.isArray(ns) || ns.some((n) => typeof n !== 'string')) throw unexpected(call, res, 'nameservers is not a list of host names');
-      return ns;
-    };
+    /**
+     * The domain's name servers from a Domain object; absent = none (default values are omitted),
+     * but only in an answer that is a Domain (it names the domain): an ErrorMessage is no Domain.
+     */
+    const nameServersIn = (call: CallContext, res: AxiosResponse, write = false): string[] =>
+      parseResponse(DomainAnswer, res, { ...call, write, what: 'a Domain object ({"domainName": ..., "nameservers": [...]})' }).nameservers ?? [];
 
     // The domain is encoded on its own; the `:setNameservers` colon stays literal.
     const domainPath = (domain: string) => `${API_PREFIX[api]}/domains/${encodeURIComponent(domain)}`;
@@ -188,12 +177,9 @@ export const adapter: RegistrarAdapter = {
       for (let page = 1; page <= MAX_DNSSEC_PAGES; ) {
         const res = await request<unknown>({ method: 'GET', url: dnssecPath(domain), params: { page, perPage: DNSSEC_PER_PAGE } }, call);
         if (!isSuccess(res)) throw dnssecFail(res, call);
-        const body = jsonBody(res.data) as NamecomDnssecList | undefined;
-        if (!body || typeof body !== 'object' || Array.isArray(body)) throw unexpected(call, res, 'expected a JSON object with the dnssec list');
+        const body = parseResponse(DnssecListAnswer, res, { ...call, what: 'a DS record list ({"dnssec": [...], "nextPage": ...})' });
         // An empty list is left out like every default value.
-        const items = body.dnssec ?? [];
-        if (!Array.isArray(items)) throw unexpected(call, res, 'dnssec is not a list');
-        all.push(...items);
+        all.push(...(body.dnssec ?? []));
         const next = body.nextPage;
         if (next === undefined || next === 0) return all;
         if (typeof next !== 'number' || next <= page) throw unexpected(call, res, `nextPage ${String(next)} does not follow page ${page}`);
@@ -269,7 +255,7 @@ export const adapter: RegistrarAdapter = {
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
         // The answer is the updated Domain. Name.com stores ns1-4.name.com as the account's own
         // ns1xyz.name.com names; say so, since the next run will read those and not the names given.
-        const stored = canonicalNameServers(nameServersIn(call, res));
+        const stored = canonicalNameServers(nameServersIn(call, res, true));
         const sent = canonicalNameServers(nameServers);
         if (stored.length > 0 && !sameNameServers(stored, sent)) {
           ctx.log(

@@ -43,14 +43,15 @@ import {
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { checkDnskey, checkDs, DnssecRecord, formatDs, sameDnssecRecord } from '../../core/dnssec';
-import type {
-  PorkbunAuth,
-  PorkbunCreateDnssecRequest,
-  PorkbunDnssecRecord,
-  PorkbunError,
-  PorkbunGetDnssecResponse,
-  PorkbunGetNsResponse,
-  PorkbunUpdateNsRequest,
+import { parseResponse } from '../core/answer';
+import {
+  GetDnssecAnswer,
+  GetNsAnswer,
+  type PorkbunAuth,
+  type PorkbunCreateDnssecRequest,
+  type PorkbunDnssecRecord,
+  type PorkbunError,
+  type PorkbunUpdateNsRequest,
 } from './wire-types';
 
 /** Wait after a hintless "slow down": one window of Porkbun's 1 request/second and a margin (dnscontrol waits >= 1.2 s). */
@@ -179,13 +180,10 @@ export const adapter: RegistrarAdapter = {
     return {
       async getNameServers(domain) {
         const call = { registrar: info.id, operation: 'get name servers', domain };
-        const res = await send<PorkbunGetNsResponse>(http, { method: 'POST', url: path('getNs', domain), data: auth }, call, throttleWaitMs);
+        const res = await send(http, { method: 'POST', url: path('getNs', domain), data: auth }, call, throttleWaitMs);
         if (!isSuccess(res)) throw failure(res, call, false);
-        if (!Array.isArray(res.data.ns) || res.data.ns.some((n) => typeof n !== 'string')) {
-          throw new RegistrarApiError({ ...call, status: res.status, cause: `the answer has no "ns" list: ${summarizeBody(res.data)}` });
-        }
         // As sent (.de answers with trailing dots); the CLI canonicalises.
-        return res.data.ns;
+        return parseResponse(GetNsAnswer, res, { ...call, what: 'a getNs answer ({"status": "SUCCESS", "ns": [...]})' }).ns;
       },
       async setNameServers(domain, nameServers) {
         const call = { registrar: info.id, operation: 'set name servers', domain };
@@ -236,11 +234,12 @@ function dnssecOperations(http: AxiosInstance, auth: PorkbunAuth, ctx: AdapterCo
   const held = new Map<string, DnssecRecord[]>();
 
   async function read(call: CallContext, domain: string): Promise<DnssecRecord[]> {
-    const res = await send<PorkbunGetDnssecResponse>(http, { method: 'POST', url: dnsPath('getDnssecRecords', domain), data: auth }, call, throttleWaitMs);
+    const res = await send(http, { method: 'POST', url: dnsPath('getDnssecRecords', domain), data: auth }, call, throttleWaitMs);
     if (!isSuccess(res)) throw failure(res, call, false);
+    const body = parseResponse(GetDnssecAnswer, res, { ...call, what: 'a getDnssecRecords answer ({"status": "SUCCESS", "records": ...})' });
     let records: DnssecRecord[];
     try {
-      records = parsePorkbunDnssec(res.data.records);
+      records = parsePorkbunDnssec(body.records);
     } catch (e) {
       throw new RegistrarApiError({ ...call, status: res.status, cause: `unexpected DNSSEC records from Porkbun: ${(e as Error).message}`, hint: 'check the domain\'s DNSSEC section in the Porkbun dashboard' });
     }

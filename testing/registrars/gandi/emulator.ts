@@ -167,6 +167,8 @@ export class GandiEmulator extends RegistrarEmulator {
             ? { status, headers: { 'Content-Type': 'text/html' }, body: nginxPage(status) }
             : { status, headers: JSON_TYPE, body: { ...errorObject(500), code: status } },
         malformed: () => ({ status: 200, headers: JSON_TYPE, body: '["ns1.old-dns.net", "ns2.old-' }),
+        // Gandi's Pyramid error object, passed on with 200 (e.g. by a proxy in front of the API).
+        errorEnvelope: () => ({ status: 200, headers: JSON_TYPE, body: errorObject(500) }),
         // Counted per IP address; every client of a loopback emulator has the same one.
         accountOf: () => undefined,
       },

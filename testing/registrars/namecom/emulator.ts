@@ -135,6 +135,8 @@ export class NamecomEmulator extends RegistrarEmulator {
         rateLimited: (sec) => this.throttled(sec),
         serverError: (status) => this.error(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
         malformed: () => ({ status: 200, headers: HTML_TYPE, body: '{"domainName":"example.com","nameservers":["ns1.old' }),
+        // Name.com's ErrorMessage, with 200 and text/html as its answers come.
+        errorEnvelope: () => ({ status: 200, headers: HTML_TYPE, body: JSON.stringify({ message: 'Internal Error', details: 'please try again' }) }),
         accountOf: (req) => {
           this.api = apiOf(req.path) ?? this.api;
           return this.userOf(req);

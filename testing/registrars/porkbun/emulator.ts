@@ -132,6 +132,9 @@ export class PorkbunEmulator extends RegistrarEmulator {
           headers: { 'Content-Type': 'application/json', Server: 'openresty' },
           body: '{"status":"SUCCESS","ns":["curitiba.ns.porkbun.com",',
         }),
+        // Porkbun's error envelope with 200, and a SUCCESS that answers another call (/ping's).
+        errorEnvelope: () => ({ status: 200, headers: { 'Content-Type': 'application/json' }, body: { status: 'ERROR', message: 'An internal error occurred.' } }),
+        wrongShape: () => ({ status: 200, headers: { 'Content-Type': 'application/json' }, body: { status: 'SUCCESS', yourIp: '127.0.0.1' } }),
         // Porkbun counts per API key; a request without a readable key shares one bucket.
         accountOf: (req) => {
           const body = req.json as { apikey?: unknown } | undefined;
