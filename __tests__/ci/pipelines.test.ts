@@ -331,5 +331,5 @@ test('docs/ci.md lists every registrar credential of the catalog and both pipeli
   for (const name of ['NSBRIDGE_PLAN_ROLE_ARN', 'NSBRIDGE_DEPLOY_ROLE_ARN', 'AWS_REGION', 'NSBRIDGE_GITLAB_TOKEN', 'id-token: write']) {
     expect(doc).toContain(name);
   }
-  expect(doc).toMatch(/npx nsbridge set --registrar <id> --domain <d> --ns\s*<the name servers in the state>/); // the drift fix, as README "Drift" gives it
+  expect(doc).toMatch(/npx nsbridge set --registrar <id> --domain <d> --ns\s*<the name servers in the state>/); // the drift fix, as docs/review.md "Drift" gives it
 });

@@ -31,7 +31,7 @@ describeE2e('e2e: the toolchain', () => {
 
   test(`the engine (${ENGINE}) is at the README's floor or above it; Terraform runs at the floor itself`, () => {
     const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-    const floor = /Supported engines\*\*: Terraform >= (\d+)\.(\d+) and OpenTofu >= (\d+)\.(\d+)/.exec(readme);
+    const floor = /Supported engines\*\*: Terraform >= (\d+)\.(\d+)(?:\.\d+)? and OpenTofu >= (\d+)\.(\d+)/.exec(readme);
     expect(floor).not.toBeNull();
     const v = /^(Terraform|OpenTofu) v(\d+)\.(\d+)\.(\d+)$/.exec(engineVersion());
     expect(v?.[1]).toBe(ENGINE === 'terraform' ? 'Terraform' : 'OpenTofu');
