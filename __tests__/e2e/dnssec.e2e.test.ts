@@ -49,7 +49,6 @@ const DS_TTL = 2;
 const GD = 'nsb-dnssec-gd.com';
 const GA = 'nsb-dnssec-ga.com';
 
-
 // ---------------------------------------------------------------------------------------------
 // the timeline
 
