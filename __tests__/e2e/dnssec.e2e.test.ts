@@ -44,12 +44,13 @@ const TOFURC = ENGINE_CLI_CONFIG;
 const BUNDLE = path.join(REPO_ROOT, 'dist', 'nsbridge.js');
 /** The stand-in zone's name servers (Route 53 style names; loopback servers in the DNS world). */
 const ZONE_NS = ['ns-1101.awsdns-10.org', 'ns-202.awsdns-25.com'];
-const SIGN_DELAY_MS = 2000;
+// Wide enough that the CLI, started after `sign`, sees 1 of 2 servers first even on a loaded CI
+// machine running both engines at once (2 s was missed there).
+const SIGN_DELAY_MS = 6000;
 const REGISTRY_DELAY_MS = 300;
 const DS_TTL = 2;
 const GD = 'nsb-dnssec-gd.com';
 const GA = 'nsb-dnssec-ga.com';
-
 
 // ---------------------------------------------------------------------------------------------
 // the timeline

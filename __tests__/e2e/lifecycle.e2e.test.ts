@@ -49,7 +49,6 @@ const FAULT_DOMAINS = `  - name: nsb-gd2.com
     stack: e2e
 `;
 
-
 describeE2e('e2e: deploy, re-deploy, change, registrar failure, secret scan, destroy', () => {
   let w: E2eWorld;
   /** A later scenario needs the earlier ones: stop at the first failure instead of piling up. */

@@ -25,7 +25,6 @@ domains:
 `;
 const CONTACT = '{"FirstName":"E","LastName":"Tester","ContactType":"PERSON","AddressLine1":"1 Test St","City":"Testville","CountryCode":"US","ZipCode":"12345","PhoneNumber":"+1.5555555555","Email":"e2e@example.com"}';
 
-
 describeE2e('e2e: a route53domains domain against moto', () => {
   let w: E2eWorld;
   let previous: string[] = [];
