@@ -52,6 +52,7 @@ import {
   waitForSignedZone,
 } from '../../dns/dnssec';
 import { findParentZone } from '../../dns/delegation';
+import { quoteInput } from '../../core/quote';
 
 /** `--hold` (`--hold-replaced`) without `--wait`: how long to wait for the parent to drop the DS before holding. */
 const DEFAULT_HOLD_WAIT_MS = 60 * 60_000;
@@ -105,7 +106,7 @@ function parseRecords(registrar: RegistrarId, domain: string, flag: string, valu
     try {
       parse(v);
     } catch (e) {
-      if (e instanceof InvalidDnssecError) throw new UsageError(`${registrar}: ds set ${domain}: ${flag} "${v}": ${e.message}; nothing was sent`);
+      if (e instanceof InvalidDnssecError) throw new UsageError(`${registrar}: ds set ${domain}: ${flag} ${quoteInput(v)}: ${e.message}; nothing was sent`);
       throw e;
     }
   }

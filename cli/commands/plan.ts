@@ -14,6 +14,7 @@ import { UsageError } from '../../core/errors';
 import { readSynthesized } from '../../review/synthesized';
 import { planReport } from '../../review/plan';
 import { formatReport, hasBlocked, hasChanges, REPORT_FORMATS, ReportFormat } from '../../review/format';
+import { quoteInput } from '../../core/quote';
 
 /** Exit code of --expect-no-changes when something would change (1 and 2 are taken by the CLI contract). */
 export const EXIT_CHANGES = 3;
@@ -57,7 +58,7 @@ export function registerPlanCommand(program: Command, out: Output): void {
     .action(async (opts: { config?: string; out: string; stack?: string[]; format: ReportFormat; expectNoChanges?: boolean; concurrency: string }) => {
       out.verbose = Boolean(program.opts().verbose);
       const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency: "${opts.concurrency}" is not a whole number from 1 to 64`);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency: ${quoteInput(opts.concurrency)} is not a whole number from 1 to 64`);
       const outdir = path.resolve(opts.out);
       if (opts.config || !fs.existsSync(path.join(outdir, 'manifest.json'))) synthesize(opts.config, outdir, out);
       const app = readSynthesized(outdir, opts.stack ?? []);

@@ -31,6 +31,7 @@ import { REGISTRARS } from '../../registrar-adapters/catalog';
 import { canonicalNameServers, splitList } from '../../core/names';
 import { driftMessage } from '../../review/drift';
 import { NsbridgeError, UsageError } from '../../core/errors';
+import { quoteInput } from '../../core/quote';
 
 /** Query keys that are not registrar settings. */
 const QUERY_KEYS = new Set(['registrar', 'domain', 'expected_name_servers', 'after_change']);
@@ -70,7 +71,7 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
       const settings: Record<string, string> = {};
       for (const [k, v] of Object.entries(query)) {
         if (QUERY_KEYS.has(k)) continue;
-        if (!allowed.has(k)) throw new UsageError(`terraform-external: "${k}" is not a setting of ${registrar} (known: ${[...allowed].join(', ') || 'none'})`);
+        if (!allowed.has(k)) throw new UsageError(`terraform-external: ${quoteInput(k)} is not a setting of ${registrar} (known: ${[...allowed].join(', ') || 'none'})`);
         env[k] = String(v);
         settings[k] = String(v);
       }

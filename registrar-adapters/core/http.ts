@@ -27,6 +27,7 @@ import type { AdapterContext, RegistrarInfo } from './types';
 import { parseRateLimits, RateLimit, SharedRateLimiter } from './rate-limit';
 import { formatDuration, parseDuration } from '../../core/duration';
 import { UsageError } from '../../core/errors';
+import { quoteInput } from '../../core/quote';
 
 export interface HttpClientOptions {
   readonly info: RegistrarInfo;
@@ -57,7 +58,7 @@ export function httpSettings(env: NodeJS.ProcessEnv): HttpSettings {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name}="${raw}" must be a whole number >= 0`);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name}=${quoteInput(raw)} must be a whole number >= 0`);
     return n;
   };
   const dur = (name: string, fallback: number) => {

@@ -35,6 +35,7 @@ import {
 import { summarizeBody } from '../../core/redact';
 import { DelegationAnswer, DomainAnswer, DsListAnswer, WhoamiAnswer, type DnsimpleDsRecord, type DnsimpleDsRecordCreate, type DnsimpleEnvelope, type DnsimpleError } from './wire-types';
 import { parseResponse } from '../core/answer';
+import { quoteInput } from '../../core/quote';
 
 /** DS records asked for per page (DNSimple's maximum); paging follows pagination.total_pages. */
 export const DS_PER_PAGE = 100;
@@ -73,7 +74,7 @@ export const adapter: RegistrarAdapter = {
     const token = creds.DNSIMPLE_TOKEN!;
     const configuredAccount = creds.DNSIMPLE_ACCOUNT;
     if (configuredAccount !== undefined && !/^\d+$/.test(configuredAccount)) {
-      throw new UsageError(`DNSIMPLE_ACCOUNT="${configuredAccount}" is not a DNSimple account id (a number, e.g. 1010, as in dnsimple.com/a/1010/...)`);
+      throw new UsageError(`DNSIMPLE_ACCOUNT=${quoteInput(configuredAccount)} is not a DNSimple account id (a number, e.g. 1010, as in dnsimple.com/a/1010/...)`);
     }
     const sandbox = baseURL === info.sandboxEndpoint;
     const http = createHttpClient({

@@ -40,6 +40,7 @@ import { summarizeBody } from '../../core/redact';
 import { ACCESS_DENIED_HINT, AUTH_HINT, detail, retryAfterSec } from './envelope';
 import { ActionAnswer, DomainDetailV2Answer, ShopperAnswer, type GoDaddyDomainDnssec, type GoDaddyError } from './wire-types';
 import { parseResponse } from '../core/answer';
+import { quoteInput } from '../../core/quote';
 
 const CUSTOMER_ID_ENV = 'NSBRIDGE_GODADDY_CUSTOMER_ID';
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_GODADDY_OPERATION_TIMEOUT';
@@ -76,7 +77,7 @@ export function dnssecSettings(env: NodeJS.ProcessEnv): DnssecSettings {
     else if (SHOPPER_NUMBER.test(raw)) customerId = { number: raw };
     else {
       throw new UsageError(
-        `${CUSTOMER_ID_ENV}="${raw}" is neither a GoDaddy customer id (a UUID such as 295e3bc3-b3b9-4d95-aae5-ede41a994d13) nor a customer number (up to 10 digits)`,
+        `${CUSTOMER_ID_ENV}=${quoteInput(raw)} is neither a GoDaddy customer id (a UUID such as 295e3bc3-b3b9-4d95-aae5-ede41a994d13) nor a customer number (up to 10 digits)`,
       );
     }
   }

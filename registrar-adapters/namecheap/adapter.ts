@@ -32,6 +32,7 @@ import { parseAnswer } from '../core/answer';
 import { parseEnvelope, readGetInfo, readSetCustom } from './envelope';
 import { AccountFacts, errorFromEnvelope, TRANSIENT_ERRORS, transientExhausted } from './errors';
 import { splitDomain } from './domain';
+import { quoteInput } from '../../core/quote';
 
 /**
  * How long to hold off after a 405. Namecheap sends no hint (no Retry-After, body UNCONFIRMED);
@@ -69,7 +70,7 @@ export const adapter: RegistrarAdapter = {
     const clientIp = creds.NAMECHEAP_CLIENT_IP!;
     if (!isIPv4(clientIp)) {
       throw new UsageError(
-        `NAMECHEAP_CLIENT_IP="${clientIp}" is not an IPv4 address: Namecheap's API whitelist takes IPv4 addresses only; ` +
+        `NAMECHEAP_CLIENT_IP=${quoteInput(clientIp)} is not an IPv4 address: Namecheap's API whitelist takes IPv4 addresses only; ` +
           'set it to the public IPv4 address this machine\'s requests leave from',
       );
     }

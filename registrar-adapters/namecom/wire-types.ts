@@ -92,13 +92,13 @@ const DnssecAnswer = z.looseObject({
 });
 
 /**
- * GET /v4/domains/{domain}/dnssec: the list is left out when empty, so an empty object is a valid
- * (empty) page; an ErrorMessage (`message`) never is.
+ * GET /v4/domains/{domain}/dnssec. Every field is left out when it has its default, so `{}` is a
+ * valid empty page and no field identifies the answer: the object is STRICT (only the documented
+ * fields, plus totalCount), so an ErrorMessage or any other object is refused, not read as "none".
  */
-export const DnssecListAnswer = z
-  .looseObject({
-    dnssec: z.array(DnssecAnswer).optional(),
-    nextPage: z.number().int().optional(),
-    lastPage: z.number().int().optional(),
-  })
-  .refine((b) => !('message' in b), { message: 'an ErrorMessage, not a DS record list' });
+export const DnssecListAnswer = z.strictObject({
+  dnssec: z.array(DnssecAnswer).optional(),
+  nextPage: z.number().int().optional(),
+  lastPage: z.number().int().optional(),
+  totalCount: z.number().int().optional(),
+});

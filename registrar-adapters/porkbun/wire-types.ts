@@ -75,4 +75,7 @@ export type PorkbunCreateDnssecRequest = PorkbunAuth & PorkbunDnssecRecord;
 export const GetNsAnswer = z.looseObject({ status: z.literal('SUCCESS'), ns: z.array(z.string()) });
 
 /** POST /dns/getDnssecRecords/{domain}: `records` is read by parsePorkbunDnssec (its empty shape is UNCONFIRMED). */
-export const GetDnssecAnswer = z.looseObject({ status: z.literal('SUCCESS'), records: z.unknown() });
+export const GetDnssecAnswer = z
+  .looseObject({ status: z.literal('SUCCESS'), records: z.unknown() })
+  // Present even when empty ([] or {}): a SUCCESS without it answers some other call.
+  .refine((b) => 'records' in b && b.records !== undefined, { message: 'has no "records"' });

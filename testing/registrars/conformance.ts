@@ -502,6 +502,19 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
         expect(emu.http.requests).toHaveLength(0);
       });
 
+      test.each(['errorEnvelope', 'wrongShape'] as const)('a 200 whose body is %s is an error, never "no DS records"; ds set writes nothing', async (kind) => {
+        emu.setDnssecRecords!(domain, [record(k1)]);
+        emu.http.inject({ kind, times: Infinity });
+        const got = await ds(['get', '--registrar', id, '--domain', domain, '--json']);
+        expect(got.code).toBe(1);
+        expect(got.stdout).toBe('');
+        const r = await set([k2]);
+        expect(r.code).toBe(1);
+        expect(emu.http.writes()).toBe(0);
+        expect(holds(k1)).toBe(true);
+        expect(held()).toHaveLength(1);
+      });
+
       test('a registrar failure during ds set is exit 1 with one line naming the registrar and domain', async () => {
         emu.http.inject({ kind: 'status', status: 500, times: Infinity });
         const r = await set([k1]);
