@@ -174,14 +174,17 @@ export function createHttpClient(opts: HttpClientOptions): AxiosInstance {
   });
 
   const deadline = opts.ctx.signal;
-  const deadlineError = (config: InternalAxiosRequestConfig) => {
-    const err = new AxiosError('the command deadline passed', FAILURE.deadline, config);
-    return err;
-  };
+  const deadlineError = (config: InternalAxiosRequestConfig) => new AxiosError('the command deadline passed', FAILURE.deadline, config);
 
   client.interceptors.request.use(async (config: InternalAxiosRequestConfig) => {
     if (deadline?.aborted) throw deadlineError(config);
-    if (limiter) await limiter.acquire(deadline);
+    try {
+      if (limiter) await limiter.acquire(deadline);
+    } catch (e) {
+      // The limiter gives up with the deadline's own reason: word it like every other deadline.
+      if (deadline?.aborted) throw deadlineError(config);
+      throw e;
+    }
     if (deadline?.aborted) throw deadlineError(config);
     // One controller per try: the timer bounds the whole exchange (connect, headers, body).
     const attempt = new AbortController();

@@ -13,7 +13,10 @@
  *    called when the set differs (the CLI reads first and plans with `planDelegation`).
  *  - Errors are `RegistrarError`s (core/errors.ts) that name the registrar,
  *    operation and domain and say what to do; no secret ever appears in a message.
- *  - Retries and rate limits are the HTTP client's job (core/http.ts), never a sleep loop here.
+ *  - Retries, per-try and command deadlines and rate limits are the HTTP client's job
+ *    (core/http.ts), never a sleep loop here.
+ *  - Every answer body is read through `parseAnswer` (core/answer.ts) with a schema that tells the
+ *    object asked for apart from an error envelope: a 200 that is not it is an error, never "none".
  */
 
 import type { DnssecInput, DnssecRecord } from '../../core/dnssec';
