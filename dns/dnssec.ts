@@ -12,7 +12,7 @@ import { canonical, DnsServer, DnsTimeoutError, query } from './query';
 import type { DnsConfig } from './config';
 import { RecursiveResolver } from './resolver';
 import { findParentZone, ParentZone } from './delegation';
-import { DnskeyRecord, DnssecRecord, DsRecord, dsFromDnskey, formatDs, keyTagOf } from '../core/dnssec';
+import { DnskeyRecord, DnssecRecord, DsRecord, DsView, dsStandsFor, keyStandsFor, keyTagOf, shortDs } from '../core/dnssec';
 import { parseDuration } from '../core/duration';
 import { UsageError } from '../core/errors';
 import { poll } from '../core/poll';
@@ -33,47 +33,10 @@ export function pollIntervalMs(env: NodeJS.ProcessEnv): number {
 }
 
 
-const sameDs = (a: DsRecord, b: DsRecord) => formatDs(a) === formatDs(b);
-const sameKey = (a: DnskeyRecord, b: DnskeyRecord) =>
-  a.flags === b.flags && a.protocol === b.protocol && a.algorithm === b.algorithm && a.publicKey === b.publicKey;
-
-/** Short form for messages: the digest is 40-96 hex digits, its start is enough to tell records apart. */
-export const shortDs = (d: DsRecord) => `${d.keyTag} ${d.algorithm} ${d.digestType} ${d.digest.slice(0, 8)}...`;
+// The pure DS/DNSKEY matching and the parent's view type live in core (the roll-out rules use them).
+export { dsStandsFor, keyStandsFor, shortDs } from '../core/dnssec';
+export type { DsView } from '../core/dnssec';
 const shortKey = (k: DnskeyRecord) => `key tag ${keyTagOf(k)} (flags ${k.flags}, algorithm ${k.algorithm})`;
-
-function computedDs(domain: string, key: DnskeyRecord, digestType: number): DsRecord | undefined {
-  try {
-    return dsFromDnskey(domain, key, digestType);
-  } catch {
-    return undefined; // a digest type nsbridge cannot compute (GOST)
-  }
-}
-
-/**
- * A DS the parent serves stands for a desired record when it is that DS, or, when the DNSKEY is
- * known, the DS of that key with another digest type (a DNSKEY registrar computes its own).
- */
-export function dsStandsFor(domain: string, served: DsRecord, wanted: DnssecRecord): boolean {
-  if (sameDs(served, wanted.ds)) return true;
-  if (!wanted.dnskey || served.keyTag !== keyTagOf(wanted.dnskey) || served.algorithm !== wanted.dnskey.algorithm) return false;
-  const ds = computedDs(domain, wanted.dnskey, served.digestType);
-  return ds !== undefined && sameDs(served, ds);
-}
-
-/** A DNSKEY a zone server serves is the one a desired record points at. */
-export function keyStandsFor(domain: string, key: DnskeyRecord, wanted: DnssecRecord): boolean {
-  if (wanted.dnskey) return sameKey(key, wanted.dnskey);
-  if (keyTagOf(key) !== wanted.ds.keyTag || key.algorithm !== wanted.ds.algorithm) return false;
-  const ds = computedDs(domain, key, wanted.ds.digestType);
-  // GOST digests cannot be computed here: key tag and algorithm are then the best check there is.
-  return ds === undefined || sameDs(ds, wanted.ds);
-}
-
-// ---- the parent side: DS ----
-
-export type DsView =
-  | { readonly server: string; readonly ok: true; readonly ds: DsRecord[]; readonly ttl?: number }
-  | { readonly server: string; readonly ok: false; readonly problem: string };
 
 /** Ask one parent server, without recursion, for the domain's DS RRset (and its TTL). */
 export async function dsAt(server: DnsServer, domain: string, timeoutMs: number): Promise<{ ds: DsRecord[]; ttl?: number } | { problem: string }> {
