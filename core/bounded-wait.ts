@@ -16,6 +16,7 @@ export const PROGRESS_EVERY_MS = 60_000;
 export interface WaitCheck {
   readonly done: boolean;
   readonly awaiting: readonly string[];
+  /** Each awaited server with what it serves instead, for the line (default: their names). */
   readonly detail?: string;
 }
 
@@ -76,7 +77,7 @@ export async function waitBounded(what: string, check: () => Promise<WaitCheck>,
         lastAwaiting = awaiting;
         opts.log(
           `${opts.label}: waiting for ${what}: ${humanDuration(p.elapsedMs)} elapsed, ${humanDuration(p.remainingMs)} left of ${humanDuration(opts.limitMs)}; ` +
-            `still awaited: ${awaiting || 'an answer'}${r.detail ? ` (${r.detail})` : ''}`,
+            `still awaited: ${r.detail || awaiting || 'an answer'}`,
         );
       },
     },

@@ -74,6 +74,8 @@ export interface ZoneReading {
   readonly detail?: string;
   /** The DNSKEY TTL the servers gave (s). */
   readonly ttl?: number;
+  /** How many name servers were asked. */
+  readonly total?: number;
 }
 
 /** What the rules read and change; the CLI builds it from the registrar adapter and DNS. */
