@@ -51,7 +51,9 @@ export function dnssecPorts(registrar: string, domain: string, client: Registrar
       }
       const views = await zoneDnskeyViews(domain, nameServers, config);
       const notReady = views.filter((v) => missingAt(domain, v, records).length > 0);
+      const ttls = views.flatMap((v) => (v.ok && v.ttl !== undefined ? [v.ttl] : []));
       return {
+        ...(ttls.length ? { ttl: Math.max(...ttls) } : {}),
         awaiting: notReady.map((v) => v.server),
         detail: notReady.map((v) => describeDnskeyView(domain, v, records)).join('; ') || undefined,
         total: views.length,

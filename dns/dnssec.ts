@@ -147,11 +147,14 @@ export async function verifyParentDsGone(domain: string, gone: readonly DnssecRe
 // ---- the zone side: DNSKEY ----
 
 export type DnskeyView =
-  | { readonly server: string; readonly address?: string; readonly ok: true; readonly keys: DnskeyRecord[] }
+  | { readonly server: string; readonly address?: string; readonly ok: true; readonly keys: DnskeyRecord[]; readonly ttl?: number }
   | { readonly server: string; readonly address?: string; readonly ok: false; readonly problem: string };
 
-/** Ask one of the zone's name servers, without recursion, for the DNSKEY RRset at the apex. */
-export async function dnskeyAt(server: DnsServer, domain: string, timeoutMs: number): Promise<DnskeyRecord[] | { problem: string }> {
+/**
+ * Ask one of the zone's name servers, without recursion, for the DNSKEY RRset at the apex, and its
+ * TTL (how long a resolver may keep a DNSKEY RRset without a new key: the roll-out waits it out).
+ */
+export async function dnskeyAt(server: DnsServer, domain: string, timeoutMs: number): Promise<{ keys: DnskeyRecord[]; ttl?: number } | { problem: string }> {
   let a;
   try {
     a = await query(server, domain, 'DNSKEY', { recursive: false, timeoutMs });
@@ -160,9 +163,10 @@ export async function dnskeyAt(server: DnsServer, domain: string, timeoutMs: num
   }
   if (a.rcode !== 'NOERROR') return { problem: `answered ${a.rcode} to DNSKEY` };
   if (!a.aa) return { problem: `not authoritative for ${domain} (lame)` };
-  return (a.answers.filter((r) => r.type === 'DNSKEY' && canonical(r.name) === canonical(domain)) as Array<{ data: { flags: number; algorithm: number; key: Buffer } }>).map(
-    (r) => ({ flags: r.data.flags, protocol: 3, algorithm: r.data.algorithm, publicKey: r.data.key.toString('base64') }),
-  );
+  const records = a.answers.filter((r) => r.type === 'DNSKEY' && canonical(r.name) === canonical(domain)) as Array<{ ttl?: number; data: { flags: number; algorithm: number; key: Buffer } }>;
+  const keys = records.map((r) => ({ flags: r.data.flags, protocol: 3, algorithm: r.data.algorithm, publicKey: r.data.key.toString('base64') }));
+  const ttls = records.map((r) => r.ttl).filter((t): t is number => typeof t === 'number');
+  return ttls.length ? { keys, ttl: Math.max(...ttls) } : { keys };
 }
 
 export async function zoneDnskeyViews(domain: string, nameServers: readonly string[], config: DnsConfig): Promise<DnskeyView[]> {
@@ -177,7 +181,7 @@ export async function zoneDnskeyViews(domain: string, nameServers: readonly stri
       }
       if (!address) return { server: ns, ok: false, problem: 'does not resolve' };
       const r = await dnskeyAt({ host: address, port: config.authoritativePort }, domain, config.timeoutMs);
-      return Array.isArray(r) ? { server: ns, address, ok: true, keys: r } : { server: ns, address, ok: false, problem: r.problem };
+      return 'keys' in r ? { server: ns, address, ok: true, ...r } : { server: ns, address, ok: false, problem: r.problem };
     }),
   );
 }

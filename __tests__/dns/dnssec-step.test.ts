@@ -19,6 +19,8 @@ import { GoDaddyEmulator, startEmulator } from '../../testing/registrars/godaddy
 const NS = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.com'];
 const DOMAIN = 'example.com';
 const DS_TTL = 2;
+/** The DNSKEY TTL: the old DS goes only once resolvers can hold no DNSKEY RRset without the new key. */
+const KEY_TTL = 3;
 const REGISTRY_DELAY_MS = 300;
 const LIMIT = '3s';
 
@@ -42,7 +44,7 @@ describe('ds step: enable, double-DS roll and disable over several runs (loopbac
   const step = (args: string[], e = env()) => runCli(['ds', 'step', ...args, '--registrar', 'godaddy', '--domain', DOMAIN, '--max-wait', LIMIT, '--json'], e);
   const sign = (keys: DnskeyRecord[]) => {
     zoneKeys = keys;
-    world.signZone(DOMAIN, keys);
+    world.signZone(DOMAIN, keys, { ttl: KEY_TTL });
   };
 
   function servedNow(i: number, ds: DsRecord[]): void {
@@ -130,6 +132,9 @@ describe('ds step: enable, double-DS roll and disable over several runs (loopbac
     expect(r1).toMatchObject({ done: false, record: { phase: 'hold-new' }, added: [{ ds: formatDs(dsOf(k2)) }], removed: [], released: [] });
     expect(r1.pending.step).toBe(`remove old DS ${dsOf(k1).keyTag} 13 2 ${dsOf(k1).digest.slice(0, 8)}... after ${r1.record.notBefore}`);
     expect(r1.pending.notBefore).toBe(r1.record.notBefore);
+    // The earliest removal: the new DNSKEY served everywhere + its TTL, and the new DS seen + the DS TTL.
+    expect(r1.record.keyTtl).toBe(KEY_TTL);
+    expect(Date.parse(r1.record.notBefore)).toBeGreaterThanOrEqual(Date.parse(r1.record.keysSeenAt) + KEY_TTL * 1000);
     expect(held()).toEqual([formatDs(dsOf(k1)), formatDs(dsOf(k2))].sort());
     withinLimit(r1);
 
