@@ -11,7 +11,7 @@
  * core/dnssec-rollout.ts spreads it over several runs instead).
  */
 import { holdWithProgress, humanDuration, waitBounded, WaitOutcome } from './bounded-wait';
-import { DnssecRecord, DsView, dsStandsFor, formatDs, planDnssec, DnssecPlan, shortDs } from './dnssec';
+import { describeDsView, DnssecRecord, DsView, dsStandsFor, formatDs, planDnssec, DnssecPlan, shortDs } from './dnssec';
 import { NsbridgeError, RegistrarError } from './errors';
 import type { ParentReading, RolloutPorts } from './dnssec-rollout';
 
@@ -68,10 +68,6 @@ function fail(r: Common, operation: string, cause: string, hint?: string): Chang
 
 export const KEEP_OLD_KEY = 'the old key must be kept (signing) until the parent has dropped the old DS and its TTL has passed: do not delete it before';
 
-export function describeDsView(v: DsView): string {
-  if (!v.ok) return `${v.server}: ${v.problem}`;
-  return `${v.server}: ${v.ds.length ? v.ds.map((d) => `DS ${shortDs(d)}`).join(', ') : 'no DS'}`;
-}
 
 /** The longest DS TTL any parent server gave: how long a validating resolver may keep the DS. */
 export function parentDsTtl(views: readonly DsView[]): number | undefined {

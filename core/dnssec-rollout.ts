@@ -24,6 +24,7 @@
  */
 import { WaitOutcome, waitBounded, humanDuration } from './bounded-wait';
 import {
+  describeDsView,
   DnssecRecord,
   dnssecRecordJson,
   DsView,
@@ -238,7 +239,7 @@ export async function advanceRollout(goal: readonly DnssecRecord[], prior: Rollo
       async () => {
         const p = await ports.parent();
         const awaiting = p.views.filter((v) => !matches(v)).map((v) => v.server);
-        return { done: p.views.length > 0 && awaiting.length === 0, awaiting, detail: p.views.filter((v) => !matches(v)).map(describe).join('; ') || undefined };
+        return { done: p.views.length > 0 && awaiting.length === 0, awaiting, detail: p.views.filter((v) => !matches(v)).map(describeDsView).join('; ') || undefined };
       },
       waitOptions(),
     );
@@ -359,7 +360,3 @@ function maxTtl(views: readonly DsView[], of?: readonly DnssecRecord[], domain?:
   return ttls.length ? Math.max(...ttls) : undefined;
 }
 
-function describe(v: DsView): string {
-  if (!v.ok) return `${v.server}: ${v.problem}`;
-  return `${v.server}: ${v.ds.length ? v.ds.map((d) => `DS ${shortDs(d)}`).join(', ') : 'no DS'}`;
-}

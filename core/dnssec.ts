@@ -261,3 +261,8 @@ export function keyStandsFor(domain: string, key: DnskeyRecord, wanted: DnssecRe
 export type DsView =
   | { readonly server: string; readonly ok: true; readonly ds: DsRecord[]; readonly ttl?: number }
   | { readonly server: string; readonly ok: false; readonly problem: string };
+
+export function describeDsView(v: DsView): string {
+  if (!v.ok) return `${v.server}: ${v.problem}`;
+  return `${v.server}: ${v.ds.length ? v.ds.map((d) => `DS ${shortDs(d)}`).join(', ') : 'no DS'}`;
+}

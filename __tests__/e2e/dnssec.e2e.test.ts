@@ -452,7 +452,7 @@ describeIfTools('e2e: DNSSEC with the real CLI, registrar emulators, loopback DN
     expect(serve1.at - serve0.at).toBeGreaterThanOrEqual(SIGN_DELAY_MS - 50);
     expect(serve1.at).toBeLessThanOrEqual(writes[0]!.at);
     // ... because `ds set --wait-signed` saw one server serve it and waited for the other.
-    expect(r.messages).toMatch(/godaddy: nsb-dnssec-gd\.com: 1\/2 name servers serve the key; not yet/);
+    expect(r.messages).toMatch(/godaddy: nsb-dnssec-gd\.com: waiting for every name server to serve the DNSKEY for the DS: \S+ elapsed, \S+ left of \S+; still awaited: /);
     expect(r.messages).toMatch(/every name server \(2\) serves the key: the zone is signed/);
     expect(atRegistrar.at).toBeGreaterThan(serve1.at);
     // GoDaddy holds the DS nsbridge computed from the KSK's DNSKEY; the parent serves it.
@@ -533,7 +533,7 @@ describeIfTools('e2e: DNSSEC with the real CLI, registrar emulators, loopback DN
     const writes = gandi.http.requests.filter((q) => q.at >= t0 && q.write && q.path.includes('/dnskeys'));
     expect(writes.map((q) => q.method)).toEqual(['POST']);
     expect(writes[0]!.at).toBeGreaterThanOrEqual(serve1.at);
-    expect(r.messages).toMatch(/gandi: nsb-dnssec-ga\.com: 1\/2 name servers serve the key; not yet/);
+    expect(r.messages).toMatch(/gandi: nsb-dnssec-ga\.com: waiting for every name server to serve the DNSKEY for the DS: \S+ elapsed, \S+ left of \S+; still awaited: /);
     // Gandi holds the key itself (it computed the DS from it), not a DS it was given.
     const held = gandi.dnssecRecordsOf(GA) ?? [];
     expect(held).toHaveLength(1);
