@@ -21,6 +21,7 @@ import { registerVerifyCommand } from './commands/verify';
 import { registerTerraformExternalCommand } from './commands/terraform-external';
 import { registerPlanCommand } from './commands/plan';
 import { ENVIRONMENT_HELP } from './help';
+import { CommandDeadline } from './deadline';
 
 export async function run(argv: string[], out: Output): Promise<number> {
   const program = new Command('nsbridge')
@@ -44,6 +45,10 @@ export async function run(argv: string[], out: Output): Promise<number> {
   }
 
   try {
+    out.deadline = CommandDeadline.fromEnv(process.env, (message) => {
+      out.error(message);
+      process.exit(1);
+    });
     await program.parseAsync(argv, { from: 'user' });
     return out.exitCode;
   } catch (err) {
@@ -57,5 +62,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
     }
     out.error(`unexpected error: ${(err as Error)?.stack ?? String(err)}`);
     return 1;
+  } finally {
+    out.deadline?.dispose();
   }
 }

@@ -5,12 +5,13 @@
  */
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { App, LocalBackend, S3Backend, S3BackendConfig, TerraformElement, TerraformStack } from 'cdktf';
+import { App, LocalBackend, S3Backend, S3BackendConfig, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct, Node } from 'constructs';
 import { checkDomainName } from '../core/names';
 import { SKIP_TERRAFORM_VERSION_CHECK } from './cli-asset';
 import { DelegatedDomain, DelegatedDomainProps, RetiredDomain } from './delegated-domain';
 import { ReusableDelegationSet } from './delegation-set';
+import { TERRAFORM_REQUIRED_VERSION } from './terraform-version';
 
 /** How the stack's AWS provider authenticates and where it points. */
 export interface AwsSettings {
@@ -123,12 +124,12 @@ export class DomainsStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: DomainsStackProps) {
     super(scope, id);
-    // terraform_data needs Terraform/OpenTofu >= 1.4 and S3-native locking >= 1.10. Stating it here
+    // TERRAFORM_REQUIRED_VERSION (check blocks, terraform_data); S3-native locking needs 1.10. Stating it here
     // lets terraform/tofu check it at init, instead of cdktf spawning `terraform version` at synth
     // (which would make synth fail on machines without terraform, like the CI synth job).
     this.node.setContext(SKIP_TERRAFORM_VERSION_CHECK, true);
     const needsLockfile = props.backend?.type === 's3' && props.backend.useLockfile !== false;
-    this.addOverride('terraform.required_version', needsLockfile ? '>= 1.10' : '>= 1.4');
+    this.addOverride('terraform.required_version', needsLockfile ? '>= 1.10' : TERRAFORM_REQUIRED_VERSION);
 
     this.configureBackend(id, props.backend);
 
@@ -161,13 +162,17 @@ export class DomainsStack extends TerraformStack {
         continue;
       }
       const { useStackDelegationSet, retired: _live, ...domainProps } = entry;
-      this.domains.push(
-        new DelegatedDomain(this, id, {
-          ...domainProps,
-          delegationSetId: useStackDelegationSet ? sharedSetId : domainProps.delegationSetId,
-          cliBundlePath: props.cliBundlePath,
-        }),
-      );
+      const domain = new DelegatedDomain(this, id, {
+        ...domainProps,
+        delegationSetId: useStackDelegationSet ? sharedSetId : domainProps.delegationSetId,
+        cliBundlePath: props.cliBundlePath,
+      });
+      this.domains.push(domain);
+      const output = new TerraformOutput(domain, 'output', {
+        value: { zone_id: domain.zoneId, name_servers: domain.nameServers, registrar: domain.registrar },
+        description: `Route 53 zone of ${domain.zone.zoneName}, its name servers (sorted) and the registrar pointed at them`,
+      });
+      output.overrideLogicalId(domainOutputName(domain.zone.zoneName));
     }
   }
 
@@ -214,6 +219,15 @@ export class DomainsStack extends TerraformStack {
     const stackDir = path.resolve(App.of(this).outdir, 'stacks', id);
     new LocalBackend(this, { path: path.isAbsolute(statePath) ? path.relative(stackDir, statePath) : statePath });
   }
+}
+
+/**
+ * The name of a domain's stack output (`cdktf output`, `terraform output -json <name>`):
+ * `domain_` and the domain with its dots as underscores, e.g. `domain_example_com`
+ * (Terraform names may not contain dots; host names never contain underscores).
+ */
+export function domainOutputName(domain: string): string {
+  return `domain_${domain.replace(/\./g, '_')}`;
 }
 
 function stripUndefined<T extends object>(o: T): T {

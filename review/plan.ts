@@ -50,8 +50,12 @@ export interface PlanOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly log: (m: string) => void;
   readonly debug: (m: string) => void;
+  /** Registers a secret an adapter derived (session id, token) with the output's redactor. */
+  readonly secret?: (value: string) => void;
   /** Registrar reads in flight at once (the shared rate limiter paces each registrar). */
   readonly concurrency?: number;
+  /** The command's deadline (NSBRIDGE_DEADLINE): aborts registrar reads still going when it passes. */
+  readonly signal?: AbortSignal;
 }
 
 interface Desired {
@@ -88,7 +92,7 @@ function clientCache(opts: PlanOptions): ClientFor {
     let client = clients.get(key);
     if (!client) {
       // async, so that a throwing createClient becomes a rejection every domain of it sees
-      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug }))();
+      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug, secret: opts.secret, signal: opts.signal }))();
       clients.set(key, client);
     }
     return client;

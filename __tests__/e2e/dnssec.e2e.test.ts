@@ -37,10 +37,10 @@ import { DnsWorld } from '../../testing/dns/dns-world';
 import { testDnskey } from '../../testing/dns/dnssec-keys';
 import { GandiEmulator, startEmulator as startGandi } from '../../testing/registrars/gandi/emulator';
 import { GoDaddyEmulator, startEmulator as startGoDaddy } from '../../testing/registrars/godaddy/emulator';
-import { explain, filesUnder, PREVIOUS_NS, REPO_ROOT, run, RunResult, sortedNs, TOOLS_DIR } from './harness';
+import { describeE2e, ENGINE_BIN, ENGINE_CLI_CONFIG, explain, filesUnder, PREVIOUS_NS, REPO_ROOT, run, RunResult, sortedNs, TOOLS_DIR } from './harness';
 
-const TOFU = path.join(TOOLS_DIR, 'bin', 'tofu');
-const TOFURC = path.join(TOOLS_DIR, 'tofurc');
+const TOFU = ENGINE_BIN; // tofu or terraform (NSBRIDGE_E2E_ENGINE)
+const TOFURC = ENGINE_CLI_CONFIG;
 const BUNDLE = path.join(REPO_ROOT, 'dist', 'nsbridge.js');
 /** The stand-in zone's name servers (Route 53 style names; loopback servers in the DNS world). */
 const ZONE_NS = ['ns-1101.awsdns-10.org', 'ns-202.awsdns-25.com'];
@@ -50,12 +50,6 @@ const DS_TTL = 2;
 const GD = 'nsb-dnssec-gd.com';
 const GA = 'nsb-dnssec-ga.com';
 
-/** Only what this file needs: no moto, no AWS provider. */
-const missing = [TOFU, TOFURC, path.join(TOOLS_DIR, 'mirror/registry.opentofu.org/hashicorp/external/2.3.5/linux_amd64')].filter((p) => !fs.existsSync(p));
-const describeIfTools = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) {
-  process.stderr.write(`nsbridge e2e (DNSSEC): SKIPPED, the tools cache is incomplete (missing ${missing.join(', ')}); build it with: bash scripts/e2e/install-tools.sh\n`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // the timeline
@@ -213,7 +207,7 @@ interface DomainConfig {
   key?: string;
 }
 
-describeIfTools('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS and OpenTofu', () => {
+describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS and the engine', () => {
   jest.setTimeout(240_000);
   let dns: DnsWorld;
   let godaddy: GoDaddyEmulator;

@@ -7,6 +7,7 @@ import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { App, Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest'; // matcher types (toHaveResource...); Testing.setupJest() registers them
 import { DomainsStack, DomainsStackProps } from '../../modules/domains-stack';
+import { TERRAFORM_REQUIRED_VERSION } from '../../modules/terraform-version';
 
 Testing.setupJest();
 
@@ -22,11 +23,11 @@ const domains: DomainsStackProps['domains'] = [
 ];
 
 describe('DomainsStack', () => {
-  test('defaults: us-east-1, local state outside cdktf.out written relative to the stack directory, Terraform >= 1.4', () => {
+  test('defaults: us-east-1, local state outside cdktf.out written relative to the stack directory, Terraform >= 1.5.0 (TERRAFORM_REQUIRED_VERSION)', () => {
     const statePath = path.join(outdir, '..', 'state', 'prod.tfstate');
     const { json } = synth({ domains, backend: { type: 'local', path: statePath } });
     expect(json.provider.aws).toEqual([{ region: 'us-east-1' }]);
-    expect(json.terraform.required_version).toBe('>= 1.4');
+    expect(json.terraform.required_version).toBe(TERRAFORM_REQUIRED_VERSION);
     const stateFromStackDir = json.terraform.backend.local.path as string;
     expect(path.isAbsolute(stateFromStackDir)).toBe(false);
     expect(path.resolve(outdir, 'stacks', 'prod', stateFromStackDir)).toBe(path.resolve(statePath));
@@ -36,6 +37,26 @@ describe('DomainsStack', () => {
     const stack = new DomainsStack(new App({ outdir }), 'prod', { domains });
     expect(stack.domains.map((d) => d.node.id)).toEqual(['example.com', 'example.org']);
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Route53Zone, { name: 'example.com' });
+  });
+
+  test('one output per live domain, domain_<name with underscores>: zone id, sorted name servers, registrar', () => {
+    // GIVEN a live domain, a domain whose first label starts with a digit, and a retired one
+    const stack = new DomainsStack(new App({ outdir }), 'prod', {
+      domains: [...domains, { zoneName: '1password.example', registrar: 'manual' }, { zoneName: 'old.example', retired: true }],
+    });
+    // WHEN synthesized
+    const json = JSON.parse(Testing.synth(stack));
+    // THEN each live domain has its output, referring to its own zone; the retired one has none
+    expect(Object.keys(json.output).sort()).toEqual(['domain_1password_example', 'domain_example_com', 'domain_example_org']);
+    const zone = stack.domains[0]!.zone.resource.friendlyUniqueId;
+    expect(json.output.domain_example_com).toEqual({
+      description: 'Route 53 zone of example.com, its name servers (sorted) and the registrar pointed at them',
+      value: { zone_id: `\${aws_route53_zone.${zone}.zone_id}`, name_servers: `\${sort(aws_route53_zone.${zone}.name_servers)}`, registrar: 'godaddy' },
+    });
+    expect(json.output.domain_1password_example.value.registrar).toBe('manual');
+    // and the same values are the construct's attributes
+    expect(stack.domains[1]!.registrar).toBe('namecheap');
+    expect(stack.domains[1]!.zoneId).toBe(stack.domains[1]!.zone.zoneId);
   });
 
   test('AWS settings and default tags configure the provider', () => {
@@ -80,7 +101,7 @@ describe('DomainsStack', () => {
       dynamodb_table: 'locks',
       assume_role: { role_arn: 'arn:aws:iam::222222222222:role/state' },
     });
-    expect(json.terraform.required_version).toBe('>= 1.4');
+    expect(json.terraform.required_version).toBe(TERRAFORM_REQUIRED_VERSION);
   });
 
   test('a shared delegation set is created once and used by the domains that ask for it', () => {

@@ -207,7 +207,7 @@ export function registerDsCommands(program: Command, out: Output): void {
     .action(async (opts: DsOptions) => {
       verbose();
       const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain);
+      const domain = parseDomain(opts.domain, (m) => out.log(m));
       requireDnssec(registrar, 'ds get', domain);
       const records = await operationsOf(registrar, domain, await client(registrar, out)).getDnssecRecords(domain);
       if (opts.json) out.json({ registrar, domain, records: records.map(dnssecRecordJson) });
@@ -245,7 +245,7 @@ export function registerDsCommands(program: Command, out: Output): void {
     .action(async (opts: DsOptions) => {
       verbose();
       const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain);
+      const domain = parseDomain(opts.domain, (m) => out.log(m));
       const info = requireDnssec(registrar, 'ds set', domain);
       const { records: desired, computed } = desiredRecords(registrar, info, domain, opts.ds ?? [], opts.dnskey ?? []);
       const waitMs = parseWait(opts.wait, '--wait');
@@ -253,6 +253,8 @@ export function registerDsCommands(program: Command, out: Output): void {
       const holdReplaced = parseHold(opts.holdReplaced, '--hold-replaced');
       const env = withDnsServer(opts.dnsServer);
       const limitMs = waitLimitMs(env, opts.maxWait === undefined ? undefined : parseWait(opts.maxWait, '--max-wait'));
+      // NSBRIDGE_DEADLINE gets what this run may wait on top: each wait and the hold are bounded.
+      out.deadline?.extend(Math.min(waitMs, limitMs) + Math.min(waitSignedMs ?? 0, limitMs) + (holdReplaced !== undefined ? 2 * limitMs : 0));
       const check = parentCheckOn(env);
       // DNS settings resolved now, so a bad one is a usage error before anything is sent.
       const dns = waitSignedMs === undefined && waitMs === 0 && !check && holdReplaced === undefined ? undefined : configFor(env);
@@ -304,13 +306,14 @@ export function registerDsCommands(program: Command, out: Output): void {
     .action(async (opts: DsOptions) => {
       verbose();
       const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain);
+      const domain = parseDomain(opts.domain, (m) => out.log(m));
       const info = requireDnssec(registrar, 'ds clear', domain);
       const hold = parseHold(opts.hold);
       const env = withDnsServer(opts.dnsServer);
       const limitMs = waitLimitMs(env, opts.maxWait === undefined ? undefined : parseWait(opts.maxWait, '--max-wait'));
       // A hold waits for the parent first: up to the limit unless --wait says otherwise.
       const waitMs = opts.wait !== undefined ? parseWait(opts.wait, '--wait') : hold !== undefined ? limitMs : 0;
+      out.deadline?.extend(Math.min(waitMs, limitMs) + (hold !== undefined ? limitMs : 0));
       const check = parentCheckOn(env);
       const dns = hold === undefined && waitMs === 0 && !check ? undefined : configFor(env);
       const intervalMs = pollIntervalMs(env);
@@ -359,7 +362,7 @@ export function registerDsCommands(program: Command, out: Output): void {
     .action(async (opts: DsOptions) => {
       verbose();
       const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain);
+      const domain = parseDomain(opts.domain, (m) => out.log(m));
       const info = requireDnssec(registrar, 'ds step', domain);
       const given = (opts.ds?.length ?? 0) + (opts.dnskey?.length ?? 0) > 0;
       if (opts.off && given) throw new UsageError(`${registrar}: ds step ${domain}: --off (no DS) and --ds/--dnskey contradict each other; give one; nothing was sent`);
@@ -374,6 +377,8 @@ export function registerDsCommands(program: Command, out: Output): void {
       }
       const env = withDnsServer(opts.dnsServer);
       const limitMs = waitLimitMs(env, opts.maxWait === undefined ? undefined : parseWait(opts.maxWait, '--max-wait'));
+      // One budget for all the run's waits.
+      out.deadline?.extend(limitMs);
       const dns = configFor(env);
       const intervalMs = pollIntervalMs(env);
       const c = await client(registrar, out, env);

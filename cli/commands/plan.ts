@@ -61,7 +61,7 @@ export function registerPlanCommand(program: Command, out: Output): void {
       const outdir = path.resolve(opts.out);
       if (opts.config || !fs.existsSync(path.join(outdir, 'manifest.json'))) synthesize(opts.config, outdir, out);
       const app = readSynthesized(outdir, opts.stack ?? []);
-      const report = await planReport(app, { env: process.env, log: (m) => out.log(m), debug: (m) => out.debug(m), concurrency });
+      const report = await planReport(app, { env: process.env, log: (m) => out.log(m), debug: (m) => out.debug(m), secret: (v) => out.redactor.add(v), concurrency, signal: out.deadline?.signal });
       out.stdout(formatReport(report, opts.format));
       if (opts.expectNoChanges) {
         if (hasBlocked(report)) out.exitCode = 1;

@@ -64,7 +64,7 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
         throw new UsageError('terraform-external: stdin is not a JSON object');
       }
       const registrar = parseRegistrar(String(query.registrar ?? ''));
-      const domain = parseDomain(String(query.domain ?? ''));
+      const domain = parseDomain(String(query.domain ?? ''), (m) => out.log(m));
       const allowed = new Set(REGISTRARS[registrar].settings.map((s) => s.env));
       const env: NodeJS.ProcessEnv = { ...process.env };
       const settings: Record<string, string> = {};
@@ -75,7 +75,7 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
         settings[k] = String(v);
       }
       const expected = query.expected_name_servers === undefined ? undefined : parseExpected(String(query.expected_name_servers));
-      const c = await loadAdapter(registrar).createClient({ env, log: (m) => out.log(m), debug: (m) => out.debug(m) });
+      const c = await loadAdapter(registrar).createClient({ env, log: (m) => out.log(m), debug: (m) => out.debug(m), secret: (v) => out.redactor.add(v), signal: out.deadline?.signal });
       let nameServers: string[];
       try {
         nameServers = canonicalNameServers(await c.getNameServers(domain));

@@ -30,7 +30,20 @@ export type RegistrarId =
   | 'manual'
   | 'cnr'
   | 'dynadot'
-  | 'namesilo';
+  | 'namesilo'
+  | 'ovh'
+  | 'inwx'
+  | 'joker'
+  | 'opensrs'
+  | 'internetbs'
+  | 'spaceship'
+  | 'cscglobal'
+  | 'ionos'
+  | 'easyname'
+  | 'openprovider'
+  | 'realtimeregister'
+  | 'hostingde'
+  | 'autodns';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
@@ -126,6 +139,11 @@ export interface AdapterContext {
   readonly debug: (message: string) => void;
   /** Aborted when the CLI gives up (timeout, signal). */
   readonly signal?: AbortSignal;
+  /**
+   * Registers a secret the adapter derived at run time (a session id, a login token) with the
+   * run's redactor, so it is masked in every later message and trace like the credentials are.
+   */
+  readonly secret?: (value: string) => void;
 }
 
 export interface RegistrarClient {

@@ -16,8 +16,8 @@ import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { errorForStatus, isSuccess, send } from '../core/respond';
-import { RegistrarApiError } from '../../core/errors';
-import type { GoDaddyDomainDetail, GoDaddyError } from './wire-types';
+import { parseResponse } from '../core/answer';
+import { DomainDetailAnswer, type GoDaddyError } from './wire-types';
 import { ACCESS_DENIED_HINT, AUTH_HINT, detail, retryAfterSec } from './envelope';
 import { createDnssecOperations, dnssecSettings } from './dnssec';
 
@@ -58,15 +58,12 @@ export const adapter: RegistrarAdapter = {
     return {
       async getNameServers(domain) {
         const call = { registrar: info.id, operation: 'get name servers', domain };
-        const res = await send<GoDaddyDomainDetail>(http, { method: 'GET', url: path(domain) }, call, retryAfterSec);
+        const res = await send(http, { method: 'GET', url: path(domain) }, call, retryAfterSec);
         // 203 = "partially successful, see verifications.status": the name servers are still there.
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
-        if (!res.data || !Array.isArray(res.data.nameServers)) {
-          // A domain on GoDaddy's default DNS can come back without the field: treat as empty set.
-          if (res.data && typeof res.data === 'object' && !('nameServers' in res.data)) return [];
-          throw new RegistrarApiError({ ...call, status: res.status, cause: 'the answer has no nameServers list' });
-        }
-        return res.data.nameServers;
+        const answer = parseResponse(DomainDetailAnswer, res, { ...call, what: 'a DomainDetail ({"domain": ..., "nameServers": [...]})' });
+        // A domain on GoDaddy's default DNS can come back without the field: an empty set.
+        return answer.nameServers ?? [];
       },
       async setNameServers(domain, nameServers) {
         const call = { registrar: info.id, operation: 'set name servers', domain };

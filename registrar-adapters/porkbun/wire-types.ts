@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Porkbun JSON API v3 wire shapes (shared/reference/registrar-apis.md §4).
  * Every call is a POST whose JSON body carries the credentials, reads included.
@@ -65,3 +67,12 @@ export interface PorkbunGetDnssecResponse {
 
 /** POST /dns/createDnssecRecord/{domain}: a FLAT body, values as strings, the same fields the list gives back. */
 export type PorkbunCreateDnssecRequest = PorkbunAuth & PorkbunDnssecRecord;
+
+// ---- Answer schemas (registrar-adapters/core/answer.ts parseAnswer): read only after the
+// envelope said {"status":"SUCCESS"}; the fields the call is about must be there too.
+
+/** POST /domain/getNs/{domain}. */
+export const GetNsAnswer = z.looseObject({ status: z.literal('SUCCESS'), ns: z.array(z.string()) });
+
+/** POST /dns/getDnssecRecords/{domain}: `records` is read by parsePorkbunDnssec (its empty shape is UNCONFIRMED). */
+export const GetDnssecAnswer = z.looseObject({ status: z.literal('SUCCESS'), records: z.unknown() });

@@ -153,6 +153,115 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
       expect(r.stderr).toMatch(new RegExp(`^nsbridge: ${id}: get name servers ${domain.replace('.', '\\.')}: `, 'm'));
     });
 
+    // ---- Issue #11: answers cut off mid-body, bodies that trickle in, answers that are not the
+    // object asked for. Every registrar inherits these from the emulator kit's fault injection.
+    const escapedDomain = domain.replace(/\./g, '\\.');
+    const lastLine = (r: CliResult) => r.stderr.trim().split('\n').pop() ?? '';
+    const oneLine = (op: string) => new RegExp(`^nsbridge: ${id}: ${op} ${escapedDomain}: `);
+    const held = () => [...(emu.nameServersOf(domain) ?? [])].map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
+
+    test('an answer cut off mid-body (read and write) is retried like a network error; the set then succeeds', async () => {
+      emu.http.inject({ kind: 'cutOff', times: 1 });
+      emu.http.inject({ kind: 'cutOff', writesOnly: true, times: 1 });
+      const r = await set(NEW_NS);
+      expect(r.code).toBe(0);
+      expect(emu.http.requests.filter((q) => q.fault === 'cutOff')).toHaveLength(2);
+      expect(r.stderr).toMatch(/answer cut off .*retrying/);
+      expect(held()).toEqual([...NEW_NS].sort());
+    });
+
+    test('a write whose answer is always cut off: the write landed; exit 1 saying so (or 0 where the adapter finds its own change); a re-run converges without writing', async () => {
+      emu.http.inject({ kind: 'cutOff', writesOnly: true, times: Infinity });
+      const r = await set(NEW_NS);
+      // The emulated registrar applied the write before the answer broke off.
+      expect(held()).toEqual([...NEW_NS].sort());
+      if (r.code !== 0) {
+        // An adapter that can see its own change in progress (Route 53 Domains' DuplicateRequest) may finish with 0.
+        expect(r.code).toBe(1);
+        const line = lastLine(r);
+        expect(line).toMatch(oneLine('set name servers'));
+        expect(line).toMatch(/connection reset in the middle of the answer/);
+        expect(line).toMatch(/may have landed/);
+        expect(line).toMatch(/run the same command again/);
+        expect(line).not.toMatch(/nothing was changed/);
+      }
+      expect(emu.http.writes()).toBeLessThanOrEqual(5);
+      emu.http.clearFaults();
+      emu.http.resetLog();
+      const again = await set(NEW_NS);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ changed: false });
+      expect(emu.http.writes()).toBe(0);
+    });
+
+    test('a read whose answer is always cut off: exit 1, "connection reset", nothing written', async () => {
+      emu.http.inject({ kind: 'cutOff', times: Infinity });
+      const r = await set(NEW_NS);
+      expect(r.code).toBe(1);
+      expect(lastLine(r)).toMatch(oneLine('get name servers'));
+      expect(lastLine(r)).toMatch(/connection reset in the middle of the answer/);
+      expect(lastLine(r)).not.toMatch(/HTTP 200 \(empty body\)/);
+      expect(emu.http.writes()).toBe(0);
+      expect(emu.nameServersOf(domain)).toEqual(OLD_NS);
+    });
+
+    test('a body that trickles in is cut at NSBRIDGE_HTTP_TIMEOUT (per try, body included) and retried', async () => {
+      emu.http.inject({ kind: 'trickle', intervalMs: 200, times: 1 });
+      const r = await set(NEW_NS, [], domain);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/no complete answer within 2s; retrying/);
+      expect(r.ms).toBeGreaterThanOrEqual(2_000);
+      expect(held()).toEqual([...NEW_NS].sort());
+    });
+
+    const TRIES = 3;
+    const TRY_MS = 1_000;
+    test(`a body that always trickles: exit 1 within tries x timeout + backoff (${TRIES} x ${TRY_MS} ms), never a hang`, async () => {
+      emu.http.inject({ kind: 'trickle', intervalMs: 200, times: Infinity });
+      const r = await cli(['get', '--registrar', id, '--domain', domain], env({ NSBRIDGE_HTTP_TIMEOUT: `${TRY_MS}ms`, NSBRIDGE_HTTP_RETRIES: String(TRIES - 1) }));
+      expect(r.code).toBe(1);
+      expect(lastLine(r)).toMatch(oneLine('get name servers'));
+      expect(lastLine(r)).toMatch(/no complete answer within 1s/);
+      // Backoff at a 20 ms base is ~60 ms; the rest is the CLI starting on a loaded machine.
+      expect(r.ms).toBeLessThan(TRIES * TRY_MS + 4_000);
+      expect(emu.http.requests.length).toBeLessThanOrEqual(TRIES * (opts.requestsPerRead ?? 1));
+    });
+
+    test('NSBRIDGE_DEADLINE ends the whole command, however many tries are left', async () => {
+      emu.http.inject({ kind: 'trickle', intervalMs: 200, times: Infinity });
+      const r = await cli(['get', '--registrar', id, '--domain', domain], env({ NSBRIDGE_HTTP_TIMEOUT: '1s', NSBRIDGE_HTTP_RETRIES: '20', NSBRIDGE_DEADLINE: '2500ms' }));
+      expect(r.code).toBe(1);
+      expect(lastLine(r)).toMatch(/NSBRIDGE_DEADLINE/);
+      expect(r.ms).toBeLessThan(2_500 + 4_000);
+    });
+
+    test.each(['errorEnvelope', 'wrongShape'] as const)('a 200 whose body is %s is an error quoting it, never "no name servers"; set writes nothing', async (kind) => {
+      emu.http.inject({ kind, times: Infinity });
+      const got = await cli(['get', '--registrar', id, '--domain', domain, '--json']);
+      expect(got.code).toBe(1);
+      expect(got.stdout).toBe('');
+      expect(lastLine(got)).toMatch(oneLine('get name servers'));
+      // The registrar's own error words for an envelope; for any other shape, what was expected and what came.
+      if (kind === 'wrongShape') expect(lastLine(got)).toMatch(/unexpected answer.*: expected .*; got /);
+      const r = await set(NEW_NS);
+      expect(r.code).toBe(1);
+      expect(emu.http.writes()).toBe(0);
+      expect(emu.nameServersOf(domain)).toEqual(OLD_NS);
+    });
+
+    test('the plan-time read (terraform-external) of an answer of the wrong shape never reports "available" with no name servers', async () => {
+      emu.http.inject({ kind: 'wrongShape', times: Infinity });
+      const r = await runCli(['terraform-external'], env(), 60_000, JSON.stringify({ registrar: id, domain }));
+      outputs.push(r);
+      if (r.code === 0) {
+        const result = JSON.parse(r.stdout) as Record<string, string>;
+        expect(result.available).toBe('false');
+        expect(result.unavailable).not.toBe('');
+      } else {
+        expect(r.code).toBe(1);
+      }
+    });
+
     test('bad credentials fail with exit 1 and no retry storm', async () => {
       const r = await cli(['set', '--registrar', id, '--domain', domain, '--ns', NEW_NS.join(',')], env(emu.badCredentialsEnv()));
       expect(r.code).toBe(1);
@@ -192,11 +301,22 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
       ['a name server that is not a host name', ['set', '--registrar', id, '--domain', domain, '--ns', 'ns_1!.example.net,ns2.example.net'], /invalid label/],
       ['unknown registrar', ['set', '--registrar', 'no-such-registrar', '--domain', domain, '--ns', NEW_NS.join(',')], /unknown registrar "no-such-registrar"/],
       ['missing --ns', ['set', '--registrar', id, '--domain', domain], /--ns/],
+      ['an IDN label that starts with a hyphen', ['set', '--registrar', id, '--domain', '-bücher.com', '--ns', NEW_NS.join(',')], /"-bücher" that starts or ends with a hyphen/],
+      ['an IDN label that ends with a hyphen', ['set', '--registrar', id, '--domain', 'bücher-.com', '--ns', NEW_NS.join(',')], /starts or ends with a hyphen/],
+      ['an IDN label with hyphens in positions 3-4', ['set', '--registrar', id, '--domain', 'bü--cher.com', '--ns', NEW_NS.join(',')], /third and fourth positions/],
+      ['a punycode label whose Unicode form breaks the hyphen rules', ['set', '--registrar', id, '--domain', 'xn---bcher-4ya.com', '--ns', NEW_NS.join(',')], /starts or ends with a hyphen/],
+      ['an IDN name server with a leading hyphen', ['set', '--registrar', id, '--domain', domain, '--ns', `-ñs1.example.net,${NEW_NS[0]}`], /name server "-ñs1\.example\.net"/],
+      ['control characters in the domain', ['set', '--registrar', id, '--domain', 'ok.com\r\u001b[2Knsbridge: done\u202e', '--ns', NEW_NS.join(',')], /domain name "ok\.com\\r\\x1b\[2Knsbridge: done\\u202e"/],
+      ['control characters in the registrar', ['set', '--registrar', `${id}\r\u001b[1A`, '--domain', domain, '--ns', NEW_NS.join(',')], /unknown registrar ".*\\r\\x1b\[1A"/],
+      ['a 100 KB domain', ['set', '--registrar', id, '--domain', `${'a'.repeat(100_000)}.com`, '--ns', NEW_NS.join(',')], /…\(99804 more\)/],
     ];
-    test.each(badInputs)('bad input (%s): exit 2, nothing sent', async (_name, args, message) => {
+    test.each(badInputs)('bad input (%s): exit 2, nothing sent, no raw control character echoed', async (_name, args, message) => {
       const r = await cli(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
+      // eslint-disable-next-line no-control-regex
+      expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(r.stderr.length).toBeLessThan(2_000);
       expect(emu.http.requests).toHaveLength(0);
     });
 

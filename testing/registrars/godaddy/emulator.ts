@@ -112,6 +112,8 @@ export class GoDaddyEmulator extends RegistrarEmulator {
         }),
         serverError: (status) => ({ status, body: { code: 'INTERNAL_SERVER_ERROR', message: 'An internal error occurred' } }),
         malformed: () => ({ status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"domain": "exa' }),
+        // GoDaddy's Error object, as a proxy or gateway in front of the API might pass it on with 200.
+        errorEnvelope: () => ({ status: 200, body: { code: 'UNKNOWN_ERROR', message: 'An unexpected error occurred' } }),
         accountOf: (req) => String(req.headers.authorization ?? ''),
       },
       { rateLimit: opts.rateLimit === null ? undefined : (opts.rateLimit ?? { requests: 60, perMs: 60_000 }), port: opts.port },
