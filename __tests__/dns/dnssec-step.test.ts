@@ -31,6 +31,8 @@ describe('ds step: enable, double-DS roll and disable over several runs (loopbac
   let k1: DnskeyRecord;
   let k2: DnskeyRecord;
   let registryPublishes = true;
+  /** The DS TTL the parent serves (a test may need the hold to outlast a slow machine). */
+  let dsTtl = DS_TTL;
   let zoneKeys: DnskeyRecord[] = [];
   /** Per parent server: what it served and from when. */
   let history: Array<Array<{ at: number; ds: string[] }>> = [];
@@ -48,7 +50,7 @@ describe('ds step: enable, double-DS roll and disable over several runs (loopbac
   };
 
   function servedNow(i: number, ds: DsRecord[]): void {
-    world.publishDs(DOMAIN, ds, { ttl: DS_TTL, servers: [i] });
+    world.publishDs(DOMAIN, ds, { ttl: dsTtl, servers: [i] });
     history[i]!.push({ at: Date.now(), ds: ds.map(formatDs) });
   }
   /** The registry: publish what the registrar holds, server by server, a little later. */
@@ -69,7 +71,7 @@ describe('ds step: enable, double-DS roll and disable over several runs (loopbac
     history.forEach((h, i) => {
       h.forEach((p, j) => {
         const until = j + 1 < h.length ? h[j + 1]!.at : Number.POSITIVE_INFINITY;
-        const cacheable = p.at <= now && until + DS_TTL * 1000 + 200 > now;
+        const cacheable = p.at <= now && until + dsTtl * 1000 + 200 > now;
         if (cacheable && p.ds.length > 0 && !p.ds.some((d) => keyDs.includes(d))) {
           problems.push(`server ${i} served [${p.ds.join(', ')}] at ${p.at}, cacheable now (${now}), and the zone serves no key for it`);
         }
@@ -96,6 +98,7 @@ describe('ds step: enable, double-DS roll and disable over several runs (loopbac
     for (const t of timers) clearTimeout(t);
     timers.clear();
     registryPublishes = true;
+    dsTtl = DS_TTL;
     emu.http.resetLog();
     emu.addDomain(DOMAIN, NS);
     emu.setDnssecRecords(DOMAIN, []);
@@ -117,6 +120,8 @@ describe('ds step: enable, double-DS roll and disable over several runs (loopbac
   const withinLimit = (r: { waits: Array<{ elapsedMs: number }> }) => expect(r.waits.reduce((s, w) => s + w.elapsedMs, 0)).toBeLessThanOrEqual(3000 + 250);
 
   test('enable, roll and disable each complete over several runs; each run bounded; the chain valid throughout', async () => {
+    // 6 s stands for a day: long enough that the run "before that moment" is before it on a busy machine.
+    dsTtl = 6;
     // Enable: the zone is signed with k1 (Terraform), then one run publishes and confirms.
     sign([k1]);
     const on = await step(['--dnskey', formatDnskey(k1)]);
@@ -161,7 +166,7 @@ describe('ds step: enable, double-DS roll and disable over several runs (loopbac
     const off1 = await step(['--off', '--record', JSON.stringify(r2.record)]);
     expect(off1.code).toBe(0);
     const o1 = json(off1);
-    expect(o1).toMatchObject({ done: false, record: { phase: 'drain', dsTtl: DS_TTL }, removed: [{ ds: formatDs(dsOf(k2)) }], released: [] });
+    expect(o1).toMatchObject({ done: false, record: { phase: 'drain', dsTtl }, removed: [{ ds: formatDs(dsOf(k2)) }], released: [] });
     expect(o1.pending.step).toMatch(/^stop signing and delete the key of DS \d+ 13 2 [0-9A-F]{8}\.\.\. after 20\d\d-/);
     expect(held()).toEqual([]);
     await untilTime(o1.record.notBefore);
@@ -204,6 +209,8 @@ describe('ds step: enable, double-DS roll and disable over several runs (loopbac
   });
 
   test('the registrar dropped the new DS by hand during the roll: the next run says so and puts it back', async () => {
+    // A hold of a minute: the next run comes within it however slow the machine is.
+    dsTtl = 60;
     sign([k1, k2]);
     emu.setDnssecRecords(DOMAIN, [{ ds: dsOf(k1) }]);
     servedNow(0, [dsOf(k1)]);
