@@ -176,8 +176,21 @@ describe('ds set --hold-replaced (loopback DNS, GoDaddy emulator)', () => {
     world.signZone(DOMAIN, [oldKsk, newKsk]);
     emu.setDnssecRecords(DOMAIN, [{ ds: dsOf(newKsk) }]);
     world.publishDs(DOMAIN, [dsOf(oldKsk), dsOf(newKsk)], { ttl: DS_TTL });
-    publish([dsOf(newKsk)]);
-    const r = await set(['--dnskey', formatDnskey(newKsk), '--wait-signed', '5s', '--hold-replaced', 'parent-ttl', '--json']);
+    // The registry drops the old DS only after the command has first seen it at the parent (a
+    // timer from the start would race the command's start-up on a loaded machine).
+    const parent0 = world.parents[0]!;
+    const before = parent0.onQuery;
+    let asked = 0;
+    parent0.onQuery = (q) => {
+      before?.(q);
+      if (q.type === 'DS' && q.name === DOMAIN && ++asked === 1) publish([dsOf(newKsk)]);
+    };
+    let r;
+    try {
+      r = await set(['--dnskey', formatDnskey(newKsk), '--wait-signed', '5s', '--hold-replaced', 'parent-ttl', '--json']);
+    } finally {
+      parent0.onQuery = before;
+    }
     const end = Date.now();
     expect(r.code).toBe(0);
     expect(emu.http.writes()).toBe(0);
