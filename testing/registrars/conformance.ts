@@ -392,7 +392,7 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
       test(`ds set with ${byKey ? '--dnskey' : '--ds'} adds the record; the registrar holds it`, async () => {
         const r = await set([k1]);
         expect(r.code).toBe(0);
-        expect(JSON.parse(r.stdout)).toEqual({ registrar: id, domain, changed: true, before: [], after: [dnssecRecordJson(record(k1))], dryRun: false });
+        expect(JSON.parse(r.stdout)).toEqual({ registrar: id, domain, changed: true, before: [], after: [dnssecRecordJson(record(k1))], dryRun: false, waits: [] });
         expect(held()).toHaveLength(1);
         expect(holds(k1)).toBe(true);
         expect(emu.http.writes()).toBeGreaterThanOrEqual(1);
@@ -454,7 +454,7 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
         emu.http.resetLog();
         const again = await clear();
         expect(again.code).toBe(0);
-        expect(JSON.parse(again.stdout)).toEqual({ registrar: id, domain, changed: false, before: [], after: [], dryRun: false });
+        expect(JSON.parse(again.stdout)).toEqual({ registrar: id, domain, changed: false, before: [], after: [], dryRun: false, waits: [] });
         expect(emu.http.writes()).toBe(0);
       });
 
