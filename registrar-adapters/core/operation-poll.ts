@@ -53,8 +53,6 @@ export async function pollUntilDone(opts: PollOptions): Promise<void> {
   const { settings, ctx } = opts;
   const progress = (status: string, elapsedMs: number): void =>
     ctx.log(`${opts.what} is ${status}; waiting for it to finish (${formatDuration(elapsedMs)} so far, up to ${formatDuration(settings.timeoutMs)}, ${settings.timeoutEnv})`);
-  // A zero timeout means "do not wait": the operation was accepted and is left pending unchecked.
-  if (settings.timeoutMs <= 0) throw opts.pending('accepted', 0);
   progress('accepted', 0);
   const outcome = await poll(opts.check, (state) => state.done, {
     timeoutMs: settings.timeoutMs,
