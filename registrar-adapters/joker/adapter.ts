@@ -31,13 +31,15 @@ import {
   RegistrarValidationError,
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
 import { DmapiReply, NameServerHandles, ReplyHeaders, STATUS } from './wire-types';
 import { bodyValues, firstValues, parseReply } from './reply';
 
 export const RATE_LIMIT_FALLBACK_MS = 2_000;
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_JOKER_OPERATION_TIMEOUT';
 const POLL_INTERVAL_ENV = 'NSBRIDGE_JOKER_POLL_INTERVAL';
+const MAX_POLL_INTERVAL_MS = 30_000;
 
 const statusOf = (res: AxiosResponse): number | undefined => {
   const reply = parseReply(res.data);
@@ -209,42 +211,36 @@ export const adapter: RegistrarAdapter = {
 
     /** Ask for the result of a Proc-ID until Joker says ack (done) or nack (refused), bounded, with progress. */
     async function waitForProc(call: Call, where: CallContext, procId: string): Promise<void> {
-      const started = Date.now();
-      const deadline = started + timeoutMs;
-      let interval = pollIntervalMs;
-      let told = false;
-      for (;;) {
-        const now = Date.now();
-        if (now >= deadline) {
-          throw new RegistrarApiError({
-            ...where,
-            cause: `Proc-ID ${procId} is still being processed after ${formatDuration(now - started)}`,
-            hint: `Joker.com accepted the change and has not completed it yet; check later with \`nsbridge get --registrar joker --domain ${where.domain}\` (or the result list in the Joker.com dashboard), or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(timeoutMs)})`,
-          });
-        }
-        if (!told) {
-          ctx.log(`joker: ${where.domain}: Joker.com is processing the change (Proc-ID ${procId}); waiting for its result (up to ${formatDuration(timeoutMs)})`);
-          told = true;
-        }
-        await sleep(Math.min(interval, deadline - now), ctx.signal);
-        interval = Math.min(interval * 1.5, Math.max(30_000, pollIntervalMs));
-        const a = await call('result-retrieve', { 'Proc-ID': procId });
-        if (!succeeded(a.headers, a.reply)) throw failure(a, where);
-        const status = a.headers['completion-status']?.toLowerCase();
-        if (status === 'ack') {
-          ctx.log(`joker: ${where.domain}: Proc-ID ${procId} completed (ack) after ${formatDuration(Date.now() - started)}`);
-          return;
-        }
-        if (status === 'nack') {
-          const reason = a.reply.body.trim().split('\n').filter(Boolean).slice(0, 3).join(' ') || '(no reason given)';
-          throw new RegistrarValidationError({
-            ...where,
-            cause: `Proc-ID ${procId} was refused (nack): ${reason}`,
-            hint: 'the registry refused the name servers (they must exist; hosts inside the domain need ns-create first); nothing changed, fix them and run again',
-          });
-        }
-        // "?" (or nothing yet): still running.
-      }
+      ctx.log(`joker: ${where.domain}: Joker.com is processing the change (Proc-ID ${procId}); waiting for its result (up to ${formatDuration(timeoutMs)})`);
+      const outcome = await poll(
+        async () => {
+          const a = await call('result-retrieve', { 'Proc-ID': procId });
+          if (!succeeded(a.headers, a.reply)) throw failure(a, where);
+          const status = a.headers['completion-status']?.toLowerCase();
+          if (status === 'nack') {
+            const reason = a.reply.body.trim().split('\n').filter(Boolean).slice(0, 3).join(' ') || '(no reason given)';
+            throw new RegistrarValidationError({
+              ...where,
+              cause: `Proc-ID ${procId} was refused (nack): ${reason}`,
+              hint: 'the registry refused the name servers (they must exist; hosts inside the domain need ns-create first); nothing changed, fix them and run again',
+            });
+          }
+          // "?" (or nothing yet): still running.
+          return status;
+        },
+        (status) => status === 'ack',
+        { timeoutMs, intervalMs: pollIntervalMs, growth: 1.5, maxIntervalMs: MAX_POLL_INTERVAL_MS, waitFirst: true, signal: ctx.signal },
+      );
+      if (!outcome.done) throw stillProcessing(where, procId, outcome.elapsedMs);
+      ctx.log(`joker: ${where.domain}: Proc-ID ${procId} completed (ack) after ${formatDuration(outcome.elapsedMs)}`);
+    }
+
+    function stillProcessing(where: CallContext, procId: string, waitedMs: number): RegistrarApiError {
+      return new RegistrarApiError({
+        ...where,
+        cause: `Proc-ID ${procId} is still being processed after ${formatDuration(waitedMs)}`,
+        hint: `Joker.com accepted the change and has not completed it yet; check later with \`nsbridge get --registrar joker --domain ${where.domain}\` (or the result list in the Joker.com dashboard), or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(timeoutMs)})`,
+      });
     }
 
     return {
