@@ -112,7 +112,7 @@ describe('opensrs quirks', () => {
     emu().replyNext(emu().envelope('1', '200', 'Query Successful', { lock_state: '0' }));
     const r = await get();
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/get name servers example\.com: OpenSRS answered without a nameserver_list \(nameserver_list: .*\): \{"lock_state":"0"\}/);
+    expect(r.stderr).toMatch(/get name servers example\.com: unexpected answer \(HTTP 200\): expected a nameserver_list; nameserver_list: .*; got \{"lock_state":"0"\}/);
   });
 
   test('an OPS_envelope without is_success is an error, not a success', async () => {
