@@ -25,6 +25,7 @@ import { durationSetting, formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { API_PREFIX, CscNsModification, domainSchema, errorSchema, orderSchema } from './wire-types';
+import * as answer from '../core/answer';
 
 /** No documented wait hint on a 429 without Retry-After: one window of nsbridge's pace and a margin. */
 export const THROTTLE_WAIT_MS = 2_000;
@@ -34,13 +35,11 @@ const POLL_INTERVAL_ENV = 'NSBRIDGE_CSCGLOBAL_POLL_INTERVAL';
 
 /** Check an answer's shape before anything reads it (swap for the kit's helper later). */
 function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, status: number, what: string, write = false): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new RegistrarApiError({
+  return answer.parseAnswer(schema, value, {
     ...call,
     status,
-    cause: `CSC answered without ${what} (${issue ? `${issue.path.join('.') || 'answer'}: ${issue.message}` : 'unexpected shape'}): ${summarizeBody(value, 200)}`,
+    what,
+    write,
     hint: write
       ? 'it is not known whether CSC took the order; check the domain\'s orders in CSCDomainManager before running again'
       : 'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_CSCGLOBAL_ENDPOINT if set',
