@@ -30,6 +30,7 @@ import { durationSetting, formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
 import { Accepted, DomainList, GatewayError, NameServersAnswer, NameServersUpdate, ServiceErrors } from './wire-types';
+import * as answer from '../core/answer';
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_IONOS_OPERATION_TIMEOUT';
 const POLL_INTERVAL_ENV = 'NSBRIDGE_IONOS_POLL_INTERVAL';
@@ -61,12 +62,10 @@ export function errorDetail(body: unknown): string | undefined {
 
 /** Check an answer's shape before anything reads it; a wrong shape quotes the (redacted, shortened) body. */
 function parseAnswer<S extends z.ZodType>(schema: S, res: AxiosResponse, call: CallContext, what: string, redactor: Redactor): z.infer<S> {
-  const parsed = schema.safeParse(res.data);
-  if (parsed.success) return parsed.data;
-  throw new RegistrarApiError({
+  return answer.parseResponse(schema, res, {
     ...call,
-    status: res.status,
-    cause: `HTTP ${res.status}: expected ${what}, got ${redactor.redact(summarizeBody(res.data))}`,
+    what,
+    raw: redactor.redact(summarizeBody(res.data)),
     hint: 'IONOS answered in an unexpected shape; nothing was changed by this call; try again, and report it if it persists',
   });
 }
