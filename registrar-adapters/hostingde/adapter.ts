@@ -24,6 +24,7 @@ import { DomainNotFoundError, RegistrarApiError, RegistrarValidationError } from
 import { summarizeBody } from '../../core/redact';
 import { checkDnskey, DnssecRecord, dsFromDnskey, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { dnsSecKeyListSchema, envelopeSchema, findResultSchema, HostingdeApiError, HostingdeDomain, HostingdeEnvelope, HostingdeKeyData, jobsFindSchema } from './wire-types';
+import * as answer from '../core/answer';
 
 /** "Zone blocked by a running update": wait and send again (DNSControl's hosting.de provider does). */
 const CODE_BLOCKED = 10205;
@@ -100,15 +101,12 @@ export const adapter: RegistrarAdapter = {
 
     /** The `response` (or `responses`) of an envelope, checked against its schema (parseAnswer). */
     function parseAnswer<S extends z.ZodType>(env: HostingdeEnvelope, field: 'response' | 'responses', schema: S, c: CallContext, what: string): z.infer<S> {
-      const parsed = schema.safeParse(env[field]);
-      if (!parsed.success) {
-        throw new RegistrarApiError({
-          ...c,
-          cause: `expected ${what}, got ${summarizeBody(env)}`,
-          hint: 'hosting.de answered in an unexpected shape; nothing was changed by this call, try again and report it if it persists',
-        });
-      }
-      return parsed.data;
+      return answer.parseAnswer(schema, env[field], {
+        ...c,
+        what,
+        raw: env,
+        hint: 'hosting.de answered in an unexpected shape; nothing was changed by this call, try again and report it if it persists',
+      });
     }
 
     async function findDomain(domain: string, c: CallContext): Promise<HostingdeDomain> {
