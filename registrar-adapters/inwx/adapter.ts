@@ -35,6 +35,7 @@ import { sameNameServers } from '../../core/names';
 import { CODE, DomainInfo, Envelope, ListedKey, ListKeysData, LoginData, RpcRequest } from './wire-types';
 import { base32Decode, totp } from './totp';
 import * as answer from '../core/answer';
+import { SessionLost, SharedSession } from '../core/session';
 
 /** INWX publishes no limit or throttle answer (UNCONFIRMED): without Retry-After, wait this long per retry. */
 export const RATE_LIMIT_FALLBACK_MS = 2_000;
@@ -57,8 +58,6 @@ function parseAnswer<T>(schema: z.ZodType<T>, value: unknown, res: AxiosResponse
 
 const describe = (e: Envelope) => `code ${e.code} ${e.msg}${e.reason ? ` (${e.reason}${e.reasonCode ? `, ${e.reasonCode}` : ''})` : ''}`;
 
-/** A session that ended under us (2200 on a call after login): log in again once. */
-class SessionLost extends Error {}
 
 export const adapter: RegistrarAdapter = {
   info,
@@ -126,8 +125,6 @@ export const adapter: RegistrarAdapter = {
     }
 
     // ---- session: one login shared by the operations in flight, logged out when the last ends ----
-    let session: Promise<string> | undefined;
-    let users = 0;
 
     async function login(where: CallContext): Promise<string> {
       const { envelope, res } = await rpc({ method: 'account.login', params: { user, pass } }, where);
@@ -177,42 +174,16 @@ export const adapter: RegistrarAdapter = {
       }
     }
 
-    async function withSession<T>(where: CallContext, fn: (call: (r: RpcRequest) => Promise<{ envelope: Envelope; res: AxiosResponse }>) => Promise<T>): Promise<T> {
-      users += 1;
-      try {
-        let relogged = false;
-        for (;;) {
-          const current = (session ??= login(where));
-          let cookie: string;
-          try {
-            cookie = await current;
-          } catch (e) {
-            if (session === current) session = undefined;
-            throw e;
-          }
-          const call = async (r: RpcRequest) => {
-            const out = await rpc(r, where, cookie);
-            if (out.envelope.code === CODE.AUTH_ERROR && !relogged) throw new SessionLost();
-            return out;
-          };
-          try {
-            return await fn(call);
-          } catch (e) {
-            if (!(e instanceof SessionLost)) throw e;
-            ctx.debug('inwx: the session ended (2200); logging in again');
-            relogged = true;
-            if (session === current) session = undefined;
-          }
-        }
-      } finally {
-        users -= 1;
-        if (users === 0 && session) {
-          const ending = session;
-          session = undefined;
-          const cookie = await ending.catch(() => undefined);
-          if (cookie) await logout(cookie);
-        }
-      }
+    const sessions = new SharedSession<string>({ login, logout, onLost: () => ctx.debug('inwx: the session ended (2200); logging in again') });
+
+    function withSession<T>(where: CallContext, fn: (call: (r: RpcRequest) => Promise<{ envelope: Envelope; res: AxiosResponse }>) => Promise<T>): Promise<T> {
+      return sessions.use(where, (cookie, mayRelogin) =>
+        fn(async (r) => {
+          const out = await rpc(r, where, cookie);
+          if (out.envelope.code === CODE.AUTH_ERROR && mayRelogin) throw new SessionLost();
+          return out;
+        }),
+      );
     }
 
     const isSuccess = (e: Envelope) => e.code >= 1000 && e.code < 2000;

@@ -35,6 +35,7 @@ import { durationSetting, formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { DmapiReply, NameServerHandles, ReplyHeaders, STATUS } from './wire-types';
 import { bodyValues, firstValues, parseReply } from './reply';
+import { SessionLost, SharedSession } from '../core/session';
 
 export const RATE_LIMIT_FALLBACK_MS = 2_000;
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_JOKER_OPERATION_TIMEOUT';
@@ -67,8 +68,6 @@ function describe(a: Answer): string {
   return `Status-Code ${a.headers['status-code']} ${a.headers['status-text'] ?? ''}${errors.length ? `: ${errors.join('; ')}` : ''}${tracking}`.replace(/\s+/g, ' ');
 }
 
-/** A session that ended under us (2200 after login): log in again once. */
-class SessionLost extends Error {}
 
 export const adapter: RegistrarAdapter = {
   info,
@@ -148,8 +147,6 @@ export const adapter: RegistrarAdapter = {
     }
 
     // ---- session: one login shared by the operations in flight, logged out when the last ends ----
-    let session: Promise<string> | undefined;
-    let users = 0;
 
     async function login(where: CallContext): Promise<string> {
       const a = await request('login', loginForm, where);
@@ -171,42 +168,16 @@ export const adapter: RegistrarAdapter = {
 
     type Call = (name: string, form: Record<string, string>) => Promise<Answer>;
 
-    async function withSession<T>(where: CallContext, fn: (call: Call) => Promise<T>): Promise<T> {
-      users += 1;
-      try {
-        let relogged = false;
-        for (;;) {
-          const current = (session ??= login(where));
-          let sid: string;
-          try {
-            sid = await current;
-          } catch (e) {
-            if (session === current) session = undefined;
-            throw e;
-          }
-          const call: Call = async (name, form) => {
-            const a = await request(name, { ...form, 'auth-sid': sid }, where);
-            if (Number(a.headers['status-code']) === STATUS.AUTH_ERROR && !relogged) throw new SessionLost();
-            return a;
-          };
-          try {
-            return await fn(call);
-          } catch (e) {
-            if (!(e instanceof SessionLost)) throw e;
-            ctx.debug('joker: the session ended; logging in again');
-            relogged = true;
-            if (session === current) session = undefined;
-          }
-        }
-      } finally {
-        users -= 1;
-        if (users === 0 && session) {
-          const ending = session;
-          session = undefined;
-          const sid = await ending.catch(() => undefined);
-          if (sid) await logout(sid);
-        }
-      }
+    const sessions = new SharedSession<string>({ login, logout, onLost: () => ctx.debug('joker: the session ended; logging in again') });
+
+    function withSession<T>(where: CallContext, fn: (call: Call) => Promise<T>): Promise<T> {
+      return sessions.use(where, (sid, mayRelogin) =>
+        fn(async (name, form) => {
+          const a = await request(name, { ...form, 'auth-sid': sid }, where);
+          if (Number(a.headers['status-code']) === STATUS.AUTH_ERROR && mayRelogin) throw new SessionLost();
+          return a;
+        }),
+      );
     }
 
     /** Ask for the result of a Proc-ID until Joker says ack (done) or nack (refused), bounded, with progress. */
