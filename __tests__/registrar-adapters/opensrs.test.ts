@@ -119,7 +119,7 @@ describe('opensrs quirks', () => {
     emu().replyNext({ status: 200, headers: { 'Content-Type': 'text/xml' }, body: '<OPS_envelope><body><data_block><dt_assoc><item key="response_code">200</item></dt_assoc></data_block></body></OPS_envelope>' });
     const r = await get();
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/without a reply envelope \(is_success, response_code\)/);
+    expect(r.stderr).toMatch(/unexpected answer \(HTTP 200\): expected a reply envelope \(is_success, response_code\); /);
   });
 
   test('response 250 (asynchronous registry): nsbridge re-reads until the change shows, with progress on stderr', async () => {
