@@ -1,7 +1,7 @@
 /**
  * DNSSEC delegation data, shared by the CLI, the adapters, the emulators and the constructs.
  *
- * Registrars disagree on what they take (shared/reference/registrar-apis.md): most want the DS
+ * Registrars disagree on what they take: most want the DS
  * record (key tag, algorithm, digest type, digest), some (Gandi, Route 53 Domains) the DNSKEY
  * (flags, protocol, algorithm, public key) and compute the DS themselves. One `DnssecRecord`
  * carries both: the DS always (computed from the DNSKEY when that is what was given), the DNSKEY

@@ -3,8 +3,9 @@
  * CLI to point a domain at a set of name servers, and to carry out the destroy policy when the
  * delegation goes away.
  *
- * One delegation is four Terraform objects. Each exists because of a Terraform rule (every case
- * below is checked against a real engine in __tests__/modules/engine.test.ts):
+ * One delegation is four Terraform objects (1-4), plus the drift read and its check block (5)
+ * unless `driftCheck: false`. Each exists because of a Terraform rule (every case below is checked
+ * against a real engine in __tests__/modules/engine.test.ts):
  *
  *  1. `data "external"` (registrar read): runs `nsbridge terraform-external` at plan time and
  *     returns the name servers the registrar holds now. It is read on every plan; only its value

@@ -1,7 +1,8 @@
 /**
  * `nsbridge plan`: for every delegation of the synthesized app, what the registrar holds now, what
- * the stacks want, and what a deploy will do about it. Read-only everywhere: registrars are only
- * read (`getNameServers`), state is only read, nothing is written.
+ * the stacks want, and what a deploy will do about it. Registrars are only read (`getNameServers`)
+ * and state is only read (review/state.ts); the one file written is the shared rate limiter's
+ * window (registrar-adapters/core/rate-limit.ts), which paces those reads.
  *
  * Actions:
  *   none     the registrar already delegates to the desired name servers

@@ -85,14 +85,14 @@ describe('cscglobal quirks', () => {
     emu().replyNext({ status: 200, body: { result: { qualifiedDomainName: 'example.com' } } }, '/dbs/api/v2/domains/nsmodification');
     const r = await set(NEW_NS);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/set name servers example\.com: CSC answered without an order status \(result\.status: .*\): .*check the domain's orders in CSCDomainManager/);
+    expect(r.stderr).toMatch(/set name servers example\.com: unexpected answer \(HTTP \d+\): expected an order status; result\.status: .*; got .*check the domain's orders in CSCDomainManager/);
   });
 
   test('a domain answer without a name-server list is an error quoting the body, never "no name servers"', async () => {
     emu().replyNext({ status: 200, body: { qualifiedDomainName: 'example.com' } });
     const r = await get();
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/CSC answered without a domain with nameServers \(nameServers: no nameServers list\): \{"qualifiedDomainName":"example\.com"\}/);
+    expect(r.stderr).toMatch(/unexpected answer \(HTTP 200\): expected a domain with nameServers; nameServers: no nameServers list.*; got \{"qualifiedDomainName":"example\.com"\}/);
   });
 
   test('either casing of the list is read (nameServers or nameservers)', async () => {

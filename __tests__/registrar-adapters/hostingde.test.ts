@@ -107,7 +107,7 @@ describe('hostingde quirks', () => {
     emu().nextReply = { method: 'domainsFind', result: { status: 200, body: { status: 'success', errors: [], response: { data: [{ name: 'example.com', status: 'active' }] } } } };
     const r = await get();
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/get name servers example\.com: expected a domainsFind result with data\[\], got \{"status":"success"/);
+    expect(r.stderr).toMatch(/get name servers example\.com: unexpected answer: expected a domainsFind result with data\[\]; .*; got \{"status":"success"/);
   });
 
   test('a domain not in the account: domainsFind lists nothing', async () => {

@@ -93,7 +93,7 @@ describe('internetbs quirks', () => {
     emu().replyNext({ status: 200, body: { transactid: 'abc', status: 'SUCCESS', domain: 'example.com' } });
     const r = await get();
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/get name servers example\.com: Internet\.bs answered without a nameserver list \(nameserver: .*\): \{"transactid":"abc","status":"SUCCESS","domain":"example\.com"\}/);
+    expect(r.stderr).toMatch(/get name servers example\.com: unexpected answer \(HTTP 200\): expected a nameserver list; nameserver: .*; got \{"transactid":"abc","status":"SUCCESS","domain":"example\.com"\}/);
   });
 
   test('a TEXT (key=value) answer in HTTP 200 is an error, not a success', async () => {
@@ -107,7 +107,7 @@ describe('internetbs quirks', () => {
     emu().replyNext({ status: 200, body: { transactid: 'abc', status: 'QUEUED' } });
     const r = await set(NEW_NS);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/get name servers example\.com: Internet\.bs answered without a status \(status: /);
+    expect(r.stderr).toMatch(/get name servers example\.com: unexpected answer \(HTTP 200\): expected a status; status: /);
     expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 

@@ -154,7 +154,7 @@ describe('inwx quirks (against the emulator)', () => {
     try {
       const r = await get();
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/get name servers example\.com: expected domain\.info data with an ns list, got \{"code":1000,.*"resData":\{"domain":"example\.com","status":"OK"\}/);
+      expect(r.stderr).toMatch(/get name servers example\.com: unexpected answer \(HTTP 200\): expected domain\.info data with an ns list; .*; got \{"code":1000,.*"resData":\{"domain":"example\.com","status":"OK"\}/);
     } finally {
       q.emu().wrongShape = undefined;
     }

@@ -101,7 +101,7 @@ describe('ionos quirks', () => {
     try {
       const r = await get();
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/get name servers example\.com: HTTP 200: expected a name-server answer \{nameservers:\[\{name\}\]\}, got \{"message":"upstream returned nothing"\}/);
+      expect(r.stderr).toMatch(/get name servers example\.com: unexpected answer \(HTTP 200\): expected a name-server answer \{nameservers:\[\{name\}\]\}; .*; got \{"message":"upstream returned nothing"\}/);
       expect(emu().seen.some((s) => s.path === `/domains/v1/domainitems/${id}/nameservers`)).toBe(true);
     } finally {
       emu().nameServersAnswerOverride = undefined;

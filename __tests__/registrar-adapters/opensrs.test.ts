@@ -112,14 +112,14 @@ describe('opensrs quirks', () => {
     emu().replyNext(emu().envelope('1', '200', 'Query Successful', { lock_state: '0' }));
     const r = await get();
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/get name servers example\.com: OpenSRS answered without a nameserver_list \(nameserver_list: .*\): \{"lock_state":"0"\}/);
+    expect(r.stderr).toMatch(/get name servers example\.com: unexpected answer \(HTTP 200\): expected a nameserver_list; nameserver_list: .*; got \{"lock_state":"0"\}/);
   });
 
   test('an OPS_envelope without is_success is an error, not a success', async () => {
     emu().replyNext({ status: 200, headers: { 'Content-Type': 'text/xml' }, body: '<OPS_envelope><body><data_block><dt_assoc><item key="response_code">200</item></dt_assoc></data_block></body></OPS_envelope>' });
     const r = await get();
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/without a reply envelope \(is_success, response_code\)/);
+    expect(r.stderr).toMatch(/unexpected answer \(HTTP 200\): expected a reply envelope \(is_success, response_code\); /);
   });
 
   test('response 250 (asynchronous registry): nsbridge re-reads until the change shows, with progress on stderr', async () => {

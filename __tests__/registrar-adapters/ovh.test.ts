@@ -174,7 +174,7 @@ describe('ovh quirks (against the emulator)', () => {
     try {
       const r = await cli(['get', '--registrar', 'ovh', '--domain', 'example.com']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/get name servers example\.com: HTTP 200: expected a JSON array of name server ids, got \{"class":"Client::Maintenance","message":"planned maintenance"\}/);
+      expect(r.stderr).toMatch(/get name servers example\.com: unexpected answer \(HTTP 200\): expected a JSON array of name server ids; .*; got \{"class":"Client::Maintenance","message":"planned maintenance"\}/);
     } finally {
       q.emu().wrongShape = undefined;
     }

@@ -108,7 +108,7 @@ describe('realtimeregister quirks', () => {
     emu().nextDomainReply = { status: 200, body: { domainName: 'example.com', status: ['OK'] } };
     const r = await get();
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/get name servers example\.com: HTTP 200: expected a domain object, got \{"domainName":"example\.com","status":\["OK"\]\}/);
+    expect(r.stderr).toMatch(/get name servers example\.com: unexpected answer \(HTTP 200\): expected a domain object; .*; got \{"domainName":"example\.com","status":\["OK"\]\}/);
   });
 
   test('the sandbox setting selects the OT&E host, production otherwise (no request leaves the machine)', async () => {

@@ -86,7 +86,7 @@ describe('spaceship quirks', () => {
     emu().replyNext({ status: 200, body: { name: 'example.com', lifecycleStatus: 'registered' } });
     const b = await get();
     expect(b.code).toBe(1);
-    expect(b.stderr).toMatch(/Spaceship answered without a domain with nameservers \(nameservers: .*\): \{"name":"example\.com","lifecycleStatus":"registered"\}/);
+    expect(b.stderr).toMatch(/unexpected answer \(HTTP \d+\): expected a domain with nameservers; nameservers: .*; got \{"name":"example\.com","lifecycleStatus":"registered"\}/);
   });
 
   test('13 name servers (allowed by nsbridge, not by Spaceship): exit 2, no PUT', async () => {

@@ -26,6 +26,7 @@ import { DomainNotFoundError, RegistrarApiError, RegistrarValidationError, Usage
 import { summarizeBody } from '../../core/redact';
 import { checkDnskey, DnssecRecord, dsFromDnskey, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { AutodnsDnssecKey, AutodnsDomain, AutodnsEnvelope, AutodnsJob, domainSchema, envelopeSchema, jobSchema, objectJobSchema } from './wire-types';
+import * as answer from '../core/answer';
 
 /** The published limit is per second: a 429 without a hint waits that window out. */
 export const RATE_LIMIT_FALLBACK_MS = 1_000;
@@ -71,17 +72,9 @@ export const adapter: RegistrarAdapter = {
 
     /** The envelope's data[0], checked against its schema (parseAnswer); another shape quotes the body. */
     function parseAnswer<S extends z.ZodType>(res: AxiosResponse, call: CallContext, schema: S, what: string): z.infer<S> {
-      const env = envelopeSchema.safeParse(res.data);
-      const first = env.success ? schema.safeParse(env.data.data?.[0]) : undefined;
-      if (!first?.success) {
-        throw new RegistrarApiError({
-          ...call,
-          status: res.status,
-          cause: `HTTP ${res.status}: expected ${what}, got ${summarizeBody(res.data)}`,
-          hint: 'AutoDNS answered in an unexpected shape; try again and report it if it persists',
-        });
-      }
-      return first.data;
+      const hint = 'AutoDNS answered in an unexpected shape; try again and report it if it persists';
+      const env = answer.parseResponse(envelopeSchema, res, { ...call, what: `an AutoDNS envelope with ${what}`, hint });
+      return answer.parseAnswer(schema, env.data?.[0], { ...call, status: res.status, what, hint, raw: res.data });
     }
 
     function failure(res: AxiosResponse, call: CallContext, write: boolean) {

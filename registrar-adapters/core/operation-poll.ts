@@ -1,11 +1,12 @@
 /**
  * Waiting for a registrar's asynchronous operation (a process, job or task) to end: bounded by
  * NSBRIDGE_<ID>_OPERATION_TIMEOUT, checked at NSBRIDGE_<ID>_POLL_INTERVAL growing 1.5x per check
- * up to 30 s, with progress on stderr (ctx.log). The adapter says what one check found; this file
- * only does the waiting, so no adapter grows its own sleep loop.
+ * up to 30 s, with progress on stderr (ctx.log). The adapter says what one check found; the
+ * waiting is core/poll.ts's, so no adapter grows its own sleep loop.
  */
 import type { AdapterContext, RegistrarInfo } from './types';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll, type Clock } from '../../core/poll';
 import type { RegistrarError } from '../../core/errors';
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -44,25 +45,27 @@ export interface PollOptions {
   readonly check: () => Promise<PollState>;
   /** The error when the operation is still running at the deadline: say it is pending and what to check. */
   readonly pending: (status: string, waitedMs: number) => RegistrarError;
+  /** The real clock unless a test brings a fake one. */
+  readonly clock?: Clock;
 }
 
 export async function pollUntilDone(opts: PollOptions): Promise<void> {
   const { settings, ctx } = opts;
-  const started = Date.now();
-  const deadline = started + settings.timeoutMs;
-  let interval = settings.intervalMs;
-  let status = 'accepted';
-  for (let check = 0; ; check += 1) {
-    const now = Date.now();
-    if (now >= deadline) throw opts.pending(status, now - started);
-    const wait = Math.min(interval, deadline - now);
-    if (check % PROGRESS_EVERY === 0) {
-      ctx.log(`${opts.what} is ${status}; waiting for it to finish (${formatDuration(now - started)} so far, up to ${formatDuration(settings.timeoutMs)}, ${settings.timeoutEnv})`);
-    }
-    await sleep(wait, ctx.signal);
-    interval = Math.min(interval * GROWTH, Math.max(MAX_INTERVAL_MS, settings.intervalMs));
-    const state = await opts.check();
-    if (state.done) return;
-    status = state.status;
-  }
+  const progress = (status: string, elapsedMs: number): void =>
+    ctx.log(`${opts.what} is ${status}; waiting for it to finish (${formatDuration(elapsedMs)} so far, up to ${formatDuration(settings.timeoutMs)}, ${settings.timeoutEnv})`);
+  progress('accepted', 0);
+  const outcome = await poll(opts.check, (state) => state.done, {
+    timeoutMs: settings.timeoutMs,
+    intervalMs: settings.intervalMs,
+    growth: GROWTH,
+    maxIntervalMs: MAX_INTERVAL_MS,
+    // The operation was just submitted: it cannot be done yet.
+    waitFirst: true,
+    signal: ctx.signal,
+    clock: opts.clock,
+    onProgress: (state, p) => {
+      if (!state.done && p.nextInMs !== undefined && p.attempt % PROGRESS_EVERY === 0) progress(state.status, p.elapsedMs);
+    },
+  });
+  if (!outcome.done) throw opts.pending('status' in outcome.result ? outcome.result.status : 'accepted', outcome.elapsedMs);
 }

@@ -21,9 +21,11 @@ import { createHttpClient, retryAfterHeaderMs } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarValidationError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { API_PREFIX, CscNsModification, domainSchema, errorSchema, orderSchema } from './wire-types';
+import * as answer from '../core/answer';
 
 /** No documented wait hint on a 429 without Retry-After: one window of nsbridge's pace and a margin. */
 export const THROTTLE_WAIT_MS = 2_000;
@@ -33,13 +35,11 @@ const POLL_INTERVAL_ENV = 'NSBRIDGE_CSCGLOBAL_POLL_INTERVAL';
 
 /** Check an answer's shape before anything reads it (swap for the kit's helper later). */
 function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, status: number, what: string, write = false): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new RegistrarApiError({
+  return answer.parseAnswer(schema, value, {
     ...call,
     status,
-    cause: `CSC answered without ${what} (${issue ? `${issue.path.join('.') || 'answer'}: ${issue.message}` : 'unexpected shape'}): ${summarizeBody(value, 200)}`,
+    what,
+    write,
     hint: write
       ? 'it is not known whether CSC took the order; check the domain\'s orders in CSCDomainManager before running again'
       : 'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_CSCGLOBAL_ENDPOINT if set',
@@ -85,26 +85,26 @@ export const adapter: RegistrarAdapter = {
     }
 
     async function waitForOrder(call: CallContext, domain: string, nameServers: readonly string[], orderId: string): Promise<void> {
-      const started = Date.now();
-      const deadline = started + operationTimeoutMs;
       const order = orderId ? `order ${orderId}` : 'the order';
       ctx.log(`cscglobal: ${domain}: name-server ${order} is SUBMITTED; waiting up to ${formatDuration(operationTimeoutMs)} for CSC to complete it`);
-      for (let poll = 1; ; poll += 1) {
-        const left = deadline - Date.now();
-        if (left <= 0 || ctx.signal?.aborted) {
-          throw new RegistrarApiError({
-            ...call,
-            cause: `name-server ${order} was SUBMITTED and the domain still did not show the new name servers after ${formatDuration(Date.now() - started)}`,
-            hint: `CSC may still complete it; check the order in CSCDomainManager or later with \`nsbridge get --registrar cscglobal --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}; do not submit another change meanwhile`,
-          });
-        }
-        await sleep(Math.min(pollIntervalMs, left), ctx.signal);
-        if (sameNameServers(await readNameServers(call, domain), nameServers)) {
-          ctx.log(`cscglobal: ${domain}: name-server ${order} is complete (after ${formatDuration(Date.now() - started)})`);
-          return;
-        }
-        ctx.log(`cscglobal: ${domain}: name-server ${order} still processing after ${formatDuration(Date.now() - started)} (check ${poll})`);
+      const outcome = await poll(async () => sameNameServers(await readNameServers(call, domain), nameServers), (shows) => shows, {
+        timeoutMs: operationTimeoutMs,
+        intervalMs: pollIntervalMs,
+        waitFirst: true,
+        signal: ctx.signal,
+        onProgress: (shows, p) => {
+          if (!shows) ctx.log(`cscglobal: ${domain}: name-server ${order} still processing after ${formatDuration(p.elapsedMs)} (check ${p.attempt})`);
+        },
+      });
+      if (outcome.done) {
+        ctx.log(`cscglobal: ${domain}: name-server ${order} is complete (after ${formatDuration(outcome.elapsedMs)})`);
+        return;
       }
+      throw new RegistrarApiError({
+        ...call,
+        cause: `name-server ${order} was SUBMITTED and the domain still did not show the new name servers after ${formatDuration(outcome.elapsedMs)}`,
+        hint: `CSC may still complete it; check the order in CSCDomainManager or later with \`nsbridge get --registrar cscglobal --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}; do not submit another change meanwhile`,
+      });
     }
 
     return {

@@ -1,5 +1,5 @@
 /**
- * DNSimple API v2, registrar delegation (shared/reference/registrar-apis.md §6).
+ * DNSimple API v2, registrar delegation (https://developer.dnsimple.com/v2/registrar/delegation/).
  *   account: DNSIMPLE_ACCOUNT, or once per run GET /v2/whoami -> data.account.id
  *   check:   GET /v2/{account}/domains/{domain}                       -> data.state "registered"
  *   read:    GET /v2/{account}/registrar/domains/{domain}/delegation  -> {"data":[...]} (may be [])

@@ -1,7 +1,7 @@
 import { can, cannot, RegistrarInfo } from '../core/types';
 
 /**
- * DNSimple API v2 registrar delegation. Facts: shared/reference/registrar-apis.md §6.
+ * DNSimple API v2 registrar delegation. Docs: https://developer.dnsimple.com/v2/registrar/delegation/.
  * Account-scoped paths (/v2/{account}/...); only domains registered with DNSimple have a
  * registrar delegation; 429 answers carry no Retry-After, only X-RateLimit-Reset.
  */

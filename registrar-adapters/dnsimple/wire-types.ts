@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** DNSimple API v2 wire shapes (shared/reference/registrar-apis.md §6; dnsimple-developer fixtures). */
+/** DNSimple API v2 wire shapes (https://developer.dnsimple.com/v2/registrar/delegation/; the dnsimple-developer repository's fixtures). */
 
 /** Every success body: `{"data": ...}`. */
 export interface DnsimpleEnvelope<T> {

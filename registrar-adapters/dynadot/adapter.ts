@@ -26,6 +26,7 @@ import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import { DomainNotFoundError, RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { API_PATH, CommandName, commandEnvelopeSchema, envelopeKey, getNsSchema, hostsOf, keyRefusalSchema, MAX_NAMESERVERS } from './wire-types';
+import * as answer from '../core/answer';
 
 /** One request's share of 60 per minute: the wait after a hintless 429. */
 export const THROTTLE_WAIT_MS = Math.round((info.rateLimit?.perMs ?? 60_000) / (info.rateLimit?.requests ?? 60));
@@ -35,10 +36,7 @@ const UNREADABLE_HINT = 'Dynadot sent an answer nsbridge cannot read; nothing wa
 
 /** The answer has the shape `schema` describes, or the call fails quoting (a summary of) the body. */
 function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, call: CallContext, what: string, raw: unknown = body): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const why = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'answer'}: ${i.message}`).join('; ');
-  throw new RegistrarApiError({ ...call, status: 200, cause: `the ${what} answer is not what Dynadot documents (${why}): ${summarizeBody(raw, 200)}`, hint: UNREADABLE_HINT });
+  return answer.parseAnswer(schema, body, { ...call, status: 200, what: `the ${what} answer as Dynadot documents it`, raw, hint: UNREADABLE_HINT });
 }
 
 /** JSON from the raw text (axios keeps the text when it is not JSON). */

@@ -20,10 +20,12 @@ import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
 import { Redactor, summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
 import { authenticationHeader, changeSignature, placeholderCount } from './signing';
 import { Domain, DomainList, Envelope, NAME_SERVER_FIELDS, NameServerChange } from './wire-types';
+import * as answer from '../core/answer';
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_EASYNAME_OPERATION_TIMEOUT';
 const POLL_INTERVAL_ENV = 'NSBRIDGE_EASYNAME_POLL_INTERVAL';
@@ -66,14 +68,7 @@ export const adapter: RegistrarAdapter = {
     const body = (res: AxiosResponse) => redactor.redact(summarizeBody(res.data));
 
     function parseAnswer<S extends z.ZodType>(schema: S, res: AxiosResponse, call: CallContext, what: string): z.infer<S> {
-      const parsed = schema.safeParse(res.data);
-      if (parsed.success) return parsed.data;
-      throw new RegistrarApiError({
-        ...call,
-        status: res.status,
-        cause: `HTTP ${res.status}: expected ${what}, got ${body(res)}`,
-        hint: 'easyname answered in an unexpected shape; nothing was changed by this call; try again, and report it if it persists',
-      });
+      return answer.parseResponse(schema, res, { ...call, what, hint: 'easyname answered in an unexpected shape; nothing was changed by this call; try again, and report it if it persists' });
     }
 
     /** The envelope's outcome; an error status (inside HTTP 200 or not) becomes a RegistrarError. */
@@ -139,19 +134,23 @@ export const adapter: RegistrarAdapter = {
         // "pending": read back until the new set shows; never report it done before.
         const wait = { registrar: info.id, operation: 'wait for operation', domain };
         const wanted = canonicalNameServers(nameServers);
-        const started = Date.now();
-        let current: string[] = [];
-        for (let poll = 1; Date.now() - started < timeoutMs; poll += 1) {
-          if (poll === 1 || poll % 6 === 0) {
-            ctx.log(`easyname: ${domain}: easyname says the change is pending; waiting for the name servers to show it (${formatDuration(Date.now() - started)} so far, up to ${formatDuration(timeoutMs)})`);
-          }
-          await sleep(Math.min(pollIntervalMs, Math.max(1, timeoutMs - (Date.now() - started))), ctx.signal);
-          current = canonicalNameServers(nameServersOf(await findDomain(domain, wait)));
-          if (sameNameServers(current, wanted)) return;
-        }
+        const progress = (elapsedMs: number) =>
+          ctx.log(`easyname: ${domain}: easyname says the change is pending; waiting for the name servers to show it (${formatDuration(elapsedMs)} so far, up to ${formatDuration(timeoutMs)})`);
+        progress(0);
+        const readBack = await poll(async () => canonicalNameServers(nameServersOf(await findDomain(domain, wait))), (current) => sameNameServers(current, wanted), {
+          timeoutMs,
+          intervalMs: pollIntervalMs,
+          waitFirst: true,
+          signal: ctx.signal,
+          // A progress line before the first read and then before every sixth.
+          onProgress: (_current, p) => {
+            if (p.nextInMs !== undefined && (p.attempt + 1) % 6 === 0) progress(p.elapsedMs);
+          },
+        });
+        if (readBack.done) return;
         throw new RegistrarApiError({
           ...wait,
-          cause: `easyname accepted the change as pending, but after ${formatDuration(Date.now() - started)} the domain still reads ${current.join(', ') || '(no name servers)'}`,
+          cause: `easyname accepted the change as pending, but after ${formatDuration(readBack.elapsedMs)} the domain still reads ${readBack.result.join(', ') || '(no name servers)'}`,
           hint: `the change is pending, not done: check later with \`nsbridge get --registrar easyname --domain ${domain}\` or in the easyname control panel, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
         });
       },

@@ -1,5 +1,5 @@
 /**
- * Gandi v5 Domain API (shared/reference/registrar-apis.md §3).
+ * Gandi v5 Domain API (https://api.gandi.net/docs/domains/).
  *   read:  GET /v5/domain/domains/{domain}/nameservers  -> ["ns1.example.net", ...] (bare array)
  *   write: PUT /v5/domain/domains/{domain}/nameservers  {"nameservers": [...]} -> 2xx {"message": ...}
  * Auth: `Authorization: Bearer <personal access token>`. The deprecated `Apikey` scheme is not

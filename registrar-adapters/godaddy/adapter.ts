@@ -1,5 +1,5 @@
 /**
- * GoDaddy Domains API (shared/reference/registrar-apis.md §1).
+ * GoDaddy Domains API (https://developer.godaddy.com/doc/endpoint/domains).
  * Name servers, v1 (synchronous):
  *   read:  GET   /v1/domains/{domain}            -> { nameServers: [...] }
  *   write: PATCH /v1/domains/{domain}  { nameServers: [...] } -> 200, empty body

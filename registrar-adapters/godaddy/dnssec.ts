@@ -1,5 +1,5 @@
 /**
- * GoDaddy DNSSEC, v2 only (shared/reference/registrar-apis.md §1 "DNSSEC (v2 only)"):
+ * GoDaddy DNSSEC, v2 only (https://developer.godaddy.com/doc/endpoint/domains, v2 "DNSSEC"):
  *   read:   GET    /v2/customers/{customerId}/domains/{domain}?includes=dnssecRecords -> DomainDetailV2
  *   add:    PATCH  /v2/customers/{customerId}/domains/{domain}/dnssecRecords  [DomainDnssec...] -> 202
  *   remove: DELETE /v2/customers/{customerId}/domains/{domain}/dnssecRecords  [DomainDnssec...] -> 202

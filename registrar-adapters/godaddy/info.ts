@@ -1,7 +1,7 @@
 import { can, RegistrarInfo } from '../core/types';
 
 /**
- * GoDaddy Domains API v1 for name servers, v2 for DNSSEC. Facts: shared/reference/registrar-apis.md §1.
+ * GoDaddy Domains API v1 for name servers, v2 for DNSSEC. Docs: https://developer.godaddy.com/doc/endpoint/domains.
  * Since ~May 2024 production management APIs need an account with 10+ domains or a Discount
  * Domain Club – Premier Membership plan (developer.godaddy.com/getstarted): others get 403 ACCESS_DENIED on every call. OTE (sandbox) is not gated.
  *

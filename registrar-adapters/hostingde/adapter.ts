@@ -24,10 +24,12 @@ import { DomainNotFoundError, RegistrarApiError, RegistrarValidationError } from
 import { summarizeBody } from '../../core/redact';
 import { checkDnskey, DnssecRecord, dsFromDnskey, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { dnsSecKeyListSchema, envelopeSchema, findResultSchema, HostingdeApiError, HostingdeDomain, HostingdeEnvelope, HostingdeKeyData, jobsFindSchema } from './wire-types';
+import * as answer from '../core/answer';
 
 /** "Zone blocked by a running update": wait and send again (DNSControl's hosting.de provider does). */
 const CODE_BLOCKED = 10205;
 const BLOCKED_WAIT_MS = 2_000;
+const UNEXPECTED_SHAPE_HINT = 'hosting.de answered in an unexpected shape; nothing was changed by this call, try again and report it if it persists';
 /** Wait before retrying a 429 that names no wait (no limit is published). */
 export const RATE_LIMIT_FALLBACK_MS = 5_000;
 const FAILED_JOB_STATES = new Set(['failed', 'error', 'canceled', 'cancelled']);
@@ -73,42 +75,29 @@ export const adapter: RegistrarAdapter = {
         retryAfterMs,
       );
       if (!isSuccess(res)) throw errorForStatus(res, c);
-      const env = envelopeSchema.safeParse(res.data);
-      if (!env.success) throw unexpected(res, c, `a ${method} answer envelope`);
-      if (env.data.status === 'error') {
+      const envelope = answer.parseResponse(envelopeSchema, res, { ...c, what: `a ${method} answer envelope`, hint: UNEXPECTED_SHAPE_HINT });
+      if (envelope.status === 'error') {
         const Err = write ? RegistrarValidationError : RegistrarApiError;
         throw new Err({
           ...c,
           status: res.status,
-          cause: `${method}: error ${describeErrors(env.data.errors ?? [])}`,
+          cause: `${method}: error ${describeErrors(envelope.errors ?? [])}`,
           hint: write
             ? 'hosting.de refused the change (name servers must be existing host names; DNSKEYs must be valid); nothing was changed'
             : 'hosting.de refused the request; check HOSTINGDE_API_KEY (and that the key may use the domain API) and the domain in the control panel',
         });
       }
-      return env.data;
-    }
-
-    function unexpected(res: AxiosResponse, c: CallContext, what: string): RegistrarApiError {
-      return new RegistrarApiError({
-        ...c,
-        status: res.status,
-        cause: `HTTP ${res.status}: expected ${what}, got ${summarizeBody(res.data)}`,
-        hint: 'hosting.de answered in an unexpected shape; nothing was changed by this call, try again and report it if it persists',
-      });
+      return envelope;
     }
 
     /** The `response` (or `responses`) of an envelope, checked against its schema (parseAnswer). */
     function parseAnswer<S extends z.ZodType>(env: HostingdeEnvelope, field: 'response' | 'responses', schema: S, c: CallContext, what: string): z.infer<S> {
-      const parsed = schema.safeParse(env[field]);
-      if (!parsed.success) {
-        throw new RegistrarApiError({
-          ...c,
-          cause: `expected ${what}, got ${summarizeBody(env)}`,
-          hint: 'hosting.de answered in an unexpected shape; nothing was changed by this call, try again and report it if it persists',
-        });
-      }
-      return parsed.data;
+      return answer.parseAnswer(schema, env[field], {
+        ...c,
+        what,
+        raw: env,
+        hint: UNEXPECTED_SHAPE_HINT,
+      });
     }
 
     async function findDomain(domain: string, c: CallContext): Promise<HostingdeDomain> {

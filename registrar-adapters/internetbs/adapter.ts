@@ -22,9 +22,11 @@ import { createHttpClient, retryAfterHeaderMs } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { domainInfoSchema, envelopeSchema, FAILURE, InternetBsEnvelope, PATHS } from './wire-types';
+import * as answer from '../core/answer';
 
 /** Internet.bs sends no documented wait hint: wait a little over one window of nsbridge's 1/s pace. */
 export const THROTTLE_WAIT_MS = 1_500;
@@ -35,13 +37,10 @@ const throttleWait = (res: AxiosResponse): number | undefined => (res.status ===
 
 /** Check an answer's shape before anything reads it (swap for the kit's helper later). */
 function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, what: string): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new RegistrarApiError({
+  return answer.parseAnswer(schema, value, {
     ...call,
     status: 200,
-    cause: `Internet.bs answered without ${what} (${issue ? `${issue.path.join('.') || 'answer'}: ${issue.message}` : 'unexpected shape'}): ${summarizeBody(value, 200)}`,
+    what,
     hint: 'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_INTERNETBS_ENDPOINT if set',
   });
 }
@@ -117,25 +116,25 @@ export const adapter: RegistrarAdapter = {
     }
 
     async function waitUntilShown(where: CallContext, domain: string, nameServers: readonly string[]): Promise<void> {
-      const started = Date.now();
-      const deadline = started + operationTimeoutMs;
       ctx.log(`internetbs: ${domain}: the update is PENDING at the registry; waiting up to ${formatDuration(operationTimeoutMs)} for it to show`);
-      for (let poll = 1; ; poll += 1) {
-        const left = deadline - Date.now();
-        if (left <= 0 || ctx.signal?.aborted) {
-          throw new RegistrarApiError({
-            ...where,
-            cause: `Internet.bs answered PENDING and the new name servers still did not show after ${formatDuration(Date.now() - started)}`,
-            hint: `the registry may still apply it; check later with \`nsbridge get --registrar internetbs --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
-          });
-        }
-        await sleep(Math.min(pollIntervalMs, left), ctx.signal);
-        if (sameNameServers(await readNameServers(where, domain), nameServers)) {
-          ctx.log(`internetbs: ${domain}: the update is done (after ${formatDuration(Date.now() - started)})`);
-          return;
-        }
-        ctx.log(`internetbs: ${domain}: still PENDING after ${formatDuration(Date.now() - started)} (check ${poll})`);
+      const outcome = await poll(async () => sameNameServers(await readNameServers(where, domain), nameServers), (shows) => shows, {
+        timeoutMs: operationTimeoutMs,
+        intervalMs: pollIntervalMs,
+        waitFirst: true,
+        signal: ctx.signal,
+        onProgress: (shows, p) => {
+          if (!shows) ctx.log(`internetbs: ${domain}: still PENDING after ${formatDuration(p.elapsedMs)} (check ${p.attempt})`);
+        },
+      });
+      if (outcome.done) {
+        ctx.log(`internetbs: ${domain}: the update is done (after ${formatDuration(outcome.elapsedMs)})`);
+        return;
       }
+      throw new RegistrarApiError({
+        ...where,
+        cause: `Internet.bs answered PENDING and the new name servers still did not show after ${formatDuration(outcome.elapsedMs)}`,
+        hint: `the registry may still apply it; check later with \`nsbridge get --registrar internetbs --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
+      });
     }
 
     return {

@@ -28,17 +28,20 @@ import {
   RegistrarValidationError,
   UsageError,
 } from '../../core/errors';
-import { summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
 import { checkDnskey, checkDs, DnssecRecord, formatDnskey, formatDs, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { sameNameServers } from '../../core/names';
 import { CODE, DomainInfo, Envelope, ListedKey, ListKeysData, LoginData, RpcRequest } from './wire-types';
 import { base32Decode, totp } from './totp';
+import * as answer from '../core/answer';
+import { SessionLost, SharedSession } from '../core/session';
 
 /** INWX publishes no limit or throttle answer (UNCONFIRMED): without Retry-After, wait this long per retry. */
 export const RATE_LIMIT_FALLBACK_MS = 2_000;
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_INWX_OPERATION_TIMEOUT';
 const POLL_INTERVAL_ENV = 'NSBRIDGE_INWX_POLL_INTERVAL';
+const MAX_POLL_INTERVAL_MS = 30_000;
 const RPC_PATH = '/jsonrpc/';
 
 const codeOf = (res: AxiosResponse): number | undefined => {
@@ -50,20 +53,11 @@ const retryAfterMs = (res: AxiosResponse): number | undefined => (res.status ===
 
 /** Parse with a schema; a wrong shape is an error quoting the (redacted, shortened) body. */
 function parseAnswer<T>(schema: z.ZodType<T>, value: unknown, res: AxiosResponse, call: CallContext, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new RegistrarApiError({
-    ...call,
-    status: res.status,
-    cause: `expected ${what}, got ${summarizeBody(res.data)}`,
-    hint: 'INWX answered in an unexpected shape; try again and report it if it persists',
-  });
+  return answer.parseAnswer(schema, value, { ...call, status: res.status, what, raw: res.data, hint: 'INWX answered in an unexpected shape; try again and report it if it persists' });
 }
 
 const describe = (e: Envelope) => `code ${e.code} ${e.msg}${e.reason ? ` (${e.reason}${e.reasonCode ? `, ${e.reasonCode}` : ''})` : ''}`;
 
-/** A session that ended under us (2200 on a call after login): log in again once. */
-class SessionLost extends Error {}
 
 export const adapter: RegistrarAdapter = {
   info,
@@ -131,8 +125,6 @@ export const adapter: RegistrarAdapter = {
     }
 
     // ---- session: one login shared by the operations in flight, logged out when the last ends ----
-    let session: Promise<string> | undefined;
-    let users = 0;
 
     async function login(where: CallContext): Promise<string> {
       const { envelope, res } = await rpc({ method: 'account.login', params: { user, pass } }, where);
@@ -182,70 +174,41 @@ export const adapter: RegistrarAdapter = {
       }
     }
 
-    async function withSession<T>(where: CallContext, fn: (call: (r: RpcRequest) => Promise<{ envelope: Envelope; res: AxiosResponse }>) => Promise<T>): Promise<T> {
-      users += 1;
-      try {
-        let relogged = false;
-        for (;;) {
-          const current = (session ??= login(where));
-          let cookie: string;
-          try {
-            cookie = await current;
-          } catch (e) {
-            if (session === current) session = undefined;
-            throw e;
-          }
-          const call = async (r: RpcRequest) => {
-            const out = await rpc(r, where, cookie);
-            if (out.envelope.code === CODE.AUTH_ERROR && !relogged) throw new SessionLost();
-            return out;
-          };
-          try {
-            return await fn(call);
-          } catch (e) {
-            if (!(e instanceof SessionLost)) throw e;
-            ctx.debug('inwx: the session ended (2200); logging in again');
-            relogged = true;
-            if (session === current) session = undefined;
-          }
-        }
-      } finally {
-        users -= 1;
-        if (users === 0 && session) {
-          const ending = session;
-          session = undefined;
-          const cookie = await ending.catch(() => undefined);
-          if (cookie) await logout(cookie);
-        }
-      }
+    const sessions = new SharedSession<string>({ login, logout, onLost: () => ctx.debug('inwx: the session ended (2200); logging in again') });
+
+    function withSession<T>(where: CallContext, fn: (call: (r: RpcRequest) => Promise<{ envelope: Envelope; res: AxiosResponse }>) => Promise<T>): Promise<T> {
+      return sessions.use(where, (cookie, mayRelogin) =>
+        fn(async (r) => {
+          const out = await rpc(r, where, cookie);
+          if (out.envelope.code === CODE.AUTH_ERROR && mayRelogin) throw new SessionLost();
+          return out;
+        }),
+      );
     }
 
     const isSuccess = (e: Envelope) => e.code >= 1000 && e.code < 2000;
-    const nextInterval = (i: number) => Math.min(i * 1.5, Math.max(30_000, pollIntervalMs));
 
     /** After a 1001: read again until `shows()` says the change is visible, bounded, with progress. */
     async function waitForPending(where: CallContext, what: string, shows: () => Promise<boolean>, check: string): Promise<void> {
-      const started = Date.now();
-      const deadline = started + timeoutMs;
-      let interval = pollIntervalMs;
       ctx.log(`inwx: ${where.domain}: INWX accepted ${what} as pending at the registry (1001); reading it back until it shows (up to ${formatDuration(timeoutMs)})`);
-      for (;;) {
-        const now = Date.now();
-        if (now >= deadline) {
-          throw new RegistrarApiError({
-            ...where,
-            status: 200,
-            cause: `${what} is still pending at the registry after ${formatDuration(now - started)} (INWX answered 1001)`,
-            hint: `INWX accepted it and the registry has not applied it yet; check later with \`${check}\` (or the domain in the INWX dashboard), or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(timeoutMs)})`,
-          });
-        }
-        await sleep(Math.min(interval, deadline - now), ctx.signal);
-        interval = nextInterval(interval);
-        if (await shows()) {
-          ctx.log(`inwx: ${where.domain}: ${what} shows after ${formatDuration(Date.now() - started)}`);
-          return;
-        }
+      const outcome = await poll(shows, (shown) => shown, {
+        timeoutMs,
+        intervalMs: pollIntervalMs,
+        growth: 1.5,
+        maxIntervalMs: MAX_POLL_INTERVAL_MS,
+        waitFirst: true,
+        signal: ctx.signal,
+      });
+      if (outcome.done) {
+        ctx.log(`inwx: ${where.domain}: ${what} shows after ${formatDuration(outcome.elapsedMs)}`);
+        return;
       }
+      throw new RegistrarApiError({
+        ...where,
+        status: 200,
+        cause: `${what} is still pending at the registry after ${formatDuration(outcome.elapsedMs)} (INWX answered 1001)`,
+        hint: `INWX accepted it and the registry has not applied it yet; check later with \`${check}\` (or the domain in the INWX dashboard), or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(timeoutMs)})`,
+      });
     }
 
     type Call = (r: RpcRequest) => Promise<{ envelope: Envelope; res: AxiosResponse }>;

@@ -26,9 +26,11 @@ import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
 import { Redactor, summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
 import { Accepted, DomainList, GatewayError, NameServersAnswer, NameServersUpdate, ServiceErrors } from './wire-types';
+import * as answer from '../core/answer';
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_IONOS_OPERATION_TIMEOUT';
 const POLL_INTERVAL_ENV = 'NSBRIDGE_IONOS_POLL_INTERVAL';
@@ -60,12 +62,10 @@ export function errorDetail(body: unknown): string | undefined {
 
 /** Check an answer's shape before anything reads it; a wrong shape quotes the (redacted, shortened) body. */
 function parseAnswer<S extends z.ZodType>(schema: S, res: AxiosResponse, call: CallContext, what: string, redactor: Redactor): z.infer<S> {
-  const parsed = schema.safeParse(res.data);
-  if (parsed.success) return parsed.data;
-  throw new RegistrarApiError({
+  return answer.parseResponse(schema, res, {
     ...call,
-    status: res.status,
-    cause: `HTTP ${res.status}: expected ${what}, got ${redactor.redact(summarizeBody(res.data))}`,
+    what,
+    raw: redactor.redact(summarizeBody(res.data)),
     hint: 'IONOS answered in an unexpected shape; nothing was changed by this call; try again, and report it if it persists',
   });
 }
@@ -144,25 +144,27 @@ export const adapter: RegistrarAdapter = {
     /** After a 202: read back until the new set shows, or say it is still pending. */
     async function waitForChange(domain: string, id: string, requestId: string | undefined, wanted: string[]): Promise<void> {
       const call = { registrar: info.id, operation: 'wait for operation', domain };
-      const started = Date.now();
       const what = requestId ? `request ${requestId}` : 'the change';
-      let current: string[] = [];
-      for (let poll = 1; ; poll += 1) {
-        const left = started + timeoutMs - Date.now();
-        if (left <= 0) break;
-        if (poll === 1 || poll % 6 === 0) {
-          ctx.log(`ionos: ${domain}: IONOS accepted ${what} (202); waiting for the name servers to show it (${formatDuration(Date.now() - started)} so far, up to ${formatDuration(timeoutMs)})`);
-        }
-        await sleep(Math.min(pollIntervalMs, left), ctx.signal);
-        current = canonicalNameServers(await readNameServers(id, call));
-        if (sameNameServers(current, wanted)) {
-          ctx.debug(`ionos: ${domain}: the new name servers show after ${poll} read(s)`);
-          return;
-        }
+      const progress = (elapsedMs: number) =>
+        ctx.log(`ionos: ${domain}: IONOS accepted ${what} (202); waiting for the name servers to show it (${formatDuration(elapsedMs)} so far, up to ${formatDuration(timeoutMs)})`);
+      progress(0);
+      const outcome = await poll(async () => canonicalNameServers(await readNameServers(id, call)), (current) => sameNameServers(current, wanted), {
+        timeoutMs,
+        intervalMs: pollIntervalMs,
+        waitFirst: true,
+        signal: ctx.signal,
+        // A progress line before the first read and then before every sixth.
+        onProgress: (_current, p) => {
+          if (p.nextInMs !== undefined && (p.attempt + 1) % 6 === 0) progress(p.elapsedMs);
+        },
+      });
+      if (outcome.done) {
+        ctx.debug(`ionos: ${domain}: the new name servers show after ${outcome.attempts} read(s)`);
+        return;
       }
       throw new RegistrarApiError({
         ...call,
-        cause: `IONOS accepted ${what} (202) but after ${formatDuration(Date.now() - started)} the domain still reads ${current.join(', ') || '(no name servers)'}`,
+        cause: `IONOS accepted ${what} (202) but after ${formatDuration(outcome.elapsedMs)} the domain still reads ${outcome.result.join(', ') || '(no name servers)'}`,
         hint: `the change is pending, not done: check later with \`nsbridge get --registrar ionos --domain ${domain}\` or in the IONOS Control Panel (Domains), or wait longer with ${OPERATION_TIMEOUT_ENV}`,
       });
     }

@@ -31,13 +31,16 @@ import {
   RegistrarValidationError,
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
 import { DmapiReply, NameServerHandles, ReplyHeaders, STATUS } from './wire-types';
 import { bodyValues, firstValues, parseReply } from './reply';
+import { SessionLost, SharedSession } from '../core/session';
 
 export const RATE_LIMIT_FALLBACK_MS = 2_000;
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_JOKER_OPERATION_TIMEOUT';
 const POLL_INTERVAL_ENV = 'NSBRIDGE_JOKER_POLL_INTERVAL';
+const MAX_POLL_INTERVAL_MS = 30_000;
 
 const statusOf = (res: AxiosResponse): number | undefined => {
   const reply = parseReply(res.data);
@@ -65,8 +68,6 @@ function describe(a: Answer): string {
   return `Status-Code ${a.headers['status-code']} ${a.headers['status-text'] ?? ''}${errors.length ? `: ${errors.join('; ')}` : ''}${tracking}`.replace(/\s+/g, ' ');
 }
 
-/** A session that ended under us (2200 after login): log in again once. */
-class SessionLost extends Error {}
 
 export const adapter: RegistrarAdapter = {
   info,
@@ -146,8 +147,6 @@ export const adapter: RegistrarAdapter = {
     }
 
     // ---- session: one login shared by the operations in flight, logged out when the last ends ----
-    let session: Promise<string> | undefined;
-    let users = 0;
 
     async function login(where: CallContext): Promise<string> {
       const a = await request('login', loginForm, where);
@@ -169,82 +168,50 @@ export const adapter: RegistrarAdapter = {
 
     type Call = (name: string, form: Record<string, string>) => Promise<Answer>;
 
-    async function withSession<T>(where: CallContext, fn: (call: Call) => Promise<T>): Promise<T> {
-      users += 1;
-      try {
-        let relogged = false;
-        for (;;) {
-          const current = (session ??= login(where));
-          let sid: string;
-          try {
-            sid = await current;
-          } catch (e) {
-            if (session === current) session = undefined;
-            throw e;
-          }
-          const call: Call = async (name, form) => {
-            const a = await request(name, { ...form, 'auth-sid': sid }, where);
-            if (Number(a.headers['status-code']) === STATUS.AUTH_ERROR && !relogged) throw new SessionLost();
-            return a;
-          };
-          try {
-            return await fn(call);
-          } catch (e) {
-            if (!(e instanceof SessionLost)) throw e;
-            ctx.debug('joker: the session ended; logging in again');
-            relogged = true;
-            if (session === current) session = undefined;
-          }
-        }
-      } finally {
-        users -= 1;
-        if (users === 0 && session) {
-          const ending = session;
-          session = undefined;
-          const sid = await ending.catch(() => undefined);
-          if (sid) await logout(sid);
-        }
-      }
+    const sessions = new SharedSession<string>({ login, logout, onLost: () => ctx.debug('joker: the session ended; logging in again') });
+
+    function withSession<T>(where: CallContext, fn: (call: Call) => Promise<T>): Promise<T> {
+      return sessions.use(where, (sid, mayRelogin) =>
+        fn(async (name, form) => {
+          const a = await request(name, { ...form, 'auth-sid': sid }, where);
+          if (Number(a.headers['status-code']) === STATUS.AUTH_ERROR && mayRelogin) throw new SessionLost();
+          return a;
+        }),
+      );
     }
 
     /** Ask for the result of a Proc-ID until Joker says ack (done) or nack (refused), bounded, with progress. */
     async function waitForProc(call: Call, where: CallContext, procId: string): Promise<void> {
-      const started = Date.now();
-      const deadline = started + timeoutMs;
-      let interval = pollIntervalMs;
-      let told = false;
-      for (;;) {
-        const now = Date.now();
-        if (now >= deadline) {
-          throw new RegistrarApiError({
-            ...where,
-            cause: `Proc-ID ${procId} is still being processed after ${formatDuration(now - started)}`,
-            hint: `Joker.com accepted the change and has not completed it yet; check later with \`nsbridge get --registrar joker --domain ${where.domain}\` (or the result list in the Joker.com dashboard), or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(timeoutMs)})`,
-          });
-        }
-        if (!told) {
-          ctx.log(`joker: ${where.domain}: Joker.com is processing the change (Proc-ID ${procId}); waiting for its result (up to ${formatDuration(timeoutMs)})`);
-          told = true;
-        }
-        await sleep(Math.min(interval, deadline - now), ctx.signal);
-        interval = Math.min(interval * 1.5, Math.max(30_000, pollIntervalMs));
-        const a = await call('result-retrieve', { 'Proc-ID': procId });
-        if (!succeeded(a.headers, a.reply)) throw failure(a, where);
-        const status = a.headers['completion-status']?.toLowerCase();
-        if (status === 'ack') {
-          ctx.log(`joker: ${where.domain}: Proc-ID ${procId} completed (ack) after ${formatDuration(Date.now() - started)}`);
-          return;
-        }
-        if (status === 'nack') {
-          const reason = a.reply.body.trim().split('\n').filter(Boolean).slice(0, 3).join(' ') || '(no reason given)';
-          throw new RegistrarValidationError({
-            ...where,
-            cause: `Proc-ID ${procId} was refused (nack): ${reason}`,
-            hint: 'the registry refused the name servers (they must exist; hosts inside the domain need ns-create first); nothing changed, fix them and run again',
-          });
-        }
-        // "?" (or nothing yet): still running.
-      }
+      ctx.log(`joker: ${where.domain}: Joker.com is processing the change (Proc-ID ${procId}); waiting for its result (up to ${formatDuration(timeoutMs)})`);
+      const outcome = await poll(
+        async () => {
+          const a = await call('result-retrieve', { 'Proc-ID': procId });
+          if (!succeeded(a.headers, a.reply)) throw failure(a, where);
+          const status = a.headers['completion-status']?.toLowerCase();
+          if (status === 'nack') {
+            const reason = a.reply.body.trim().split('\n').filter(Boolean).slice(0, 3).join(' ') || '(no reason given)';
+            throw new RegistrarValidationError({
+              ...where,
+              cause: `Proc-ID ${procId} was refused (nack): ${reason}`,
+              hint: 'the registry refused the name servers (they must exist; hosts inside the domain need ns-create first); nothing changed, fix them and run again',
+            });
+          }
+          // "?" (or nothing yet): still running.
+          return status;
+        },
+        (status) => status === 'ack',
+        { timeoutMs, intervalMs: pollIntervalMs, growth: 1.5, maxIntervalMs: MAX_POLL_INTERVAL_MS, waitFirst: true, signal: ctx.signal },
+      );
+      if (!outcome.done) throw stillProcessing(where, procId, outcome.elapsedMs);
+      ctx.log(`joker: ${where.domain}: Proc-ID ${procId} completed (ack) after ${formatDuration(outcome.elapsedMs)}`);
+    }
+
+    function stillProcessing(where: CallContext, procId: string, waitedMs: number): RegistrarApiError {
+      return new RegistrarApiError({
+        ...where,
+        cause: `Proc-ID ${procId} is still being processed after ${formatDuration(waitedMs)}`,
+        hint: `Joker.com accepted the change and has not completed it yet; check later with \`nsbridge get --registrar joker --domain ${where.domain}\` (or the result list in the Joker.com dashboard), or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(timeoutMs)})`,
+      });
     }
 
     return {

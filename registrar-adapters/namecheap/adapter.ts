@@ -1,5 +1,5 @@
 /**
- * Namecheap XML API (shared/reference/registrar-apis.md §2).
+ * Namecheap XML API (https://www.namecheap.com/support/api/methods/).
  *   one endpoint `.../xml.response`, the operation chosen by `Command`;
  *   read:  Command=namecheap.domains.getInfo&DomainName=example.com -> DnsDetails/Nameserver
  *   write: Command=namecheap.domains.dns.setCustom&SLD=example&TLD=com&Nameservers=a,b,c

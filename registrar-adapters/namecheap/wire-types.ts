@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Namecheap XML API wire shapes (shared/reference/registrar-apis.md §2), shared by the adapter and
+ * Namecheap XML API wire shapes (https://www.namecheap.com/support/api/methods/), shared by the adapter and
  * the emulator. Parameter and element names are as Namecheap spells them.
  */
 

@@ -25,6 +25,7 @@ import { summarizeBody } from '../../core/redact';
 import { DomainNotFoundError, RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { checkDs, DnssecRecord } from '../../core/dnssec';
 import { API_PREFIX, CODE, domainInfoSchema, dsListSchema, envelopeSchema, MAX_NAMESERVERS, NameSiloDsParams, Operation } from './wire-types';
+import * as answer from '../core/answer';
 
 /** Wait after a 429 without Retry-After (no published limit: UNCONFIRMED). */
 export const THROTTLE_WAIT_MS = 1_000;
@@ -34,10 +35,7 @@ const UNREADABLE_HINT = 'NameSilo sent an answer nsbridge cannot read; nothing w
 
 /** The answer has the shape `schema` describes, or the call fails quoting (a summary of) the body. */
 function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, call: CallContext, what: string): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const why = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'answer'}: ${i.message}`).join('; ');
-  throw new RegistrarApiError({ ...call, status: 200, cause: `the ${what} answer is not what NameSilo documents (${why}): ${summarizeBody(body, 200)}`, hint: UNREADABLE_HINT });
+  return answer.parseAnswer(schema, body, { ...call, status: 200, what: `the ${what} answer as NameSilo documents it`, hint: UNREADABLE_HINT });
 }
 
 function bodyOf(res: AxiosResponse): unknown {

@@ -44,6 +44,7 @@ import {
   OpenproviderDomainUpdate,
   updateDataSchema,
 } from './wire-types';
+import * as answer from '../core/answer';
 
 /** CTE allows 50 identical calls per 100 s (support article "API Limits"). */
 const CTE_RATE_LIMIT = { requests: 50, perMs: 100_000 };
@@ -119,16 +120,13 @@ export const adapter: RegistrarAdapter = {
       if (!isSuccess(res)) {
         throw errorForStatus(res, call, { detail: quote(res.data), hint: res.status === 401 ? AUTH_HINT : undefined });
       }
-      const data = envelope.success ? schema.safeParse(envelope.data.data) : undefined;
-      if (!data?.success) {
-        throw new RegistrarApiError({
-          ...call,
-          status: res.status,
-          cause: `HTTP ${res.status}: expected ${what}, got ${quote(res.data)}`,
-          hint: 'Openprovider answered in an unexpected shape; nothing was changed by this call, try again and report it if it persists',
-        });
-      }
-      return data.data;
+      return answer.parseAnswer(schema, envelope.success ? envelope.data.data : undefined, {
+        ...call,
+        status: res.status,
+        what,
+        raw: quote(res.data),
+        hint: 'Openprovider answered in an unexpected shape; nothing was changed by this call, try again and report it if it persists',
+      });
     }
 
     let token: Promise<string> | undefined;

@@ -37,7 +37,8 @@ import {
   UsageError,
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { checkDs, DnssecRecord, sameDnssecRecord } from '../../core/dnssec';
 import { DecodeOutcome, decodeEnvelope, requestEnvelope, XcpValue } from './xcp';
@@ -51,6 +52,7 @@ import {
   OpenSrsReply,
   replySchema,
 } from './wire-types';
+import * as answer from '../core/answer';
 
 /** OpenSRS sends no wait hint with response 300/310 (UNCONFIRMED how long to wait): two windows of nsbridge's 2/s pace. */
 export const THROTTLE_WAIT_MS = 2_000;
@@ -94,13 +96,10 @@ function isTransient(res: AxiosResponse): boolean {
 
 /** Check a decoded answer's shape before anything reads it (swap for the kit's helper later). */
 function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, what: string): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new RegistrarApiError({
+  return answer.parseAnswer(schema, value, {
     ...call,
     status: 200,
-    cause: `OpenSRS answered without ${what} (${issue ? `${issue.path.join('.') || 'answer'}: ${issue.message}` : 'unexpected shape'}): ${summarizeBody(value, 200)}`,
+    what,
     hint: 'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_OPENSRS_ENDPOINT if set',
   });
 }
@@ -218,25 +217,25 @@ export const adapter: RegistrarAdapter = {
      * NSBRIDGE_OPENSRS_OPERATION_TIMEOUT, report it pending (exit 1) with what to check.
      */
     async function waitUntilShown(call: CallContext, what: string, check: string, shows: () => Promise<boolean>): Promise<void> {
-      const started = Date.now();
-      const deadline = started + operationTimeoutMs;
       ctx.log(`opensrs: ${call.domain}: ${what} was submitted to an asynchronous registry (response 250); waiting up to ${formatDuration(operationTimeoutMs)} for it to show`);
-      for (let poll = 1; ; poll += 1) {
-        const left = deadline - Date.now();
-        if (left <= 0 || ctx.signal?.aborted) {
-          throw new RegistrarApiError({
-            ...call,
-            cause: `${what} was submitted to an asynchronous registry (response 250) and still did not show after ${formatDuration(Date.now() - started)}`,
-            hint: `the registry may still apply it; check later with \`${check}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
-          });
-        }
-        await sleep(Math.min(pollIntervalMs, left), ctx.signal);
-        if (await shows()) {
-          ctx.log(`opensrs: ${call.domain}: ${what} is done (after ${formatDuration(Date.now() - started)})`);
-          return;
-        }
-        ctx.log(`opensrs: ${call.domain}: ${what} still pending after ${formatDuration(Date.now() - started)} (check ${poll})`);
+      const outcome = await poll(shows, (shown) => shown, {
+        timeoutMs: operationTimeoutMs,
+        intervalMs: pollIntervalMs,
+        waitFirst: true,
+        signal: ctx.signal,
+        onProgress: (shown, p) => {
+          if (!shown) ctx.log(`opensrs: ${call.domain}: ${what} still pending after ${formatDuration(p.elapsedMs)} (check ${p.attempt})`);
+        },
+      });
+      if (outcome.done) {
+        ctx.log(`opensrs: ${call.domain}: ${what} is done (after ${formatDuration(outcome.elapsedMs)})`);
+        return;
       }
+      throw new RegistrarApiError({
+        ...call,
+        cause: `${what} was submitted to an asynchronous registry (response 250) and still did not show after ${formatDuration(outcome.elapsedMs)}`,
+        hint: `the registry may still apply it; check later with \`${check}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
+      });
     }
 
     // --- DNSSEC ---

@@ -23,11 +23,12 @@ import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/en
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError, UsageError } from '../../core/errors';
-import { summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration, sleep } from '../../core/duration';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
 import { checkDnskey, DnssecRecord, dsFromDnskey, InvalidDnssecError, keyTagOf, sameDnssecRecord } from '../../core/dnssec';
 import { ApiError, AuthError, AuthTime, CurrentNameServer, DnssecKey, DnssecKeyInput, DomainDetail, DomainNs, IdList, Task } from './wire-types';
 import { ovhSignature } from './signing';
+import * as answer from '../core/answer';
 
 /** OVH publishes no limit and no 429 shape (UNCONFIRMED): without Retry-After, wait this long per retry. */
 export const RATE_LIMIT_FALLBACK_MS = 2_000;
@@ -54,14 +55,7 @@ export function regionOrigin(env: NodeJS.ProcessEnv): string {
 
 /** Parse an answer with its schema; a wrong shape is an error quoting the (redacted, shortened) body. */
 function parseAnswer<T>(schema: z.ZodType<T>, res: AxiosResponse, call: CallContext, what: string): T {
-  const parsed = schema.safeParse(res.data);
-  if (parsed.success) return parsed.data;
-  throw new RegistrarApiError({
-    ...call,
-    status: res.status,
-    cause: `HTTP ${res.status}: expected ${what}, got ${summarizeBody(res.data)}`,
-    hint: 'OVH answered in an unexpected shape; nothing more was sent, try again and report it if it persists',
-  });
+  return answer.parseResponse(schema, res, { ...call, what, hint: 'OVH answered in an unexpected shape; nothing more was sent, try again and report it if it persists' });
 }
 
 const queryId = (res: AxiosResponse): string => {
@@ -192,55 +186,57 @@ export const adapter: RegistrarAdapter = {
       );
     }
 
-    const nextInterval = (interval: number) => Math.min(interval * 1.5, Math.max(MAX_POLL_INTERVAL_MS, pollIntervalMs));
-
     /** Poll a task until OVH says it is done; error and cancelled are failures with OVH's comment. */
     async function waitForTask(domain: string, first: Task, where: CallContext): Promise<void> {
-      const started = Date.now();
-      const deadline = started + timeoutMs;
-      let task = first;
-      let interval = pollIntervalMs;
       let told = '';
-      for (;;) {
-        switch (task.status) {
-          case 'done':
-            if (told) ctx.log(`ovh: ${domain}: task ${task.id} (${task.function}) is done after ${formatDuration(Date.now() - started)}`);
-            return;
-          case 'error':
-            throw new RegistrarApiError({
-              ...where,
-              cause: `task ${task.id} (${task.function}) ended in error${task.comment ? `: ${task.comment}` : ''}`,
-              hint:
-                task.function === 'DomainDsUpdate'
-                  ? 'the registry refused the DNSSEC change (usually a sync problem between OVH and the registry); fix it in the OVHcloud Control Panel (Domains > the domain > ongoing operations) or run again'
-                  : 'the registry refused the name servers (usually hosts that do not exist or need glue); fix them and run again, or relaunch the task in the OVHcloud Control Panel',
-            });
-          case 'cancelled':
-            throw new RegistrarApiError({
-              ...where,
-              cause: `task ${task.id} (${task.function}) was cancelled${task.comment ? `: ${task.comment}` : ''}`,
-              hint: 'the change was cancelled at OVH (in the Control Panel or by support); nothing changed, run again to retry',
-            });
-          default:
-            break;
-        }
-        const now = Date.now();
-        if (now >= deadline) {
+      const outcome = await poll(
+        async (attempt) => {
+          if (attempt === 1) return first;
+          const res = await call<unknown>('GET', `${domainPath(domain)}/task/${first.id}`, where);
+          if (!isSuccess(res)) throw failure(res, where);
+          return parseAnswer(Task, res, where, `task ${first.id}`);
+        },
+        (task) => task.status === 'done' || task.status === 'error' || task.status === 'cancelled',
+        {
+          timeoutMs,
+          intervalMs: pollIntervalMs,
+          growth: 1.5,
+          maxIntervalMs: MAX_POLL_INTERVAL_MS,
+          signal: ctx.signal,
+          onProgress: (task, p) => {
+            if (p.nextInMs !== undefined && told !== task.status) {
+              ctx.log(`ovh: ${domain}: task ${task.id} (${task.function}) is ${task.status}; waiting for OVH to finish it (up to ${formatDuration(timeoutMs)})`);
+              told = task.status;
+            }
+          },
+        },
+      );
+      const task = outcome.result;
+      switch (task.status) {
+        case 'done':
+          if (told) ctx.log(`ovh: ${domain}: task ${task.id} (${task.function}) is done after ${formatDuration(outcome.elapsedMs)}`);
+          return;
+        case 'error':
           throw new RegistrarApiError({
             ...where,
-            cause: `task ${task.id} (${task.function}) is still ${task.status} after ${formatDuration(now - started)}`,
+            cause: `task ${task.id} (${task.function}) ended in error${task.comment ? `: ${task.comment}` : ''}`,
+            hint:
+              task.function === 'DomainDsUpdate'
+                ? 'the registry refused the DNSSEC change (usually a sync problem between OVH and the registry); fix it in the OVHcloud Control Panel (Domains > the domain > ongoing operations) or run again'
+                : 'the registry refused the name servers (usually hosts that do not exist or need glue); fix them and run again, or relaunch the task in the OVHcloud Control Panel',
+          });
+        case 'cancelled':
+          throw new RegistrarApiError({
+            ...where,
+            cause: `task ${task.id} (${task.function}) was cancelled${task.comment ? `: ${task.comment}` : ''}`,
+            hint: 'the change was cancelled at OVH (in the Control Panel or by support); nothing changed, run again to retry',
+          });
+        default:
+          throw new RegistrarApiError({
+            ...where,
+            cause: `task ${task.id} (${task.function}) is still ${task.status} after ${formatDuration(outcome.elapsedMs)}`,
             hint: `OVH accepted the change and is still working on it; check the task (GET /1.0/domain/${domain}/task/${task.id}, or ongoing operations in the OVHcloud Control Panel) and run again later, or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(timeoutMs)})`,
           });
-        }
-        if (told !== task.status) {
-          ctx.log(`ovh: ${domain}: task ${task.id} (${task.function}) is ${task.status}; waiting for OVH to finish it (up to ${formatDuration(timeoutMs)})`);
-          told = task.status;
-        }
-        await sleep(Math.min(interval, deadline - now), ctx.signal);
-        interval = nextInterval(interval);
-        const res = await call<unknown>('GET', `${domainPath(domain)}/task/${task.id}`, where);
-        if (!isSuccess(res)) throw failure(res, where);
-        task = parseAnswer(Task, res, where, `task ${task.id}`);
       }
     }
 

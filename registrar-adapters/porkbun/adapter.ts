@@ -1,5 +1,5 @@
 /**
- * Porkbun JSON API v3 (shared/reference/registrar-apis.md §4).
+ * Porkbun JSON API v3 (https://porkbun.com/api/json/v3/documentation).
  *   read:  POST /domain/getNs/{domain}    {apikey, secretapikey}       -> {status:"SUCCESS", ns:[...]}
  *   write: POST /domain/updateNs/{domain} {apikey, secretapikey, ns}   -> {status:"SUCCESS"}
  * DNSSEC (DS records at the registry, since early 2025):

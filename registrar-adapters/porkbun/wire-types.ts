@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Porkbun JSON API v3 wire shapes (shared/reference/registrar-apis.md §4).
+ * Porkbun JSON API v3 wire shapes (https://porkbun.com/api/json/v3/documentation).
  * Every call is a POST whose JSON body carries the credentials, reads included.
  */
 

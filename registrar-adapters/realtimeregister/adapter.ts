@@ -31,6 +31,7 @@ import {
   RealtimeRegisterDsData,
   RealtimeRegisterKeyData,
 } from './wire-types';
+import * as answer from '../core/answer';
 
 /** Wait before retrying a 429 that names no wait (no limit or Retry-After is documented). */
 export const RATE_LIMIT_FALLBACK_MS = 5_000;
@@ -95,16 +96,7 @@ export const adapter: RegistrarAdapter = {
 
     /** The answer's body checked against its schema (parseAnswer); another shape quotes the body. */
     function parseAnswer<S extends z.ZodType>(res: AxiosResponse, call: CallContext, schema: S, what: string): z.infer<S> {
-      const parsed = schema.safeParse(res.data);
-      if (!parsed.success) {
-        throw new RegistrarApiError({
-          ...call,
-          status: res.status,
-          cause: `HTTP ${res.status}: expected ${what}, got ${summarizeBody(res.data)}`,
-          hint: 'Realtime Register answered in an unexpected shape; try again and report it if it persists',
-        });
-      }
-      return parsed.data;
+      return answer.parseResponse(schema, res, { ...call, what, hint: 'Realtime Register answered in an unexpected shape; try again and report it if it persists' });
     }
 
     const request = (config: AxiosRequestConfig, call: CallContext) => send(http, config, call, retryAfterMs);

@@ -1,5 +1,5 @@
 /**
- * Amazon Route 53 Domains (shared/reference/registrar-apis.md §9), through the AWS SDK v3 client.
+ * Amazon Route 53 Domains (https://docs.aws.amazon.com/Route53/latest/APIReference/API_Operations_Amazon_Route_53_Domains.html), through the AWS SDK v3 client.
  *   read:  GetDomainDetail {DomainName}                          -> Nameservers[].Name
  *   write: UpdateDomainNameservers {DomainName, Nameservers:[{Name}]} -> OperationId
  *          then GetOperationDetail {OperationId} until Status SUCCESSFUL (ERROR/FAILED: refused),

@@ -20,6 +20,7 @@ import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, UsageError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { domainSchema, errorSchema, MAX_HOSTS, MIN_HOSTS, SpaceshipNameServersUpdate } from './wire-types';
+import * as answer from '../core/answer';
 
 /** Wait after a 429 without Retry-After (UNCONFIRMED; a third-party client sleeps 10 s). */
 export const THROTTLE_WAIT_MS = 10_000;
@@ -27,13 +28,10 @@ const throttleWait = (res: AxiosResponse): number | undefined => (res.status ===
 
 /** Check an answer's shape before anything reads it (swap for the kit's helper later). */
 function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, status: number, what: string): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new RegistrarApiError({
+  return answer.parseAnswer(schema, value, {
     ...call,
     status,
-    cause: `Spaceship answered without ${what} (${issue ? `${issue.path.join('.') || 'answer'}: ${issue.message}` : 'unexpected shape'}): ${summarizeBody(value, 200)}`,
+    what,
     hint: 'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_SPACESHIP_ENDPOINT if set',
   });
 }

@@ -1,5 +1,5 @@
 /**
- * DNSimple API v2 emulator (shared/reference/registrar-apis.md §6), faithful to:
+ * DNSimple API v2 emulator (https://developer.dnsimple.com/v2/registrar/delegation/), faithful to:
  *  - auth: `Authorization: Bearer <token>`, else 401 {"message":"Authentication failed"};
  *  - the account id in every account path (/v2/{account}/...), and GET /v2/whoami, which names the
  *    account for an account token and answers `account: null` for a user token;

@@ -1,5 +1,5 @@
 /**
- * Gandi v5 Domain API emulator (shared/reference/registrar-apis.md §3), faithful to:
+ * Gandi v5 Domain API emulator (https://api.gandi.net/docs/domains/), faithful to:
  *  - auth: `Authorization: Bearer <PAT>` only; a missing, unknown or EXPIRED token is 401
  *    HTTPUnauthorized (PATs have an expiry date and cannot be renewed);
  *  - PAT scope: a token belongs to one organization, has permissions (`domain:view` to read,

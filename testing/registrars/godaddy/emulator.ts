@@ -1,6 +1,6 @@
 /**
  * GoDaddy Domains API emulator, v1 (name servers) and v2 (DNSSEC)
- * (shared/reference/registrar-apis.md §1), faithful to:
+ * (https://developer.godaddy.com/doc/endpoint/domains), faithful to:
  *  - auth: `Authorization: sso-key KEY:SECRET`, else 401 UNABLE_TO_AUTHENTICATE;
  *  - `accessDenied`: the 2024 production gate, 403 ACCESS_DENIED on every call;
  *  - GET /v1/domains/{domain} -> DomainDetail; 404 NOT_FOUND "Domain x not found for shopper";

@@ -1,5 +1,5 @@
 /**
- * Namecheap XML API emulator (shared/reference/registrar-apis.md §2), faithful to:
+ * Namecheap XML API emulator (https://www.namecheap.com/support/api/methods/), faithful to:
  *  - one endpoint, `/xml.response`, the operation chosen by `Command`; GET with a query string and
  *    POST with an application/x-www-form-urlencoded body (query parameters of a POST count too, as
  *    lexicon sends them); parameter names matched case-insensitively (observed, not documented);

@@ -1,5 +1,5 @@
 /**
- * Porkbun JSON API v3 emulator (shared/reference/registrar-apis.md §4), faithful to:
+ * Porkbun JSON API v3 emulator (https://porkbun.com/api/json/v3/documentation), faithful to:
  *  - the base path: the production base URL is https://api.porkbun.com/api/json/v3, so the
  *    emulator serves under /api/json/v3 and env() points NSBRIDGE_PORKBUN_ENDPOINT there;
  *  - everything is POST, reads included, with `apikey` and `secretapikey` in the JSON body;
