@@ -325,17 +325,28 @@ export class OvhEmulator extends RegistrarEmulator {
     if (!t) return apiError(404, 'Client::NotFound', `The requested object (id = ${id}) does not exist`);
     if (t.task.status === 'todo' || t.task.status === 'doing') {
       t.pollsLeft -= 1;
-      const at = new Date().toISOString();
-      if (t.pollsLeft > 0) Object.assign(t.task, { status: 'doing', lastUpdate: at });
-      else if (t.failWith) {
-        Object.assign(t.task, { status: 'error', comment: t.failWith, lastUpdate: at, canRelaunch: true });
-        t.abandon();
-      } else {
-        Object.assign(t.task, { status: 'done', lastUpdate: at, doneDate: at });
-        t.apply();
-      }
+      if (t.pollsLeft > 0) Object.assign(t.task, { status: 'doing', lastUpdate: new Date().toISOString() });
+      else this.finish(t);
     }
     return json(200, { ...t.task });
+  }
+
+  private finish(t: EmulatedTask): void {
+    const at = new Date().toISOString();
+    if (t.failWith) {
+      Object.assign(t.task, { status: 'error', comment: t.failWith, lastUpdate: at, canRelaunch: true });
+      t.abandon();
+    } else {
+      Object.assign(t.task, { status: 'done', lastUpdate: at, doneDate: at });
+      t.apply();
+    }
+  }
+
+  /** Real tasks run to their end in minutes whether or not anyone polls them; here, at once. */
+  completePendingWrites(): void {
+    for (const t of [...this.tasks.values()].sort((a, b) => a.task.id - b.task.id)) {
+      if (t.task.status === 'todo' || t.task.status === 'doing') this.finish(t);
+    }
   }
 
   private updateNameServers(name: string, d: OvhDomain, req: EmulatedRequest): RouteResult {
