@@ -122,6 +122,13 @@ export const adapter: RegistrarAdapter = {
           customFields: [],
         };
         const res = await send(http, { method: 'PUT', url: `${API_PREFIX}/domains/nsmodification`, data, headers: { 'Content-Type': 'application/json' } }, call, throttleWait);
+        // 409: an order for the domain is in progress. After an answer that was cut off it may be
+        // this very order (the retry meets it): follow it as a SUBMITTED one, bounded the same way.
+        if (res.status === 409) {
+          ctx.log(`cscglobal: ${domain}: CSC has a name-server order for the domain in progress (409); following it to see whether it is this one`);
+          await waitForOrder(call, domain, nameServers, '');
+          return;
+        }
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, true) });
         const status = parseAnswer(orderSchema, res.data, call, res.status, 'an order status', true).result.status;
         if (status.code !== 'SUBMITTED') {

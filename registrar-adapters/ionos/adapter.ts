@@ -180,6 +180,15 @@ export const adapter: RegistrarAdapter = {
         const data: NameServersUpdate = { type: 'CUSTOM', nameservers: nameServers.map((name) => ({ name })) };
         const res = await send(http, { method: 'PUT', url: nsPath(id), data, headers: { 'Content-Type': 'application/json' } }, call, retryAfterMs);
         if (res.status === 200 || res.status === 204) return;
+        // 409: a change of the domain is in progress. After an answer that was cut off it may be
+        // this very change (the retry meets it): wait for the wanted set to show, bounded as a 202 is.
+        if (res.status === 409) {
+          const wanted = canonicalNameServers(nameServers);
+          if (sameNameServers(await readNameServers(id, call), wanted)) return;
+          ctx.log(`ionos: ${domain}: IONOS has a change of the domain in progress (409); waiting to see whether it is this one`);
+          await waitForChange(domain, id, undefined, wanted);
+          return;
+        }
         if (res.status !== 202) throw fail(res, call);
         const accepted = res.data === '' || res.data === undefined ? {} : parseAnswer(Accepted, res, call, 'an accepted request {id}', redactor);
         await waitForChange(domain, id, accepted.id, canonicalNameServers(nameServers));

@@ -95,6 +95,17 @@ export class IonosEmulator extends RegistrarEmulator {
     return { ...this.env(), IONOS_API_KEY: `${this.prefix}.wrong-secret-SENTINEL-0000` };
   }
 
+  /** Conformance: finish every accepted change, as time would at IONOS whether or not anyone reads. */
+  completePendingWrites(): void {
+    for (const [domain, p] of this.pending) {
+      const entry = this.store.get(domain);
+      this.pending.delete(domain);
+      if (!entry) continue;
+      entry.nameServers = p.nameServers;
+      this.onDelegationChange?.(domain, [...entry.nameServers]);
+    }
+  }
+
   addDomain(domain: string, nameServers: string[]): void {
     const existing = this.store.get(domain);
     this.store.add(domain, nameServers, { id: (existing?.id as string | undefined) ?? randomUUID() });
