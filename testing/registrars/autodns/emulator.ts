@@ -252,15 +252,22 @@ export class AutodnsEmulator extends RegistrarEmulator {
     return { status: this.updateStatus, body: this.envelope('NOTIFY', [{ job: { id, status: 'RUNNING' }, object: { type: 'Domain', value: name } }], { code: 'N0102', text: 'Domain update started' }), write: true };
   }
 
+  private finish(job: Job): void {
+    job.status = job.fails ? 'FAILED' : 'SUCCESS';
+    if (!job.fails) job.apply();
+  }
+
+  /** A RUNNING job ends at AutoDNS whether or not anyone reads GET /v1/job/{id}. */
+  completePendingWrites(): void {
+    for (const job of this.jobs.values()) if (job.status === 'RUNNING') this.finish(job);
+  }
+
   private poll(id: number): RouteResult {
     const job = this.jobs.get(id);
     if (!job) return this.error(404, 'E0404', `Job ${id} not found`);
     if (job.status === 'RUNNING') {
       job.polls += 1;
-      if (job.polls >= this.pollsToComplete) {
-        job.status = job.fails ? 'FAILED' : 'SUCCESS';
-        if (!job.fails) job.apply();
-      }
+      if (job.polls >= this.pollsToComplete) this.finish(job);
     }
     return {
       status: 200,

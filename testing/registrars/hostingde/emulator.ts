@@ -294,15 +294,22 @@ export class HostingdeEmulator extends RegistrarEmulator {
     return this.reply('pending', null, { stid, write: true });
   }
 
+  private finish(job: Job): void {
+    job.state = job.fails ? 'failed' : 'successful';
+    if (!job.fails) job.apply();
+  }
+
+  /** A "pending" job runs to its end at hosting.de whether or not anyone calls jobsFind. */
+  completePendingWrites(): void {
+    for (const job of this.jobs.values()) if (job.state === 'pending') this.finish(job);
+  }
+
   private jobsFind(body: Record<string, unknown>): RouteResult {
     const filter = body.filter as { field?: string; value?: string } | undefined;
     const job = filter?.field === 'JobServerTransactionId' ? this.jobs.get(String(filter.value)) : undefined;
     if (job && job.state === 'pending') {
       job.polls += 1;
-      if (job.polls >= this.pollsToComplete) {
-        job.state = job.fails ? 'failed' : 'successful';
-        if (!job.fails) job.apply();
-      }
+      if (job.polls >= this.pollsToComplete) this.finish(job);
     }
     return this.reply('success', { data: job ? [{ id: job.id, state: job.state, serverTransactionId: job.id }] : [], totalEntries: job ? 1 : 0 });
   }

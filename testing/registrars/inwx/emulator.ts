@@ -333,6 +333,16 @@ export class InwxEmulator extends RegistrarEmulator {
     }
   }
 
+  /** "Action pending" (1001) ends at the registry with time, however often domain.info is read. */
+  completePendingWrites(): void {
+    for (const [name, d] of this.domains) this.apply(name, d);
+    for (const p of this.pendingKeys) {
+      this.domains.get(p.domain)?.keys.push(p.key);
+      this.onDnssecChange?.(p.domain, this.dnssecRecordsOf(p.domain) ?? []);
+    }
+    this.pendingKeys = [];
+  }
+
   private apply(name: string, d: InwxDomain): void {
     if (!d.pending) return;
     d.ns = d.pending.ns;

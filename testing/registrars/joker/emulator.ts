@@ -195,10 +195,7 @@ export class JokerEmulator extends RegistrarEmulator {
         if (!proc) return this.fail(2303, 'Object does not exist', 'Unknown Proc-ID');
         if (proc.status === '?') {
           proc.pollsLeft -= 1;
-          if (proc.pollsLeft <= 0) {
-            proc.status = proc.failWith ? 'nack' : 'ack';
-            if (!proc.failWith) proc.apply();
-          }
+          if (proc.pollsLeft <= 0) this.complete(proc);
         }
         const body = proc.status === 'nack' ? `${proc.failWith}\n` : proc.status === 'ack' ? `domain-modify ${proc.domain}: done\n` : '';
         return this.ok({ 'Proc-ID': proc.id, 'Completion-Status': proc.status }, body);
@@ -206,6 +203,16 @@ export class JokerEmulator extends RegistrarEmulator {
       default:
         return this.fail(2400, 'Command failed', `Unknown request ${name}`);
     }
+  }
+
+  private complete(proc: Proc): void {
+    proc.status = proc.failWith ? 'nack' : 'ack';
+    if (!proc.failWith) proc.apply();
+  }
+
+  /** The registry works through its queue whether or not anyone calls result-retrieve. */
+  completePendingWrites(): void {
+    for (const proc of this.procs.values()) if (proc.status === '?') this.complete(proc);
   }
 }
 

@@ -244,17 +244,24 @@ export class RealtimeRegisterEmulator extends RegistrarEmulator {
     return { status: 202, body: this.queuedAs === 'id' ? { id } : { processId: id }, write: true };
   }
 
+  private finish(p: Process): void {
+    if (p.failure) p.status = 'FAILED';
+    else {
+      p.status = 'COMPLETED';
+      p.apply();
+    }
+  }
+
+  /** A RUNNING process ends at Realtime Register whether or not anyone reads GET /v2/processes/{id}. */
+  completePendingWrites(): void {
+    for (const p of this.processes.values()) if (p.status === 'RUNNING') this.finish(p);
+  }
+
   private poll(id: number): RouteResult {
     const p = this.processes.get(id);
     if (!p) return this.error(this.notFoundStatus, 'ObjectDoesNotExist', `Process ${id} does not exist`);
     p.polls += 1;
-    if (p.status === 'RUNNING' && p.polls >= this.pollsToComplete) {
-      if (p.failure) p.status = 'FAILED';
-      else {
-        p.status = 'COMPLETED';
-        p.apply();
-      }
-    }
+    if (p.status === 'RUNNING' && p.polls >= this.pollsToComplete) this.finish(p);
     return {
       status: 200,
       body: { id, user: 'api', customer: 'nsbridge-test', action: 'update', type: 'domain', identifier: p.domain, status: p.status, createdDate: '2026-01-01T00:00:00Z', ...(p.status === 'FAILED' ? { resultMessage: p.failure } : {}) },
