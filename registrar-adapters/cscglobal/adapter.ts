@@ -17,7 +17,7 @@ import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterHeaderMs } from '../core/http';
+import { createHttpClient, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarValidationError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
@@ -30,7 +30,7 @@ import { pollSettings } from '../core/operation-poll';
 
 /** No documented wait hint on a 429 without Retry-After: one window of nsbridge's pace and a margin. */
 export const THROTTLE_WAIT_MS = 2_000;
-const throttleWait = (res: AxiosResponse): number | undefined => (res.status === 429 ? (retryAfterHeaderMs(res) ?? THROTTLE_WAIT_MS) : undefined);
+const throttleWait = retryAfterOn429(THROTTLE_WAIT_MS);
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_CSCGLOBAL_OPERATION_TIMEOUT';
 
 /** Check an answer's shape before anything reads it (swap for the kit's helper later). */

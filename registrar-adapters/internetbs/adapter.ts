@@ -13,12 +13,11 @@
  * FAILURE of a read that is not a credential error names that possibility and the IP allow-list.
  * Throttling is UNCONFIRMED: an HTTP 429 (with or without Retry-After) is waited out and retried.
  */
-import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterHeaderMs } from '../core/http';
+import { createHttpClient, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
@@ -33,7 +32,7 @@ import { pollSettings } from '../core/operation-poll';
 export const THROTTLE_WAIT_MS = 1_500;
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_INTERNETBS_OPERATION_TIMEOUT';
 
-const throttleWait = (res: AxiosResponse): number | undefined => (res.status === 429 ? (retryAfterHeaderMs(res) ?? THROTTLE_WAIT_MS) : undefined);
+const throttleWait = retryAfterOn429(THROTTLE_WAIT_MS);
 
 /** Check an answer's shape before anything reads it (swap for the kit's helper later). */
 function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, what: string): z.infer<S> {
