@@ -88,6 +88,12 @@ export function retryAfterHeaderMs(res: AxiosResponse | undefined): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** A `retryAfterMs` for a registrar whose throttle answer is a plain 429: its Retry-After, else `fallbackMs`. */
+export const retryAfterOn429 =
+  (fallbackMs: number) =>
+  (res: AxiosResponse): number | undefined =>
+    res.status === 429 ? (retryAfterHeaderMs(res) ?? fallbackMs) : undefined;
+
 const NEVER_RETRY = new Set([400, 401, 403, 404, 422]);
 
 /** Longest single backoff between tries (before jitter); a registrar's own hint may be longer. */

@@ -23,13 +23,16 @@ export interface PollSettings {
   readonly timeoutEnv: string;
 }
 
-/** The two settings (validated now, so a bad value is exit 2 before anything is sent). */
-export function pollSettings(info: RegistrarInfo, env: NodeJS.ProcessEnv): PollSettings {
+/**
+ * The two settings (validated now, so a bad value is exit 2 before anything is sent); `defaults`
+ * where a registrar documents a slower pace than 10 min / 2 s.
+ */
+export function pollSettings(info: RegistrarInfo, env: NodeJS.ProcessEnv, defaults: { timeoutMs?: number; intervalMs?: number } = {}): PollSettings {
   const prefix = `NSBRIDGE_${info.id.toUpperCase()}`;
   const timeoutEnv = `${prefix}_OPERATION_TIMEOUT`;
   return {
-    timeoutMs: durationSetting(env, timeoutEnv, DEFAULT_TIMEOUT_MS),
-    intervalMs: durationSetting(env, `${prefix}_POLL_INTERVAL`, DEFAULT_INTERVAL_MS),
+    timeoutMs: durationSetting(env, timeoutEnv, defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    intervalMs: durationSetting(env, `${prefix}_POLL_INTERVAL`, defaults.intervalMs ?? DEFAULT_INTERVAL_MS),
     timeoutEnv,
   };
 }

@@ -17,21 +17,21 @@ import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterHeaderMs } from '../core/http';
+import { createHttpClient, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarValidationError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration } from '../../core/duration';
+import { formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { API_PREFIX, CscNsModification, domainSchema, errorSchema, orderSchema } from './wire-types';
 import * as answer from '../core/answer';
+import { pollSettings } from '../core/operation-poll';
 
 /** No documented wait hint on a 429 without Retry-After: one window of nsbridge's pace and a margin. */
 export const THROTTLE_WAIT_MS = 2_000;
-const throttleWait = (res: AxiosResponse): number | undefined => (res.status === 429 ? (retryAfterHeaderMs(res) ?? THROTTLE_WAIT_MS) : undefined);
+const throttleWait = retryAfterOn429(THROTTLE_WAIT_MS);
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_CSCGLOBAL_OPERATION_TIMEOUT';
-const POLL_INTERVAL_ENV = 'NSBRIDGE_CSCGLOBAL_POLL_INTERVAL';
 
 /** Check an answer's shape before anything reads it (swap for the kit's helper later). */
 function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, status: number, what: string, write = false): z.infer<S> {
@@ -66,8 +66,7 @@ export const adapter: RegistrarAdapter = {
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
     const baseURL = resolveEndpoint(info, ctx.env);
-    const operationTimeoutMs = durationSetting(ctx.env, OPERATION_TIMEOUT_ENV, 15 * 60_000);
-    const pollIntervalMs = durationSetting(ctx.env, POLL_INTERVAL_ENV, 30_000);
+    const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 15 * 60_000, intervalMs: 30_000 });
     const http = createHttpClient({
       info,
       baseURL,

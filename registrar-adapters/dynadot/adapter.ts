@@ -21,7 +21,7 @@ import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterHeaderMs } from '../core/http';
+import { createHttpClient, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import { DomainNotFoundError, RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
@@ -30,7 +30,7 @@ import * as answer from '../core/answer';
 
 /** One request's share of 60 per minute: the wait after a hintless 429. */
 export const THROTTLE_WAIT_MS = Math.round((info.rateLimit?.perMs ?? 60_000) / (info.rateLimit?.requests ?? 60));
-const throttleWait = (res: AxiosResponse) => (res.status === 429 ? (retryAfterHeaderMs(res) ?? THROTTLE_WAIT_MS) : undefined);
+const throttleWait = retryAfterOn429(THROTTLE_WAIT_MS);
 
 const UNREADABLE_HINT = 'Dynadot sent an answer nsbridge cannot read; nothing was changed by it. Try again later, and check NSBRIDGE_DYNADOT_ENDPOINT if set';
 

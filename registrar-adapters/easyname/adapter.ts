@@ -20,15 +20,15 @@ import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
 import { Redactor, summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration } from '../../core/duration';
+import { formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
 import { authenticationHeader, changeSignature, placeholderCount } from './signing';
 import { Domain, DomainList, Envelope, NAME_SERVER_FIELDS, NameServerChange } from './wire-types';
 import * as answer from '../core/answer';
+import { pollSettings } from '../core/operation-poll';
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_EASYNAME_OPERATION_TIMEOUT';
-const POLL_INTERVAL_ENV = 'NSBRIDGE_EASYNAME_POLL_INTERVAL';
 export const MAX_NAME_SERVERS = NAME_SERVER_FIELDS.length;
 /** A 429 without Retry-After: one slot of the pace. */
 const THROTTLE_WAIT_MS = Math.ceil((info.rateLimit?.perMs ?? 60_000) / (info.rateLimit?.requests ?? 60));
@@ -49,8 +49,7 @@ export const adapter: RegistrarAdapter = {
       throw new UsageError('easyname: EASYNAME_AUTHSALT must contain exactly two %s (for the user id and the e-mail), as easyname shows it; copy it whole from my.easyname.com/en/account/api');
     }
     const baseURL = resolveEndpoint(info, ctx.env);
-    const timeoutMs = durationSetting(ctx.env, OPERATION_TIMEOUT_ENV, 10 * 60_000);
-    const pollIntervalMs = durationSetting(ctx.env, POLL_INTERVAL_ENV, 5_000);
+    const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
     const authentication = authenticationHeader(authSalt, userId, email);
     // The derived header is as good as the credentials: keep it (and them) out of every message
     // built from easyname's text, even if easyname echoes it.

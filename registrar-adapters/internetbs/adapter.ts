@@ -13,27 +13,26 @@
  * FAILURE of a read that is not a credential error names that possibility and the IP allow-list.
  * Throttling is UNCONFIRMED: an HTTP 429 (with or without Retry-After) is waited out and retried.
  */
-import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterHeaderMs } from '../core/http';
+import { createHttpClient, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration } from '../../core/duration';
+import { formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { domainInfoSchema, envelopeSchema, FAILURE, InternetBsEnvelope, PATHS } from './wire-types';
 import * as answer from '../core/answer';
+import { pollSettings } from '../core/operation-poll';
 
 /** Internet.bs sends no documented wait hint: wait a little over one window of nsbridge's 1/s pace. */
 export const THROTTLE_WAIT_MS = 1_500;
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_INTERNETBS_OPERATION_TIMEOUT';
-const POLL_INTERVAL_ENV = 'NSBRIDGE_INTERNETBS_POLL_INTERVAL';
 
-const throttleWait = (res: AxiosResponse): number | undefined => (res.status === 429 ? (retryAfterHeaderMs(res) ?? THROTTLE_WAIT_MS) : undefined);
+const throttleWait = retryAfterOn429(THROTTLE_WAIT_MS);
 
 /** Check an answer's shape before anything reads it (swap for the kit's helper later). */
 function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, what: string): z.infer<S> {
@@ -71,8 +70,7 @@ export const adapter: RegistrarAdapter = {
     const apiKey = creds.INTERNET_BS_API_KEY!;
     const password = creds.INTERNET_BS_PASSWORD!;
     const baseURL = resolveEndpoint(info, ctx.env);
-    const operationTimeoutMs = durationSetting(ctx.env, OPERATION_TIMEOUT_ENV, 10 * 60_000);
-    const pollIntervalMs = durationSetting(ctx.env, POLL_INTERVAL_ENV, 15_000);
+    const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 15_000 });
     const http = createHttpClient({
       info,
       baseURL,

@@ -28,7 +28,7 @@ import {
   RegistrarValidationError,
   UsageError,
 } from '../../core/errors';
-import { durationSetting, formatDuration } from '../../core/duration';
+import { formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { checkDnskey, checkDs, DnssecRecord, formatDnskey, formatDs, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { sameNameServers } from '../../core/names';
@@ -36,11 +36,11 @@ import { CODE, DomainInfo, Envelope, ListedKey, ListKeysData, LoginData, RpcRequ
 import { base32Decode, totp } from './totp';
 import * as answer from '../core/answer';
 import { SessionLost, SharedSession } from '../core/session';
+import { pollSettings } from '../core/operation-poll';
 
 /** INWX publishes no limit or throttle answer (UNCONFIRMED): without Retry-After, wait this long per retry. */
 export const RATE_LIMIT_FALLBACK_MS = 2_000;
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_INWX_OPERATION_TIMEOUT';
-const POLL_INTERVAL_ENV = 'NSBRIDGE_INWX_POLL_INTERVAL';
 const MAX_POLL_INTERVAL_MS = 30_000;
 const RPC_PATH = '/jsonrpc/';
 
@@ -75,8 +75,7 @@ export const adapter: RegistrarAdapter = {
     }
     const baseURL = resolveEndpoint(info, ctx.env);
     const sandbox = baseURL === info.sandboxEndpoint;
-    const timeoutMs = durationSetting(ctx.env, OPERATION_TIMEOUT_ENV, 10 * 60_000);
-    const pollIntervalMs = durationSetting(ctx.env, POLL_INTERVAL_ENV, 5_000);
+    const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
     const http = createHttpClient({
       info,
       baseURL,

@@ -26,14 +26,14 @@ import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
 import { Redactor, summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration } from '../../core/duration';
+import { formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
 import { Accepted, DomainList, GatewayError, NameServersAnswer, NameServersUpdate, ServiceErrors } from './wire-types';
 import * as answer from '../core/answer';
+import { pollSettings } from '../core/operation-poll';
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_IONOS_OPERATION_TIMEOUT';
-const POLL_INTERVAL_ENV = 'NSBRIDGE_IONOS_POLL_INTERVAL';
 const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_POLL_INTERVAL_MS = 5_000;
 /** Domains per page of the id lookup, and how many pages before giving up (a runaway guard). */
@@ -80,8 +80,7 @@ export const adapter: RegistrarAdapter = {
     // The secret half alone is a secret too (the CLI masks the whole key): keep it out of any
     // message built from IONOS's answers, even if IONOS echoes it.
     const redactor = new Redactor([apiKey, apiKey.slice(apiKey.indexOf('.') + 1)]);
-    const timeoutMs = durationSetting(ctx.env, OPERATION_TIMEOUT_ENV, DEFAULT_OPERATION_TIMEOUT_MS);
-    const pollIntervalMs = durationSetting(ctx.env, POLL_INTERVAL_ENV, DEFAULT_POLL_INTERVAL_MS);
+    const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: DEFAULT_OPERATION_TIMEOUT_MS, intervalMs: DEFAULT_POLL_INTERVAL_MS });
     const retryAfterMs = (res: AxiosResponse) => (res.status === 429 ? THROTTLE_WAIT_MS : undefined);
     const http = createHttpClient({
       info,

@@ -31,15 +31,15 @@ import {
   RegistrarValidationError,
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration } from '../../core/duration';
+import { formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { DmapiReply, NameServerHandles, ReplyHeaders, STATUS } from './wire-types';
 import { bodyValues, firstValues, parseReply } from './reply';
 import { SessionLost, SharedSession } from '../core/session';
+import { pollSettings } from '../core/operation-poll';
 
 export const RATE_LIMIT_FALLBACK_MS = 2_000;
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_JOKER_OPERATION_TIMEOUT';
-const POLL_INTERVAL_ENV = 'NSBRIDGE_JOKER_POLL_INTERVAL';
 const MAX_POLL_INTERVAL_MS = 30_000;
 
 const statusOf = (res: AxiosResponse): number | undefined => {
@@ -83,8 +83,7 @@ export const adapter: RegistrarAdapter = {
     const loginForm: Record<string, string> = apiKey ? { 'api-key': apiKey } : { username: username!, password: password! };
     const baseURL = resolveEndpoint(info, ctx.env);
     const sandbox = baseURL === info.sandboxEndpoint;
-    const timeoutMs = durationSetting(ctx.env, OPERATION_TIMEOUT_ENV, 10 * 60_000);
-    const pollIntervalMs = durationSetting(ctx.env, POLL_INTERVAL_ENV, 5_000);
+    const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
     const http = createHttpClient({
       info,
       baseURL,

@@ -19,7 +19,7 @@ import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterHeaderMs } from '../core/http';
+import { createHttpClient, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import { DomainNotFoundError, RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
@@ -29,7 +29,7 @@ import * as answer from '../core/answer';
 
 /** Wait after a 429 without Retry-After (no published limit: UNCONFIRMED). */
 export const THROTTLE_WAIT_MS = 1_000;
-const throttleWait = (res: AxiosResponse) => (res.status === 429 ? (retryAfterHeaderMs(res) ?? THROTTLE_WAIT_MS) : undefined);
+const throttleWait = retryAfterOn429(THROTTLE_WAIT_MS);
 
 const UNREADABLE_HINT = 'NameSilo sent an answer nsbridge cannot read; nothing was changed by it. Try again later, and check NSBRIDGE_NAMESILO_ENDPOINT if set';
 

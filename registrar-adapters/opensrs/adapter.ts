@@ -37,7 +37,7 @@ import {
   UsageError,
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
-import { durationSetting, formatDuration } from '../../core/duration';
+import { formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { checkDs, DnssecRecord, sameDnssecRecord } from '../../core/dnssec';
@@ -53,11 +53,11 @@ import {
   replySchema,
 } from './wire-types';
 import * as answer from '../core/answer';
+import { pollSettings } from '../core/operation-poll';
 
 /** OpenSRS sends no wait hint with response 300/310 (UNCONFIRMED how long to wait): two windows of nsbridge's 2/s pace. */
 export const THROTTLE_WAIT_MS = 2_000;
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_OPENSRS_OPERATION_TIMEOUT';
-const POLL_INTERVAL_ENV = 'NSBRIDGE_OPENSRS_POLL_INTERVAL';
 
 type Command = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -159,8 +159,7 @@ export const adapter: RegistrarAdapter = {
     const privateKey = creds.OPENSRS_API_KEY!;
     const baseURL = resolveEndpoint(info, ctx.env);
     const facts: Facts = { username, sandbox: baseURL === info.sandboxEndpoint };
-    const operationTimeoutMs = durationSetting(ctx.env, OPERATION_TIMEOUT_ENV, 10 * 60_000);
-    const pollIntervalMs = durationSetting(ctx.env, POLL_INTERVAL_ENV, 15_000);
+    const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 15_000 });
     const http = createHttpClient({
       info,
       baseURL,

@@ -23,17 +23,17 @@ import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/en
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError, UsageError } from '../../core/errors';
-import { durationSetting, formatDuration } from '../../core/duration';
+import { formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { checkDnskey, DnssecRecord, dsFromDnskey, InvalidDnssecError, keyTagOf, sameDnssecRecord } from '../../core/dnssec';
 import { ApiError, AuthError, AuthTime, CurrentNameServer, DnssecKey, DnssecKeyInput, DomainDetail, DomainNs, IdList, Task } from './wire-types';
 import { ovhSignature } from './signing';
 import * as answer from '../core/answer';
+import { pollSettings } from '../core/operation-poll';
 
 /** OVH publishes no limit and no 429 shape (UNCONFIRMED): without Retry-After, wait this long per retry. */
 export const RATE_LIMIT_FALLBACK_MS = 2_000;
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_OVH_OPERATION_TIMEOUT';
-const POLL_INTERVAL_ENV = 'NSBRIDGE_OVH_POLL_INTERVAL';
 const DEFAULT_OPERATION_TIMEOUT_MS = 15 * 60_000;
 const DEFAULT_POLL_INTERVAL_MS = 5_000;
 const MAX_POLL_INTERVAL_MS = 30_000;
@@ -115,8 +115,7 @@ export const adapter: RegistrarAdapter = {
     const applicationSecret = creds.OVH_APPLICATION_SECRET!;
     const consumerKey = creds.OVH_CONSUMER_KEY!;
     const baseURL = resolveEndpoint({ ...info, productionEndpoint: regionOrigin(ctx.env) }, ctx.env);
-    const timeoutMs = durationSetting(ctx.env, OPERATION_TIMEOUT_ENV, DEFAULT_OPERATION_TIMEOUT_MS);
-    const pollIntervalMs = durationSetting(ctx.env, POLL_INTERVAL_ENV, DEFAULT_POLL_INTERVAL_MS);
+    const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: DEFAULT_OPERATION_TIMEOUT_MS, intervalMs: DEFAULT_POLL_INTERVAL_MS });
     const http = createHttpClient({
       info,
       baseURL,

@@ -15,7 +15,7 @@ import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterHeaderMs } from '../core/http';
+import { createHttpClient, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, UsageError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
@@ -24,7 +24,7 @@ import * as answer from '../core/answer';
 
 /** Wait after a 429 without Retry-After (UNCONFIRMED; a third-party client sleeps 10 s). */
 export const THROTTLE_WAIT_MS = 10_000;
-const throttleWait = (res: AxiosResponse): number | undefined => (res.status === 429 ? (retryAfterHeaderMs(res) ?? THROTTLE_WAIT_MS) : undefined);
+const throttleWait = retryAfterOn429(THROTTLE_WAIT_MS);
 
 /** Check an answer's shape before anything reads it (swap for the kit's helper later). */
 function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, status: number, what: string): z.infer<S> {
