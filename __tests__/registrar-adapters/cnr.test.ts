@@ -87,7 +87,7 @@ describe('cnr quirks', () => {
     emu().addDomain('bare.com', []);
     const r = await get(env(), 'bare.com');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/get name servers bare\.com: code 200 but the StatusDomain answer NAMESERVER: .*property\[DOMAIN\]\[0\] = bare\.com/);
+    expect(r.stderr).toMatch(/get name servers bare\.com: unexpected answer \(HTTP 200\): expected the StatusDomain answer; NAMESERVER: .*; got .*property\[DOMAIN\]\[0\] = bare\.com/);
   });
 
   test('NSBRIDGE_CNR_SANDBOX selects the OT&E host; the default is live; the override keeps /api/call.cgi', async () => {
