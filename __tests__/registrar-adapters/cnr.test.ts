@@ -11,6 +11,10 @@ describeRegistrarConformance({
   id: 'cnr',
   start: ({ rateLimit }) => startEmulator({ rateLimit }),
   authErrorPattern: /code 530 Authentication failed: CNR did not accept CNR_USERNAME \/ CNR_PASSWORD/,
+  knownGaps: {
+    wrongShape:
+      "the kit's default wrong shape is JSON; CNR answers [RESPONSE] text, so the adapter reports it as an answer that does not start with [RESPONSE] (exit 1, quoting it, nothing written) in its own words; the emulator's [RESPONSE] wrongShape() is still to write",
+  },
 });
 
 describe('cnr quirks', () => {

@@ -13,6 +13,10 @@ describeRegistrarConformance({
   id: 'opensrs',
   start: ({ rateLimit }) => startEmulator({ rateLimit }),
   authErrorPattern: /HTTP 401 authentication failed: OpenSRS did not accept reseller "nsbridge-reseller"/,
+  knownGaps: {
+    wrongShape:
+      "the kit's default wrong shape is JSON; OpenSRS speaks XML, so the adapter reports it as not well-formed XML (exit 1, quoting it, nothing written) in its own words; the emulator's XML wrongShape() is still to write",
+  },
 });
 
 describe('opensrs signing and envelopes', () => {

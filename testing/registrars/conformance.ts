@@ -28,7 +28,16 @@ export interface ConformanceOptions<E extends ConformanceEmulator> {
   readonly requestsPerRead?: number;
   /** Pattern the bad-credentials message must match (the registrar's own wording or hint). */
   readonly authErrorPattern?: RegExp;
+  /**
+   * Reliability scenarios this registrar is known to fail, with the reason. Each runs as
+   * `test.failing`: the suite stays honest (it fails the day the gap is fixed, so the entry must go)
+   * and the gap is listed where the registrar's tests are. Not a way to skip a check.
+   */
+  readonly knownGaps?: Partial<Record<ReliabilityScenario, string>>;
 }
+
+/** The reliability scenarios a registrar may list in `knownGaps`. */
+export type ReliabilityScenario = 'cutOffRetried' | 'cutOffWrite' | 'errorEnvelope' | 'wrongShape';
 
 const OLD_NS = ['ns1.old-dns.net', 'ns2.old-dns.net'];
 const NEW_NS = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.co.uk', 'ns-3.awsdns-03.com', 'ns-4.awsdns-04.net'];
@@ -37,6 +46,13 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
   const id = opts.id;
   const domain = opts.domain ?? 'example.com';
   const info = REGISTRARS[id];
+
+  /** `test`, or `test.failing` with the reason in the title for a known gap. */
+  const scenario = (key: ReliabilityScenario, title: string, fn: () => Promise<void>) => {
+    const gap = opts.knownGaps?.[key];
+    if (gap) test.failing(`${title} [KNOWN GAP: ${gap}]`, fn);
+    else test(title, fn);
+  };
 
   describe(`${id} conformance (CLI against the loopback emulator)`, () => {
     let emu: E;
@@ -160,7 +176,7 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
     const oneLine = (op: string) => new RegExp(`^nsbridge: ${id}: ${op} ${escapedDomain}: `);
     const held = () => [...(emu.nameServersOf(domain) ?? [])].map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
 
-    test('an answer cut off mid-body (read and write) is retried like a network error; the set then succeeds', async () => {
+    scenario('cutOffRetried', 'an answer cut off mid-body (read and write) is retried like a network error; the set then succeeds', async () => {
       emu.http.inject({ kind: 'cutOff', times: 1 });
       emu.http.inject({ kind: 'cutOff', writesOnly: true, times: 1 });
       const r = await set(NEW_NS);
@@ -170,7 +186,7 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
       expect(held()).toEqual([...NEW_NS].sort());
     });
 
-    test('a write whose answer is always cut off: the write landed; exit 1 saying so (or 0 where the adapter finds its own change); a re-run converges without writing', async () => {
+    scenario('cutOffWrite', 'a write whose answer is always cut off: the write landed; exit 1 saying so (or 0 where the adapter finds its own change); a re-run converges without writing', async () => {
       emu.http.inject({ kind: 'cutOff', writesOnly: true, times: Infinity });
       const r = await set(NEW_NS);
       // An asynchronous registrar accepted the write as a task whose id was in the lost answer:
@@ -244,7 +260,7 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
       expect(r.ms).toBeLessThan(2_500 + 10_000);
     });
 
-    test.each(['errorEnvelope', 'wrongShape'] as const)('a 200 whose body is %s is an error quoting it, never "no name servers"; set writes nothing', async (kind) => {
+    for (const kind of ['errorEnvelope', 'wrongShape'] as const) scenario(kind, `a 200 whose body is ${kind} is an error quoting it, never "no name servers"; set writes nothing`, async () => {
       emu.http.inject({ kind, times: Infinity });
       const got = await cli(['get', '--registrar', id, '--domain', domain, '--json']);
       expect(got.code).toBe(1);
