@@ -12,6 +12,10 @@ describeRegistrarConformance({
   // login, query-whois, logout.
   requestsPerRead: 3,
   authErrorPattern: /login: Status-Code 2200 Authentication error: Invalid credentials.*JOKER_API_KEY/,
+  knownGaps: {
+    wrongShape:
+      "the kit's default wrong shape is JSON; Joker's DMAPI answers key: value text, so the adapter reports it as not a DMAPI reply (exit 1, quoting it, nothing written) in its own words; the emulator's text wrongShape() is still to write",
+  },
 });
 
 describe('joker reply format', () => {

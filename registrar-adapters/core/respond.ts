@@ -24,13 +24,19 @@ export interface CallContext {
   readonly registrar: string;
   readonly operation: string;
   readonly domain: string;
+  /**
+   * Whether this call's requests change something at the registrar, where the HTTP method does not
+   * say so (APIs whose writes are GET requests: Dynadot's set_ns, NameSilo's changeNameServers).
+   */
+  readonly writes?: boolean;
 }
 
 /**
- * Whether a failed request may have changed something at the registrar: any method but GET/HEAD,
- * unless the operation is a read sent as POST (Porkbun's getNs, Namecheap's getList).
+ * Whether a failed request may have changed something at the registrar: what the call says, else
+ * any method but GET/HEAD, unless the operation is a read sent as POST (Porkbun's getNs, Namecheap's getList).
  */
 export function mayHaveWritten(config: AxiosRequestConfig, call: CallContext): boolean {
+  if (call.writes !== undefined) return call.writes;
   const method = String(config.method ?? 'GET').toUpperCase();
   return method !== 'GET' && method !== 'HEAD' && !/^(get|list|read|check|verify)\b/i.test(call.operation);
 }

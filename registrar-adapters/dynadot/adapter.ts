@@ -133,7 +133,8 @@ export const adapter: RegistrarAdapter = {
         return hostsOf(parseAnswer(getNsSchema, body, call, 'get_ns').GetNsResponse.NsContent);
       },
       async setNameServers(domain, nameServers) {
-        const call = { registrar: info.id, operation: 'set name servers', domain };
+        // api3's writes are GET requests: say so, so a failure never claims nothing changed.
+        const call = { registrar: info.id, operation: 'set name servers', domain, writes: true };
         if (nameServers.length > MAX_NAMESERVERS) {
           throw new RegistrarValidationError({ ...call, cause: `${nameServers.length} name servers given`, hint: `Dynadot takes at most ${MAX_NAMESERVERS} (ns0..ns12)` });
         }

@@ -128,11 +128,11 @@ export const adapter: RegistrarAdapter = {
         return readDs(domain, { registrar: info.id, operation: 'get DNSSEC records', domain });
       },
       async addDnssecRecords(domain, records) {
-        const call = { registrar: info.id, operation: 'add DNSSEC records', domain };
+        const call = { registrar: info.id, operation: 'add DNSSEC records', domain, writes: true };
         for (const r of records) await operation('dnsSecAddRecord', { ...dsParams(domain, r) }, call, 'DNSSEC');
       },
       async removeDnssecRecords(domain, records) {
-        const call = { registrar: info.id, operation: 'remove DNSSEC records', domain };
+        const call = { registrar: info.id, operation: 'remove DNSSEC records', domain, writes: true };
         for (const r of records) await operation('dnsSecDeleteRecord', { ...dsParams(domain, r) }, call, 'DNSSEC');
       },
     };
@@ -146,7 +146,8 @@ export const adapter: RegistrarAdapter = {
         return [...entries].sort((a, b) => (a.position ?? 0) - (b.position ?? 0)).map((e) => e.host);
       },
       async setNameServers(domain, nameServers) {
-        const call = { registrar: info.id, operation: 'set name servers', domain };
+        // NameSilo's writes are GET requests: say so, so a failure never claims nothing changed.
+        const call = { registrar: info.id, operation: 'set name servers', domain, writes: true };
         if (nameServers.length > MAX_NAMESERVERS) {
           throw new RegistrarValidationError({ ...call, cause: `${nameServers.length} name servers given`, hint: `NameSilo takes at most ${MAX_NAMESERVERS} (ns1..ns13)` });
         }

@@ -109,6 +109,17 @@ export class EasynameEmulator extends RegistrarEmulator {
     return { ...this.env(), EASYNAME_APIKEY: 'wrong-secret-SENTINEL-0000' };
   }
 
+  /** Conformance: finish every pending change, as time would at easyname whether or not anyone reads. */
+  completePendingWrites(): void {
+    for (const [domain, p] of this.pending) {
+      this.pending.delete(domain);
+      const entry = this.store.domains.get(domain);
+      if (!entry) continue;
+      entry.nameServers = p.nameServers;
+      this.onDelegationChange?.(domain, [...entry.nameServers]);
+    }
+  }
+
   addDomain(domain: string, nameServers: string[]): void {
     const existing = this.store.get(domain);
     this.store.add(domain, nameServers, { id: (existing?.id as number | undefined) ?? this.nextId++ });
