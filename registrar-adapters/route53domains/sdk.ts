@@ -33,9 +33,14 @@ export const ENDPOINT_ENV = 'AWS_ENDPOINT_URL_ROUTE_53_DOMAINS';
 const THROTTLING_BASE_MS = 1_000;
 const MAX_THROTTLING_BACKOFF_MS = 20_000;
 
-/** Load the SDK. The only place it is imported as a value. */
+/**
+ * Load the SDK. The only place it is imported as a value. A `require`, not `import()`: the CLI
+ * bundle serves an adapter's packages to its `require` (scripts/build.js), while a dynamic import
+ * would look for node_modules next to the bundle, which a synthesized stack does not have.
+ */
 export function loadSdk(): Promise<Sdk> {
-  return import('@aws-sdk/client-route-53-domains');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return Promise.resolve(require('@aws-sdk/client-route-53-domains') as Sdk);
 }
 
 export interface BuiltClient {
