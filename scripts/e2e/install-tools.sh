@@ -172,26 +172,26 @@ ENGINE_TRIM="trim=$(sha256sum "$SCRIPT_DIR/trim-engine.js" | cut -c1-16)"
 
 step_tofu() {
   local stamp="$TOFU_MODULE@$TOFU_VERSION $ENGINE_TRIM"
-  if stamp_ok "$BIN_DIR/tofu" tofu "$stamp" && [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | head -n1)" = "OpenTofu $TOFU_VERSION" ]; then
+  if stamp_ok "$BIN_DIR/tofu" tofu "$stamp" && [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | sed -n 1p)" = "OpenTofu $TOFU_VERSION" ]; then
     note tofu "present"
     return
   fi
   build_go tofu "$TOFU_MODULE" "$TOFU_VERSION" "" "$BIN_DIR/tofu" ./cmd/tofu \
     "-X github.com/opentofu/opentofu/version.dev=no" node "$SCRIPT_DIR/trim-engine.js" .
-  [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | head -n1)" = "OpenTofu $TOFU_VERSION" ] ||
-    die "tofu version prints '$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | head -n1)', not 'OpenTofu $TOFU_VERSION'"
+  [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | sed -n 1p)" = "OpenTofu $TOFU_VERSION" ] ||
+    die "tofu version prints '$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | sed -n 1p)', not 'OpenTofu $TOFU_VERSION'"
   echo "$stamp" >"$STATE_DIR/tofu.stamp"
 }
 
 step_terraform() {
   local stamp="$TF_MODULE@$TF_VERSION $ENGINE_TRIM"
-  if stamp_ok "$BIN_DIR/terraform" terraform "$stamp" && [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | head -n1)" = "Terraform $TF_VERSION" ]; then
+  if stamp_ok "$BIN_DIR/terraform" terraform "$stamp" && [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | sed -n 1p)" = "Terraform $TF_VERSION" ]; then
     note terraform "present"
     return
   fi
   build_go terraform "$TF_MODULE" "$TF_VERSION" "" "$BIN_DIR/terraform" . "" node "$SCRIPT_DIR/trim-engine.js" .
-  [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | head -n1)" = "Terraform $TF_VERSION" ] ||
-    die "terraform version prints '$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | head -n1)', not 'Terraform $TF_VERSION'"
+  [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | sed -n 1p)" = "Terraform $TF_VERSION" ] ||
+    die "terraform version prints '$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | sed -n 1p)', not 'Terraform $TF_VERSION'"
   echo "$stamp" >"$STATE_DIR/terraform.stamp"
 }
 
@@ -341,8 +341,8 @@ step_report() {
     for n in "${RUN_NOTES[@]}"; do echo "  $n"; done
     echo "versions"
     echo "  go:        $(go env GOVERSION)"
-    echo "  opentofu:  $(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version 2>/dev/null | head -n1)  ($TOFU_MODULE@$TOFU_VERSION)"
-    echo "  terraform: $(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version 2>/dev/null | head -n1)  ($TF_MODULE@$TF_VERSION)"
+    echo "  opentofu:  $(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version 2>/dev/null | sed -n 1p)  ($TOFU_MODULE@$TOFU_VERSION)"
+    echo "  terraform: $(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version 2>/dev/null | sed -n 1p)  ($TF_MODULE@$TF_VERSION)"
     echo "  aws:       mirrored as hashicorp/aws $AWS_MIRROR_VERSION; really $AWS_MODULE@$AWS_MODVERSION (version $AWS_REAL_VERSION), services: $AWS_SERVICES"
     echo "  external:  mirrored as hashicorp/external $EXT_MIRROR_VERSION; really $EXT_MODULE@$EXT_MODVERSION"
     echo "  moto:      $("$VENV/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null || echo missing)"

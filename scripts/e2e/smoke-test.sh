@@ -128,5 +128,5 @@ echo "  destroy: ${DESTROY_S}s"
 [ -s destroyed.txt ] || { echo "smoke-test: destroy-time provisioner did not run" >&2; exit 1; }
 
 echo "zone create took ${CREATE_S:-?} (provider's own figure); apply ${APPLY_S}s, destroy ${DESTROY_S}s"
-echo "+ $NSBRIDGE_E2E_ENGINE version"; tofu version | head -n1
+echo "+ $NSBRIDGE_E2E_ENGINE version"; tofu version | sed -n 1p
 echo "smoke test passed ($NSBRIDGE_E2E_ENGINE)"
