@@ -4,7 +4,7 @@
  * up to 30 s, with progress on stderr (ctx.log). The adapter says what one check found; the
  * waiting is core/poll.ts's, so no adapter grows its own sleep loop.
  */
-import type { AdapterContext, RegistrarInfo } from './types';
+import { settingEnv, type AdapterContext, type RegistrarInfo } from './types';
 import { durationSetting, formatDuration } from '../../core/duration';
 import { poll, type Clock } from '../../core/poll';
 import type { RegistrarError } from '../../core/errors';
@@ -28,11 +28,10 @@ export interface PollSettings {
  * where a registrar documents a slower pace than 10 min / 2 s.
  */
 export function pollSettings(info: RegistrarInfo, env: NodeJS.ProcessEnv, defaults: { timeoutMs?: number; intervalMs?: number } = {}): PollSettings {
-  const prefix = `NSBRIDGE_${info.id.toUpperCase()}`;
-  const timeoutEnv = `${prefix}_OPERATION_TIMEOUT`;
+  const timeoutEnv = settingEnv(info.id, 'OPERATION_TIMEOUT');
   return {
     timeoutMs: durationSetting(env, timeoutEnv, defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    intervalMs: durationSetting(env, `${prefix}_POLL_INTERVAL`, defaults.intervalMs ?? DEFAULT_INTERVAL_MS),
+    intervalMs: durationSetting(env, settingEnv(info.id, 'POLL_INTERVAL'), defaults.intervalMs ?? DEFAULT_INTERVAL_MS),
     timeoutEnv,
   };
 }

@@ -20,8 +20,8 @@ import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterOn429 } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import { DomainNotFoundError, RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
@@ -81,12 +81,7 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const key = readCredentials(info, ctx.env).DYNADOT_API_KEY!;
-    const baseURL = resolveEndpoint(info, ctx.env);
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${key}`,
+    const { http } = connect(info, ctx, key, {
       headers: { Accept: 'application/json' },
       retryAfterMs: throttleWait,
     });

@@ -15,8 +15,8 @@ import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
 import { Redactor, summarizeBody } from '../../core/redact';
@@ -48,18 +48,13 @@ export const adapter: RegistrarAdapter = {
     if (placeholderCount(authSalt) !== 2) {
       throw new UsageError('easyname: EASYNAME_AUTHSALT must contain exactly two %s (for the user id and the e-mail), as easyname shows it; copy it whole from my.easyname.com/en/account/api');
     }
-    const baseURL = resolveEndpoint(info, ctx.env);
     const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
     const authentication = authenticationHeader(authSalt, userId, email);
     // The derived header is as good as the credentials: keep it (and them) out of every message
     // built from easyname's text, even if easyname echoes it.
     const redactor = new Redactor([authentication, creds.EASYNAME_APIKEY, authSalt, signSalt]);
     const retryAfterMs = (res: AxiosResponse) => (res.status === 429 ? THROTTLE_WAIT_MS : undefined);
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${userId}`,
+    const { http } = connect(info, ctx, userId, {
       headers: { 'X-User-ApiKey': creds.EASYNAME_APIKEY!, 'X-User-Authentication': authentication, Accept: 'application/json' },
       retryAfterMs,
     });

@@ -17,8 +17,8 @@ import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import {
   DomainNotFoundError,
@@ -73,14 +73,8 @@ export const adapter: RegistrarAdapter = {
         throw new UsageError(`INWX_SHARED_SECRET is not a base32 TOTP secret (${(e as Error).message}); copy the secret INWX showed when two-factor login was set up`);
       }
     }
-    const baseURL = resolveEndpoint(info, ctx.env);
-    const sandbox = baseURL === info.sandboxEndpoint;
     const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${user.toLowerCase()}`,
+    const { sandbox, http } = connect(info, ctx, user.toLowerCase(), {
       headers: { Accept: 'application/json' },
       isRateLimited: isThrottle,
       retryAfterMs,

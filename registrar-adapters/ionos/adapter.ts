@@ -21,8 +21,8 @@ import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
 import { Redactor, summarizeBody } from '../../core/redact';
@@ -76,18 +76,13 @@ export const adapter: RegistrarAdapter = {
     const creds = readCredentials(info, ctx.env);
     const apiKey = creds.IONOS_API_KEY!;
     checkApiKey(apiKey);
-    const baseURL = resolveEndpoint(info, ctx.env);
     // The secret half alone is a secret too (the CLI masks the whole key): keep it out of any
     // message built from IONOS's answers, even if IONOS echoes it.
     const redactor = new Redactor([apiKey, apiKey.slice(apiKey.indexOf('.') + 1)]);
     const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: DEFAULT_OPERATION_TIMEOUT_MS, intervalMs: DEFAULT_POLL_INTERVAL_MS });
     const retryAfterMs = (res: AxiosResponse) => (res.status === 429 ? THROTTLE_WAIT_MS : undefined);
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      // The public prefix names the key; the secret stays out of the limiter's key.
-      accountIdentity: `${baseURL} ${apiKey.slice(0, apiKey.indexOf('.'))}`,
+    // The public prefix names the key; the secret stays out of the limiter's key.
+    const { http } = connect(info, ctx, apiKey.slice(0, apiKey.indexOf('.')), {
       headers: { 'X-API-Key': apiKey, Accept: 'application/json' },
       retryAfterMs,
     });

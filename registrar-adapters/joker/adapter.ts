@@ -19,8 +19,8 @@
 import type { AxiosResponse } from 'axios';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import {
   DomainNotFoundError,
@@ -81,14 +81,8 @@ export const adapter: RegistrarAdapter = {
       throw new MissingCredentialsError(info.id, username ? ['JOKER_PASSWORD (or JOKER_API_KEY instead)'] : ['JOKER_API_KEY (or JOKER_USERNAME and JOKER_PASSWORD)']);
     }
     const loginForm: Record<string, string> = apiKey ? { 'api-key': apiKey } : { username: username!, password: password! };
-    const baseURL = resolveEndpoint(info, ctx.env);
-    const sandbox = baseURL === info.sandboxEndpoint;
     const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${apiKey ?? username}`,
+    const { sandbox, http } = connect(info, ctx, (apiKey ?? username)!, {
       headers: { Accept: 'text/plain' },
       isRateLimited: isThrottle,
       retryAfterMs,

@@ -18,8 +18,8 @@ import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterOn429 } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import { DomainNotFoundError, RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
@@ -80,8 +80,7 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const key = readCredentials(info, ctx.env).NAMESILO_API_KEY!;
-    const baseURL = resolveEndpoint(info, ctx.env);
-    const http = createHttpClient({ info, baseURL, ctx, accountIdentity: `${baseURL} ${key}`, headers: { Accept: 'application/json' }, retryAfterMs: throttleWait });
+    const { http } = connect(info, ctx, key, { headers: { Accept: 'application/json' }, retryAfterMs: throttleWait });
 
     /** One operation; the parsed JSON of a reply whose code says success. */
     async function operation(op: Operation, params: Record<string, string>, call: CallContext, write: WriteKind): Promise<unknown> {
