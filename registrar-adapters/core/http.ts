@@ -89,11 +89,14 @@ export function retryAfterHeaderMs(res: AxiosResponse | undefined): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** A `retryAfterMs` for a registrar whose throttle answer is a plain 429: its Retry-After, else `fallbackMs`. */
+/**
+ * A `retryAfterMs` for a registrar whose throttle answer is a 429 (or what `isThrottle` also
+ * calls one): its Retry-After, else `fallbackMs`.
+ */
 export const retryAfterOn429 =
-  (fallbackMs: number) =>
+  (fallbackMs: number, isThrottle?: (res: AxiosResponse) => boolean) =>
   (res: AxiosResponse): number | undefined =>
-    res.status === 429 ? (retryAfterHeaderMs(res) ?? fallbackMs) : undefined;
+    res.status === 429 || isThrottle?.(res) ? (retryAfterHeaderMs(res) ?? fallbackMs) : undefined;
 
 const NEVER_RETRY = new Set([400, 401, 403, 404, 422]);
 

@@ -11,8 +11,8 @@ import type { RegistrarError } from '../../core/errors';
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_INTERVAL_MS = 2_000;
-const MAX_INTERVAL_MS = 30_000;
-const GROWTH = 1.5;
+/** How the wait between checks grows, for adapters that poll with core/poll.ts themselves. */
+export const OPERATION_BACKOFF = { growth: 1.5, maxIntervalMs: 30_000 } as const;
 /** A progress line at the first wait and then every this many checks. */
 const PROGRESS_EVERY = 5;
 
@@ -59,8 +59,7 @@ export async function pollUntilDone(opts: PollOptions): Promise<void> {
   const outcome = await poll(opts.check, (state) => state.done, {
     timeoutMs: settings.timeoutMs,
     intervalMs: settings.intervalMs,
-    growth: GROWTH,
-    maxIntervalMs: MAX_INTERVAL_MS,
+    ...OPERATION_BACKOFF,
     // The operation was just submitted: it cannot be done yet.
     waitFirst: true,
     signal: ctx.signal,
