@@ -6,7 +6,8 @@
  */
 import { settingEnv, type AdapterContext, type RegistrarInfo } from './types';
 import { durationSetting, formatDuration } from '../../core/duration';
-import { poll, type Clock } from '../../core/poll';
+import { poll, type Clock, type PollOutcome } from '../../core/poll';
+import { canonicalNameServers, sameNameServers } from '../../core/names';
 import type { RegistrarError } from '../../core/errors';
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -69,4 +70,35 @@ export async function pollUntilDone(opts: PollOptions): Promise<void> {
     },
   });
   if (!outcome.done) throw opts.pending('status' in outcome.result ? outcome.result.status : 'accepted', outcome.elapsedMs);
+}
+
+export interface ReadBackOptions {
+  readonly ctx: AdapterContext;
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  /** One read of the domain's name servers at the registrar. */
+  readonly read: () => Promise<string[]>;
+  readonly wanted: readonly string[];
+  /** The progress line after `elapsedMs`, logged before the first read and then before every sixth. */
+  readonly progress: (elapsedMs: number) => string;
+}
+
+/**
+ * After a change the registrar accepted without finishing it (and gave nothing to poll): re-read
+ * the name servers until they are the wanted set, within the operation timeout. The outcome holds
+ * the last set read (canonical), for the "still pending" error the adapter words.
+ */
+export function readBackNameServers(opts: ReadBackOptions): Promise<PollOutcome<string[]>> {
+  const wanted = canonicalNameServers(opts.wanted);
+  opts.ctx.log(opts.progress(0));
+  return poll(async () => canonicalNameServers(await opts.read()), (current) => sameNameServers(current, wanted), {
+    timeoutMs: opts.timeoutMs,
+    intervalMs: opts.intervalMs,
+    // The change was just accepted: it cannot show yet.
+    waitFirst: true,
+    signal: opts.ctx.signal,
+    onProgress: (_current, p) => {
+      if (p.nextInMs !== undefined && (p.attempt + 1) % 6 === 0) opts.ctx.log(opts.progress(p.elapsedMs));
+    },
+  });
 }

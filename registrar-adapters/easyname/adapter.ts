@@ -21,12 +21,10 @@ import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
 import { Redactor, summarizeBody } from '../../core/redact';
 import { formatDuration } from '../../core/duration';
-import { poll } from '../../core/poll';
-import { canonicalNameServers, sameNameServers } from '../../core/names';
 import { authenticationHeader, changeSignature, placeholderCount } from './signing';
 import { Domain, DomainList, Envelope, NAME_SERVER_FIELDS, NameServerChange } from './wire-types';
 import * as answer from '../core/answer';
-import { pollSettings } from '../core/operation-poll';
+import { pollSettings, readBackNameServers } from '../core/operation-poll';
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_EASYNAME_OPERATION_TIMEOUT';
 export const MAX_NAME_SERVERS = NAME_SERVER_FIELDS.length;
@@ -127,19 +125,14 @@ export const adapter: RegistrarAdapter = {
 
         // "pending": read back until the new set shows; never report it done before.
         const wait = { registrar: info.id, operation: 'wait for operation', domain };
-        const wanted = canonicalNameServers(nameServers);
-        const progress = (elapsedMs: number) =>
-          ctx.log(`easyname: ${domain}: easyname says the change is pending; waiting for the name servers to show it (${formatDuration(elapsedMs)} so far, up to ${formatDuration(timeoutMs)})`);
-        progress(0);
-        const readBack = await poll(async () => canonicalNameServers(nameServersOf(await findDomain(domain, wait))), (current) => sameNameServers(current, wanted), {
+        const readBack = await readBackNameServers({
+          ctx,
           timeoutMs,
           intervalMs: pollIntervalMs,
-          waitFirst: true,
-          signal: ctx.signal,
-          // A progress line before the first read and then before every sixth.
-          onProgress: (_current, p) => {
-            if (p.nextInMs !== undefined && (p.attempt + 1) % 6 === 0) progress(p.elapsedMs);
-          },
+          read: async () => nameServersOf(await findDomain(domain, wait)),
+          wanted: nameServers,
+          progress: (elapsedMs) =>
+            `easyname: ${domain}: easyname says the change is pending; waiting for the name servers to show it (${formatDuration(elapsedMs)} so far, up to ${formatDuration(timeoutMs)})`,
         });
         if (readBack.done) return;
         throw new RegistrarApiError({

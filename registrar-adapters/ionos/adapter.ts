@@ -27,11 +27,10 @@ import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
 import { Redactor, summarizeBody } from '../../core/redact';
 import { formatDuration } from '../../core/duration';
-import { poll } from '../../core/poll';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
 import { Accepted, DomainList, GatewayError, NameServersAnswer, NameServersUpdate, ServiceErrors } from './wire-types';
 import * as answer from '../core/answer';
-import { pollSettings } from '../core/operation-poll';
+import { pollSettings, readBackNameServers } from '../core/operation-poll';
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_IONOS_OPERATION_TIMEOUT';
 const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
@@ -139,18 +138,14 @@ export const adapter: RegistrarAdapter = {
     async function waitForChange(domain: string, id: string, requestId: string | undefined, wanted: string[]): Promise<void> {
       const call = { registrar: info.id, operation: 'wait for operation', domain };
       const what = requestId ? `request ${requestId}` : 'the change';
-      const progress = (elapsedMs: number) =>
-        ctx.log(`ionos: ${domain}: IONOS accepted ${what} (202); waiting for the name servers to show it (${formatDuration(elapsedMs)} so far, up to ${formatDuration(timeoutMs)})`);
-      progress(0);
-      const outcome = await poll(async () => canonicalNameServers(await readNameServers(id, call)), (current) => sameNameServers(current, wanted), {
+      const outcome = await readBackNameServers({
+        ctx,
         timeoutMs,
         intervalMs: pollIntervalMs,
-        waitFirst: true,
-        signal: ctx.signal,
-        // A progress line before the first read and then before every sixth.
-        onProgress: (_current, p) => {
-          if (p.nextInMs !== undefined && (p.attempt + 1) % 6 === 0) progress(p.elapsedMs);
-        },
+        read: () => readNameServers(id, call),
+        wanted,
+        progress: (elapsedMs) =>
+          `ionos: ${domain}: IONOS accepted ${what} (202); waiting for the name servers to show it (${formatDuration(elapsedMs)} so far, up to ${formatDuration(timeoutMs)})`,
       });
       if (outcome.done) {
         ctx.debug(`ionos: ${domain}: the new name servers show after ${outcome.attempts} read(s)`);
