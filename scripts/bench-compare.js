@@ -61,6 +61,9 @@ function checkout(ref, dir) {
 }
 
 function removeCheckout(dir) {
+  // A linked node_modules goes first, so that nothing can reach through it into this checkout's.
+  const modules = path.join(dir, 'node_modules');
+  if (fs.lstatSync(modules, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(modules);
   try {
     execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
   } catch {
