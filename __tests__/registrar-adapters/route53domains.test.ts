@@ -345,7 +345,7 @@ describe('route53domains quirks', () => {
     });
 
     test('bundle: --help and other registrars never evaluate the SDK; route53domains does', async () => {
-      // node:http2 is required only by the SDK's HTTP handler (axios asks for "http2").
+      // node:https is required only by the SDK (its HTTP handler, from its ES module build); axios asks for "https".
       const dir = mkdtempSync(join(tmpdir(), 'nsbridge-r53-lazy-'));
       try {
         const log = join(dir, 'required.txt');
@@ -373,13 +373,13 @@ describe('route53domains quirks', () => {
         };
         const help = await required(['--help'], env());
         expect(help.code).toBe(0);
-        expect(help.ids).not.toContain('node:http2');
+        expect(help.ids).not.toContain('node:https');
         const other = await required(['get', '--registrar', 'cloudflare', '--domain', domain], baseEnv());
         expect(other.code).toBe(1);
-        expect(other.ids).not.toContain('node:http2');
+        expect(other.ids).not.toContain('node:https');
         const mine = await required(['get', '--registrar', 'route53domains', '--domain', domain], env());
         expect(mine.code).toBe(0);
-        expect(mine.ids).toContain('node:http2');
+        expect(mine.ids).toContain('node:https');
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
