@@ -2,10 +2,15 @@
  * cli/main.ts loads only the command module a run needs. Its table must say truly which top-level
  * commands each module registers, or a command would be "unknown" when run on its own.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 
 import { COMMAND_MODULES, modulesFor } from '../../cli/main';
 import { Output } from '../../cli/output';
+import { baseEnv, CLI_PATH, runCli } from '../../testing/registrars/run-cli';
 
 const registeredBy = (m: (typeof COMMAND_MODULES)[number]): string[] => {
   const program = new Command('nsbridge');
@@ -30,4 +35,48 @@ test.each([
 
 test.each([[[]], [['--help']], [['help', 'get']], [['nosuchcommand']], [['--bogus', 'get']]])('%j loads every module (help, unknown command)', (argv) => {
   expect(modulesFor(argv)).toEqual(COMMAND_MODULES);
+});
+
+describe('the bundle', () => {
+  // The build's copy of the top-level help (printed without loading commander or any command) and
+  // commander's own, through `help`, which loads every command module.
+  test('--help and -h print exactly what commander prints for `help`, and exit 0', async () => {
+    const [prebuilt, short, commander] = await Promise.all([runCli(['--help'], baseEnv()), runCli(['-h'], baseEnv()), runCli(['help'], baseEnv())]);
+    expect(commander.stdout).toMatch(/^Usage: nsbridge \[options\] \[command\]\n/);
+    expect(commander.stdout).toContain('\nCommands:\n  release [options]');
+    for (const r of [prebuilt, short]) {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(commander.stdout);
+    }
+  });
+
+  test('--help loads nothing but the bundle; `help` loads the commands and their libraries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nsbridge-help-'));
+    try {
+      const log = join(dir, 'required.txt');
+      const preload = join(dir, 'preload.js');
+      writeFileSync(
+        preload,
+        `const M = require('module'); const fs = require('fs'); const orig = M.prototype.require;
+         M.prototype.require = function (id) { fs.appendFileSync(${JSON.stringify(log)}, id + '\\n'); return orig.apply(this, arguments); };`,
+      );
+      const required = (args: string[]): string[] => {
+        writeFileSync(log, '');
+        const r = spawnSync(process.execPath, ['-r', preload, CLI_PATH, ...args], { encoding: 'utf8', env: baseEnv() });
+        expect(r.status).toBe(0);
+        return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      };
+      expect(required(['--help']).filter((id) => !/nsbridge\.js$/.test(id) && id !== 'node:module')).toEqual([]);
+      expect(required(['help'])).toEqual(expect.arrayContaining(['node:net', 'node:dgram']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a command run with only its own module registered parses and fails as before: bad usage exits 2', async () => {
+    const r = await runCli(['get', '--registrar', 'godaddy'], baseEnv());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--domain/);
+  });
 });
