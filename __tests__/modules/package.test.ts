@@ -2,7 +2,7 @@
  * The construct library as another team gets it: `npm pack` (which runs `prepare`: the build and
  * the declarations), the tarball installed into a copy of examples/library-app with the peers at
  * the newest versions in range and, separately, at the lowest, then type-checked and synthesized;
- * and an install from a path to a fresh clone (no tarball of ours), type-checked.
+ * an install from a path to a fresh clone (no tarball of ours) and one from git, type-checked.
  *
  * Slow (npm installs, ~400 MB of provider bindings each): it uses the npm cache
  * (--prefer-offline) and reaches nothing but the npm registry. Temporary folders are removed.
@@ -214,7 +214,7 @@ describe('the tarball', () => {
 });
 
 describe('installed into examples/library-app', () => {
-  test('peers at the newest versions in range: type-checks (node16, bundler, node10), synthesizes, runs the CLI; then from a path to a fresh clone', async () => {
+  test('peers at the newest versions in range: type-checks (node16, bundler, node10), synthesizes, runs the CLI; then from a path to a fresh clone, then from git', async () => {
     const app = appWith('newest', pkg.peerDependencies, `file:${tarball}`);
     typecheck(app);
     expectExampleSynthesized(app);
@@ -241,7 +241,22 @@ describe('installed into examples/library-app', () => {
     fs.rmSync(path.join(app, 'main.js'));
     typecheck(app);
     expect(fs.existsSync(path.join(app, 'main.js'))).toBe(true);
-  }, 900_000);
+
+    // A git dependency pinned to a commit (this repository's HEAD: what is committed, not the
+    // working tree). npm clones it, installs its devDependencies (from the npm cache) and runs its
+    // `prepare`, so the declarations are built there: ~5 min on a busy machine.
+    const repo = path.join(work, 'nsbridge.git');
+    run('git', ['clone', '--quiet', '--bare', root, repo], work);
+    const commit = run('git', ['rev-parse', 'HEAD'], root).stdout.trim();
+    npmInstall(app, `git+file://${repo}#${commit}`);
+    const lock = JSON.parse(fs.readFileSync(path.join(app, 'package-lock.json'), 'utf8'));
+    expect(lock.packages['node_modules/nsbridge'].resolved).toBe(`git+file://${repo}#${commit}`);
+    expect(fs.existsSync(path.join(installed, pkg.types))).toBe(true);
+    expect(fs.existsSync(path.join(installed, 'node_modules'))).toBe(false);
+    fs.rmSync(path.join(app, 'main.js'));
+    typecheck(app);
+    expect(fs.existsSync(path.join(app, 'main.js'))).toBe(true);
+  }, 1_800_000);
 
   test('peers at the lowest versions in range: type-checks and synthesizes', () => {
     const peers = Object.fromEntries(Object.entries(pkg.peerDependencies).map(([name, range]) => [name, lowest(range)]));
