@@ -2,15 +2,11 @@
  * cli/main.ts loads only the command module a run needs. Its table must say truly which top-level
  * commands each module registers, or a command would be "unknown" when run on its own.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
 
 import { COMMAND_MODULES, modulesFor } from '../../cli/main';
 import { Output } from '../../cli/output';
-import { baseEnv, CLI_PATH, runCli } from '../../testing/registrars/run-cli';
+import { baseEnv, modulesRequiredBy, runCli } from '../../testing/registrars/run-cli';
 
 const registeredBy = (m: (typeof COMMAND_MODULES)[number]): string[] => {
   const program = new Command('nsbridge');
@@ -52,26 +48,12 @@ describe('the bundle', () => {
   });
 
   test('--help loads nothing but the bundle; `help` loads the commands and their libraries', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nsbridge-help-'));
-    try {
-      const log = join(dir, 'required.txt');
-      const preload = join(dir, 'preload.js');
-      writeFileSync(
-        preload,
-        `const M = require('module'); const fs = require('fs'); const orig = M.prototype.require;
-         M.prototype.require = function (id) { fs.appendFileSync(${JSON.stringify(log)}, id + '\\n'); return orig.apply(this, arguments); };`,
-      );
-      const required = (args: string[]): string[] => {
-        writeFileSync(log, '');
-        const r = spawnSync(process.execPath, ['-r', preload, CLI_PATH, ...args], { encoding: 'utf8', env: baseEnv() });
-        expect(r.status).toBe(0);
-        return readFileSync(log, 'utf8').split('\n').filter(Boolean);
-      };
-      expect(required(['--help']).filter((id) => !/nsbridge\.js$/.test(id) && id !== 'node:module')).toEqual([]);
-      expect(required(['help'])).toEqual(expect.arrayContaining(['node:net', 'node:dgram']));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const help = await modulesRequiredBy(['--help'], baseEnv());
+    expect(help.code).toBe(0);
+    expect(help.ids.filter((id) => !/nsbridge\.js$/.test(id) && id !== 'node:module')).toEqual([]);
+    const commander = await modulesRequiredBy(['help'], baseEnv());
+    expect(commander.code).toBe(0);
+    expect(commander.ids).toEqual(expect.arrayContaining(['node:net', 'node:dgram']));
   });
 
   test('a command run with only its own module registered parses and fails as before: bad usage exits 2', async () => {
