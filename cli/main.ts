@@ -1,6 +1,7 @@
 /**
  * The nsbridge CLI. Terraform's local-exec provisioners run it once per domain, so it must start
- * fast: this file imports only commander and pure data; registrar code loads on demand.
+ * fast: this file imports only commander and pure data; a command's module, and registrar code,
+ * load on demand.
  *
  * Contract (stable; other tools and tests depend on it):
  *   exit 0  done
