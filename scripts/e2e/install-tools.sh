@@ -179,7 +179,7 @@ ENGINE_TRIM="trim=$(sha256sum "$SCRIPT_DIR/trim-engine.js" | cut -c1-16)"
 engine_step() {
   local step="$1" bin="$BIN_DIR/$2" mod="$3" ver="$4" want="$5" pkg="$6" ldflags="$7"
   local stamp="$mod@$ver $ENGINE_TRIM"
-  engine_says() { env -u TF_CLI_CONFIG_FILE "$bin" version | head -n1; }
+  engine_says() { env -u TF_CLI_CONFIG_FILE "$bin" version 2>/dev/null | head -n1; }
   if stamp_ok "$bin" "$step" "$stamp" && [ "$(engine_says)" = "$want" ]; then
     note "$step" "present"
     return
