@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: smoke-test.sh [tofu|terraform]
+# Usage: smoke-test.sh [tofu|terraform|tofu-floor]
 # Smoke test of the cached tools with one engine: starts its own moto on a free loopback port,
 # then in a temp dir runs <engine> init (offline, filesystem mirror only), apply,
 # reads the zone's name_servers output, and destroy, for a configuration with
