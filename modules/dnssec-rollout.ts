@@ -69,6 +69,8 @@ export interface DnssecRolloutProps {
   readonly signedWait: string;
   /** A step pending longer than this after the roll-out began is reported as failed (a duration Terraform's timeadd reads, e.g. "72h"). */
   readonly deadline: string;
+  /** What to do when a DS no key in the configuration stands for is served (the precondition's fix). */
+  readonly conflictFix?: string;
   /** The plan-time read's program (default: `nsbridge terraform-external` in dnssec mode). */
   readonly readProgram?: readonly string[];
 }
@@ -118,7 +120,12 @@ export class DnssecRollout extends Construct {
     const { current, retiring } = props;
     const cur = current && local('current-ds', `upper(${current.ds})`);
     const old = retiring && local('retiring-ds', `upper(${retiring.ds})`);
-    const oldGone = old && local('retiring-ds-gone', `!contains(${parentAny}, ${old}) && !contains(${parentAny}, "${UNREADABLE}") && !contains(${registrarDs}, ${old})`);
+    // Every DS a parent server may serve or the registrar holds, other than the current key's:
+    // the retiring key's until it is gone everywhere (UNREADABLE when some server did not answer).
+    // `released` is decided from these and the anchors, never from the retiring KSK itself, whose
+    // status follows `released` (a reference to it would be a cycle).
+    const others = local('other-ds', `[for d in setunion(${parentAny}, ${registrarDs}) : d if d != "" && d != ${cur ?? '""'}]`);
+    const othersGone = local('other-ds-gone', `length(${others}) == 0`);
     const started = old && anchor(DNSSEC_ROLLOUT_IDS.started, `"\${${old}} -> \${${cur ?? '"none"'}}"`);
 
     /** Each case: the DNSKEYs the registrar must hold, the step, its earliest time, and `released`. */
@@ -135,27 +142,28 @@ export class DnssecRollout extends Construct {
       const mayRemoveOld = local('may-remove-old', `${newServed} && timecmp(plantimestamp(), ${holdUntil}) >= 0`);
       // Past the removal (the old DS is gone everywhere), never back: re-adding a DS whose key may
       // already be inactive would make the domain bogus.
-      wanted = `${mayRemoveOld} || ${oldGone} ? [${current.dnskey}] : [${retiring.dnskey}, ${current.dnskey}]`;
-      released = `${mayRemoveOld} && ${oldGone}`;
+      wanted = `${mayRemoveOld} || ${othersGone} ? [${current.dnskey}] : [${retiring.dnskey}, ${current.dnskey}]`;
+      released = `${mayRemoveOld} && ${othersGone}`;
       done = released;
       step =
-        `!${newServed} && !${oldGone} ? "await every parent server serving DS \${${keyTag(cur)}} (published next to old DS \${${keyTag(old)}})" : ` +
-        `!${mayRemoveOld} && !${oldGone} ? "remove old KSK \${${keyTag(old)}} after \${${holdUntil}}" : ` +
-        `!${oldGone} ? "delete old KSK \${${keyTag(old)}} once no parent server serves its DS" : ` +
+        `!${newServed} && !${othersGone} ? "await every parent server serving DS \${${keyTag(cur)}} (published next to old DS \${${keyTag(old)}})" : ` +
+        `!${mayRemoveOld} && !${othersGone} ? "remove old KSK \${${keyTag(old)}} after \${${holdUntil}}" : ` +
+        `!${othersGone} ? "delete old KSK \${${keyTag(old)}} once no parent server serves its DS" : ` +
         `!${newServed} ? "put DS \${${keyTag(cur)}} back at the registrar and await every parent server serving it" : ""`;
       notBefore = `${newServed} && !${mayRemoveOld} ? ${holdUntil} : ""`;
-    } else if (old && retiring) {
-      // Disable: the DS goes first; signing stops (and the key goes) a DS TTL after no parent serves it.
+    } else if (old) {
+      // Disable: the DS goes first; signing stops (and the key goes) a DS TTL after no parent
+      // serves it. The TTL is the one served when the disable began (afterwards none is served).
       const ttlSeen = anchor(DNSSEC_ROLLOUT_IDS.ttlSeen, old, ttl('parent_ds_ttl'));
-      const goneAt = anchor(DNSSEC_ROLLOUT_IDS.oldGone, `${oldGone} ? "gone \${${old}}" : ""`);
+      const goneAt = anchor(DNSSEC_ROLLOUT_IDS.oldGone, `${othersGone} ? "gone \${${old}}" : ""`);
       const holdUntil = local('stop-signing-after', `timeadd(${goneAt}, "\${${ttlSeen}}s")`);
       wanted = '[]';
-      released = `${oldGone} && timecmp(plantimestamp(), ${holdUntil}) >= 0`;
+      released = `${othersGone} && timecmp(plantimestamp(), ${holdUntil}) >= 0`;
       done = released;
       step =
-        `!${oldGone} ? "await no parent server serving DS \${${keyTag(old)}}" : ` +
+        `!${othersGone} ? "await no parent server serving DS \${${keyTag(old)}}" : ` +
         `!(${released}) ? "stop signing and delete KSK \${${keyTag(old)}} after \${${holdUntil}}" : ""`;
-      notBefore = `${oldGone} && !(${released}) ? ${holdUntil} : ""`;
+      notBefore = `${othersGone} && !(${released}) ? ${holdUntil} : ""`;
     } else if (current && cur) {
       wanted = `[${current.dnskey}]`;
       done = `contains(${parentAll}, ${cur})`;
@@ -170,7 +178,12 @@ export class DnssecRollout extends Construct {
     const failed = started
       ? `!(${done}) && timecmp(plantimestamp(), timeadd(${started}, ${str(props.deadline)})) > 0 ? "the DNSSEC change of ${props.domain} started \${${started}} is still pending after ${props.deadline}: \${${step}}; nothing unsafe was done; check the registrar (nsbridge ds get) and the parent (dig DS)" : ""`
       : '""';
-
+    // A DS nobody in the configuration stands for: another change under way, or a key removed from
+    // the configuration too early. Refused before anything is written (at plan when every value is
+    // known; else before the new "ds-rollout" is created, which, create_before_destroy, comes
+    // before the removed key's deletion).
+    const allowed = [old, `"${UNREADABLE}"`].filter((x): x is string => !!x).join(', ');
+    const foreign = local('foreign-ds', `[for d in ${others} : d if !contains([${allowed}], d)]`);
     const envArgs = Object.keys(settings).length > 0 ? { settings } : {};
     this.resource = new DataResource(this, DNSSEC_ROLLOUT_IDS.rollout, {
       // What the registrar must hold: a change replaces the resource, and its provisioner writes it.
@@ -183,6 +196,17 @@ export class DnssecRollout extends Construct {
       },
       // What is pending and when: shown by `cdktf diff` and `nsbridge plan`; changes update in place.
       input: { step: tf(step), not_before: tf(notBefore), failed: tf(failed), released: tf(this.released) },
+      lifecycle: {
+        createBeforeDestroy: true,
+        precondition: [
+          {
+            condition: tf(`length(${foreign}) == 0`),
+            errorMessage:
+              `${props.domain}: the parent zone or ${props.registrar} has DS \${join(", ", ${foreign})}, which no key-signing key in the configuration stands for; ` +
+              (props.conflictFix ?? 'a DNSSEC change is under way or a key left the configuration too early: put its key back until nsbridge plan shows the change complete'),
+          },
+        ],
+      },
       provisioners: [
         {
           type: 'local-exec',

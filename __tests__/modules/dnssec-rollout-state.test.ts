@@ -28,6 +28,7 @@ const TTL = 25;
 const KEYS = {
   K1: { ds: '11111 13 2 AAAA', dnskey: '257 3 13 KEY1' },
   K2: { ds: '22222 13 2 BBBB', dnskey: '257 3 13 KEY2' },
+  K3: { ds: '33333 13 2 CCCC', dnskey: '257 3 13 KEY3' },
 };
 type KeyName = keyof typeof KEYS;
 
@@ -85,7 +86,13 @@ function describeState(e: Engine): void {
         const domain = new Construct(stack, 'example.com');
         const ksk = (name: KeyName | undefined): RolloutKey | undefined => {
           if (!name) return undefined;
-          const r = new DataResource(domain, `ksk-${name}`, { input: KEYS[name] });
+          // Like a real KSK's, its DS and DNSKEY are known only after it is created: timestamp() is
+          // unknown at plan (and replaces nothing in the text).
+          const unknownUntilApply = (text: string) => `\${replace("${text}", timestamp(), "")}`;
+          const r = new DataResource(domain, `ksk-${name}`, {
+            input: { ds: unknownUntilApply(KEYS[name].ds), dnskey: unknownUntilApply(KEYS[name].dnskey) },
+            lifecycle: { ignoreChanges: ['input'] },
+          });
           dropPerInstanceVersionCheck(r);
           return { ds: attributeExpression(r, 'output.ds'), dnskey: attributeExpression(r, 'output.dnskey') };
         };
@@ -132,10 +139,19 @@ function describeState(e: Engine): void {
         setWorld,
         state,
         apply(current: KeyName | undefined, retiring?: KeyName) {
+          const r = this.tryApply(current, retiring);
+          if (r.code !== 0) throw new Error(`apply failed:\n${r.output}`);
+          return r;
+        },
+        tryApply(current: KeyName | undefined, retiring?: KeyName) {
           prepare(current, retiring);
           const r = tf(['apply', '-input=false', '-auto-approve', '-no-color']);
-          if (r.code !== 0) throw new Error(`apply failed:\n${r.output}`);
           return { ...r, log: newLines() };
+        },
+        /** The stand-in KSKs in state. */
+        keysInState(): string[] {
+          const r = tf(['state', 'list']);
+          return [...r.output.matchAll(/ksk-(K\d)_/g)].map((m) => m[1]!).sort();
         },
         /** Exit code 0: no changes, 2: changes. */
         plan(current: KeyName | undefined, retiring?: KeyName) {
@@ -222,6 +238,35 @@ function describeState(e: Engine): void {
       d.setWorld({ registrar: ['K1', 'K2'], all: ['K1', 'K2'] });
       d.apply('K2', 'K1');
       expect(Date.parse(d.state().newServedAt!)).toBeGreaterThan(Date.parse(first));
+    });
+
+    test('a second roll while one is under way is refused before anything is written, and the first roll\'s old key stays', () => {
+      const d = deployment('second-roll');
+      d.setWorld({ registrar: ['K1'], all: ['K1'] });
+      d.apply('K1');
+      d.apply('K2', 'K1');
+      d.setWorld({ registrar: ['K1', 'K2'], all: ['K1', 'K2'] });
+      d.apply('K2', 'K1');
+      // K3's DS is unknown until it exists, so the check runs at apply, before any registrar write.
+      const second = d.tryApply('K3', 'K2');
+      expect(second.code).toBe(1);
+      expect(second.output.replace(/\s+/g, ' ')).toContain(
+        'example.com: the parent zone or godaddy has DS 11111 13 2 AAAA, which no key-signing key in the configuration stands for',
+      );
+      expect(second.log).toEqual([]);
+      expect(d.keysInState()).toEqual(['K1', 'K2', 'K3']);
+    });
+
+    test('removing the old key while its DS is served is refused at plan', () => {
+      const d = deployment('early-removal');
+      d.setWorld({ registrar: ['K1'], all: ['K1'] });
+      d.apply('K1');
+      d.apply('K2', 'K1');
+      d.setWorld({ registrar: ['K1', 'K2'], all: ['K1', 'K2'] });
+      const early = d.plan('K2');
+      expect(early.code).toBe(1);
+      expect(early.output.replace(/\s+/g, ' ')).toContain('has DS 11111 13 2 AAAA, which no key-signing key in the configuration stands for');
+      expect(d.keysInState()).toEqual(['K1', 'K2']);
     });
 
     test('disable: the DS goes first; the key is released a DS TTL after no parent server serves it', async () => {
