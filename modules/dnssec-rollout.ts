@@ -130,6 +130,8 @@ export class DnssecRollout extends Construct {
 
     /** Each case: the DNSKEYs the registrar must hold, the step, its earliest time, and `released`. */
     let wanted: string;
+    /** The DS records of `wanted`, to see what the registrar lost (drift). */
+    let wantedDs: string;
     let step: string;
     let notBefore = '""';
     let released = 'false';
@@ -143,6 +145,7 @@ export class DnssecRollout extends Construct {
       // Past the removal (the old DS is gone everywhere), never back: re-adding a DS whose key may
       // already be inactive would make the domain bogus.
       wanted = `${mayRemoveOld} || ${othersGone} ? [${current.dnskey}] : [${retiring.dnskey}, ${current.dnskey}]`;
+      wantedDs = `${mayRemoveOld} || ${othersGone} ? [${cur}] : [${old}, ${cur}]`;
       released = `${mayRemoveOld} && ${othersGone}`;
       done = released;
       step =
@@ -158,6 +161,7 @@ export class DnssecRollout extends Construct {
       const goneAt = anchor(DNSSEC_ROLLOUT_IDS.oldGone, `${othersGone} ? "gone \${${old}}" : ""`);
       const holdUntil = local('stop-signing-after', `timeadd(${goneAt}, "\${${ttlSeen}}s")`);
       wanted = '[]';
+      wantedDs = '[]';
       released = `${othersGone} && timecmp(plantimestamp(), ${holdUntil}) >= 0`;
       done = released;
       step =
@@ -166,14 +170,21 @@ export class DnssecRollout extends Construct {
       notBefore = `${othersGone} && !(${released}) ? ${holdUntil} : ""`;
     } else if (current && cur) {
       wanted = `[${current.dnskey}]`;
+      wantedDs = `[${cur}]`;
       done = `contains(${parentAll}, ${cur})`;
       step = `${done} ? "" : "await every parent server serving DS \${${keyTag(cur)}}"`;
     } else {
       wanted = '[]';
+      wantedDs = '[]';
       done = 'true';
       step = '""';
     }
     const wantedLocal = local('registrar-dnskeys', wanted);
+    // A DS the registrar should hold and does not (removed by hand, or not written yet): the
+    // plan shows it and "ds-rollout" is replaced, so its provisioner puts it back. After any
+    // addition the next plan sees the registrar in sync and replaces it once more (a no-op write):
+    // what was read at plan time is what the apply stores.
+    const missing = local('registrar-missing-ds', `[for d in ${wantedDs} : d if !contains(${registrarDs}, d)]`);
     this.released = local('retiring-released', released);
     const failed = started
       ? `!(${done}) && timecmp(plantimestamp(), timeadd(${started}, ${str(props.deadline)})) > 0 ? "the DNSSEC change of ${props.domain} started \${${started}} is still pending after ${props.deadline}: \${${step}}; nothing unsafe was done; check the registrar (nsbridge ds get) and the parent (dig DS)" : ""`
@@ -192,10 +203,17 @@ export class DnssecRollout extends Construct {
         registrar: props.registrar,
         action: tf(`length(${wantedLocal}) == 0 ? "clear" : "set --wait-signed ${props.signedWait}"`),
         dnskeys: tf(wantedLocal),
+        registrar_in_sync: tf(`length(${missing}) == 0`),
         ...envArgs,
       },
       // What is pending and when: shown by `cdktf diff` and `nsbridge plan`; changes update in place.
-      input: { step: tf(step), not_before: tf(notBefore), failed: tf(failed), released: tf(this.released) },
+      input: {
+        step: tf(step),
+        not_before: tf(notBefore),
+        failed: tf(failed),
+        released: tf(this.released),
+        drift: tf(`length(${missing}) > 0 ? "${props.registrar} lacks DS \${join(", ", ${missing})}: this deploy puts it back" : ""`),
+      },
       lifecycle: {
         createBeforeDestroy: true,
         precondition: [

@@ -130,7 +130,7 @@ function describeState(e: Engine): void {
         const values = (JSON.parse(r.output) as { values?: { root_module: { resources: { address: string; values: { output?: Record<string, unknown> } }[] } } }).values;
         const byPart = (part: string) => values?.root_module.resources.find((x) => x.address.includes(`_${part}_`))?.values.output;
         return {
-          rollout: byPart('ds-rollout') as { step: string; not_before: string; failed: string; released: boolean } | undefined,
+          rollout: byPart('ds-rollout') as { step: string; not_before: string; failed: string; released: boolean; drift: string } | undefined,
           newServedAt: byPart('anchor-new-ds-served')?.seen as string | undefined,
           goneAt: byPart('anchor-old-ds-gone')?.seen as string | undefined,
         };
@@ -221,7 +221,7 @@ function describeState(e: Engine): void {
       expect(d.state().newServedAt).toBe(first.newServedAt);
     });
 
-    test('a registrar that drops the new DS during the hold: the hold starts again from the next sighting', async () => {
+    test('a registrar that drops the new DS during the hold: the plan shows it, the deploy puts it back, the hold starts again from the next sighting', async () => {
       const d = deployment('drift');
       d.setWorld({ registrar: ['K1'], all: ['K1'] });
       d.apply('K2', 'K1');
@@ -232,8 +232,14 @@ function describeState(e: Engine): void {
       d.setWorld({ registrar: ['K1'], all: ['K1'], any: ['K1', 'K2'] });
       const drift = d.plan('K2', 'K1');
       expect(drift.code).toBe(2);
-      d.apply('K2', 'K1');
-      expect(d.state().rollout?.step).toBe('await every parent server serving DS 22222 (published next to old DS 11111)');
+      expect(drift.output).toMatch(/ds-rollout_[0-9A-F]{8} must be replaced/);
+      // The deploy puts it back, next to the old one.
+      const back = d.apply('K2', 'K1');
+      expect(back.log).toEqual(['ds set --wait-signed 15m --registrar godaddy --domain example.com --dnskey 257 3 13 KEY1 --dnskey 257 3 13 KEY2']);
+      expect(d.state().rollout).toMatchObject({
+        step: 'await every parent server serving DS 22222 (published next to old DS 11111)',
+        drift: 'godaddy lacks DS 22222 13 2 BBBB: this deploy puts it back',
+      });
       await sleep(1500);
       d.setWorld({ registrar: ['K1', 'K2'], all: ['K1', 'K2'] });
       d.apply('K2', 'K1');
