@@ -20,6 +20,7 @@ import { registerInfoCommands } from './commands/info';
 import { registerVerifyCommand } from './commands/verify';
 import { registerTerraformExternalCommand } from './commands/terraform-external';
 import { registerPlanCommand } from './commands/plan';
+import { registerDnssecAdvanceCommand } from './commands/dnssec-advance';
 import { ENVIRONMENT_HELP } from './help';
 import { CommandDeadline } from './deadline';
 
@@ -38,6 +39,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
   registerDsCommands(program, out);
   registerVerifyCommand(program, out);
   registerPlanCommand(program, out);
+  registerDnssecAdvanceCommand(program, out);
   registerTerraformExternalCommand(program, out);
   registerInfoCommands(program, out);
   for (const cmd of program.commands) {

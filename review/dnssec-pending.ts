@@ -61,3 +61,31 @@ export function formatDnssecPending(steps: readonly DnssecPendingStep[]): string
   const lines = steps.map((s) => `  ${s.domain} (${s.stack}): ${s.failed ? `FAILED: ${s.failed}` : s.step}${s.drift ? ` [drift: ${s.drift}]` : ''}`);
   return `\nDNSSEC steps pending (a later deploy does them; the scheduled pipeline job advances them):\n${lines.join('\n')}\n`;
 }
+
+/** A resource change of `<engine> show -json <plan>`. */
+interface PlannedChange {
+  readonly address: string;
+  readonly type?: string;
+  readonly change: { readonly actions: readonly string[] };
+}
+
+/** What a scheduled roll-out job may apply without a person: the roll-out's own objects, and the keys' status. */
+const ROLLOUT_PART = /_(ds-rollout|anchor-[a-z-]+)_[0-9A-F]{8}$/;
+const STATUS_ONLY = new Set(['aws_route53_key_signing_key', 'aws_route53_hosted_zone_dnssec']);
+
+/**
+ * The planned changes that are NOT a DNSSEC roll-out step (pure): a scheduled job applies a plan
+ * only when this is empty, so that it never deploys a change nobody approved (a merged change
+ * waiting for the deploy job's approval, a new key generation). Allowed: any change of the
+ * roll-out's `terraform_data` (ds-rollout, anchor-*), an in-place update of a KSK or of signing
+ * (their status follows the roll-out), reads and no-ops.
+ */
+export function changesBeyondRollout(plan: { resource_changes?: readonly PlannedChange[] }): string[] {
+  return (plan.resource_changes ?? []).flatMap((c) => {
+    const actions = c.change.actions;
+    if (actions.every((a) => a === 'no-op' || a === 'read')) return [];
+    if (c.address.startsWith('terraform_data.') && ROLLOUT_PART.test(c.address)) return [];
+    if (c.type !== undefined && STATUS_ONLY.has(c.type) && actions.length === 1 && actions[0] === 'update') return [];
+    return [`${c.address}: ${actions.join(', ')}`];
+  });
+}

@@ -1,4 +1,4 @@
-import { dnssecPendingSteps, formatDnssecPending } from '../../review/dnssec-pending';
+import { changesBeyondRollout, dnssecPendingSteps, formatDnssecPending } from '../../review/dnssec-pending';
 
 const rollout = (domain: string, output: Record<string, unknown>) => ({ triggers_replace: { domain, registrar: 'godaddy' }, output });
 
@@ -27,5 +27,42 @@ describe('DNSSEC steps pending, from state', () => {
 
   test('nothing pending prints nothing', () => {
     expect(formatDnssecPending(dnssecPendingSteps('s', new Map()))).toBe('');
+  });
+});
+
+describe('what a scheduled job may apply without a person', () => {
+  const change = (address: string, type: string, actions: string[]) => ({ address, type, change: { actions } });
+  test('roll-out steps and status updates only: yes', () => {
+    expect(
+      changesBeyondRollout({
+        resource_changes: [
+          change('terraform_data.examplecom_dnssec-rollout_ds-rollout_0A1B2C3D', 'terraform_data', ['create', 'delete']),
+          change('terraform_data.examplecom_dnssec-rollout_anchor-new-ds-served_0A1B2C3D', 'terraform_data', ['delete', 'create']),
+          change('aws_route53_key_signing_key.examplecom_zone_signing_key-signing-key-2026-06_0A1B2C3D', 'aws_route53_key_signing_key', ['update']),
+          change('aws_route53_hosted_zone_dnssec.examplecom_zone_signing_dnssec_0A1B2C3D', 'aws_route53_hosted_zone_dnssec', ['update']),
+          change('aws_route53_record.examplecom_www_0A1B2C3D', 'aws_route53_record', ['no-op']),
+          change('data.external.examplecom_dnssec-rollout_dnssec-read_0A1B2C3D', 'external', ['read']),
+        ],
+      }),
+    ).toEqual([]);
+    expect(changesBeyondRollout({})).toEqual([]);
+  });
+
+  test('anything else (a record, a new key, a KSK deleted, a delegation bridge): listed', () => {
+    expect(
+      changesBeyondRollout({
+        resource_changes: [
+          change('aws_route53_record.examplecom_www_0A1B2C3D', 'aws_route53_record', ['update']),
+          change('aws_route53_key_signing_key.examplecom_zone_signing_key-signing-key-2027-01_0A1B2C3D', 'aws_route53_key_signing_key', ['create']),
+          change('aws_route53_key_signing_key.examplecom_zone_signing_key-signing-key-2026-06_0A1B2C3D', 'aws_route53_key_signing_key', ['delete']),
+          change('terraform_data.examplecom_delegation_bridge_0A1B2C3D', 'terraform_data', ['create', 'delete']),
+        ],
+      }),
+    ).toEqual([
+      'aws_route53_record.examplecom_www_0A1B2C3D: update',
+      'aws_route53_key_signing_key.examplecom_zone_signing_key-signing-key-2027-01_0A1B2C3D: create',
+      'aws_route53_key_signing_key.examplecom_zone_signing_key-signing-key-2026-06_0A1B2C3D: delete',
+      'terraform_data.examplecom_delegation_bridge_0A1B2C3D: create, delete',
+    ]);
   });
 });
