@@ -20,6 +20,7 @@ import { App, DataResource, LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { NsbridgeCliAsset, SKIP_TERRAFORM_VERSION_CHECK } from '../../modules/cli-asset';
 import { dropPerInstanceVersionCheck } from '../../modules/cdktf-internals/version-checks';
+import { lazyDependsOn } from '../../modules/depends-on';
 import { settingsEnv } from '../../modules/dnssec-delegation';
 import { attributeExpression, DnssecRollout } from '../../modules/dnssec-rollout';
 import { RegistrarDelegation } from '../../modules/registrar-delegation';
@@ -162,7 +163,7 @@ describeE2e('e2e: DNSSEC roll-outs across deploys (real construct and CLI, GoDad
         signedWait: '1m',
         deadline: config.deadline ?? '72h',
       });
-      rollout.resource.dependsOn = [ns.resource.fqn];
+      rollout.resource.dependsOn = lazyDependsOn(() => [ns.resource]);
       // aws_route53_hosted_zone_dnssec: signing, stopped once a disable has released the key.
       const status = (name: string, expression: string, command: string) =>
         data(name, { triggersReplace: { status: `\${${expression}}` }, dependsOn: [signer.resource], provisioners: [{ type: 'local-exec', command }] });
@@ -258,8 +259,11 @@ describeE2e('e2e: DNSSEC roll-outs across deploys (real construct and CLI, GoDad
     expect(registrar.slice(-2)).toEqual([[k1, k2].sort().join(' | '), k2]);
     expect(godaddy.http.writes()).toBeGreaterThan(writesBefore);
     expect(atParent(DOMAIN)).toEqual([[k2], [k2]]);
-    // K1 INACTIVE: the zone serves K2 only.
+    // K1 INACTIVE: the zone serves K2 only (the second server follows signDelayMs later).
+    await new Promise((r) => setTimeout(r, WORLD.signDelayMs + 500));
     expect(servedKeys(DOMAIN)).toEqual([1, 1]);
+    expect(unsafeMoments(ZONE_NS, control.events, DOMAIN, keys)).toEqual([]);
+    expect(cacheUnsafeMoments(ZONE_NS, control.events, DOMAIN, keys, WORLD.dsTtl * 1000)).toEqual([]);
     // Removing the previous generation is now allowed (the precondition lets it through) and clean.
     await d.deploy({ current: 'K2' }, 'remove previous generation');
     const plan = await d.plan({ current: 'K2' });
