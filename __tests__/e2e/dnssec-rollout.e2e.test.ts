@@ -16,10 +16,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, DataResource, LocalBackend, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
-import { NsbridgeCliAsset, SKIP_TERRAFORM_VERSION_CHECK } from '../../modules/cli-asset';
-import { dropPerInstanceVersionCheck } from '../../modules/cdktf-internals/version-checks';
+import { NsbridgeCliAsset } from '../../modules/cli-asset';
 import { lazyDependsOn } from '../../modules/depends-on';
 import { settingsEnv } from '../../modules/dnssec-delegation';
 import { attributeExpression, DnssecRollout } from '../../modules/dnssec-rollout';
@@ -28,8 +25,9 @@ import { DnskeyRecord, dsFromDnskey, formatDnskey, formatDs } from '../../core/d
 import { DnsWorld } from '../../testing/dns/dns-world';
 import { testDnskey } from '../../testing/dns/dnssec-keys';
 import { GoDaddyEmulator, startEmulator as startGoDaddy } from '../../testing/registrars/godaddy/emulator';
+import { engineApp, placeSynthesized } from '../modules/fixtures/engines';
 import { cacheUnsafeMoments, CONTROL_SCRIPT, SigningControl, unsafeMoments } from './dnssec-world';
-import { describeE2e, ENGINE_BIN, ENGINE_CLI_CONFIG, explain, PREVIOUS_NS, REPO_ROOT, run, RunResult, TOOLS_DIR } from './harness';
+import { describeE2e, ENGINE_BIN, ENGINE_CLI_CONFIG, explain, REPO_ROOT, run, RunResult, TOOLS_DIR } from './harness';
 
 const BUNDLE = path.join(REPO_ROOT, 'dist', 'nsbridge.js');
 const ZONE_NS = ['ns-1101.awsdns-10.org', 'ns-202.awsdns-25.com'];
@@ -79,14 +77,7 @@ describeE2e('e2e: DNSSEC roll-outs across deploys (real construct and CLI, GoDad
     godaddy = await startGoDaddy({ rateLimit: null });
     control = new SigningControl(dns, keys, WORLD);
     await control.start();
-    for (const domain of [DOMAIN, STUCK]) {
-      godaddy.addDomain(domain, [...PREVIOUS_NS]);
-      await dns.serveZone(domain, PREVIOUS_NS);
-      await dns.serveZone(domain, ZONE_NS);
-      control.delegated(domain, PREVIOUS_NS);
-    }
-    godaddy.onDelegationChange = (d, ns) => control.delegated(d, ns);
-    godaddy.onDnssecChange = (d, records) => control.registrarChanged(d, records.map((r) => r.ds));
+    for (const domain of [DOMAIN, STUCK]) await control.addDomain(godaddy, domain);
   });
 
   afterAll(async () => {
@@ -123,15 +114,7 @@ describeE2e('e2e: DNSSEC roll-outs across deploys (real construct and CLI, GoDad
 
     const synth = (config: Config) => {
       const outdir = fs.mkdtempSync(path.join(root, 'out-'));
-      const app = new App({ outdir, stackTraces: false, context: { [SKIP_TERRAFORM_VERSION_CHECK]: true } });
-      const stack = new TerraformStack(app, 'rollout');
-      new LocalBackend(stack, { path: 'terraform.tfstate' });
-      const scope = new Construct(stack, domain);
-      const data = (id: string, props: ConstructorParameters<typeof DataResource>[2]) => {
-        const r = new DataResource(scope, id, props);
-        dropPerInstanceVersionCheck(r);
-        return r;
-      };
+      const { app, scope, data } = engineApp(outdir, 'rollout', domain);
       const zone = data('zone', { input: { name_servers: ZONE_NS } });
       const settings = { customerId: godaddy.customerId };
       const ns = new RegistrarDelegation(scope, 'delegation', {
@@ -177,10 +160,7 @@ describeE2e('e2e: DNSSEC roll-outs across deploys (real construct and CLI, GoDad
         status(`ksk-status-${config.retiring}`, `${rollout.released} ? "INACTIVE" : "ACTIVE"`, ctl(`\${self.triggers_replace.status == "INACTIVE" ? "deactivate" : "ksk"} ${domain} ${config.retiring}`));
       }
       app.synth();
-      const stackDir = path.join(outdir, 'stacks', 'rollout');
-      fs.copyFileSync(path.join(stackDir, 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
-      fs.rmSync(path.join(dir, 'assets'), { recursive: true, force: true });
-      fs.cpSync(path.join(stackDir, 'assets'), path.join(dir, 'assets'), { recursive: true });
+      placeSynthesized(outdir, 'rollout', dir);
       fs.rmSync(outdir, { recursive: true, force: true });
     };
     const engine = (args: string[]): Promise<RunResult> => run(ENGINE_BIN, args, { cwd: dir, env: engineEnv(), timeoutMs: 600_000, logFile: path.join(dir, 'e2e.log') });

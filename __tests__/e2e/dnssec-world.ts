@@ -6,7 +6,14 @@
 import * as http from 'node:http';
 import { DnskeyRecord, dsFromDnskey, DsRecord, formatDs } from '../../core/dnssec';
 import type { DnsWorld } from '../../testing/dns/dns-world';
-import { sortedNs } from './harness';
+import { PREVIOUS_NS, sortedNs } from './harness';
+
+/** What the world needs of a registrar emulator: its account, and its change hooks. */
+export interface WorldRegistrar {
+  addDomain(domain: string, nameServers: string[]): void;
+  onDelegationChange?: (domain: string, nameServers: string[]) => void;
+  onDnssecChange?: (domain: string, records: { ds: DsRecord }[]) => void;
+}
 
 /** The world's timing: the zone's name servers, how late the second serves a change, the registry's delay, TTLs. */
 export interface WorldTiming {
@@ -157,6 +164,19 @@ export class SigningControl {
       apply(1);
     }, this.world.signDelayMs);
     this.timers.add(t);
+  }
+
+  /**
+   * A domain at `registrar`, delegated to PREVIOUS_NS, its zone served at the previous and the new
+   * name servers; the registrar's delegation and DS changes reach the world from now on.
+   */
+  async addDomain(registrar: WorldRegistrar, domain: string): Promise<void> {
+    registrar.addDomain(domain, [...PREVIOUS_NS]);
+    await this.dns.serveZone(domain, PREVIOUS_NS);
+    await this.dns.serveZone(domain, [...this.world.zoneNs]);
+    this.delegated(domain, PREVIOUS_NS);
+    registrar.onDelegationChange = (d, ns) => this.delegated(d, ns);
+    registrar.onDnssecChange = (d, records) => this.registrarChanged(d, records.map((r) => r.ds));
   }
 
   /** Domains whose registry does not pass registrar changes on to the parent (a stuck registry). */

@@ -24,10 +24,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, DataResource, LocalBackend, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
-import { SKIP_TERRAFORM_VERSION_CHECK } from '../../modules/cli-asset';
-import { dropPerInstanceVersionCheck } from '../../modules/cdktf-internals/version-checks';
 import { DnssecDelegation, RetiredDnssecDelegation } from '../../modules/dnssec-delegation';
 import { RegistrarDelegation } from '../../modules/registrar-delegation';
 import type { RegistrarSettings } from '../../modules/registrar-settings';
@@ -36,6 +32,7 @@ import { DnsWorld } from '../../testing/dns/dns-world';
 import { testDnskey } from '../../testing/dns/dnssec-keys';
 import { GandiEmulator, startEmulator as startGandi } from '../../testing/registrars/gandi/emulator';
 import { GoDaddyEmulator, startEmulator as startGoDaddy } from '../../testing/registrars/godaddy/emulator';
+import { engineApp, placeSynthesized } from '../modules/fixtures/engines';
 import { CONTROL_SCRIPT, Event, SigningControl, unsafeMoments } from './dnssec-world';
 import { describeE2e, ENGINE_BIN, ENGINE_CLI_CONFIG, explain, filesUnder, PREVIOUS_NS, REPO_ROOT, run, RunResult, sortedNs, TOOLS_DIR } from './harness';
 
@@ -111,12 +108,7 @@ describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS an
       [godaddy, GD],
       [gandi, GA],
     ] as const) {
-      emu.addDomain(domain, [...PREVIOUS_NS]);
-      await dns.serveZone(domain, PREVIOUS_NS);
-      await dns.serveZone(domain, ZONE_NS);
-      control.delegated(domain, PREVIOUS_NS);
-      emu.onDelegationChange = (d, ns) => control.delegated(d, ns);
-      emu.onDnssecChange = (d, records) => control.registrarChanged(d, records.map((r) => r.ds));
+      await control.addDomain(emu, domain);
     }
   });
 
@@ -160,15 +152,7 @@ describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS an
 
     const synth = (config: DomainConfig): void => {
       const outdir = fs.mkdtempSync(path.join(root, `out-${name}-`));
-      const app = new App({ outdir, stackTraces: false, context: { [SKIP_TERRAFORM_VERSION_CHECK]: true } });
-      const stack = new TerraformStack(app, 'dnssec');
-      new LocalBackend(stack, { path: 'terraform.tfstate' });
-      const scope = new Construct(stack, domain);
-      const data = (id: string, props: ConstructorParameters<typeof DataResource>[2]) => {
-        const r = new DataResource(scope, id, props);
-        dropPerInstanceVersionCheck(r);
-        return r;
-      };
+      const { app, scope, data } = engineApp(outdir, 'dnssec', domain);
       // The hosted zone: its output is the name servers (moto would give its four fixed ones).
       const zone = data('zone', { input: { name_servers: ZONE_NS } });
       const ns = new RegistrarDelegation(scope, 'delegation', {
@@ -213,10 +197,7 @@ describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS an
         });
       }
       app.synth();
-      const stackDir = path.join(outdir, 'stacks', 'dnssec');
-      fs.copyFileSync(path.join(stackDir, 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
-      fs.rmSync(path.join(dir, 'assets'), { recursive: true, force: true });
-      fs.cpSync(path.join(stackDir, 'assets'), path.join(dir, 'assets'), { recursive: true });
+      placeSynthesized(outdir, 'dnssec', dir);
       fs.rmSync(outdir, { recursive: true, force: true });
     };
 

@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import { NsbridgeCliAsset, SKIP_TERRAFORM_VERSION_CHECK } from '../../modules/cli-asset';
 import { dropPerInstanceVersionCheck } from '../../modules/cdktf-internals/version-checks';
 import { attributeExpression, DnssecRollout, RolloutKey } from '../../modules/dnssec-rollout';
-import { Engine, engineCliConfig, findEngines } from './fixtures/engines';
+import { Engine, engineCliConfig, findEngines, newLinesOf, placeSynthesized } from './fixtures/engines';
 
 const CLI = path.join(__dirname, 'fixtures', 'ds-stub-cli.js');
 const READ = path.join(__dirname, 'fixtures', 'dnssec-read-stub.js');
@@ -64,13 +64,7 @@ function describeState(e: Engine): void {
       const world = path.join(dir, 'world.json');
       fs.writeFileSync(log, '');
       const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', DNSSEC_LOG: log, DNSSEC_WORLD: world };
-      let seen = 0;
-      const newLines = (): string[] => {
-        const lines = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
-        const fresh = lines.slice(seen);
-        seen = lines.length;
-        return fresh;
-      };
+      const newLines = newLinesOf(log);
       const setWorld = (w: World) => {
         const ds = (names: KeyName[]) => names.map((n) => KEYS[n].ds).join(',');
         fs.writeFileSync(
@@ -107,10 +101,7 @@ function describeState(e: Engine): void {
           readProgram: ['node', READ],
         });
         app.synth();
-        const stackDir = path.join(outdir, 'stacks', 'state');
-        fs.copyFileSync(path.join(stackDir, 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
-        fs.rmSync(path.join(dir, 'assets'), { recursive: true, force: true });
-        fs.cpSync(path.join(stackDir, 'assets'), path.join(dir, 'assets'), { recursive: true });
+        placeSynthesized(outdir, 'state', dir);
       };
       const tf = (args: string[]) => {
         const r = spawnSync(e.bin, args, { cwd: dir, env, encoding: 'utf8', timeout: 240_000 });

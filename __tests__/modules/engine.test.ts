@@ -31,7 +31,7 @@ import { RetiredDomain } from '../../modules/delegated-domain';
 import { DestroyPolicy } from '../../modules/destroy-policy';
 import { RegistrarDelegation } from '../../modules/registrar-delegation';
 import { RegistrarSettings } from '../../modules/registrar-settings';
-import { Engine, EXTERNAL, engineCliConfig, findEngines } from './fixtures/engines';
+import { Engine, EXTERNAL, engineCliConfig, findEngines, placeSynthesized } from './fixtures/engines';
 
 const STUB = path.join(__dirname, 'fixtures', 'stub-cli.js');
 const engines = findEngines();
@@ -134,10 +134,7 @@ function describeEngine(e: Engine): void {
           delegation.dependOn(() => [zone]);
         }
         app.synth();
-        const stackDir = path.join(outdir, 'stacks', 'engine');
-        fs.copyFileSync(path.join(stackDir, 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
-        fs.rmSync(path.join(dir, 'assets'), { recursive: true, force: true });
-        fs.cpSync(path.join(stackDir, 'assets'), path.join(dir, 'assets'), { recursive: true });
+        placeSynthesized(outdir, 'engine', dir);
       };
 
       const tf = (args: string[]): { code: number | null; stdout: string; stderr: string } => {
