@@ -9,9 +9,9 @@
  * the construct treats as "the old DS may still be served").
  */
 import { DnssecRecord, DsRecord, DsView, formatDs } from './dnssec';
+import { UNREADABLE } from './dnssec-read-protocol';
 
-/** In `parent_ds_any` when some parent server could not be read. */
-export const UNREADABLE = 'UNREADABLE';
+export { UNREADABLE };
 
 const normal = (d: DsRecord): string => formatDs({ ...d, digest: d.digest.toUpperCase() });
 const list = (ds: Iterable<string>): string => [...new Set(ds)].sort().join(',');

@@ -40,7 +40,7 @@
  */
 import { DataResource, TerraformLocal, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { UNREADABLE } from '../core/dnssec-observation';
+import { UNREADABLE } from '../core/dnssec-read-protocol';
 import { NsbridgeCliAsset } from './cli-asset';
 import { dropPerInstanceVersionCheck } from './cdktf-internals/version-checks';
 import { ExternalProgramData } from './external-data';
