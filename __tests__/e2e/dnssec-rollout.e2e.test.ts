@@ -26,6 +26,8 @@ import { DnsWorld } from '../../testing/dns/dns-world';
 import { testDnskey } from '../../testing/dns/dnssec-keys';
 import { GoDaddyEmulator, startEmulator as startGoDaddy } from '../../testing/registrars/godaddy/emulator';
 import { engineApp, placeSynthesized } from '../modules/fixtures/engines';
+import { dnssecPendingSteps } from '../../review/dnssec-pending';
+import { readState } from '../../review/state';
 import { cacheUnsafeMoments, CONTROL_SCRIPT, SigningControl, unsafeMoments } from './dnssec-world';
 import { describeE2e, ENGINE_BIN, ENGINE_CLI_CONFIG, explain, REPO_ROOT, run, RunResult, TOOLS_DIR } from './harness';
 
@@ -178,6 +180,7 @@ describeE2e('e2e: DNSSEC roll-outs across deploys (real construct and CLI, GoDad
       return r?.instances[0]?.attributes.output.value ?? {};
     };
     return {
+      dir,
       recorded,
       async deploy(config: Config, what: string) {
         await prepare(config);
@@ -282,6 +285,11 @@ describeE2e('e2e: DNSSEC roll-outs across deploys (real construct and CLI, GoDad
     await new Promise((r) => setTimeout(r, 21_000));
     const late = await s.deploy({ current: 'S2', retiring: 'S1', deadline: '20s' }, 'past the deadline');
     expect(late.recorded.failed).toMatch(new RegExp(`^the DNSSEC change of ${STUCK.replace(/\./g, '\\.')} started \\S+ is still pending after 20s: await every parent server serving DS`));
+    // `nsbridge plan` lists it as failed, from the state file.
+    const state = readState(s.dir, undefined, process.env);
+    expect(state.ok && dnssecPendingSteps('rollout', state.values)).toEqual([
+      expect.objectContaining({ domain: STUCK, step: expect.stringMatching(/^await every parent server serving DS/), failed: late.recorded.failed }),
+    ]);
     // Nothing unsafe: the old DS is still at the parent, both keys still served.
     expect(atParent(STUCK)).toEqual([[dsOf(STUCK, 'S1')], [dsOf(STUCK, 'S1')]]);
     expect(servedKeys(STUCK)).toEqual([2, 2]);

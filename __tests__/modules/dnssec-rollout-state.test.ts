@@ -200,6 +200,8 @@ function describeState(e: Engine): void {
       const flip = d.plan('K2', 'K1');
       expect(flip.code).toBe(2);
       expect(flip.output).toMatch(/ds-rollout_[0-9A-F]{8} must be replaced/);
+      // What `cdktf diff` shows: the step recorded, and the next one.
+      expect(flip.output).toContain(`"remove old KSK 11111 after ${first.rollout!.not_before}" -> "delete old KSK 11111 once no parent server serves its DS"`);
       const remove = d.apply('K2', 'K1');
       expect(remove.log).toEqual(['ds set --wait-signed 15m --registrar godaddy --domain example.com --dnskey 257 3 13 KEY2']);
       expect(d.state().rollout).toMatchObject({ step: 'delete old KSK 11111 once no parent server serves its DS', released: false });
