@@ -34,6 +34,10 @@ export const COMMAND_MODULES: readonly { readonly commands: readonly string[]; r
   { commands: ['verify'], load: () => (require('./commands/verify') as typeof import('./commands/verify')).registerVerifyCommand },
   { commands: ['plan'], load: () => (require('./commands/plan') as typeof import('./commands/plan')).registerPlanCommand },
   {
+    commands: ['dnssec-advance-check'],
+    load: () => (require('./commands/dnssec-advance') as typeof import('./commands/dnssec-advance')).registerDnssecAdvanceCommand,
+  },
+  {
     commands: ['terraform-external'],
     load: () => (require('./commands/terraform-external') as typeof import('./commands/terraform-external')).registerTerraformExternalCommand,
   },

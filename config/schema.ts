@@ -85,6 +85,10 @@ const dnssec = z.union([
     signedWait: z.string().optional(),
     parentWait: z.string().optional(),
     removalHold: z.string().optional(),
+    keyGeneration: z.string().optional(),
+    previousKeyGeneration: z.string().optional(),
+    disable: z.boolean().optional(),
+    rolloutDeadline: z.string().optional(),
   }),
 ]);
 

@@ -193,7 +193,7 @@ export function semanticIssues(raw: unknown): Issue[] {
     // values of the right type are checked (the schema reports the others).
     if (!retired && (d.dnssec === true || isObject(d.dnssec))) {
       const options = Object.fromEntries(
-        Object.entries(isObject(d.dnssec) ? d.dnssec : {}).filter(([k, v]) => (k === 'publish' ? typeof v === 'boolean' : typeof v === 'string')),
+        Object.entries(isObject(d.dnssec) ? d.dnssec : {}).filter(([k, v]) => (k === 'publish' || k === 'disable' ? typeof v === 'boolean' : typeof v === 'string')),
       ) as DnssecPublishingOptions;
       for (const p of checkDnssecOptions(typeof d.name === 'string' ? d.name : '', registrar, options)) {
         issues.push({ path: [...path, 'dnssec', ...p.path], message: p.message });

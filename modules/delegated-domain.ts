@@ -4,10 +4,14 @@
 import { Fn, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DestroyPolicy } from './destroy-policy';
-import { DnssecDelegation, RetiredDnssecDelegation } from './dnssec-delegation';
-import { checkDnssecOptions, dnssecOptionsOf, DnssecPublishingOptions } from './dnssec-options';
+import { DnssecDelegation, DnssecReleaseGuard, RetiredDnssecDelegation, settingsEnv } from './dnssec-delegation';
+import { checkDnssecOptions, DNSSEC_DEFAULTS, dnssecOptionsOf, DnssecPublishingOptions } from './dnssec-options';
+import { attributeExpression, DnssecRollout, RolloutKey } from './dnssec-rollout';
 import * as E from './errors';
+import type { Route53KeySigningKey } from '@cdktf/provider-aws/lib/route53-key-signing-key';
 import { checkZoneProps, HostedZone, HostedZoneDnssecOptions, HostedZoneProps } from './hosted-zone';
+import type { ZoneSigning } from './zone-signing';
+import { lazyDependsOn } from './depends-on';
 import { checkRecords } from './record-values';
 import { checkRegistrarProps, RegistrarDelegation, RetiredDelegation } from './registrar-delegation';
 import { RegistrarId, RegistrarSettings } from './registrar-settings';
@@ -95,8 +99,13 @@ export class DelegatedDomain extends Construct {
   public readonly nameServers: string[];
   /** Who holds the domain (`props.registrar`). */
   public readonly registrar: RegistrarId;
-  /** Publishes the DS (dnssec on and published), or its `count = 0` release guard (otherwise). */
-  public readonly dnssec: DnssecDelegation | RetiredDnssecDelegation;
+  /**
+   * Publishes the DS (dnssec on and published), its release guard alone (with `keyGeneration`:
+   * `dnssecRollout` publishes), or its `count = 0` release guard (otherwise).
+   */
+  public readonly dnssec: DnssecDelegation | DnssecReleaseGuard | RetiredDnssecDelegation;
+  /** The stepwise roll-out of the DS across deploys (with `dnssec.keyGeneration`). */
+  public readonly dnssecRollout?: DnssecRollout;
 
   constructor(scope: Construct, id: string, props: DelegatedDomainProps) {
     super(scope, id);
@@ -145,7 +154,18 @@ export class DelegatedDomain extends Construct {
     // off or unpublished only the count = 0 guard remains, so a DS published earlier is removed
     // (with the hold) before the signing resources go.
     const signing = this.zone.signing;
-    if (dnssec && signing && dnssec.publish !== false) {
+    if (dnssec && signing && dnssec.publish !== false && dnssec.keyGeneration !== undefined) {
+      const guard = new DnssecReleaseGuard(this, 'dnssec', {
+        domain: this.zone.zoneName,
+        registrar: props.registrar,
+        registrarSettings: props.registrarSettings,
+        signedBy: [...signing.signingResources, ...(signing.previousKeySigningKey ? [signing.previousKeySigningKey] : [])],
+        releasedBy: [this.delegation.releaseResource],
+        cliBundlePath: props.cliBundlePath,
+      });
+      this.dnssec = guard;
+      this.dnssecRollout = this.rollout(dnssec, signing, guard, props);
+    } else if (dnssec && signing && dnssec.publish !== false) {
       this.dnssec = new DnssecDelegation(this, 'dnssec', {
         domain: this.zone.zoneName,
         registrar: props.registrar,
@@ -167,7 +187,37 @@ export class DelegatedDomain extends Construct {
       new TerraformOutput(this, 'dnssec-ds', { value: signing.dsRecord, description: `DS record of ${this.zone.zoneName} for its parent zone` });
     }
   }
+
+  /** The stepwise roll-out (keyGeneration): the DS across deploys; the retiring key's status and signing follow it. */
+  private rollout(dnssec: DelegatedDomainDnssecOptions, signing: ZoneSigning, guard: DnssecReleaseGuard, props: DelegatedDomainProps): DnssecRollout {
+    const previous = signing.previousKeySigningKey;
+    const generations = `keyGeneration ${JSON.stringify(dnssec.keyGeneration)}${dnssec.previousKeyGeneration ? `, previousKeyGeneration ${JSON.stringify(dnssec.previousKeyGeneration)}` : ''}`;
+    const rollout = new DnssecRollout(this, 'dnssec-rollout', {
+      domain: this.zone.zoneName,
+      registrar: props.registrar,
+      settings: settingsEnv(props),
+      current: dnssec.disable ? undefined : rolloutKey(signing.keySigningKey),
+      retiring: dnssec.disable ? rolloutKey(signing.keySigningKey) : previous && rolloutKey(previous),
+      cli: guard.cli,
+      signedWait: dnssec.signedWait ?? DNSSEC_DEFAULTS.signedWait,
+      deadline: dnssec.rolloutDeadline ?? DNSSEC_DEFAULTS.rolloutDeadline,
+      conflictFix:
+        `the configuration has ${generations}: a DNSSEC change is under way or a key generation left the configuration too early; ` +
+        'put the key settings back as they were until nsbridge plan shows nothing pending (the scheduled pipeline job advances it), then change them',
+    });
+    // Published once the zone is signed and delegated to (the KSKs are referenced already).
+    rollout.resource.dependsOn = lazyDependsOn(() => [signing.signing, this.delegation.resource]);
+    // Once released, the old KSK stops signing (INACTIVE; removing previousKeyGeneration deletes
+    // it), and a disabled zone stops being signed (removing `dnssec` deletes the key).
+    const released = rollout.released;
+    if (previous) previous.status = `\${${released} ? "INACTIVE" : "ACTIVE"}`;
+    if (dnssec.disable) signing.signing.signingStatus = `\${${released} ? "NOT_SIGNING" : "SIGNING"}`;
+    return rollout;
+  }
 }
+
+/** A KSK as the roll-out reads it. */
+const rolloutKey = (ksk: Route53KeySigningKey): RolloutKey => ({ ds: attributeExpression(ksk, 'ds_record'), dnskey: attributeExpression(ksk, 'dnskey_record') });
 
 export interface RetiredDomainProps {
   /**

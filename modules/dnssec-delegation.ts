@@ -109,6 +109,34 @@ function clearProvisioner(cli: NsbridgeCliAsset): { type: 'local-exec'; when: 'd
   };
 }
 
+/** The release guard "ds-release": `ds clear --wait --hold` when it is destroyed (see the header). */
+function releaseGuard(
+  scope: Construct,
+  cli: NsbridgeCliAsset,
+  domain: string,
+  props: Pick<DnssecDelegationProps, 'registrar' | 'parentWait' | 'removalHold' | 'signedBy' | 'releasedBy'>,
+  settings: Record<string, string>,
+): DataResource {
+  const guard = new DataResource(scope, DNSSEC_DELEGATION_IDS.release, {
+    triggersReplace: { domain },
+    input: {
+      domain,
+      registrar: props.registrar,
+      wait: props.parentWait ?? DNSSEC_DEFAULTS.clearWait,
+      hold: props.removalHold ?? DNSSEC_DEFAULTS.removalHold,
+      env: settings,
+    },
+    provisioners: [clearProvisioner(cli)],
+  });
+  guard.dependsOn = lazyDependsOn(() => [...props.signedBy, ...(props.releasedBy ?? [])]);
+  dropPerInstanceVersionCheck(guard);
+  return guard;
+}
+
+/** The registrar's non-secret settings as the CLI's environment variables. */
+export const settingsEnv = (props: Pick<DnssecDelegationProps, 'registrar' | 'registrarSettings'>): Record<string, string> =>
+  Object.fromEntries(settingSpecs(props.registrar, props.registrarSettings ?? {}).map(({ spec, value }) => [spec.env, settingValueForEnv(value)]));
+
 /** Problems with the props, all at once, as "path: message" lines. */
 export function checkDnssecDelegationProps(props: DnssecDelegationProps): { problems: string[]; domain?: string } {
   const problems: string[] = [];
@@ -145,9 +173,7 @@ export class DnssecDelegation extends Construct {
     this.domain = checked.domain;
     this.cli = NsbridgeCliAsset.of(this, props.cliBundlePath);
 
-    const settings: Record<string, string> = Object.fromEntries(
-      settingSpecs(props.registrar, props.registrarSettings ?? {}).map(({ spec, value }) => [spec.env, settingValueForEnv(value)]),
-    );
+    const settings = settingsEnv(props);
     const hasSettings = Object.keys(settings).length > 0;
 
     // (1) the DS bridge.
@@ -174,19 +200,25 @@ export class DnssecDelegation extends Construct {
     dropPerInstanceVersionCheck(this.resource);
 
     // (2) the release guard.
-    this.releaseResource = new DataResource(this, DNSSEC_DELEGATION_IDS.release, {
-      triggersReplace: { domain: this.domain },
-      input: {
-        domain: this.domain,
-        registrar: props.registrar,
-        wait: props.parentWait ?? DNSSEC_DEFAULTS.clearWait,
-        hold: props.removalHold ?? DNSSEC_DEFAULTS.removalHold,
-        env: settings,
-      },
-      provisioners: [clearProvisioner(this.cli)],
-    });
-    this.releaseResource.dependsOn = lazyDependsOn(() => [...props.signedBy, ...(props.releasedBy ?? [])]);
-    dropPerInstanceVersionCheck(this.releaseResource);
+    this.releaseResource = releaseGuard(this, this.cli, this.domain, props, settings);
+  }
+}
+
+/**
+ * The release guard alone, at the address DnssecDelegation puts it: for the stepwise roll-out
+ * (modules/dnssec-rollout.ts), which publishes and removes the DS across deploys. It stays the
+ * backstop of destroy and of removing `dnssec`: its `ds clear` is quick when the roll-out has
+ * already removed the DS (nothing served, no hold), and refused up front (the hold longer than the
+ * wait limit) when it has not, so nothing is deleted while a parent serves the DS.
+ */
+export class DnssecReleaseGuard extends Construct {
+  public readonly releaseResource: DataResource;
+  public readonly cli: NsbridgeCliAsset;
+
+  constructor(scope: Construct, id: string, props: Omit<DnssecDelegationProps, 'dnskey' | 'delegatedBy' | 'signedWait'> & { readonly domain: string }) {
+    super(scope, id);
+    this.cli = NsbridgeCliAsset.of(this, props.cliBundlePath);
+    this.releaseResource = releaseGuard(this, this.cli, props.domain, props, settingsEnv(props));
   }
 }
 

@@ -44,16 +44,52 @@ export interface DnssecPublishingOptions {
    * @default "parent-ttl"
    */
   readonly removalHold?: string;
+  /**
+   * The stepwise roll-out (docs/dnssec-rollout.md): the name of the current key-signing key's
+   * generation, e.g. "2026-12". With it, no deploy waits for a DS TTL: each deploy does what is
+   * safe now and leaves the rest pending in Terraform state for a later deploy (the scheduled
+   * pipeline job). A key roll: set a new name and move the old one to `previousKeyGeneration`.
+   * Letters, digits, "-" and "_" (it is part of resource addresses); "legacy" names the key
+   * nsbridge made before generations (so turning them on for a signed domain is a roll).
+   * @default - none: the one-deploy flow (`removalHold`)
+   */
+  readonly keyGeneration?: string;
+  /**
+   * The generation being retired by a key roll: its KSK keeps signing until the roll has released
+   * it (then INACTIVE); remove this once `nsbridge plan` shows nothing pending (a plan refuses it
+   * while the parent still serves its DS).
+   * @default - none
+   */
+  readonly previousKeyGeneration?: string;
+  /**
+   * Turn DNSSEC off across deploys (with `keyGeneration`): the DS goes first; once no parent
+   * server serves it and its TTL has passed, signing stops. Then remove `dnssec`.
+   * @default false
+   */
+  readonly disable?: boolean;
+  /**
+   * A roll-out step still pending this long after the roll-out began is reported as failed (in the
+   * plan and `nsbridge plan`); nothing unsafe is done because of it. Hours, minutes or seconds
+   * (Terraform's timeadd), e.g. "72h".
+   * @default "72h"
+   */
+  readonly rolloutDeadline?: string;
 }
 
 export const DNSSEC_DEFAULTS = {
   signedWait: '15m',
   clearWait: '1h',
   removalHold: 'parent-ttl',
+  rolloutDeadline: '72h',
 } as const;
 
+/** The generation name of the key nsbridge made before generations (its resource ids have no suffix). */
+export const LEGACY_GENERATION = 'legacy';
+const GENERATION = /^[A-Za-z0-9_-]{1,40}$/;
+const TIMEADD_DURATION = /^([0-9]+h)?([0-9]+m)?([0-9]+s)?$/;
+
 /** The keys of the `dnssec` mapping in domains.yaml (and of DnssecPublishingOptions). */
-export const DNSSEC_KEYS = ['publish', 'signedWait', 'parentWait', 'removalHold'] as const;
+export const DNSSEC_KEYS = ['publish', 'signedWait', 'parentWait', 'removalHold', 'keyGeneration', 'previousKeyGeneration', 'disable', 'rolloutDeadline'] as const;
 
 /** `dnssec: true` / an options object → the options; `false` / absent → undefined. */
 export function dnssecOptionsOf<T extends object>(value: boolean | T | undefined): T | undefined {
@@ -110,9 +146,49 @@ export function checkDnssecOptions(
       problems.push({ path: ['removalHold'], message: invalidRemovalHold(hold, (err as Error).message) });
     }
   }
+  problems.push(...checkGenerations(options, isToken));
   if (registrar !== undefined && options.publish !== false) {
     const cap = REGISTRARS[registrar]?.capabilities.dnssec;
     if (cap && !cap.supported) problems.push({ path: [], message: dnssecNotSupported(domain, registrar, cap.reason) });
+  }
+  return problems;
+}
+
+/** The stepwise roll-out's options: generation names, one change at a time. */
+function checkGenerations(options: DnssecPublishingOptions, isToken: (v: unknown) => boolean): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  const { keyGeneration: current, previousKeyGeneration: previous } = options;
+  for (const [key, v] of [['keyGeneration', current], ['previousKeyGeneration', previous]] as const) {
+    if (v !== undefined && !isToken(v) && !GENERATION.test(v)) {
+      problems.push({ path: [key], message: `key generation ${show(v)} must be 1 to 40 letters, digits, "-" or "_" (it is part of resource addresses), e.g. "2026-12"` });
+    }
+  }
+  const deadline = options.rolloutDeadline;
+  if (deadline !== undefined && !isToken(deadline) && (deadline === '' || !TIMEADD_DURATION.test(deadline))) {
+    problems.push({ path: ['rolloutDeadline'], message: `rollout deadline ${show(deadline)} must be hours, minutes and/or seconds, e.g. "72h" or "90m"` });
+  }
+  if (current === undefined) {
+    for (const key of ['previousKeyGeneration', 'disable', 'rolloutDeadline'] as const) {
+      if (options[key] !== undefined) problems.push({ path: [key], message: `${key} belongs to the stepwise roll-out: set keyGeneration too (the name of the current key, e.g. "2026-12")` });
+    }
+    return problems;
+  }
+  if (previous !== undefined && previous === current) {
+    problems.push({ path: ['previousKeyGeneration'], message: `previousKeyGeneration is the same as keyGeneration (${show(current)}); a key roll names a new generation in keyGeneration and the old one here` });
+  }
+  if (options.disable === true && previous !== undefined) {
+    problems.push({
+      path: ['disable'],
+      message: `a key roll from ${show(previous)} is under way (previousKeyGeneration); let it complete (nsbridge plan shows nothing pending), remove previousKeyGeneration, then disable`,
+    });
+  }
+  if (options.publish === false) {
+    problems.push({ path: ['publish'], message: 'publish: false signs without publishing, so there is nothing to roll out: remove keyGeneration, or remove publish: false' });
+  }
+  for (const key of ['removalHold', 'parentWait'] as const) {
+    if (options[key] !== undefined) {
+      problems.push({ path: [key], message: `${key} belongs to the one-deploy flow; with keyGeneration the holds are kept in Terraform state and advanced by later deploys: remove it` });
+    }
   }
   return problems;
 }

@@ -51,6 +51,14 @@ export interface HostedZoneDnssecOptions {
    * @default - the zone's provider
    */
   readonly kmsProvider?: TerraformProvider;
+  /**
+   * One key per named generation (see `DnssecPublishingOptions.keyGeneration`): the KSK of
+   * `previousKeyGeneration` is kept next to the current one while a roll retires it.
+   * @default - one key
+   */
+  readonly keyGeneration?: string;
+  /** @see DnssecPublishingOptions.previousKeyGeneration */
+  readonly previousKeyGeneration?: string;
 }
 
 export interface HostedZoneProps {
@@ -237,6 +245,7 @@ export class HostedZone extends Construct implements IHostedZone {
         provider: props.provider,
         kmsProvider: dnssec.kmsProvider,
         tags: props.tags,
+        generations: dnssec.keyGeneration === undefined ? undefined : { current: dnssec.keyGeneration, previous: dnssec.previousKeyGeneration },
       });
     }
 

@@ -30,6 +30,7 @@ import { Route53HostedZoneDnssec } from '@cdktf/provider-aws/lib/route53-hosted-
 import { Route53KeySigningKey } from '@cdktf/provider-aws/lib/route53-key-signing-key';
 import { Fn, ITerraformDependable, TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { LEGACY_GENERATION } from './dnssec-options';
 
 /** Route 53 DNSSEC uses KMS keys in this region only. */
 export const DNSSEC_KMS_REGION = 'us-east-1';
@@ -47,6 +48,13 @@ export interface ZoneSigningProps {
   readonly kmsProvider?: TerraformProvider;
   /** Tags on the KMS key. */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Keys by generation (the stepwise roll-out, modules/dnssec-rollout.ts): one key and KSK per
+   * named generation, the previous one kept while a roll retires it. "legacy" names the key made
+   * without generations (the ids without a suffix).
+   * @default - one key, replaced by `-replace` (the one-deploy flow)
+   */
+  readonly generations?: { readonly current: string; readonly previous?: string };
 }
 
 /** Construct ids of the parts (part of the Terraform addresses: never rename them). */
@@ -114,6 +122,8 @@ const accounts = new WeakMap<TerraformStack, Map<TerraformProvider | undefined, 
 export class ZoneSigning extends Construct {
   public readonly kmsKey: KmsKey;
   public readonly keySigningKey: Route53KeySigningKey;
+  /** The previous generation's KSK, while a roll retires it. */
+  public readonly previousKeySigningKey?: Route53KeySigningKey;
   /** `aws_route53_hosted_zone_dnssec`: signing on. */
   public readonly signing: Route53HostedZoneDnssec;
   /** "257 3 13 <base64>": what `nsbridge ds set --dnskey` takes. */
@@ -124,7 +134,25 @@ export class ZoneSigning extends Construct {
   constructor(scope: Construct, id: string, props: ZoneSigningProps) {
     super(scope, id);
     const { accountId, partition } = accountOf(this, props.provider);
-    this.kmsKey = new KmsKey(this, IDS.key, {
+    const suffix = (generation: string | undefined) => (generation === undefined || generation === LEGACY_GENERATION ? '' : `-${generation}`);
+    const current = this.createKey(props, accountId, partition, suffix(props.generations?.current));
+    this.kmsKey = current.kmsKey;
+    this.keySigningKey = current.ksk;
+    const previous = props.generations?.previous;
+    this.previousKeySigningKey = previous === undefined ? undefined : this.createKey(props, accountId, partition, suffix(previous)).ksk;
+    this.signing = new Route53HostedZoneDnssec(this, IDS.signing, {
+      hostedZoneId: props.hostedZoneId,
+      signingStatus: 'SIGNING',
+      dependsOn: [this.keySigningKey, ...(this.previousKeySigningKey ? [this.previousKeySigningKey] : [])],
+      provider: props.provider,
+    });
+    this.dnskeyRecord = this.keySigningKey.dnskeyRecord;
+    this.dsRecord = this.keySigningKey.dsRecord;
+  }
+
+  /** One KMS key and its KSK; `suffix` tells generations apart in the addresses. */
+  private createKey(props: ZoneSigningProps, accountId: string, partition: string, suffix: string): { kmsKey: KmsKey; ksk: Route53KeySigningKey } {
+    const kmsKey = new KmsKey(this, `${IDS.key}${suffix}`, {
       description: `nsbridge DNSSEC key-signing key for ${props.zoneName}`,
       customerMasterKeySpec: 'ECC_NIST_P256',
       keyUsage: 'SIGN_VERIFY',
@@ -134,24 +162,17 @@ export class ZoneSigning extends Construct {
       provider: props.kmsProvider ?? props.provider,
       lifecycle: { createBeforeDestroy: true },
     });
-    this.keySigningKey = new Route53KeySigningKey(this, IDS.ksk, {
+    const ksk = new Route53KeySigningKey(this, `${IDS.ksk}${suffix}`, {
       hostedZoneId: props.hostedZoneId,
-      keyManagementServiceArn: this.kmsKey.arn,
+      keyManagementServiceArn: kmsKey.arn,
       // Letters, digits and underscores, unique within the zone: the old and the new KSK of a roll
       // exist side by side.
-      name: `nsbridge_${Fn.replace(this.kmsKey.keyId, '-', '')}`,
+      name: `nsbridge_${Fn.replace(kmsKey.keyId, '-', '')}`,
       status: 'ACTIVE',
       provider: props.provider,
       lifecycle: { createBeforeDestroy: true },
     });
-    this.signing = new Route53HostedZoneDnssec(this, IDS.signing, {
-      hostedZoneId: props.hostedZoneId,
-      signingStatus: 'SIGNING',
-      dependsOn: [this.keySigningKey],
-      provider: props.provider,
-    });
-    this.dnskeyRecord = this.keySigningKey.dnskeyRecord;
-    this.dsRecord = this.keySigningKey.dsRecord;
+    return { kmsKey, ksk };
   }
 
   /** What the DS must be published after, and removed before: the KSK and signing. */

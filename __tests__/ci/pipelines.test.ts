@@ -16,6 +16,8 @@ import { allGithubProblems, allGitlabProblems, githubWorkflowProblems, parseYaml
 const ROOT = join(__dirname, '..', '..');
 const GITHUB_FILE = join(ROOT, 'examples', 'ci', 'github', 'nsbridge.yml');
 const GITLAB_FILE = join(ROOT, 'examples', 'ci', 'gitlab', '.gitlab-ci.yml');
+const DNSSEC_FILE = join(ROOT, 'examples', 'ci', 'github', 'nsbridge-dnssec.yml');
+const dnssecText = readFileSync(DNSSEC_FILE, 'utf8');
 const githubText = readFileSync(GITHUB_FILE, 'utf8');
 const gitlabText = readFileSync(GITLAB_FILE, 'utf8');
 const gh = parseYaml(githubText, 'nsbridge.yml').value;
@@ -249,7 +251,7 @@ describe('GitLab CI pipeline: valid for GitLab', () => {
 describe('GitLab CI pipeline: what it does', () => {
   const script = (job: any): string => [job.before_script ?? [], job.script ?? []].flat(10).join('\n');
   const template = gl['.nsbridge'];
-  const jobIds = ['plan', 'deploy', 'drift'];
+  const jobIds = ['plan', 'deploy', 'drift', 'dnssec-advance'];
 
   test('pipelines for merge requests, the default branch, schedules and by hand only', () => {
     const ifs = gl.workflow.rules.map((r: any) => r.if);
@@ -302,13 +304,23 @@ describe('GitLab CI pipeline: what it does', () => {
 
   test('drift: scheduled pipelines, plan --expect-no-changes, fails on drift, report kept', () => {
     const drift = gl.drift;
-    expect(drift.rules.map((r: any) => r.if)).toContain('$CI_PIPELINE_SOURCE == "schedule"');
+    expect(drift.rules.map((r: any) => r.if)).toContain('$CI_PIPELINE_SOURCE == "schedule" && $NSBRIDGE_SCHEDULE != "dnssec-advance"');
     expect(drift.rules.every((r: any) => !/merge_request|CI_COMMIT_BRANCH/.test(r.if))).toBe(true);
     const s = script(drift);
     expect(s).toMatch(/npx cdktf diff "\$stack"[\s\S]*npx nsbridge plan --expect-no-changes --format markdown/);
     expect(s).toMatch(/exit "\$status"/);
     expect(drift.allow_failure).toBeUndefined();
     expect(drift.artifacts).toMatchObject({ when: 'always', paths: ['drift.md'] });
+  });
+
+  test('dnssec-advance: its own schedule on the default branch, one at a time with deploy, applies only what dnssec-advance-check accepted', () => {
+    const job = gl['dnssec-advance'];
+    expect(job.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule" && $NSBRIDGE_SCHEDULE == "dnssec-advance" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
+    expect(job.resource_group).toBe(gl.deploy.resource_group);
+    const s = script(job);
+    expect(s).toMatch(/-out=advance\.tfplan[\s\S]*show -json advance\.tfplan[\s\S]*if npx nsbridge dnssec-advance-check --plan "\$dir\/advance\.json"; then\n\s*tofu -chdir="\$dir" apply -input=false -no-color advance\.tfplan/);
+    expect(s).not.toMatch(/cdktf deploy|auto-approve|destroy/);
+    expect(job.when).toBeUndefined(); // scheduled: no manual start
   });
 
   test('registrar credentials: CI/CD variables, never written in the file; names mentioned exist in the catalog', () => {
@@ -321,6 +333,43 @@ describe('GitLab CI pipeline: what it does', () => {
     for (const name of mentioned) expect({ name, known: credentials.has(name) }).toEqual({ name, known: true });
     // No NAME=value or NAME: value for a credential anywhere (a pasted secret).
     for (const name of credentials.keys()) expect(gitlabText).not.toMatch(new RegExp(`\\b${name}\\s*[:=]\\s*\\S`));
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+describe('GitHub Actions: the scheduled DNSSEC roll-out workflow', () => {
+  const wf = parseYaml(dnssecText, 'nsbridge-dnssec.yml').value;
+  const job = wf.jobs.advance;
+  const run: string = job.steps.filter((s: any) => s.run).map((s: any) => s.run).join('\n');
+
+  test('GitHub\'s workflow parser and the SchemaStore schema accept it', async () => {
+    expect(messages(await allGithubProblems(dnssecText))).toBe('');
+  });
+
+  test('scheduled and by hand, main only, never at the same time as a deploy, no approval wait', () => {
+    expect(Object.keys(wf.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(wf.on.schedule[0].cron).toMatch(/^\d+ /);
+    expect(job.if).toBe("github.ref == 'refs/heads/main'");
+    expect(job.concurrency).toEqual({ group: 'nsbridge-deploy', 'cancel-in-progress': false });
+    expect(job.concurrency.group).toBe(gh.jobs.deploy.concurrency.group);
+    expect(job.environment).toBe('dnssec-rollout');
+    expect(wf.permissions).toEqual({});
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+  });
+
+  test('applies a saved plan only after dnssec-advance-check accepted it; never cdktf deploy', () => {
+    expect(run).toMatch(/plan -input=false -no-color -out=advance\.tfplan[\s\S]*show -json advance\.tfplan[\s\S]*if npx nsbridge dnssec-advance-check --plan "\$dir\/advance\.json"; then\n\s*tofu -chdir="\$dir" apply -input=false -no-color advance\.tfplan/);
+    expect((run.match(/ apply /g) ?? []).length).toBe(1);
+    expect(run).not.toMatch(/cdktf deploy|auto-approve|destroy/);
+  });
+
+  test('registrar credentials: secret references of catalog names', () => {
+    const env: Record<string, string> = job.steps.find((s: any) => s.env)?.env ?? {};
+    expect(Object.keys(env).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(env)) {
+      expect({ name, known: credentials.has(name) }).toEqual({ name, known: true });
+      expect(value).toBe(`\${{ secrets.${name} }}`);
+    }
   });
 });
 

@@ -327,6 +327,21 @@ describe('dnssec', () => {
     expect(problems(domainWith('dnssec: yes'))).toEqual([expect.stringMatching(/^domains\[0\]\.dnssec \(line 4\): /)]);
   });
 
+  test('key generations (the stepwise roll-out) reach the domain entry; one change at a time is checked with its path and line', () => {
+    expect(entry(domainWith('dnssec: { keyGeneration: "2027-06", previousKeyGeneration: "2026-12", rolloutDeadline: 48h }')).dnssec).toEqual({
+      keyGeneration: '2027-06',
+      previousKeyGeneration: '2026-12',
+      rolloutDeadline: '48h',
+    });
+    expect(entry(domainWith('dnssec: { keyGeneration: "2026-12", disable: true }')).dnssec).toEqual({ keyGeneration: '2026-12', disable: true });
+    expect(problems(domainWith('dnssec:', '  keyGeneration: b', '  previousKeyGeneration: a', '  disable: true'))).toEqual([
+      'domains[0].dnssec.disable (line 7): a key roll from "a" is under way (previousKeyGeneration); let it complete (nsbridge plan shows nothing pending), remove previousKeyGeneration, then disable',
+    ]);
+    expect(problems(domainWith('dnssec: { keyGeneration: "2026/12" }'))).toEqual([
+      expect.stringMatching(/^domains\[0\]\.dnssec\.keyGeneration \(line 4\): key generation "2026\/12" must be 1 to 40 letters, digits/),
+    ]);
+  });
+
   test('a retired domain is not checked for DNSSEC (its zone is going)', () => {
     expect(() => parseConfig(['domains:', '  - name: example.org', '    registrar: namecheap', '    retired: true', '    dnssec: true'].join('\n'), FILE)).not.toThrow();
   });

@@ -22,21 +22,18 @@
  * to the zone's name servers and every one of them serves the DNSKEY that DS was made from.
  */
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, DataResource, LocalBackend, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
-import { SKIP_TERRAFORM_VERSION_CHECK } from '../../modules/cli-asset';
-import { dropPerInstanceVersionCheck } from '../../modules/cdktf-internals/version-checks';
 import { DnssecDelegation, RetiredDnssecDelegation } from '../../modules/dnssec-delegation';
 import { RegistrarDelegation } from '../../modules/registrar-delegation';
 import type { RegistrarSettings } from '../../modules/registrar-settings';
-import { DnskeyRecord, dsFromDnskey, DsRecord, formatDnskey, formatDs } from '../../core/dnssec';
+import { DnskeyRecord, dsFromDnskey, formatDnskey, formatDs } from '../../core/dnssec';
 import { DnsWorld } from '../../testing/dns/dns-world';
 import { testDnskey } from '../../testing/dns/dnssec-keys';
 import { GandiEmulator, startEmulator as startGandi } from '../../testing/registrars/gandi/emulator';
 import { GoDaddyEmulator, startEmulator as startGoDaddy } from '../../testing/registrars/godaddy/emulator';
+import { engineApp, placeSynthesized } from '../modules/fixtures/engines';
+import { CONTROL_SCRIPT, Event, SigningControl, unsafeMoments } from './dnssec-world';
 import { describeE2e, ENGINE_BIN, ENGINE_CLI_CONFIG, explain, filesUnder, PREVIOUS_NS, REPO_ROOT, run, RunResult, sortedNs, TOOLS_DIR } from './harness';
 
 const TOFU = ENGINE_BIN; // tofu or terraform (NSBRIDGE_E2E_ENGINE)
@@ -51,147 +48,6 @@ const REGISTRY_DELAY_MS = 300;
 const DS_TTL = 2;
 const GD = 'nsb-dnssec-gd.com';
 const GA = 'nsb-dnssec-ga.com';
-
-// ---------------------------------------------------------------------------------------------
-// the timeline
-
-type Event =
-  | { at: number; kind: 'ksk'; domain: string; label: string }
-  | { at: number; kind: 'sign'; domain: string }
-  | { at: number; kind: 'unsign'; domain: string }
-  | { at: number; kind: 'serve'; domain: string; server: number; keys: string[] }
-  | { at: number; kind: 'registrar-ds'; domain: string; ds: string[] }
-  | { at: number; kind: 'parent-ds'; domain: string; ds: string[] }
-  | { at: number; kind: 'delegate'; domain: string; ns: string[] };
-
-
-/**
- * Replay the events of `domain` in order and return every moment at which the parent served a DS
- * that would make the domain fail validation: delegated elsewhere than the zone's name servers, or
- * one of them not serving the DNSKEY the DS was made from.
- */
-function unsafeMoments(events: readonly Event[], domain: string, keys: Record<string, DnskeyRecord>): string[] {
-  const bad: string[] = [];
-  let parentDs: string[] = [];
-  let delegatedTo: string[] = [];
-  const served = ZONE_NS.map(() => [] as string[]);
-  const dsOf = (label: string) => formatDs(dsFromDnskey(domain, keys[label]!));
-  for (const e of [...events].filter((x) => x.domain === domain).sort((a, b) => a.at - b.at)) {
-    if (e.kind === 'parent-ds') parentDs = e.ds;
-    else if (e.kind === 'delegate') delegatedTo = sortedNs(e.ns);
-    else if (e.kind === 'serve') served[e.server] = e.keys;
-    if (parentDs.length === 0) continue;
-    if (delegatedTo.join(',') !== sortedNs(ZONE_NS).join(',')) bad.push(`${new Date(e.at).toISOString()} (${e.kind}): DS ${parentDs.join(' | ')} while delegated to ${delegatedTo.join(',')}`);
-    served.forEach((labels, i) => {
-      const matching = new Set(labels.map(dsOf));
-      for (const ds of parentDs) if (!matching.has(ds)) bad.push(`${new Date(e.at).toISOString()} (${e.kind}): DS ${ds} at the parent, but ${ZONE_NS[i]} serves no DNSKEY for it (serves ${labels.join(',') || 'none'})`);
-    });
-  }
-  return bad;
-}
-
-// ---------------------------------------------------------------------------------------------
-// the control endpoint the stand-ins' provisioners call
-
-class SigningControl {
-  readonly events: Event[] = [];
-  private readonly state = new Map<string, { signing: boolean; keys: string[] }>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private server?: http.Server;
-  url = '';
-
-  constructor(
-    private readonly dns: DnsWorld,
-    readonly keys: Record<string, DnskeyRecord>,
-  ) {}
-
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      const u = new URL(req.url ?? '/', 'http://control');
-      const domain = u.searchParams.get('domain') ?? '';
-      const label = u.searchParams.get('key') ?? '';
-      try {
-        this.act(u.pathname.slice(1), domain, label);
-        res.writeHead(200).end(`ok ${u.pathname.slice(1)} ${domain} ${label}`.trim());
-      } catch (e) {
-        res.writeHead(400).end((e as Error).message);
-      }
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}/`;
-  }
-
-  private act(action: string, domain: string, label: string): void {
-    const s = this.state.get(domain) ?? { signing: false, keys: [] };
-    this.state.set(domain, s);
-    const at = Date.now();
-    if (action === 'ksk') {
-      if (!this.keys[label]) throw new Error(`no test key "${label}"`);
-      if (!s.keys.includes(label)) s.keys.push(label);
-      this.events.push({ at, kind: 'ksk', domain, label });
-      if (s.signing) this.serve(domain, true);
-    } else if (action === 'sign') {
-      s.signing = true;
-      this.events.push({ at, kind: 'sign', domain });
-      this.serve(domain, true);
-    } else if (action === 'unsign') {
-      // Route 53 drops the keys with signing; the KSKs themselves go later.
-      s.signing = false;
-      s.keys = [];
-      this.events.push({ at, kind: 'unsign', domain });
-      this.serve(domain, false);
-    } else throw new Error(`unknown action "${action}"`);
-  }
-
-  /** The keys the zone should serve now; the second server follows SIGN_DELAY_MS later when `staggered`. */
-  private serve(domain: string, staggered: boolean): void {
-    const apply = (server: number) => {
-      const s = this.state.get(domain)!;
-      const labels = s.signing ? [...s.keys] : [];
-      this.dns.signZone(domain, labels.map((l) => this.keys[l]!), { nameServers: [ZONE_NS[server]!] });
-      this.events.push({ at: Date.now(), kind: 'serve', domain, server, keys: labels });
-    };
-    apply(0);
-    if (!staggered) return apply(1);
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      apply(1);
-    }, SIGN_DELAY_MS);
-    this.timers.add(t);
-  }
-
-  /** The registry: the parent servers publish the registrar's DS set a little later. */
-  registrarChanged(domain: string, ds: DsRecord[]): void {
-    this.events.push({ at: Date.now(), kind: 'registrar-ds', domain, ds: ds.map(formatDs) });
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      this.dns.publishDs(domain, ds, { ttl: DS_TTL });
-      this.events.push({ at: Date.now(), kind: 'parent-ds', domain, ds: ds.map(formatDs) });
-    }, REGISTRY_DELAY_MS);
-    this.timers.add(t);
-  }
-
-  delegated(domain: string, ns: string[]): void {
-    this.dns.delegate(domain, ns);
-    this.events.push({ at: Date.now(), kind: 'delegate', domain, ns: [...ns] });
-  }
-
-  async close(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-}
-
-/** The provisioners' side of the control endpoint: one POST, the answer printed, exit 1 on failure. */
-const CONTROL_SCRIPT = `const [action, domain, key] = process.argv.slice(2);
-const u = new URL(action, process.env.NSBRIDGE_E2E_CONTROL);
-u.searchParams.set('domain', domain);
-if (key) u.searchParams.set('key', key);
-fetch(u, { method: 'POST' }).then(async (r) => {
-  console.log('control: ' + (await r.text()));
-  if (!r.ok) process.exit(1);
-}, (e) => { console.error('control: ' + e.message); process.exit(1); });
-`;
 
 // ---------------------------------------------------------------------------------------------
 // engine runs
@@ -246,18 +102,13 @@ describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS an
     dns = await DnsWorld.start({ tld: 'com' });
     godaddy = await startGoDaddy({ rateLimit: null });
     gandi = await startGandi({ rateLimit: null });
-    control = new SigningControl(dns, keys);
+    control = new SigningControl(dns, keys, { zoneNs: ZONE_NS, signDelayMs: SIGN_DELAY_MS, registryDelayMs: REGISTRY_DELAY_MS, dsTtl: DS_TTL });
     await control.start();
     for (const [emu, domain] of [
       [godaddy, GD],
       [gandi, GA],
     ] as const) {
-      emu.addDomain(domain, [...PREVIOUS_NS]);
-      await dns.serveZone(domain, PREVIOUS_NS);
-      await dns.serveZone(domain, ZONE_NS);
-      control.delegated(domain, PREVIOUS_NS);
-      emu.onDelegationChange = (d, ns) => control.delegated(d, ns);
-      emu.onDnssecChange = (d, records) => control.registrarChanged(d, records.map((r) => r.ds));
+      await control.addDomain(emu, domain);
     }
   });
 
@@ -301,15 +152,7 @@ describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS an
 
     const synth = (config: DomainConfig): void => {
       const outdir = fs.mkdtempSync(path.join(root, `out-${name}-`));
-      const app = new App({ outdir, stackTraces: false, context: { [SKIP_TERRAFORM_VERSION_CHECK]: true } });
-      const stack = new TerraformStack(app, 'dnssec');
-      new LocalBackend(stack, { path: 'terraform.tfstate' });
-      const scope = new Construct(stack, domain);
-      const data = (id: string, props: ConstructorParameters<typeof DataResource>[2]) => {
-        const r = new DataResource(scope, id, props);
-        dropPerInstanceVersionCheck(r);
-        return r;
-      };
+      const { app, scope, data } = engineApp(outdir, 'dnssec', domain);
       // The hosted zone: its output is the name servers (moto would give its four fixed ones).
       const zone = data('zone', { input: { name_servers: ZONE_NS } });
       const ns = new RegistrarDelegation(scope, 'delegation', {
@@ -354,10 +197,7 @@ describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS an
         });
       }
       app.synth();
-      const stackDir = path.join(outdir, 'stacks', 'dnssec');
-      fs.copyFileSync(path.join(stackDir, 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
-      fs.rmSync(path.join(dir, 'assets'), { recursive: true, force: true });
-      fs.cpSync(path.join(stackDir, 'assets'), path.join(dir, 'assets'), { recursive: true });
+      placeSynthesized(outdir, 'dnssec', dir);
       fs.rmSync(outdir, { recursive: true, force: true });
     };
 
@@ -431,7 +271,7 @@ describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS an
     const r = await gd.apply({ key: 'K1' });
     expect(r.code).toBe(0);
     // The property the order exists for, over the whole timeline so far.
-    expect(unsafeMoments(control.events, GD, keys)).toEqual([]);
+    expect(unsafeMoments(ZONE_NS, control.events, GD, keys)).toEqual([]);
     const ev = eventsOf(GD, t0);
     const sign = first(ev, 'sign', 'sign');
     const delegated = first(ev, 'delegate to the zone', 'delegate', (e) => sortedNs(e.ns).join() === sortedNs(ZONE_NS).join());
@@ -478,7 +318,7 @@ describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS an
     const r = await gd.apply({ key: 'K2' });
     expect(r.code).toBe(0);
     // The property the order exists for, over the whole timeline so far.
-    expect(unsafeMoments(control.events, GD, keys)).toEqual([]);
+    expect(unsafeMoments(ZONE_NS, control.events, GD, keys)).toEqual([]);
     const ev = eventsOf(GD, t0);
     const [ds1, ds2] = [dsOf(GD, 'K1'), dsOf(GD, 'K2')];
     // What GoDaddy held, change by change: both, then only the new one. Never empty.
@@ -502,7 +342,7 @@ describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS an
     const r = await gd.apply({});
     expect(r.code).toBe(0);
     // The property the order exists for, over the whole timeline so far.
-    expect(unsafeMoments(control.events, GD, keys)).toEqual([]);
+    expect(unsafeMoments(ZONE_NS, control.events, GD, keys)).toEqual([]);
     const ev = eventsOf(GD, t0);
     const removed = first(ev, 'GoDaddy without DS', 'registrar-ds', (e) => e.ds.length === 0);
     const gone = first(ev, 'parent without DS', 'parent-ds', (e) => e.ds.length === 0);
@@ -528,7 +368,7 @@ describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS an
     const r = await ga.apply({ key: 'G1' });
     expect(r.code).toBe(0);
     // The property the order exists for, over the whole timeline so far.
-    expect(unsafeMoments(control.events, GA, keys)).toEqual([]);
+    expect(unsafeMoments(ZONE_NS, control.events, GA, keys)).toEqual([]);
     const ev = eventsOf(GA, t0);
     const serve1 = first(ev, 'server 1 serves G1', 'serve', (e) => e.server === 1 && e.keys.includes('G1'));
     const writes = gandi.http.requests.filter((q) => q.at >= t0 && q.write && q.path.includes('/dnskeys'));
@@ -551,7 +391,7 @@ describeE2e('e2e: DNSSEC with the real CLI, registrar emulators, loopback DNS an
     const r = await ga.destroy({ key: 'G1' });
     expect(r.code).toBe(0);
     // The property the order exists for, over the whole timeline so far.
-    expect(unsafeMoments(control.events, GA, keys)).toEqual([]);
+    expect(unsafeMoments(ZONE_NS, control.events, GA, keys)).toEqual([]);
     const ev = eventsOf(GA, t0);
     const removed = first(ev, 'Gandi without keys', 'registrar-ds', (e) => e.ds.length === 0);
     const gone = first(ev, 'parent without DS', 'parent-ds', (e) => e.ds.length === 0);

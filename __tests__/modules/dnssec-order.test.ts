@@ -22,6 +22,7 @@ import { Construct } from 'constructs';
 import { SKIP_TERRAFORM_VERSION_CHECK } from '../../modules/cli-asset';
 import { dropPerInstanceVersionCheck } from '../../modules/cdktf-internals/version-checks';
 import { DnssecDelegation, RetiredDnssecDelegation } from '../../modules/dnssec-delegation';
+import { newLinesOf, placeSynthesized } from './fixtures/engines';
 
 const STUB = path.join(__dirname, 'fixtures', 'ds-stub-cli.js');
 const E2E_TOOLS = process.env.NSBRIDGE_TOOLS_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'nsbridge-tools');
@@ -65,13 +66,7 @@ function describeOrder(e: { bin: string; version: string }): void {
       const log = path.join(dir, 'log');
       fs.writeFileSync(log, '');
       const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', DNSSEC_LOG: log };
-      let seen = 0;
-      const newLines = (): string[] => {
-        const lines = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
-        const fresh = lines.slice(seen);
-        seen = lines.length;
-        return fresh;
-      };
+      const newLines = newLinesOf(log);
       const logged = (what: string) => `node "${STUB}" ${what}`;
 
       const synth = (config: Config): void => {
@@ -116,10 +111,7 @@ function describeOrder(e: { bin: string; version: string }): void {
           });
         }
         app.synth();
-        const stackDir = path.join(outdir, 'stacks', 'order');
-        fs.copyFileSync(path.join(stackDir, 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
-        fs.rmSync(path.join(dir, 'assets'), { recursive: true, force: true });
-        fs.cpSync(path.join(stackDir, 'assets'), path.join(dir, 'assets'), { recursive: true });
+        placeSynthesized(outdir, 'order', dir);
       };
 
       /** The log lines and the engine's resource events, merged in the order they happened. */

@@ -31,78 +31,9 @@ import { RetiredDomain } from '../../modules/delegated-domain';
 import { DestroyPolicy } from '../../modules/destroy-policy';
 import { RegistrarDelegation } from '../../modules/registrar-delegation';
 import { RegistrarSettings } from '../../modules/registrar-settings';
+import { Engine, EXTERNAL, engineCliConfig, findEngines, placeSynthesized } from './fixtures/engines';
 
 const STUB = path.join(__dirname, 'fixtures', 'stub-cli.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const EXTERNAL = (require('@cdktf/provider-external/package.json') as { cdktf: { provider: { version: string } } }).cdktf.provider.version;
-
-interface Engine {
-  bin: string;
-  version: string;
-  /** Default registry host of the engine: provider addresses without a host live there. */
-  host: string;
-  /** The external provider's executable, from a mirror of either host (the binary is the same). */
-  provider: string;
-}
-
-const HOSTS = ['registry.terraform.io', 'registry.opentofu.org'];
-
-/** Where scripts/e2e/install-tools.sh puts its OpenTofu build and provider mirror. */
-const E2E_TOOLS = process.env.NSBRIDGE_TOOLS_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'nsbridge-tools');
-
-/**
- * Every engine that can run here, each with a mirror that holds the external provider for its
- * registry host; or why none can. NSBRIDGE_TF_BINARY / NSBRIDGE_TF_MIRROR pick one explicitly.
- */
-function findEngines(): Engine[] | { skip: string } {
-  const binaries = process.env.NSBRIDGE_TF_BINARY
-    ? [process.env.NSBRIDGE_TF_BINARY]
-    : [process.env.TERRAFORM_BINARY_NAME, 'terraform', 'tofu', path.join(E2E_TOOLS, 'bin', 'tofu')].filter((b): b is string => !!b);
-  const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
-  const home = os.homedir();
-  const dataHome = process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share');
-  const mirrors = process.env.NSBRIDGE_TF_MIRROR
-    ? [process.env.NSBRIDGE_TF_MIRROR]
-    : [
-        path.join(home, '.terraform.d', 'plugins'),
-        path.join(dataHome, 'terraform', 'plugins'),
-        path.join(dataHome, 'opentofu', 'plugins'),
-        '/usr/local/share/terraform/plugins',
-        '/usr/share/terraform/plugins',
-        path.join(E2E_TOOLS, 'mirror'),
-      ];
-  const engines: Engine[] = [];
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const bin of binaries) {
-    const r = spawnSync(bin, ['version'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-    if (r.status !== 0) continue;
-    const version = r.stdout.split('\n')[0]!.trim();
-    if (seen.has(version)) continue; // the same engine twice (TERRAFORM_BINARY_NAME=terraform)
-    seen.add(version);
-    const host = version.startsWith('OpenTofu') ? 'registry.opentofu.org' : 'registry.terraform.io';
-    // A provider mirrored for the other engine's host is the same executable: take it, and lay it
-    // out for this engine's host in the test's own mirror.
-    let provider: string | undefined;
-    for (const m of mirrors) {
-      for (const h of [host, ...HOSTS.filter((x) => x !== host)]) {
-        const dir = path.join(m, h, 'hashicorp', 'external', EXTERNAL, platform);
-        const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith('terraform-provider-external')) : undefined;
-        provider ??= file ? path.join(dir, file) : undefined;
-      }
-    }
-    if (provider) engines.push({ bin, version, host, provider });
-    else problems.push(`${version} (${bin}): no hashicorp/external ${EXTERNAL} for ${platform} in ${mirrors.join(', ')}`);
-  }
-  if (engines.length > 0) return engines;
-  if (seen.size === 0) return { skip: `no terraform/tofu binary found (tried ${binaries.join(', ')}); set NSBRIDGE_TF_BINARY` };
-  return {
-    skip:
-      `${problems.join('; ')}. Build the provider from its Go module into ` +
-      '<mirror>/<host>/hashicorp/external/<version>/<os>_<arch>/ and set NSBRIDGE_TF_MIRROR',
-  };
-}
-
 const engines = findEngines();
 if ('skip' in engines) {
   // Visible in the run's output, not only as a skipped count.
@@ -152,16 +83,7 @@ function describeEngine(e: Engine): void {
   describe(`the delegation under ${e.version} (external provider ${EXTERNAL}: ${e.provider})`, () => {
     jest.setTimeout(180_000);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nsbridge-engine-'));
-    const mirror = path.join(root, 'mirror');
-    const platformDir = path.join(mirror, e.host, 'hashicorp', 'external', EXTERNAL, path.basename(path.dirname(e.provider)));
-    fs.mkdirSync(platformDir, { recursive: true });
-    fs.copyFileSync(e.provider, path.join(platformDir, `terraform-provider-external_v${EXTERNAL}_x5`));
-    fs.chmodSync(path.join(platformDir, `terraform-provider-external_v${EXTERNAL}_x5`), 0o755);
-    const cliConfig = path.join(root, 'cli.tfrc');
-    fs.writeFileSync(
-      cliConfig,
-      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["${e.host}/hashicorp/external"]\n  }\n}\n`,
-    );
+    const cliConfig = engineCliConfig(e, root);
     afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
     /** A working directory with its own state and "registrar", like one deployment. */
@@ -212,10 +134,7 @@ function describeEngine(e: Engine): void {
           delegation.dependOn(() => [zone]);
         }
         app.synth();
-        const stackDir = path.join(outdir, 'stacks', 'engine');
-        fs.copyFileSync(path.join(stackDir, 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
-        fs.rmSync(path.join(dir, 'assets'), { recursive: true, force: true });
-        fs.cpSync(path.join(stackDir, 'assets'), path.join(dir, 'assets'), { recursive: true });
+        placeSynthesized(outdir, 'engine', dir);
       };
 
       const tf = (args: string[]): { code: number | null; stdout: string; stderr: string } => {

@@ -15,6 +15,7 @@ import { readSynthesized } from '../../review/synthesized';
 import { planReport } from '../../review/plan';
 import { formatReport, hasBlocked, hasChanges, REPORT_FORMATS, ReportFormat } from '../../review/format';
 import { quoteInput } from '../../core/quote';
+import { dnssecPendingOfApp, formatDnssecPending } from '../../review/dnssec-pending';
 
 /** Exit code of --expect-no-changes when something would change (1 and 2 are taken by the CLI contract). */
 export const EXIT_CHANGES = 3;
@@ -64,6 +65,8 @@ export function registerPlanCommand(program: Command, out: Output): void {
       const app = readSynthesized(outdir, opts.stack ?? []);
       const report = await planReport(app, { env: process.env, log: (m) => out.log(m), debug: (m) => out.debug(m), secret: (v) => out.redactor.add(v), concurrency, signal: out.deadline?.signal });
       out.stdout(formatReport(report, opts.format));
+      // DNSSEC roll-out steps a later deploy does (the JSON report keeps its shape).
+      if (opts.format !== 'json') out.stdout(formatDnssecPending(dnssecPendingOfApp(app, process.env)));
       if (opts.expectNoChanges) {
         if (hasBlocked(report)) out.exitCode = 1;
         else if (hasChanges(report)) out.exitCode = EXIT_CHANGES;

@@ -17,6 +17,11 @@
  * Terraform reads the registrar after the bridge has changed it, never before (see
  * modules/drift-check.ts).
  *
+ * DNSSEC (`"mode": "dnssec"`): the roll-out read of modules/dnssec-rollout.ts: the registrar's DS
+ * set, the DS records every / any parent server serves and their TTL, the zone's DNSKEY TTL
+ * (core/dnssec-observation.ts). Its failures fail the plan: a roll-out step decided on a
+ * registrar answer that did not come could remove a DS too early.
+ *
  * A registrar that is down (network error, 5xx or rate limit after the retries) must not stop
  * the plan of every other domain in the stack: the read then succeeds with `name_servers` empty,
  * `available` "false" and `unavailable` saying why (the construct records the previous name servers only from an
@@ -32,9 +37,21 @@ import { canonicalNameServers, splitList } from '../../core/names';
 import { driftMessage } from '../../review/drift';
 import { NsbridgeError, UsageError } from '../../core/errors';
 import { quoteInput } from '../../core/quote';
+import { dnssecObservation, DnssecObservation } from '../../core/dnssec-observation';
+import type { RegistrarClient, RegistrarId } from '../../registrar-adapters/core/types';
+import { configFor } from '../dns-checks';
+import { dnssecPorts } from '../dnssec-ports';
+
+/** The DNSSEC roll-out read: what the registrar holds, what the parent serves, the TTLs. */
+async function readDnssec(registrar: RegistrarId, domain: string, c: RegistrarClient, env: NodeJS.ProcessEnv, out: Output): Promise<DnssecObservation> {
+  if (!c.dnssec) throw new UsageError(`terraform-external: ${REGISTRARS[registrar].name} does not take DNSSEC records through nsbridge; ${domain} cannot have dnssec published there`);
+  const ports = dnssecPorts(registrar, domain, c, c.dnssec, configFor(env), out);
+  const [held, parent, zone] = await Promise.all([ports.registrar.get(), ports.parent(), ports.zone([])]);
+  return dnssecObservation(held, parent.views, zone.ttl);
+}
 
 /** Query keys that are not registrar settings. */
-const QUERY_KEYS = new Set(['registrar', 'domain', 'expected_name_servers', 'after_change']);
+const QUERY_KEYS = new Set(['registrar', 'domain', 'expected_name_servers', 'after_change', 'mode']);
 
 /** Failures that a later plan can get past on its own. */
 const TRANSIENT = new Set(['RegistrarNetworkError', 'RegistrarApiError', 'RegistrarRateLimitError']);
@@ -77,6 +94,10 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
       }
       const expected = query.expected_name_servers === undefined ? undefined : parseExpected(String(query.expected_name_servers));
       const c = await loadAdapter(registrar).createClient({ env, log: (m) => out.log(m), debug: (m) => out.debug(m), secret: (v) => out.redactor.add(v), signal: out.deadline?.signal });
+      if (query.mode === 'dnssec') {
+        out.json({ ...(await readDnssec(registrar, domain, c, env, out)) });
+        return;
+      }
       let nameServers: string[];
       try {
         nameServers = canonicalNameServers(await c.getNameServers(domain));
