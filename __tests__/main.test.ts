@@ -76,9 +76,11 @@ describe('the example configuration', () => {
     // Plus a DNSSEC release guard per domain, count 0 (none of them signs): see dnssec.test.ts.
     expect(data.filter(([id]) => id.includes('_dnssec_ds-release_')).map(([, r]) => r.count)).toEqual([0, 0, 0, 0, 0]);
     expect(data).toHaveLength(18);
-    // Per live domain: the plan-time read (previous name servers) and the drift read after the bridge.
-    expect(Object.keys(tf.data.external)).toHaveLength(8);
-    expect(Object.keys(tf.check)).toHaveLength(4);
+    // Per live domain: one plan-time read (the parent zone's delegation), shared by the previous
+    // name servers and the drift repair; no check block (drift is repaired, not only reported).
+    expect(Object.keys(tf.data.external)).toHaveLength(4);
+    expect(Object.values<any>(tf.data.external).map((r) => r.query.source)).toEqual(['dns', 'dns', 'dns', 'dns']);
+    expect(tf.check).toBeUndefined();
     const commands = new Set<string>();
     for (const bridge of bridges) {
       const [create] = bridge.provisioner.map((p: any) => p['local-exec']);

@@ -79,6 +79,9 @@ import {
   settingValueForEnv,
 } from './registrar-settings';
 
+export type DelegationSource = 'dns' | 'registrar';
+export const DELEGATION_SOURCES: readonly DelegationSource[] = ['dns', 'registrar'];
+
 export interface RegistrarDelegationProps {
   /** The registered domain whose delegation is set, e.g. `example.com` (IDN and case are normalised). */
   readonly domain: string;
@@ -131,13 +134,34 @@ export interface RegistrarDelegationProps {
   readonly waitForDelegation?: string;
 
   /**
-   * Warn in every plan (`cdktf diff`) when the registrar no longer delegates the domain to what the
+   * With `repairDrift: false` only: warn in every plan (`cdktf diff`) when the registrar no longer delegates the domain to what the
    * stack set (someone changed it by hand): a Terraform `check` block fed by a registrar read. The
    * warning names the domain, the registrar, both sets and the command that puts it back. It never
    * changes the plan. Costs one more registrar read per plan; registrars nsbridge cannot read have none.
    * @default true
    */
   readonly driftCheck?: boolean;
+
+  /**
+   * Where plans read the domain's current delegation (for the restore record and for drift):
+   * `dns` asks the parent zone's authoritative servers what they publish: no registrar request and
+   * no registrar credentials at plan time. `registrar` asks the registrar's API (one read per
+   * domain per plan, shared by the restore record and the drift repair). Writes always go to the
+   * registrar, with credentials, at apply.
+   * @default "dns"
+   */
+  readonly delegationSource?: DelegationSource;
+
+  /**
+   * When the registrar no longer delegates to what the stack set (changed by hand), the next plan
+   * replaces the bridge and the deploy sets the delegation again. The decision is made at plan time
+   * from the one delegation read: in sync, the bridge's `triggers_replace.repair` is "none", as in
+   * state; drifted, it is "none" computed from `timestamp()`, unknown at plan (so the bridge is
+   * replaced) and "none" again at apply (so the plan after the repair is clean).
+   * `false`: report only, as before: a `check` block warns (with `driftCheck`), nothing is repaired.
+   * @default true
+   */
+  readonly repairDrift?: boolean;
 
   /**
    * Where the name servers come from, in words, for the plan (the bridge's `input.change`), e.g.
@@ -168,9 +192,12 @@ export function checkDomainProp(domain: string, problems: string[]): string | un
 
 /** Problems with the registrar half of the props (registrar id, settings, destroy policy). */
 export function checkRegistrarProps(
-  props: Pick<RegistrarDelegationProps, 'registrar' | 'registrarSettings' | 'destroyPolicy'>,
+  props: Pick<RegistrarDelegationProps, 'registrar' | 'registrarSettings' | 'destroyPolicy' | 'delegationSource'>,
 ): string[] {
   const problems: string[] = [];
+  if (props.delegationSource !== undefined && !DELEGATION_SOURCES.includes(props.delegationSource)) {
+    problems.push(E.atPath(['delegationSource'], `"${String(props.delegationSource)}" is not a delegation source: use ${DELEGATION_SOURCES.map((s) => `"${s}"`).join(' or ')}`));
+  }
   const registrarProblems = checkRegistrarId(props.registrar);
   problems.push(...registrarProblems.map((m) => E.atPath(['registrar'], m)));
   if (registrarProblems.length === 0 && props.registrarSettings) {
@@ -322,9 +349,13 @@ export class RegistrarDelegation extends Construct {
     const nameServers = checked.nameServers ?? Fn.sort(props.nameServers);
 
     // (1) + (2): the previous name servers, read at plan time and held from the first apply on.
+    // With repairDrift the same read also says whether the registrar still holds what the stack sets.
+    const source = props.delegationSource ?? 'dns';
+    const repairDrift = props.repairDrift !== false;
+    const expected = checked.nameServers ? checked.nameServers.join(',') : Fn.join(',', nameServers as string[]);
     let previous = '';
     if (restoreUnsupportedReason(this.registrar) === undefined) {
-      this.registrarRead = this.registrarReadOf(IDS.read, settings);
+      this.registrarRead = this.registrarReadOf(IDS.read, { ...settings, source, ...(repairDrift ? { expected_name_servers: expected } : {}) });
       this.previousNameServers = new DataResource(this, IDS.previous, {
         // `recorded` is "false" while the registrar was unavailable at plan time (the read then
         // returns no name servers): the first plan at which it answers replaces the holder and so
@@ -340,6 +371,11 @@ export class RegistrarDelegation extends Construct {
     // (3): set the delegation; replaced (create before destroy) when the desired delegation changes.
     const triggersReplace: Record<string, unknown> = { domain: this.domain, registrar: this.registrar, name_servers: nameServers };
     if (hasSettings) triggersReplace.settings = settings;
+    if (this.registrarRead && repairDrift) {
+      // Drift repair (see `repairDrift`): unknown at plan only when the read found drift.
+      const result = `data.external.${this.registrarRead.friendlyUniqueId}.result`;
+      triggersReplace.repair = `\${lookup(${result}, "in_sync", "true") == "false" ? "none\${substr(timestamp(), 0, 0)}" : "none"}`;
+    }
     const holder = this.previousNameServers;
     this.resource = new DataResource(this, IDS.set, {
       triggersReplace,
@@ -364,9 +400,8 @@ export class RegistrarDelegation extends Construct {
     dropPerInstanceVersionCheck(this.resource);
 
     // (5): drift, read after the bridge (its id) and asserted by a check block.
-    if (this.registrarRead && props.driftCheck !== false) {
-      const expected = checked.nameServers ? checked.nameServers.join(',') : Fn.join(',', nameServers as string[]);
-      this.driftRead = this.registrarReadOf(IDS.driftRead, { ...settings, expected_name_servers: expected, after_change: this.resource.id });
+    if (this.registrarRead && !repairDrift && props.driftCheck !== false) {
+      this.driftRead = this.registrarReadOf(IDS.driftRead, { ...settings, source, expected_name_servers: expected, after_change: this.resource.id });
       const result = `data.external.${this.driftRead.friendlyUniqueId}.result`;
       new DriftCheck(this, IDS.driftCheck, {
         condition: `${result}.in_sync == "true"`,

@@ -1,5 +1,6 @@
 /**
- * `nsbridge plan`: for every delegation of the synthesized app, what the registrar holds now, what
+ * `nsbridge plan`: for every delegation of the synthesized app, what the registrar holds now (or,
+ * with `delegationSource: dns`, what the parent zone publishes: no registrar request), what
  * the stacks want, and what a deploy will do about it. Read-only everywhere: registrars are only
  * read (`getNameServers`), state is only read, nothing is written.
  *
@@ -7,8 +8,8 @@
  *   none     the registrar already delegates to the desired name servers
  *   set      a deploy will set them (new domain, new zone, or a configuration change)
  *   drift    the state says nsbridge set the desired name servers, but the registrar now holds
- *            others (changed by hand): a deploy will NOT change it (nothing changed in Terraform);
- *            the repair command will
+ *            others (changed by hand): the next deploy sets them again (the plan replaces the
+ *            bridge), unless the domain has `repairDrift: false`; the repair command also does
  *   release  a retired domain whose destroy policy runs at the next deploy
  *   blocked  the registrar could not be read (the reason says what to do)
  */
@@ -18,6 +19,8 @@ import { REGISTRARS } from '../registrar-adapters/catalog';
 import { NsbridgeError } from '../core/errors';
 import type { RegistrarClient, RegistrarId } from '../registrar-adapters/core/types';
 import { repairCommand } from './drift';
+import { dnsConfig } from '../dns/config';
+import { readPublishedDelegation } from '../dns/published-delegation';
 import { readState, StateReading } from './state';
 import type { SynthesizedApp, SynthesizedDelegation } from './synthesized';
 
@@ -95,7 +98,18 @@ function clientCache(opts: PlanOptions): ClientFor {
   };
 }
 
-async function readRegistrar(d: SynthesizedDelegation, clientFor: ClientFor): Promise<{ ok: true; ns: string[] } | { ok: false; reason: string }> {
+async function readRegistrar(d: SynthesizedDelegation, clientFor: ClientFor, env: NodeJS.ProcessEnv): Promise<{ ok: true; ns: string[] } | { ok: false; reason: string }> {
+  if (d.source === 'dns') {
+    // The parent zone's view: no registrar request, no credentials (delegationSource: dns).
+    let config;
+    try {
+      config = dnsConfig(env);
+    } catch (err) {
+      return { ok: false, reason: (err as Error).message };
+    }
+    const read = await readPublishedDelegation(d.domain, config);
+    return read.ok ? { ok: true, ns: read.nameServers } : { ok: false, reason: read.reason };
+  }
   try {
     const client = await clientFor(d);
     return { ok: true, ns: canonicalNameServers(await client.getNameServers(d.domain)) };
@@ -105,10 +119,10 @@ async function readRegistrar(d: SynthesizedDelegation, clientFor: ClientFor): Pr
   }
 }
 
-async function rowFor(d: SynthesizedDelegation, state: StateReading, clientFor: ClientFor): Promise<PlanRow> {
+async function rowFor(d: SynthesizedDelegation, state: StateReading, clientFor: ClientFor, env: NodeJS.ProcessEnv): Promise<PlanRow> {
   const desired = desiredOf(d, state);
   const base = { stack: d.stack, domain: d.domain, registrar: d.registrar, registrarName: REGISTRARS[d.registrar].name, desired: desired.nameServers, desiredFrom: desired.from };
-  const read = await readRegistrar(d, clientFor);
+  const read = await readRegistrar(d, clientFor, env);
   if (!read.ok) return { ...base, action: 'blocked', reason: read.reason };
   const current = read.ns;
   if (!desired.nameServers) return { ...base, current, action: 'set', reason: desired.from };
@@ -118,7 +132,9 @@ async function rowFor(d: SynthesizedDelegation, state: StateReading, clientFor: 
       ...base,
       current,
       action: 'drift',
-      reason: 'nsbridge set these name servers, and they were changed at the registrar since: a deploy will not change them back',
+      reason: d.repairDrift
+        ? 'nsbridge set these name servers, and they were changed at the registrar since: the next deploy sets them again (repairDrift)'
+        : 'nsbridge set these name servers, and they were changed at the registrar since: a deploy will not change them back (repairDrift: false)',
       fix: repairCommand(d.registrar, d.domain, desired.nameServers, d.settings),
     };
   }
@@ -152,7 +168,7 @@ export async function planReport(app: SynthesizedApp, opts: PlanOptions): Promis
     return s;
   };
   const clientFor = clientCache(opts);
-  const rows = await mapLimited(app.delegations, opts.concurrency ?? 4, (d) => rowFor(d, stateOf(d.stack, d.stackDir), clientFor));
+  const rows = await mapLimited(app.delegations, opts.concurrency ?? 4, (d) => rowFor(d, stateOf(d.stack, d.stackDir), clientFor, opts.env));
 
   for (const r of app.retired) {
     const guard = stateOf(r.stack, r.stackDir);

@@ -34,10 +34,13 @@ describe('RegistrarDelegation', () => {
   test('the bridge: triggers_replace holds the domain, the registrar and the sorted, normalised name servers; create before destroy', () => {
     const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, domain: 'Example.COM.' }));
     const { bridge } = partsOf(out);
+    const readId = Object.keys(JSON.parse(out).data.external).find((id) => id.includes('_registrar-read_'))!;
     expect(bridge.triggers_replace).toEqual({
       domain: 'example.com',
       registrar: 'godaddy',
       name_servers: ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk'],
+      // Drift repair: "none" as in state unless the read found drift; then unknown until apply.
+      repair: `\${lookup(data.external.${readId}.result, "in_sync", "true") == "false" ? "none\${substr(timestamp(), 0, 0)}" : "none"}`,
     });
     // A replacement (new name servers) sets the new delegation first and never runs a destroy step.
     expect(bridge.lifecycle).toEqual({ create_before_destroy: true });
@@ -84,7 +87,7 @@ describe('RegistrarDelegation', () => {
     expect(previous).toBeDefined();
   });
 
-  test('the previous name servers: read from the registrar at plan time by the shipped CLI, held from the first apply on', () => {
+  test('the previous name servers: read at plan time by the shipped CLI (the parent zone by default), held from the first apply on', () => {
     const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, registrarSettings: { sandbox: true } }));
     const json = JSON.parse(out);
     const { read, previous } = partsOf(out);
@@ -92,7 +95,14 @@ describe('RegistrarDelegation', () => {
     expect(read).toEqual({
       provider: 'external',
       program: ['node', expect.stringMatching(/^\$\{path\.module\}\/assets\/nsbridge-cli\/[0-9A-F]{32}\/nsbridge\.js$/), 'terraform-external'],
-      query: { registrar: 'godaddy', domain: 'example.com', NSBRIDGE_GODADDY_SANDBOX: '1' },
+      query: {
+        registrar: 'godaddy',
+        domain: 'example.com',
+        NSBRIDGE_GODADDY_SANDBOX: '1',
+        source: 'dns',
+        // The same read decides the drift repair (one read per domain per plan).
+        expected_name_servers: 'ns-1.awsdns-01.com,ns-2.awsdns-02.net,ns-3.awsdns-03.org,ns-4.awsdns-04.co.uk',
+      },
     });
     expect(read!.depends_on).toBeUndefined(); // a dependency on a changing resource would defer the read to apply time
     expect(previous).toEqual({
@@ -285,8 +295,39 @@ describe('RegistrarDelegation waitForDelegation', () => {
   });
 });
 
-describe('RegistrarDelegation drift check', () => {
+describe('RegistrarDelegation delegation source and drift repair', () => {
   const synth = (props: Partial<RegistrarDelegationProps> = {}) => JSON.parse(Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, ...props })));
+  const reads = (json: any) => Object.keys(json.data.external);
+
+  test('GIVEN the defaults WHEN synthesized THEN one read (the parent zone) serves the restore record and the repair, and no check block', () => {
+    const json = synth();
+    expect(reads(json)).toEqual([expect.stringMatching(/_registrar-read_[0-9A-F]{8}$/)]);
+    expect(json.data.external[reads(json)[0]!].query.source).toBe('dns');
+    expect(json.check).toBeUndefined();
+  });
+
+  test('GIVEN delegationSource registrar WHEN synthesized THEN the one read asks the registrar', () => {
+    const json = synth({ delegationSource: 'registrar' });
+    expect(reads(json)).toHaveLength(1);
+    expect(json.data.external[reads(json)[0]!].query.source).toBe('registrar');
+  });
+
+  test('GIVEN a delegation source that does not exist WHEN constructed THEN it is refused with the choices', () => {
+    expect(() => synth({ delegationSource: 'whois' as any })).toThrow(/delegationSource: "whois" is not a delegation source: use "dns" or "registrar"/);
+  });
+
+  test('GIVEN repairDrift false WHEN synthesized THEN the bridge has no repair trigger and the registrar read no expected set', () => {
+    const json = synth({ repairDrift: false });
+    const bridge = Object.entries<any>(json.resource.terraform_data).find(([id]) => /_bridge_/.test(id))![1];
+    expect(Object.keys(bridge.triggers_replace).sort()).toEqual(['domain', 'name_servers', 'registrar']);
+    const read = Object.entries<any>(json.data.external).find(([id]) => /_registrar-read_/.test(id))![1];
+    expect(read.query.expected_name_servers).toBeUndefined();
+  });
+});
+
+describe('RegistrarDelegation drift check (repairDrift: false)', () => {
+  const synth = (props: Partial<RegistrarDelegationProps> = {}) =>
+    JSON.parse(Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, repairDrift: false, ...props })));
   const byPart = (entries: Record<string, any> | undefined, part: string) =>
     Object.entries(entries ?? {}).find(([id]) => new RegExp(`_${part}_[0-9A-F]{8}$`).test(id));
 
@@ -298,6 +339,7 @@ describe('RegistrarDelegation drift check', () => {
       registrar: 'godaddy',
       domain: 'example.com',
       NSBRIDGE_GODADDY_SANDBOX: '1',
+      source: 'dns',
       // Literal lists are normalised at synth (sorted, lower case, no trailing dot).
       expected_name_servers: 'ns-1.awsdns-01.com,ns-2.awsdns-02.net,ns-3.awsdns-03.org,ns-4.awsdns-04.co.uk',
       // Unknown while the bridge is being (re)created: the read then happens during apply, after `set`.
@@ -327,7 +369,7 @@ describe('RegistrarDelegation drift check', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 's');
     const zone = new DataResource(stack, 'zone', { input: ['b', 'a'] });
-    new RegistrarDelegation(stack, 'd', { ...base, nameServers: zone.getListAttribute('output') });
+    new RegistrarDelegation(stack, 'd', { ...base, repairDrift: false, nameServers: zone.getListAttribute('output') });
     const json = JSON.parse(Testing.synth(stack));
     const [, drift] = byPart(json.data.external, 'drift-read')!;
     expect(drift.query.expected_name_servers).toBe('${join(",", sort(terraform_data.zone.output))}');

@@ -17,6 +17,11 @@
  * Terraform reads the registrar after the bridge has changed it, never before (see
  * modules/drift-check.ts).
  *
+ * `source`: "dns" reads the delegation the parent zone publishes, from its authoritative servers
+ * (dns/published-delegation.ts): no registrar request, no credentials; parent servers that do not
+ * answer make the read `available: "false"` like a registrar that is down. "registrar" (or no
+ * `source`, as stacks synthesized before it existed) asks the registrar's API.
+ *
  * A registrar that is down (network error, 5xx or rate limit after the retries) must not stop
  * the plan of every other domain in the stack: the read then succeeds with `name_servers` empty,
  * `available` "false" and `unavailable` saying why (the construct records the previous name servers only from an
@@ -31,9 +36,11 @@ import { REGISTRARS } from '../../registrar-adapters/catalog';
 import { canonicalNameServers, splitList } from '../../core/names';
 import { driftMessage } from '../../review/drift';
 import { NsbridgeError, UsageError } from '../../core/errors';
+import { readPublishedDelegation } from '../../dns/published-delegation';
+import { dnsConfig } from '../../dns/config';
 
 /** Query keys that are not registrar settings. */
-const QUERY_KEYS = new Set(['registrar', 'domain', 'expected_name_servers', 'after_change']);
+const QUERY_KEYS = new Set(['registrar', 'domain', 'expected_name_servers', 'after_change', 'source']);
 
 /** Failures that a later plan can get past on its own. */
 const TRANSIENT = new Set(['RegistrarNetworkError', 'RegistrarApiError', 'RegistrarRateLimitError']);
@@ -75,6 +82,22 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
         settings[k] = String(v);
       }
       const expected = query.expected_name_servers === undefined ? undefined : parseExpected(String(query.expected_name_servers));
+      const source = String(query.source ?? 'registrar');
+      if (source !== 'dns' && source !== 'registrar') throw new UsageError(`terraform-external: source "${source}" is not dns or registrar`);
+      if (source === 'dns') {
+        const read = await readPublishedDelegation(domain, dnsConfig(env), expected);
+        if (!read.ok) {
+          out.log(`WARNING: ${domain}: ${read.reason} (the plan goes on without this domain's current delegation)`);
+          const result: Record<string, string> = { registrar, domain, name_servers: '', available: 'false', unavailable: read.reason };
+          if (expected) Object.assign(result, { in_sync: 'unknown', drift: `could not check ${domain} in DNS for drift: ${read.reason}` });
+          out.json(result);
+          return;
+        }
+        const result: Record<string, string> = { registrar, domain, name_servers: read.nameServers.join(','), available: 'true', unavailable: '' };
+        if (expected) Object.assign(result, { in_sync: read.inSync ? 'true' : 'false', drift: read.inSync ? '' : driftMessage(registrar, domain, read.nameServers, expected, settings) });
+        out.json(result);
+        return;
+      }
       const c = await loadAdapter(registrar).createClient({ env, log: (m) => out.log(m), debug: (m) => out.debug(m) });
       let nameServers: string[];
       try {

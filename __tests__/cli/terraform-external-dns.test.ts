@@ -1,0 +1,83 @@
+/**
+ * `terraform-external` with `source: "dns"` (delegationSource: dns): the plan-time read asks the
+ * parent zone's servers of a loopback DNS world, with no registrar credential and no registrar
+ * request, and answers whether the stack's delegation still holds (drift repair).
+ */
+import { spawn } from 'node:child_process';
+import { DnsWorld } from '../../testing/dns/dns-world';
+import { GoDaddyEmulator, startEmulator } from '../../testing/registrars/godaddy/emulator';
+import { baseEnv, CLI_PATH } from '../../testing/registrars/run-cli';
+
+const WANT = ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net'];
+
+describe('terraform-external, source dns', () => {
+  let world: DnsWorld;
+  let emu: GoDaddyEmulator;
+  beforeAll(async () => {
+    world = await DnsWorld.start();
+    emu = await startEmulator({ rateLimit: null });
+  });
+  afterAll(async () => {
+    await world.close();
+    await emu.close();
+  });
+  beforeEach(() => emu.http.resetLog());
+
+  const external = (query: unknown) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      // The emulator's endpoint but no credential: any registrar request would be counted there.
+      const env = baseEnv({ ...world.env(), NSBRIDGE_GODADDY_ENDPOINT: emu.env().NSBRIDGE_GODADDY_ENDPOINT });
+      const child = spawn(process.execPath, [CLI_PATH, 'terraform-external'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      child.stdin.end(JSON.stringify(query));
+    });
+
+  test('in sync: the parent publishes what the stack set', async () => {
+    world.delegate('insync.com', WANT);
+    const r = await external({ registrar: 'godaddy', domain: 'insync.com', source: 'dns', expected_name_servers: WANT.join(',') });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'insync.com', name_servers: WANT.join(','), available: 'true', unavailable: '', in_sync: 'true', drift: '' });
+    expect(emu.http.requests).toEqual([]);
+  });
+
+  test('drift: the parent publishes something else; the message names the domain and the fix', async () => {
+    world.delegate('drifted.com', ['ns1.hijack.example', 'ns2.hijack.example']);
+    const r = await external({ registrar: 'godaddy', domain: 'drifted.com', source: 'dns', expected_name_servers: WANT.join(',') });
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ name_servers: 'ns1.hijack.example,ns2.hijack.example', available: 'true', in_sync: 'false' });
+    expect(out.drift).toMatch(/^drift: drifted\.com at GoDaddy: .* ns1\.hijack\.example, ns2\.hijack\.example, but this stack set ns-1\.awsdns-01\.com, ns-2\.awsdns-02\.net/);
+    expect(emu.http.requests).toEqual([]);
+  });
+
+  test('while a change spreads (one parent server has it, one not yet) it counts as in sync: no false repair', async () => {
+    world.delegate('spreading.com', ['ns1.before.net', 'ns2.before.net']);
+    world.delegate('spreading.com', WANT, { servers: [0] });
+    const r = await external({ registrar: 'godaddy', domain: 'spreading.com', source: 'dns', expected_name_servers: WANT.join(',') });
+    expect(JSON.parse(r.stdout)).toMatchObject({ in_sync: 'true', name_servers: WANT.join(',') });
+  });
+
+  test('without expected: the previous delegation for the restore record', async () => {
+    world.delegate('fresh.com', ['ns1.before.net', 'ns2.before.net']);
+    const r = await external({ registrar: 'godaddy', domain: 'fresh.com', source: 'dns' });
+    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'fresh.com', name_servers: 'ns1.before.net,ns2.before.net', available: 'true', unavailable: '' });
+  });
+
+  test('no parent answers: available "false" with the reason, in_sync "unknown" (never a repair), exit 0', async () => {
+    const r = await external({ registrar: 'godaddy', domain: 'nowhere.org', source: 'dns', expected_name_servers: WANT.join(',') });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ available: 'false', in_sync: 'unknown', name_servers: '' });
+    expect(out.unavailable).toMatch(/parent zone of nowhere\.org could not be found in DNS/);
+    expect(r.stderr).toMatch(/WARNING: nowhere\.org: /);
+  });
+
+  test('an unknown source is bad input: exit 2', async () => {
+    const r = await external({ registrar: 'godaddy', domain: 'x.com', source: 'whois' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/source "whois" is not dns or registrar/);
+  });
+});
