@@ -157,7 +157,7 @@ function recordSet(v: Record<string, any>, unknown: Record<string, any>): Record
 }
 
 /** The bridge's trigger values: domain, registrar, name servers (undefined while unknown). */
-function bridgeTriggers(v: Record<string, any>, unknown: Record<string, any> | boolean | undefined): { domain?: string; registrar?: string; ns?: string[] } {
+function bridgeTriggers(v: Record<string, any>, unknown: Record<string, any> | boolean | undefined): { domain?: string; registrar?: string; ns?: string[]; repairing?: boolean } {
   const t = v.triggers_replace;
   const u = typeof unknown === 'object' && unknown ? unknown.triggers_replace : undefined;
   if (!t || typeof t !== 'object') {
@@ -165,11 +165,13 @@ function bridgeTriggers(v: Record<string, any>, unknown: Record<string, any> | b
     const m = /^point (\S+) at (.+?) to /.exec(String(v.input?.change ?? ''));
     return m ? { domain: m[1], registrar: m[2] } : {};
   }
-  const nsUnknown = u === true || (u && typeof u === 'object' && u.name_servers);
+  // after_unknown mirrors the value: `true` for an unknown value, a list of booleans for a list.
+  const unknownNs = u === true || (u && typeof u === 'object' && (u.name_servers === true || (Array.isArray(u.name_servers) && u.name_servers.includes(true))));
   return {
     domain: typeof t.domain === 'string' ? t.domain : undefined,
     registrar: typeof t.registrar === 'string' ? t.registrar : undefined,
-    ns: !nsUnknown && Array.isArray(t.name_servers) ? canonicalNameServers(t.name_servers as string[]) : undefined,
+    ns: !unknownNs && Array.isArray(t.name_servers) ? canonicalNameServers(t.name_servers as string[]) : undefined,
+    repairing: Boolean(u && typeof u === 'object' && u.repair === true),
   };
 }
 
@@ -259,7 +261,9 @@ export function reviewPlan(plan: SavedPlan): PlanReview {
         continue;
       }
       const registrar = a.registrar ?? b.registrar ?? '?';
-      const repair = c.action_reason === 'replace_by_request' && b.ns && a.ns && b.ns.join() === a.ns.join();
+      // Drift repair (modules/registrar-delegation.ts, repairDrift): the `repair` trigger is unknown
+      // at plan exactly when the plan-time read found drift, while the name servers stay the same.
+      const repair = a.repairing && b.ns && a.ns && b.ns.join() === a.ns.join();
       const delegation: DelegationChange =
         change === 'delete'
           ? { change: 'remove', address: c.address, registrar, current: b.ns, reason: 'the bridge goes away without touching the registrar (a release guard carries the destroy policy)' }
