@@ -20,6 +20,7 @@ import { registerInfoCommands } from './commands/info';
 import { registerVerifyCommand } from './commands/verify';
 import { registerTerraformExternalCommand } from './commands/terraform-external';
 import { registerPlanCommand } from './commands/plan';
+import { registerApplyCommand } from './commands/apply';
 import { ENVIRONMENT_HELP } from './help';
 
 export async function run(argv: string[], out: Output): Promise<number> {
@@ -37,6 +38,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
   registerDsCommands(program, out);
   registerVerifyCommand(program, out);
   registerPlanCommand(program, out);
+  registerApplyCommand(program, out);
   registerTerraformExternalCommand(program, out);
   registerInfoCommands(program, out);
   for (const cmd of program.commands) {
