@@ -98,6 +98,24 @@ function clientCache(opts: PlanOptions): ClientFor {
   };
 }
 
+/**
+ * One batched listing per client (registrar account and settings) for the whole report, where the
+ * registrar can list name servers of many domains in one request. A failed listing is not an
+ * answer: those domains are read one by one, and their own errors say what is wrong.
+ */
+const listings = new WeakMap<RegistrarClient, Promise<ReadonlyMap<string, string[]> | undefined>>();
+function listingOf(client: RegistrarClient): Promise<ReadonlyMap<string, string[]> | undefined> {
+  let listing = listings.get(client);
+  if (!listing) {
+    listing = client.batch!.listNameServers().catch((err) => {
+      if (NsbridgeError.isNsbridgeError(err)) return undefined;
+      throw err;
+    });
+    listings.set(client, listing);
+  }
+  return listing;
+}
+
 async function readRegistrar(d: SynthesizedDelegation, clientFor: ClientFor, env: NodeJS.ProcessEnv): Promise<{ ok: true; ns: string[] } | { ok: false; reason: string }> {
   if (d.source === 'dns') {
     // The parent zone's view: no registrar request, no credentials (delegationSource: dns).
@@ -112,6 +130,8 @@ async function readRegistrar(d: SynthesizedDelegation, clientFor: ClientFor, env
   }
   try {
     const client = await clientFor(d);
+    const listed = client.batch ? (await listingOf(client))?.get(d.domain) : undefined;
+    if (listed) return { ok: true, ns: canonicalNameServers(listed) };
     return { ok: true, ns: canonicalNameServers(await client.getNameServers(d.domain)) };
   } catch (err) {
     if (NsbridgeError.isNsbridgeError(err)) return { ok: false, reason: (err as Error).message };

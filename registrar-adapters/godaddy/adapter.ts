@@ -33,6 +33,9 @@ function hintFor(res: AxiosResponse): string | undefined {
   return undefined;
 }
 
+/** Domains per page of the list call (GoDaddy's `limit`). */
+const LIST_PAGE = 1000;
+
 export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
@@ -67,6 +70,26 @@ export const adapter: RegistrarAdapter = {
           throw new RegistrarApiError({ ...call, status: res.status, cause: 'the answer has no nameServers list' });
         }
         return res.data.nameServers;
+      },
+      // https://developer.godaddy.com/doc/endpoint/domains#/v1/list: every domain of the shopper,
+      // with nameServers only when asked for; paged by `marker` (the last domain of the page).
+      batch: {
+        async listNameServers() {
+          const all = new Map<string, string[]>();
+          let marker = '';
+          for (;;) {
+            const call = { registrar: info.id, operation: 'list domains with name servers', domain: '*' };
+            const params = new URLSearchParams({ includes: 'nameServers', limit: String(LIST_PAGE) });
+            if (marker) params.set('marker', marker);
+            const res = await send<{ domain?: string; nameServers?: string[] }[]>(http, { method: 'GET', url: `/v1/domains?${params.toString()}` }, call, retryAfterSec);
+            if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
+            if (!Array.isArray(res.data)) throw new RegistrarApiError({ ...call, status: res.status, cause: 'the answer is not a list of domains' });
+            for (const d of res.data) if (typeof d.domain === 'string' && Array.isArray(d.nameServers)) all.set(d.domain.toLowerCase(), d.nameServers);
+            if (res.data.length < LIST_PAGE) return all;
+            marker = String(res.data[res.data.length - 1]!.domain ?? '');
+            if (!marker) return all;
+          }
+        },
       },
       async setNameServers(domain, nameServers) {
         const call = { registrar: info.id, operation: 'set name servers', domain };
