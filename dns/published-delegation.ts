@@ -15,7 +15,7 @@ import type { DnsConfig } from './config';
 import { describeView, findParentZone, parentViews } from './delegation';
 
 export type PublishedDelegation =
-  | { readonly ok: true; readonly nameServers: string[]; readonly inSync?: boolean; readonly parentZone: string }
+  | { readonly ok: true; readonly nameServers: string[]; readonly views: string[][]; readonly inSync?: boolean; readonly parentZone: string }
   | { readonly ok: false; readonly reason: string };
 
 export async function readPublishedDelegation(domain: string, config: DnsConfig, expected?: readonly string[]): Promise<PublishedDelegation> {
@@ -36,7 +36,8 @@ export async function readPublishedDelegation(domain: string, config: DnsConfig,
     counts.set(key, { ns, n: (counts.get(key)?.n ?? 0) + 1 });
   }
   const common = [...counts.values()].sort((a, b) => b.n - a.n)[0]!.ns;
-  if (!expected) return { ok: true, nameServers: common, parentZone: parent.zone };
+  const distinct = [...counts.values()].map((c) => c.ns);
+  if (!expected) return { ok: true, nameServers: common, views: distinct, parentZone: parent.zone };
   const inSync = answers.some((ns) => sameNameServers(ns, expected));
-  return { ok: true, nameServers: inSync ? canonicalNameServers([...expected]) : common, inSync, parentZone: parent.zone };
+  return { ok: true, nameServers: inSync ? canonicalNameServers([...expected]) : common, views: distinct, inSync, parentZone: parent.zone };
 }

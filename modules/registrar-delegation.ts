@@ -59,7 +59,7 @@
  */
 import { DataExternal } from '@cdktf/provider-external/lib/data-external';
 import { ExternalProvider } from '@cdktf/provider-external/lib/provider';
-import { DataResource, Fn, ITerraformDependable, TerraformStack, Token } from 'cdktf';
+import { conditional, DataResource, Fn, ITerraformDependable, Op, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { parseDuration } from '../core/duration';
 import { normalizeNameServers, checkDomainName, InvalidNameError } from '../core/names';
@@ -355,7 +355,9 @@ export class RegistrarDelegation extends Construct {
     const expected = checked.nameServers ? checked.nameServers.join(',') : Fn.join(',', nameServers as string[]);
     let previous = '';
     if (restoreUnsupportedReason(this.registrar) === undefined) {
-      this.registrarRead = this.registrarReadOf(IDS.read, { ...settings, source, ...(repairDrift ? { expected_name_servers: expected } : {}) });
+      // No expected name servers in the query: they are unknown while a zone is (re)created, and an
+      // unknown query would defer the read to apply and replace the holder (losing the record).
+      this.registrarRead = this.registrarReadOf(IDS.read, { ...settings, source });
       this.previousNameServers = new DataResource(this, IDS.previous, {
         // `recorded` is "false" while the registrar was unavailable at plan time (the read then
         // returns no name servers): the first plan at which it answers replaces the holder and so
@@ -372,9 +374,13 @@ export class RegistrarDelegation extends Construct {
     const triggersReplace: Record<string, unknown> = { domain: this.domain, registrar: this.registrar, name_servers: nameServers };
     if (hasSettings) triggersReplace.settings = settings;
     if (this.registrarRead && repairDrift) {
-      // Drift repair (see `repairDrift`): unknown at plan only when the read found drift.
-      const result = `data.external.${this.registrarRead.friendlyUniqueId}.result`;
-      triggersReplace.repair = `\${lookup(${result}, "in_sync", "true") == "false" ? "none\${substr(timestamp(), 0, 0)}" : "none"}`;
+      // Drift repair (see `repairDrift`): unknown at plan only when the read answered and none of its
+      // views (the registrar's answer, or each parent server's in dns mode; canonical, sorted) is the
+      // set the stack sets. `timestamp()` is known only at apply, where this is "none" again.
+      const result = this.registrarRead.getAnyMapAttribute('result');
+      const views = Fn.split(';', Fn.lookup(result, 'views', Fn.lookup(result, 'name_servers', '')));
+      const drifted = Op.and(Op.eq(Fn.lookup(result, 'available', 'true'), 'true'), Op.not(Fn.contains(views, expected)));
+      triggersReplace.repair = conditional(drifted, Fn.join('', ['none', Fn.substr(Fn.timestamp(), 0, 0)]), 'none');
     }
     const holder = this.previousNameServers;
     this.resource = new DataResource(this, IDS.set, {

@@ -40,7 +40,7 @@ describe('terraform-external, source dns', () => {
     world.delegate('insync.com', WANT);
     const r = await external({ registrar: 'godaddy', domain: 'insync.com', source: 'dns', expected_name_servers: WANT.join(',') });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'insync.com', name_servers: WANT.join(','), available: 'true', unavailable: '', in_sync: 'true', drift: '' });
+    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'insync.com', name_servers: WANT.join(','), views: WANT.join(','), available: 'true', unavailable: '', in_sync: 'true', drift: '' });
     expect(emu.http.requests).toEqual([]);
   });
 
@@ -58,12 +58,15 @@ describe('terraform-external, source dns', () => {
     world.delegate('spreading.com', WANT, { servers: [0] });
     const r = await external({ registrar: 'godaddy', domain: 'spreading.com', source: 'dns', expected_name_servers: WANT.join(',') });
     expect(JSON.parse(r.stdout)).toMatchObject({ in_sync: 'true', name_servers: WANT.join(',') });
+    // Every distinct answer, for the construct's repair decision: the stack's set is one of them.
+    const views = JSON.parse(r.stdout).views.split(';').sort();
+    expect(views).toEqual([WANT.join(','), 'ns1.before.net,ns2.before.net'].sort());
   });
 
   test('without expected: the previous delegation for the restore record', async () => {
     world.delegate('fresh.com', ['ns1.before.net', 'ns2.before.net']);
     const r = await external({ registrar: 'godaddy', domain: 'fresh.com', source: 'dns' });
-    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'fresh.com', name_servers: 'ns1.before.net,ns2.before.net', available: 'true', unavailable: '' });
+    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'fresh.com', name_servers: 'ns1.before.net,ns2.before.net', views: 'ns1.before.net,ns2.before.net', available: 'true', unavailable: '' });
   });
 
   test('no parent answers: available "false" with the reason, in_sync "unknown" (never a repair), exit 0', async () => {

@@ -7,7 +7,11 @@
  * argument, so non-secret settings travel in the query under their variable names (e.g.
  * "NSBRIDGE_GODADDY_SANDBOX": "1"); credentials still come only from Terraform's environment.
  *   query:  {"registrar":"godaddy","domain":"example.com", ...settings}
- *   result: {"registrar":"godaddy","domain":"example.com","name_servers":"a.example.net,b.example.org","available":"true","unavailable":""}
+ *   result: {"registrar":"godaddy","domain":"example.com","name_servers":"a.example.net,b.example.org",
+ *            "views":"a.example.net,b.example.org","available":"true","unavailable":""}
+ * `views`: every distinct answer, canonical and sorted, separated by ";" (one for a registrar; one
+ * per disagreeing parent server in dns mode, while a change spreads): the construct's drift repair
+ * compares the stack's set with each, so a change still spreading never counts as drift.
  *
  * Drift: with `expected_name_servers` in the query (the delegation the stack set, comma-separated)
  * the result also says whether the registrar still holds it, compared with the same normalisation
@@ -93,7 +97,7 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
           out.json(result);
           return;
         }
-        const result: Record<string, string> = { registrar, domain, name_servers: read.nameServers.join(','), available: 'true', unavailable: '' };
+        const result: Record<string, string> = { registrar, domain, name_servers: read.nameServers.join(','), views: read.views.map((v) => v.join(',')).join(';'), available: 'true', unavailable: '' };
         if (expected) Object.assign(result, { in_sync: read.inSync ? 'true' : 'false', drift: read.inSync ? '' : driftMessage(registrar, domain, read.nameServers, expected, settings) });
         out.json(result);
         return;
@@ -114,7 +118,7 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
         }
         throw err;
       }
-      const result: Record<string, string> = { registrar, domain, name_servers: nameServers.join(','), available: 'true', unavailable: '' };
+      const result: Record<string, string> = { registrar, domain, name_servers: nameServers.join(','), views: nameServers.join(','), available: 'true', unavailable: '' };
       if (expected) {
         const drift = driftMessage(registrar, domain, nameServers, expected, settings);
         Object.assign(result, { in_sync: drift ? 'false' : 'true', drift });
