@@ -78,7 +78,7 @@ async function main() {
     const resource = {};
     const imports = [];
     names.forEach((d, i) => {
-      resource[`z${i}`] = { name: d, comment: 'Managed by nsbridge', force_destroy: false, tags: { 'managed-by': 'nsbridge' } };
+      resource[`z${i}`] = { name: d, comment: 'Managed by nsbridge', force_destroy: false };
       imports.push({ to: `aws_route53_zone.z${i}`, id: zones[d] });
     });
     fs.writeFileSync(
