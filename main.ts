@@ -11,9 +11,10 @@ import { App } from 'cdktf';
 // on a worker thread while this module loads cdktf (config/worker.ts).
 import type { NsbridgeConfig } from './config/load';
 import type { WorkerResult } from './config/worker';
-// The app's own use of cdktf internals (faster synthesis, version-gated): modules/cdktf-internals/.
+// The YAML app is a consumer of the construct library: its public entry point, plus the
+// version-gated fast synthesis that only the app uses (modules/cdktf-internals/).
+import { NsbridgeValidationError } from './modules';
 import { fastSynthesis, FastSynthesis } from './modules/cdktf-internals/fast-synthesis';
-import { NsbridgeValidationError } from './modules/errors';
 
 export interface BuildOptions {
   /** @default - $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out" */

@@ -14,6 +14,7 @@ import { buildApp } from '../main';
 import { fastSynthesis, withFastResolve } from '../modules/cdktf-internals/fast-synthesis';
 import { DomainsStack } from '../modules/domains-stack';
 import { REGISTRARS } from '../registrar-adapters/catalog';
+import { REGISTRAR_IDS } from '../registrar-adapters/catalog';
 
 Testing.setupJest();
 
@@ -110,7 +111,7 @@ describe('the example configuration', () => {
     expect(help.stdout).toMatch(/\brelease\b/);
 
     // The version requirement travels in the configuration, not as a synth-time check.
-    expect(tf.terraform.required_version).toBe('>= 1.4');
+    expect(tf.terraform.required_version).toBe('>= 1.5.0');
     expect(tf.terraform.backend.local.path).toBe(path.relative(stackDir, path.join(root, 'terraform.production.tfstate')));
   });
 
@@ -290,7 +291,7 @@ describe('the app as a process', () => {
       [
         'nsbridge: invalid configuration',
         `${config}: 3 problems; nothing was synthesized`,
-        '  domains[0].registrar (line 3): registrar "namecheep" is not known (did you mean "namecheap"?); use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual',
+        `  domains[0].registrar (line 3): registrar "namecheep" is not known (did you mean "namecheap"?); use one of ${REGISTRAR_IDS.join(', ')}`,
         '  domains[0].records[0].values[0] (line 5): "192.0.2.999" is not an IPv4 address (dotted decimal, e.g. 192.0.2.10)',
         '  domains[1].name (line 6): domain "EXAMPLE.com." (example.com) is already defined at domains[0] (names are compared after normalisation: case, trailing dot, IDN to punycode)',
         '',

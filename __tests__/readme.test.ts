@@ -1,8 +1,8 @@
-/** The README's registrar table is generated from the adapters' info.ts: it must not go stale. */
+/** docs/registrars.md's table is generated from the adapters' info.ts: it must not go stale. */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-test('README registrar table matches the adapters\' capability data (npm run docs:registrars)', () => {
+test('docs/registrars.md registrar table matches the adapters\' capability data (npm run docs:registrars)', () => {
   const r = spawnSync(process.execPath, [join(__dirname, '..', 'scripts', 'registrar-table.js'), '--check'], { encoding: 'utf8' });
   expect(r.stderr).not.toMatch(/out of date/);
   expect(r.status).toBe(0);

@@ -16,7 +16,7 @@ export interface CommonOptions {
 }
 
 function context(out: Output, env: NodeJS.ProcessEnv): AdapterContext {
-  return { env, log: (m) => out.log(m), debug: (m) => out.debug(m) };
+  return { env, log: (m) => out.log(m), debug: (m) => out.debug(m), secret: (v) => out.redactor.add(v), signal: out.deadline?.signal };
 }
 
 export async function client(id: RegistrarId, out: Output, env: NodeJS.ProcessEnv = process.env): Promise<RegistrarClient> {

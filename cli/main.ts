@@ -22,6 +22,7 @@ import { registerTerraformExternalCommand } from './commands/terraform-external'
 import { registerPlanCommand } from './commands/plan';
 import { registerApplyCommand } from './commands/apply';
 import { ENVIRONMENT_HELP } from './help';
+import { CommandDeadline } from './deadline';
 
 export async function run(argv: string[], out: Output): Promise<number> {
   const program = new Command('nsbridge')
@@ -46,6 +47,10 @@ export async function run(argv: string[], out: Output): Promise<number> {
   }
 
   try {
+    out.deadline = CommandDeadline.fromEnv(process.env, (message) => {
+      out.error(message);
+      process.exit(1);
+    });
     await program.parseAsync(argv, { from: 'user' });
     return out.exitCode;
   } catch (err) {
@@ -59,5 +64,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
     }
     out.error(`unexpected error: ${(err as Error)?.stack ?? String(err)}`);
     return 1;
+  } finally {
+    out.deadline?.dispose();
   }
 }

@@ -15,10 +15,8 @@ import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 // anchors and aliases, not on the fast path (see parseConfig).
 import type { Document, LineCounter, Node } from 'yaml';
 import { checkDomainName } from '../core/names';
-import type { DomainEntry, DomainsStackProps } from '../modules/domains-stack';
-import type { DestroyPolicy } from '../modules/destroy-policy';
-import { formatPath } from '../modules/errors';
-import type { RegistrarId } from '../modules/registrar-settings';
+import type { DestroyPolicy, DomainEntry, DomainsStackProps, RegistrarId } from '../modules';
+import { E } from '../modules/internal';
 import { configErrorMap, configSchema, RawConfig, RawDomain, RawStack } from './schema';
 import { DEFAULT_STACK, destroyPolicyOf, Issue, Path, semanticIssues, toRecordSpec } from './semantics';
 
@@ -44,7 +42,7 @@ export class ConfigError extends Error {
   ) {
     super(
       `${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}; nothing was synthesized\n` +
-        issues.map((i) => `  ${formatPath(i.path) || '(top level)'}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`).join('\n'),
+        issues.map((i) => `  ${E.formatPath(i.path) || '(top level)'}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`).join('\n'),
     );
     this.name = 'ConfigError';
   }

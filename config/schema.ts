@@ -8,8 +8,7 @@
  * The reference for every key is docs/configuration.md; keep the two in step.
  */
 import { z } from 'zod';
-import { DESTROY_POLICIES } from '../modules/destroy-policy';
-import { show } from '../modules/errors';
+import { DESTROY_POLICIES, E } from '../modules/internal';
 
 const tags = z.record(z.string(), z.string());
 
@@ -18,12 +17,12 @@ const aws = z.strictObject({
   profile: z.string().min(1).optional(),
   assumeRole: z
     .strictObject({
-      roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: (iss) => `${show(iss.input)} is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)` }),
+      roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: (iss) => `${E.show(iss.input)} is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)` }),
       sessionName: z.string().min(2).max(64).optional(),
       externalId: z.string().min(2).max(1224).optional(),
     })
     .optional(),
-  allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, { error: (iss) => `${show(iss.input)} is not a 12-digit AWS account id (quote it in YAML so leading zeros survive)` })).optional(),
+  allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, { error: (iss) => `${E.show(iss.input)} is not a 12-digit AWS account id (quote it in YAML so leading zeros survive)` })).optional(),
 });
 
 const localBackend = z.strictObject({
@@ -140,7 +139,7 @@ export type RawRecord = z.infer<typeof record>;
 export type RawStack = z.infer<typeof stack>;
 
 const typeName = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${show(v)}`;
+  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${E.show(v)}`;
 
 const expectedName: Record<string, string> = {
   object: 'a mapping (key: value)',
@@ -160,11 +159,11 @@ export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
       if (iss.input === undefined) return 'is required';
       return `expected ${expectedName[iss.expected] ?? iss.expected}, got ${typeName(iss.input)}`;
     case 'invalid_value':
-      return `${show(iss.input)} is not allowed; use ${iss.values.map((v) => show(v)).join(' or ')}`;
+      return `${E.show(iss.input)} is not allowed; use ${iss.values.map((v) => E.show(v)).join(' or ')}`;
     case 'unrecognized_keys': {
       const shape = (iss.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
       const allowed = shape ? Object.keys(shape).join(', ') : '';
-      return `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => show(k)).join(', ')}${allowed ? `; allowed here: ${allowed}` : ''}`;
+      return `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => E.show(k)).join(', ')}${allowed ? `; allowed here: ${allowed}` : ''}`;
     }
     case 'invalid_union': {
       // A discriminated union (backend.type) names its discriminator and the allowed values.
@@ -172,13 +171,13 @@ export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
       if (discriminator && options) {
         const value = (iss.input as Record<string, unknown> | undefined)?.[discriminator];
         return value === undefined
-          ? `is required; use ${options.map((o) => show(o)).join(' or ')}`
-          : `${show(value)} is not allowed; use ${options.map((o) => show(o)).join(' or ')}`;
+          ? `is required; use ${options.map((o) => E.show(o)).join(' or ')}`
+          : `${E.show(value)} is not allowed; use ${options.map((o) => E.show(o)).join(' or ')}`;
       }
       return `${typeName(iss.input)} does not match any allowed form`;
     }
     case 'too_small':
-      return iss.origin === 'string' ? `${show(iss.input)} is too short (at least ${iss.minimum} characters)` : `needs at least ${iss.minimum} entries`;
+      return iss.origin === 'string' ? `${E.show(iss.input)} is too short (at least ${iss.minimum} characters)` : `needs at least ${iss.minimum} entries`;
     case 'too_big':
       return iss.origin === 'string' ? `is too long (${String(iss.input).length} characters, at most ${iss.maximum})` : `has too many entries (at most ${iss.maximum})`;
     default:

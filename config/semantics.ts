@@ -8,11 +8,22 @@
  */
 import { parseDuration } from '../core/duration';
 import { checkDomainName } from '../core/names';
-import { defaultDestroyPolicy, restoreUnsupportedReason } from '../modules/destroy-policy';
-import { checkDnssecOptions, DnssecPublishingOptions } from '../modules/dnssec-options';
-import * as E from '../modules/errors';
-import { checkRecords, MAX_TTL, MIN_TTL, RECORD_TYPES, RecordSpec } from '../modules/record-values';
-import { checkRegistrarId, checkRegistrarSettings, isRegistrarId, RegistrarId } from '../modules/registrar-settings';
+import type { RegistrarId } from '../modules';
+import {
+  checkDnssecOptions,
+  checkRecords,
+  checkRegistrarId,
+  checkRegistrarSettings,
+  defaultDestroyPolicy,
+  DnssecPublishingOptions,
+  E,
+  isRegistrarId,
+  MAX_TTL,
+  MIN_TTL,
+  RECORD_TYPES,
+  RecordSpec,
+  restoreUnsupportedReason,
+} from '../modules/internal';
 
 export type Path = (string | number)[];
 export interface Issue {

@@ -1,7 +1,7 @@
 /**
  * DNSSEC delegation data, shared by the CLI, the adapters, the emulators and the constructs.
  *
- * Registrars disagree on what they take (shared/reference/registrar-apis.md): most want the DS
+ * Registrars disagree on what they take: most want the DS
  * record (key tag, algorithm, digest type, digest), some (Gandi, Route 53 Domains) the DNSKEY
  * (flags, protocol, algorithm, public key) and compute the DS themselves. One `DnssecRecord`
  * carries both: the DS always (computed from the DNSKEY when that is what was given), the DNSKEY
@@ -224,4 +224,45 @@ export function planDnssec(current: readonly DnssecRecord[], desired: readonly D
 /** The JSON form the CLI prints for one record. */
 export function dnssecRecordJson(r: DnssecRecord): { ds: string; dnskey?: string } {
   return r.dnskey ? { ds: formatDs(r.ds), dnskey: formatDnskey(r.dnskey) } : { ds: formatDs(r.ds) };
+}
+
+/** Short form for messages: the digest is 40-96 hex digits, its start is enough to tell records apart. */
+export const shortDs = (d: DsRecord) => `${d.keyTag} ${d.algorithm} ${d.digestType} ${d.digest.slice(0, 8)}...`;
+
+function computedDs(domain: string, key: DnskeyRecord, digestType: number): DsRecord | undefined {
+  try {
+    return dsFromDnskey(domain, key, digestType);
+  } catch {
+    return undefined; // a digest type nsbridge cannot compute (GOST)
+  }
+}
+
+/**
+ * A DS the parent serves stands for a desired record when it is that DS, or, when the DNSKEY is
+ * known, the DS of that key with another digest type (a DNSKEY registrar computes its own).
+ */
+export function dsStandsFor(domain: string, served: DsRecord, wanted: DnssecRecord): boolean {
+  if (sameDs(served, wanted.ds)) return true;
+  if (!wanted.dnskey || served.keyTag !== keyTagOf(wanted.dnskey) || served.algorithm !== wanted.dnskey.algorithm) return false;
+  const ds = computedDs(domain, wanted.dnskey, served.digestType);
+  return ds !== undefined && sameDs(served, ds);
+}
+
+/** A DNSKEY a zone server serves is the one a desired record points at. */
+export function keyStandsFor(domain: string, key: DnskeyRecord, wanted: DnssecRecord): boolean {
+  if (wanted.dnskey) return sameDnskey(key, wanted.dnskey);
+  if (keyTagOf(key) !== wanted.ds.keyTag || key.algorithm !== wanted.ds.algorithm) return false;
+  const ds = computedDs(domain, key, wanted.ds.digestType);
+  // GOST digests cannot be computed here: key tag and algorithm are then the best check there is.
+  return ds === undefined || sameDs(ds, wanted.ds);
+}
+
+/** One parent-zone server's answer for the domain's DS RRset (and its TTL), or why there is none. */
+export type DsView =
+  | { readonly server: string; readonly ok: true; readonly ds: DsRecord[]; readonly ttl?: number }
+  | { readonly server: string; readonly ok: false; readonly problem: string };
+
+export function describeDsView(v: DsView): string {
+  if (!v.ok) return `${v.server}: ${v.problem}`;
+  return `${v.server}: ${v.ds.length ? v.ds.map((d) => `DS ${shortDs(d)}`).join(', ') : 'no DS'}`;
 }

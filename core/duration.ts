@@ -1,4 +1,5 @@
 import { UsageError } from './errors';
+import { quoteInput } from './quote';
 
 /** Durations as users write them: `500ms`, `30s`, `10m`, `1h`, `1m30s`, or a bare number of milliseconds. */
 export function parseDuration(value: string): number {
@@ -40,7 +41,7 @@ export function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: 
   } catch (e) {
     throw new UsageError(`${name}: ${(e as Error).message}`);
   }
-  if (ms < min) throw new UsageError(`${name}="${raw}" is too short; use at least ${formatDuration(min)}`);
+  if (ms < min) throw new UsageError(`${name}=${quoteInput(raw)} is too short; use at least ${formatDuration(min)}`);
   return ms;
 }
 

@@ -57,6 +57,8 @@ export interface RegistrarErrorDetails {
   /** What the user can do about it. */
   readonly hint?: string;
   readonly status?: number;
+  /** False when nsbridge gave up without retrying (e.g. a wait hint longer than allowed). */
+  readonly retried?: boolean;
 }
 
 /** A failure at the registrar, the network or DNS. Message: `<registrar>: <operation> <domain>: <cause>: <hint>`. */
@@ -67,6 +69,9 @@ export class RegistrarError extends NsbridgeError {
   readonly domain: string;
   readonly status?: number;
   readonly hint?: string;
+  /** The cause part of the message, for adapters that re-word the hint. */
+  readonly reason: string;
+  readonly retried?: boolean;
   constructor(details: RegistrarErrorDetails) {
     super(
       `${details.registrar}: ${details.operation} ${details.domain}: ${details.cause}` +
@@ -78,6 +83,8 @@ export class RegistrarError extends NsbridgeError {
     this.domain = details.domain;
     this.status = details.status;
     this.hint = details.hint;
+    this.reason = details.cause;
+    this.retried = details.retried;
   }
 }
 

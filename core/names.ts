@@ -4,8 +4,9 @@
  * order (DNSControl #3163, #3663, terraform-provider-aws #28430); comparing anything but the
  * output of these functions is how endless "update nameservers" diffs happen.
  */
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { isIP } from 'node:net';
+import { quoteInput } from './quote';
 
 /** RFC 1035 limit on a name in presentation form without the trailing dot. */
 export const MAX_DOMAIN_LENGTH = 253;
@@ -16,7 +17,23 @@ export const MAX_NAME_SERVERS = 13;
 
 const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
-export type NameCheck = { ok: true; value: string } | { ok: false; reason: string };
+/**
+ * `mapped`: UTS #46 changed the name on its way to ASCII beyond case and NFC (full-width letters
+ * folded, a soft hyphen or other ignorable character dropped, an ideographic full stop read as a
+ * dot): the caller says which name is actually used, so the change is never silent.
+ */
+export type NameCheck = { ok: true; value: string; mapped?: true } | { ok: false; reason: string };
+
+/**
+ * RFC 5891 4.2.3.1 (UTS #46 CheckHyphens) for a label that is or decodes to a U-label: no hyphen
+ * first or last, none in both the third and fourth positions. WHATWG's domainToASCII, which Node
+ * implements, runs with CheckHyphens off, so this is checked here before conversion.
+ */
+function uLabelHyphenProblem(label: string): string | undefined {
+  if (label.startsWith('-') || label.endsWith('-')) return 'starts or ends with a hyphen';
+  if (label.slice(2, 4) === '--') return 'has hyphens in the third and fourth positions (reserved for encodings such as xn--)';
+  return undefined;
+}
 
 /**
  * Normalise a host name: trim, lower-case, drop one trailing dot, convert IDN labels to punycode.
@@ -32,8 +49,19 @@ export function checkHostName(input: string, minLabels = 2): NameCheck {
   if (/\s/.test(name)) return { ok: false, reason: 'contains white space' };
   if (isIP(name)) return { ok: false, reason: 'is an IP address, not a host name' };
   // Only ASCII labels go through as they are; anything else is an IDN that must be converted.
-  const ascii = /^[\x21-\x7e]*$/.test(name) ? name.toLowerCase() : domainToASCII(name).toLowerCase();
+  const isAscii = /^[\x21-\x7e]*$/.test(name);
+  let mapped = false;
+  if (!isAscii) {
+    const folded = name.normalize('NFC').toLowerCase();
+    for (const label of folded.split('.')) {
+      if (!/[^\x00-\x7f]/.test(label)) continue;
+      const problem = uLabelHyphenProblem(label);
+      if (problem) return { ok: false, reason: `has an internationalised label ${quoteInput(label)} that ${problem}` };
+    }
+  }
+  const ascii = isAscii ? name.toLowerCase() : domainToASCII(name).toLowerCase();
   if (ascii === '') return { ok: false, reason: 'is not a valid internationalised domain name' };
+  if (!isAscii) mapped = domainToUnicode(ascii) !== name.normalize('NFC').toLowerCase();
   if (ascii.length > MAX_DOMAIN_LENGTH) {
     return { ok: false, reason: `is ${ascii.length} characters long; the limit is ${MAX_DOMAIN_LENGTH}` };
   }
@@ -44,19 +72,25 @@ export function checkHostName(input: string, minLabels = 2): NameCheck {
   for (const label of labels) {
     if (label === '') return { ok: false, reason: 'has an empty label (two dots in a row, or a leading dot)' };
     if (label.length > MAX_LABEL_LENGTH) {
-      return { ok: false, reason: `has a label of ${label.length} characters ("${label.slice(0, 20)}..."); the limit is ${MAX_LABEL_LENGTH}` };
+      return { ok: false, reason: `has a label of ${label.length} characters (${quoteInput(label, 20)}); the limit is ${MAX_LABEL_LENGTH}` };
     }
     if (!LDH_LABEL.test(label)) {
-      return { ok: false, reason: `has an invalid label "${label}" (letters, digits and inner hyphens only)` };
+      return { ok: false, reason: `has an invalid label ${quoteInput(label)} (letters, digits and inner hyphens only)` };
     }
-    if (label.startsWith('xn--') && domainToASCII(label) === '') {
-      return { ok: false, reason: `has an invalid punycode label "${label}"` };
+    if (label.startsWith('xn--')) {
+      // An A-label must decode to a valid U-label and encode back to itself (RFC 5891 5.4).
+      const unicode = domainToASCII(label) === '' ? '' : domainToUnicode(label);
+      if (unicode === '' || unicode === label || domainToASCII(unicode) !== label) {
+        return { ok: false, reason: `has an invalid punycode label ${quoteInput(label)}` };
+      }
+      const problem = uLabelHyphenProblem(unicode);
+      if (problem) return { ok: false, reason: `has a punycode label ${quoteInput(label)} whose Unicode form ${quoteInput(unicode)} ${problem}` };
     }
   }
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) {
     return { ok: false, reason: 'has an all-numeric top-level label' };
   }
-  return { ok: true, value: ascii };
+  return mapped ? { ok: true, value: ascii, mapped: true } : { ok: true, value: ascii };
 }
 
 /** A registrable domain in canonical form (ASCII, lower case, no trailing dot). */
@@ -67,8 +101,18 @@ export function checkDomainName(input: string): NameCheck {
 /** Canonical form of a domain name, or an Error naming the bad value. */
 export function normalizeDomainName(input: string): string {
   const r = checkDomainName(input);
-  if (!r.ok) throw new InvalidNameError(`domain name "${input}" ${r.reason}`);
+  if (!r.ok) throw new InvalidNameError(`domain name ${quoteInput(input)} ${r.reason}`);
   return r.value;
+}
+
+/**
+ * What to tell the user when UTS #46 mapping changed a name silently (full-width letters, an
+ * ignored soft hyphen): the name actually used, in both forms. Undefined when nothing changed.
+ */
+export function mappingNotice(input: string, what = 'domain name'): string | undefined {
+  const r = checkHostName(input);
+  if (!r.ok || !r.mapped) return undefined;
+  return `${what} ${quoteInput(input)} was mapped by IDNA (UTS #46) to ${quoteInput(domainToUnicode(r.value))}; using ${r.value}`;
 }
 
 export class InvalidNameError extends Error {
@@ -89,7 +133,7 @@ export function normalizeNameServers(input: readonly string[], opts: { checkCoun
   for (const raw of input) {
     const r = checkHostName(raw, 2);
     if (r.ok) out.add(r.value);
-    else problems.push(`name server "${raw}" ${r.reason}`);
+    else problems.push(`name server ${quoteInput(raw)} ${r.reason}`);
   }
   if (problems.length > 0) throw new InvalidNameError(problems.join('; '));
   const result = [...out].sort();

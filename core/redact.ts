@@ -33,13 +33,20 @@ export class Redactor {
     this.secrets.sort((a, b) => b.length - a.length);
   }
 
+  /**
+   * Every secret masked, as it is and in two encoded forms: URL-encoded (keys in query strings)
+   * and base64 of the value alone (a key sent as `Basic base64(key)`). The base64 of a longer
+   * string that contains the secret (`user:token`) is not recognisable; no header is ever
+   * printed, so it does not reach any output.
+   */
   redact(text: string): string {
     let out = text;
     for (const s of this.secrets) {
       out = out.split(s).join(MASK);
-      // Also the URL-encoded and base64 forms, which is how keys travel in query strings and Basic auth.
       const enc = encodeURIComponent(s);
       if (enc !== s) out = out.split(enc).join(MASK);
+      const b64 = Buffer.from(s, 'utf8').toString('base64').replace(/=+$/, '');
+      if (b64.length >= 4) out = out.split(b64).join(MASK);
     }
     return out;
   }

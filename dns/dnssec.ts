@@ -1,5 +1,6 @@
 /**
- * The DNS side of `nsbridge ds`, asked directly of the servers that matter, without recursion:
+ * The DNS side of `nsbridge ds` (the ports of core/dnssec-rollout.ts and core/dnssec-change.ts,
+ * which hold the waits and the rules), asked directly of the servers that matter, without recursion:
  *  - the zone's own name servers, for the DNSKEY RRset at the apex (is the zone signed with the
  *    key the DS will point at? `ds set --wait-signed`, before anything is published);
  *  - the parent zone's servers, for the DS RRset at the delegation point (has the registry
@@ -11,11 +12,10 @@
 import { canonical, DnsServer, DnsTimeoutError, query } from './query';
 import type { DnsConfig } from './config';
 import { RecursiveResolver } from './resolver';
-import { findParentZone, ParentZone } from './delegation';
-import { DnskeyRecord, DnssecRecord, DsRecord, dsFromDnskey, formatDs, keyTagOf } from '../core/dnssec';
+import type { ParentZone } from './delegation';
+import { DnskeyRecord, DnssecRecord, DsRecord, DsView, keyStandsFor, keyTagOf, shortDs } from '../core/dnssec';
 import { parseDuration } from '../core/duration';
 import { UsageError } from '../core/errors';
-import { poll } from '../core/poll';
 
 const DEFAULT_POLL_MS = 5000;
 
@@ -33,47 +33,10 @@ export function pollIntervalMs(env: NodeJS.ProcessEnv): number {
 }
 
 
-const sameDs = (a: DsRecord, b: DsRecord) => formatDs(a) === formatDs(b);
-const sameKey = (a: DnskeyRecord, b: DnskeyRecord) =>
-  a.flags === b.flags && a.protocol === b.protocol && a.algorithm === b.algorithm && a.publicKey === b.publicKey;
-
-/** Short form for messages: the digest is 40-96 hex digits, its start is enough to tell records apart. */
-export const shortDs = (d: DsRecord) => `${d.keyTag} ${d.algorithm} ${d.digestType} ${d.digest.slice(0, 8)}...`;
+// The pure DS/DNSKEY matching and the parent's view type live in core (the roll-out rules use them).
+export { describeDsView, dsStandsFor, keyStandsFor, shortDs } from '../core/dnssec';
+export type { DsView } from '../core/dnssec';
 const shortKey = (k: DnskeyRecord) => `key tag ${keyTagOf(k)} (flags ${k.flags}, algorithm ${k.algorithm})`;
-
-function computedDs(domain: string, key: DnskeyRecord, digestType: number): DsRecord | undefined {
-  try {
-    return dsFromDnskey(domain, key, digestType);
-  } catch {
-    return undefined; // a digest type nsbridge cannot compute (GOST)
-  }
-}
-
-/**
- * A DS the parent serves stands for a desired record when it is that DS, or, when the DNSKEY is
- * known, the DS of that key with another digest type (a DNSKEY registrar computes its own).
- */
-export function dsStandsFor(domain: string, served: DsRecord, wanted: DnssecRecord): boolean {
-  if (sameDs(served, wanted.ds)) return true;
-  if (!wanted.dnskey || served.keyTag !== keyTagOf(wanted.dnskey) || served.algorithm !== wanted.dnskey.algorithm) return false;
-  const ds = computedDs(domain, wanted.dnskey, served.digestType);
-  return ds !== undefined && sameDs(served, ds);
-}
-
-/** A DNSKEY a zone server serves is the one a desired record points at. */
-export function keyStandsFor(domain: string, key: DnskeyRecord, wanted: DnssecRecord): boolean {
-  if (wanted.dnskey) return sameKey(key, wanted.dnskey);
-  if (keyTagOf(key) !== wanted.ds.keyTag || key.algorithm !== wanted.ds.algorithm) return false;
-  const ds = computedDs(domain, key, wanted.ds.digestType);
-  // GOST digests cannot be computed here: key tag and algorithm are then the best check there is.
-  return ds === undefined || sameDs(ds, wanted.ds);
-}
-
-// ---- the parent side: DS ----
-
-export type DsView =
-  | { readonly server: string; readonly ok: true; readonly ds: DsRecord[]; readonly ttl?: number }
-  | { readonly server: string; readonly ok: false; readonly problem: string };
 
 /** Ask one parent server, without recursion, for the domain's DS RRset (and its TTL). */
 export async function dsAt(server: DnsServer, domain: string, timeoutMs: number): Promise<{ ds: DsRecord[]; ttl?: number } | { problem: string }> {
@@ -106,89 +69,17 @@ export async function parentDsViews(domain: string, parent: ParentZone, config: 
   );
 }
 
-export function describeDsView(v: DsView): string {
-  if (!v.ok) return `${v.server}: ${v.problem}`;
-  return `${v.server}: ${v.ds.length ? v.ds.map((d) => `DS ${shortDs(d)}`).join(', ') : 'no DS'}`;
-}
-
-/** The longest DS TTL any parent server gave: how long a validating resolver may keep the DS. */
-export function parentDsTtl(views: readonly DsView[]): number | undefined {
-  const ttls = views.flatMap((v) => (v.ok && v.ds.length && v.ttl !== undefined ? [v.ttl] : []));
-  return ttls.length ? Math.max(...ttls) : undefined;
-}
-
-export interface DsVerifyResult {
-  readonly verified: boolean;
-  readonly parent: ParentZone;
-  readonly views: DsView[];
-  readonly agreeing: string[];
-  readonly disagreeing: string[];
-}
-
-/** Does this server serve exactly the wanted set (each wanted record, nothing else)? */
-export function dsViewMatches(domain: string, v: DsView, wanted: readonly DnssecRecord[]): boolean {
-  if (!v.ok) return false;
-  return wanted.every((w) => v.ds.some((d) => dsStandsFor(domain, d, w))) && v.ds.every((d) => wanted.some((w) => dsStandsFor(domain, d, w)));
-}
-
-/** Does this server answer, and serve none of the `gone` records (nor another digest of their keys)? */
-export function dsViewWithout(domain: string, v: DsView, gone: readonly DnssecRecord[]): boolean {
-  return v.ok && !v.ds.some((d) => gone.some((g) => dsStandsFor(domain, d, g)));
-}
-
-export function summarizeDs(
-  domain: string,
-  wanted: readonly DnssecRecord[],
-  parent: ParentZone,
-  views: DsView[],
-  matches: (v: DsView) => boolean = (v) => dsViewMatches(domain, v, wanted),
-): DsVerifyResult {
-  const agreeing = views.filter(matches).map((v) => v.server);
-  const disagreeing = views.filter((v) => !agreeing.includes(v.server)).map((v) => v.server);
-  return { verified: views.length > 0 && disagreeing.length === 0, parent, views, agreeing, disagreeing };
-}
-
-interface ParentPollOptions {
-  timeoutMs: number;
-  intervalMs: number;
-  parent?: ParentZone;
-  onProgress?: (r: DsVerifyResult) => void;
-}
-
-async function pollParentDs(domain: string, config: DnsConfig, opts: ParentPollOptions, summarize: (parent: ParentZone, views: DsView[]) => DsVerifyResult): Promise<DsVerifyResult> {
-  const parent = opts.parent ?? (await findParentZone(domain, config));
-  const { result } = await poll(async () => summarize(parent, await parentDsViews(domain, parent, config)), (r) => r.verified, {
-    timeoutMs: opts.timeoutMs,
-    intervalMs: opts.intervalMs,
-    onProgress: opts.onProgress,
-  });
-  return result;
-}
-
-/**
- * Check until every parent server serves exactly `wanted` as the domain's DS RRset ([] = no DS),
- * or the time is up (timeoutMs 0 = check once).
- */
-export async function verifyParentDs(domain: string, wanted: readonly DnssecRecord[], config: DnsConfig, opts: ParentPollOptions): Promise<DsVerifyResult> {
-  return pollParentDs(domain, config, opts, (parent, views) => summarizeDs(domain, wanted, parent, views));
-}
-
-/**
- * Check until every parent server answers without any of the `gone` records (what a key roll
- * replaced; whatever else it serves), or the time is up (timeoutMs 0 = check once).
- */
-export async function verifyParentDsGone(domain: string, gone: readonly DnssecRecord[], config: DnsConfig, opts: ParentPollOptions): Promise<DsVerifyResult> {
-  return pollParentDs(domain, config, opts, (parent, views) => summarizeDs(domain, [], parent, views, (v) => dsViewWithout(domain, v, gone)));
-}
-
 // ---- the zone side: DNSKEY ----
 
 export type DnskeyView =
-  | { readonly server: string; readonly address?: string; readonly ok: true; readonly keys: DnskeyRecord[] }
+  | { readonly server: string; readonly address?: string; readonly ok: true; readonly keys: DnskeyRecord[]; readonly ttl?: number }
   | { readonly server: string; readonly address?: string; readonly ok: false; readonly problem: string };
 
-/** Ask one of the zone's name servers, without recursion, for the DNSKEY RRset at the apex. */
-export async function dnskeyAt(server: DnsServer, domain: string, timeoutMs: number): Promise<DnskeyRecord[] | { problem: string }> {
+/**
+ * Ask one of the zone's name servers, without recursion, for the DNSKEY RRset at the apex, and its
+ * TTL (how long a resolver may keep a DNSKEY RRset without a new key: the roll-out waits it out).
+ */
+export async function dnskeyAt(server: DnsServer, domain: string, timeoutMs: number): Promise<{ keys: DnskeyRecord[]; ttl?: number } | { problem: string }> {
   let a;
   try {
     a = await query(server, domain, 'DNSKEY', { recursive: false, timeoutMs });
@@ -197,9 +88,10 @@ export async function dnskeyAt(server: DnsServer, domain: string, timeoutMs: num
   }
   if (a.rcode !== 'NOERROR') return { problem: `answered ${a.rcode} to DNSKEY` };
   if (!a.aa) return { problem: `not authoritative for ${domain} (lame)` };
-  return (a.answers.filter((r) => r.type === 'DNSKEY' && canonical(r.name) === canonical(domain)) as Array<{ data: { flags: number; algorithm: number; key: Buffer } }>).map(
-    (r) => ({ flags: r.data.flags, protocol: 3, algorithm: r.data.algorithm, publicKey: r.data.key.toString('base64') }),
-  );
+  const records = a.answers.filter((r) => r.type === 'DNSKEY' && canonical(r.name) === canonical(domain)) as Array<{ ttl?: number; data: { flags: number; algorithm: number; key: Buffer } }>;
+  const keys = records.map((r) => ({ flags: r.data.flags, protocol: 3, algorithm: r.data.algorithm, publicKey: r.data.key.toString('base64') }));
+  const ttls = records.map((r) => r.ttl).filter((t): t is number => typeof t === 'number');
+  return ttls.length ? { keys, ttl: Math.max(...ttls) } : { keys };
 }
 
 export async function zoneDnskeyViews(domain: string, nameServers: readonly string[], config: DnsConfig): Promise<DnskeyView[]> {
@@ -214,7 +106,7 @@ export async function zoneDnskeyViews(domain: string, nameServers: readonly stri
       }
       if (!address) return { server: ns, ok: false, problem: 'does not resolve' };
       const r = await dnskeyAt({ host: address, port: config.authoritativePort }, domain, config.timeoutMs);
-      return Array.isArray(r) ? { server: ns, address, ok: true, keys: r } : { server: ns, address, ok: false, problem: r.problem };
+      return 'keys' in r ? { server: ns, address, ok: true, ...r } : { server: ns, address, ok: false, problem: r.problem };
     }),
   );
 }
@@ -231,35 +123,4 @@ export function describeDnskeyView(domain: string, v: DnskeyView, wanted: readon
   const missing = missingAt(domain, v, wanted);
   const serves = v.keys.length ? `serves ${v.keys.map(shortKey).join(', ')}` : 'serves no DNSKEY (the zone is not signed there)';
   return missing.length ? `${who}: ${serves}; no key for DS ${missing.map((m) => shortDs(m.ds)).join(', ')}` : `${who}: ${serves}`;
-}
-
-export interface SignedResult {
-  readonly signed: boolean;
-  readonly views: DnskeyView[];
-  readonly ready: string[];
-  readonly notReady: string[];
-}
-
-/**
- * Check until every name server answers the domain's DNSKEY query authoritatively with a key for
- * every wanted record, or the time is up (timeoutMs 0 = check once).
- */
-export async function waitForSignedZone(
-  domain: string,
-  nameServers: readonly string[],
-  wanted: readonly DnssecRecord[],
-  config: DnsConfig,
-  opts: { timeoutMs: number; intervalMs: number; onProgress?: (r: SignedResult) => void },
-): Promise<SignedResult> {
-  const { result } = await poll(
-    async () => {
-      const views = await zoneDnskeyViews(domain, nameServers, config);
-      const ready = views.filter((v) => v.ok && missingAt(domain, v, wanted).length === 0).map((v) => v.server);
-      const notReady = views.filter((v) => !ready.includes(v.server)).map((v) => v.server);
-      return { signed: views.length > 0 && notReady.length === 0, views, ready, notReady };
-    },
-    (r) => r.signed,
-    { timeoutMs: opts.timeoutMs, intervalMs: opts.intervalMs, onProgress: opts.onProgress },
-  );
-  return result;
 }

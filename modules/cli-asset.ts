@@ -17,6 +17,7 @@ import { AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { ValidateTerraformVersion } from 'cdktf/lib/validations/validate-terraform-version';
 import type { IConstruct } from 'constructs';
 import * as E from './errors';
+import { TERRAFORM_REQUIRED_VERSION } from './terraform-version';
 
 /** Construct id of the asset under the stack; also the folder name under assets/. */
 export const CLI_ASSET_ID = 'nsbridge-cli';
@@ -24,12 +25,9 @@ export const CLI_ASSET_ID = 'nsbridge-cli';
 /**
  * Context key: set to true to skip the per-stack `terraform version` check at synth. The nsbridge
  * app sets it (synth must work with no terraform/tofu installed) and puts the requirement into the
- * generated configuration instead (`terraform { required_version = ">= 1.4" }`).
+ * generated configuration instead (`terraform { required_version = ">= 1.5.0" }`).
  */
 export const SKIP_TERRAFORM_VERSION_CHECK = 'nsbridge:skipTerraformVersionCheck';
-
-/** terraform_data (the bridge resource) needs Terraform/OpenTofu 1.4 or later. */
-export const MIN_TERRAFORM_VERSION = '>=1.4';
 
 /**
  * Where the CLI bundle is looked for when no path is given: next to the compiled modules
@@ -73,7 +71,10 @@ export class NsbridgeCliAsset extends TerraformAsset {
     this.bundlePath = bundlePath;
     if (!this.node.tryGetContext(SKIP_TERRAFORM_VERSION_CHECK)) {
       this.node.addValidation(
-        new ValidateTerraformVersion(MIN_TERRAFORM_VERSION, 'nsbridge uses the built-in terraform_data resource (Terraform/OpenTofu 1.4 or later).'),
+        new ValidateTerraformVersion(
+          TERRAFORM_REQUIRED_VERSION,
+          `nsbridge needs Terraform ${TERRAFORM_REQUIRED_VERSION} (terraform_data, check blocks); OpenTofu 1.6 or later`,
+        ),
       );
     }
   }

@@ -1,7 +1,7 @@
 /**
  * The one-liner most users want: a Route 53 zone for a domain and the registrar pointed at it.
  */
-import { TerraformOutput, Token } from 'cdktf';
+import { Fn, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DestroyPolicy } from './destroy-policy';
 import { DnssecDelegation, RetiredDnssecDelegation } from './dnssec-delegation';
@@ -103,6 +103,12 @@ export interface DelegatedDomainProps extends HostedZoneProps {
 export class DelegatedDomain extends Construct {
   public readonly zone: HostedZone;
   public readonly delegation: RegistrarDelegation;
+  /** The Route 53 hosted zone id (a token, known after apply). */
+  public readonly zoneId: string;
+  /** The zone's name servers, sorted (a list token, known after apply): what the registrar points at. */
+  public readonly nameServers: string[];
+  /** Who holds the domain (`props.registrar`). */
+  public readonly registrar: RegistrarId;
   /** Publishes the DS (dnssec on and published), or its `count = 0` release guard (otherwise). */
   public readonly dnssec: DnssecDelegation | RetiredDnssecDelegation;
 
@@ -129,6 +135,9 @@ export class DelegatedDomain extends Construct {
     if (problems.length > 0) throw new E.NsbridgeValidationError(this.node.path, problems);
 
     this.zone = new HostedZone(this, 'zone', props);
+    this.zoneId = this.zone.zoneId;
+    this.nameServers = Fn.sort(this.zone.nameServers);
+    this.registrar = props.registrar;
     this.delegation = new RegistrarDelegation(this, 'delegation', {
       domain: this.zone.zoneName,
       registrar: props.registrar,

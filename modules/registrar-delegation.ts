@@ -3,8 +3,9 @@
  * CLI to point a domain at a set of name servers, and to carry out the destroy policy when the
  * delegation goes away.
  *
- * One delegation is four Terraform objects. Each exists because of a Terraform rule (every case
- * below is checked against a real engine in __tests__/modules/engine.test.ts):
+ * One delegation is four Terraform objects (1-4), plus the drift read and its check block (5)
+ * unless `driftCheck: false`. Each exists because of a Terraform rule (every case below is checked
+ * against a real engine in __tests__/modules/engine.test.ts):
  *
  *  1. `data "external"` (registrar read): runs `nsbridge terraform-external` at plan time and
  *     returns the name servers the registrar holds now. It is read on every plan; only its value
@@ -57,16 +58,15 @@
  * delegation after an upgrade and call every registrar again. To force a re-run for one domain,
  * `terraform apply -replace=<address of its bridge>`.
  */
-import { DataExternal } from '@cdktf/provider-external/lib/data-external';
-import { ExternalProvider } from '@cdktf/provider-external/lib/provider';
-import { conditional, DataResource, Fn, ITerraformDependable, Op, TerraformStack, Token } from 'cdktf';
-import { Construct, IConstruct } from 'constructs';
+import { conditional, DataResource, Fn, ITerraformDependable, Op, Token } from 'cdktf';
+import { Construct } from 'constructs';
 import { parseDuration } from '../core/duration';
 import { normalizeNameServers, checkDomainName, InvalidNameError } from '../core/names';
 import { NsbridgeCliAsset } from './cli-asset';
 import { dropPerInstanceVersionCheck } from './cdktf-internals/version-checks';
 import { lazyDependsOn } from './depends-on';
 import { DriftCheck } from './drift-check';
+import { ExternalProgramData } from './external-data';
 import { REGISTRARS } from '../registrar-adapters/catalog';
 import { defaultDestroyPolicy, DESTROY_POLICIES, DestroyPolicy, isDestroyPolicy, restoreUnsupportedReason } from './destroy-policy';
 import * as E from './errors';
@@ -87,7 +87,7 @@ export interface RegistrarDelegationProps {
   readonly domain: string;
 
   /**
-   * Who holds the domain: godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains or
+   * Who holds the domain: one of the registrar ids of the catalog (`npx nsbridge registrars`), or
    * manual (a person makes the change; the CLI prints the steps and waits for it in DNS).
    * @see registrar-adapters/catalog.ts
    */
@@ -98,7 +98,7 @@ export interface RegistrarDelegationProps {
    * checked (2 to 13 host names) and sorted; token lists are sorted by Terraform (`sort()`), so the
    * order Route 53 returns them in never causes a replacement.
    */
-  readonly nameServers: string[];
+  readonly nameServers: readonly string[];
 
   /**
    * Non-secret registrar settings, by catalog key (e.g. `{ sandbox: true }` for GoDaddy's OTE).
@@ -123,7 +123,7 @@ export interface RegistrarDelegationProps {
    * delegation is released before they are deleted.
    * @default - only what `nameServers` references
    */
-  readonly dependsOn?: ITerraformDependable[];
+  readonly dependsOn?: readonly ITerraformDependable[];
 
   /**
    * After writing, wait until every server of the parent zone (the registry) delegates the domain
@@ -245,27 +245,6 @@ export function checkDelegationProps(props: RegistrarDelegationProps): { problem
 /** Construct ids of the parts; they are part of the Terraform addresses, so never rename them. */
 const IDS = { read: 'registrar-read', previous: 'previous', set: 'bridge', release: 'release', driftRead: 'drift-read', driftCheck: 'drift' } as const;
 
-/** Id of the hashicorp/external provider nsbridge adds to a stack that has none. */
-export const EXTERNAL_PROVIDER_ID = 'nsbridge-external';
-
-/**
- * The stack's default (un-aliased) hashicorp/external provider: the user's own if the stack has
- * one, else one created once per stack. cdktf requires a provider construct for every data source.
- */
-function externalProviderOf(scope: IConstruct): ExternalProvider {
-  const stack = TerraformStack.of(scope);
-  let provider = externalProviders.get(stack);
-  if (!provider) {
-    // Looked up once per stack: scanning the stack's children for every delegation is quadratic
-    // (a measurable part of the synth at 1,000 domains).
-    provider =
-      stack.node.children.find((c): c is ExternalProvider => c instanceof ExternalProvider && c.alias === undefined) ??
-      new ExternalProvider(stack, EXTERNAL_PROVIDER_ID);
-    externalProviders.set(stack, provider);
-  }
-  return provider;
-}
-const externalProviders = new WeakMap<TerraformStack, ExternalProvider>();
 
 /**
  * The destroy-time provisioner of the release guard. Everything comes from `self.input` (a
@@ -316,9 +295,9 @@ export class RegistrarDelegation extends Construct {
    */
   public readonly previousNameServers?: DataResource;
   /** The plan-time read of the registrar that feeds `previousNameServers`. */
-  public readonly registrarRead?: DataExternal;
+  public readonly registrarRead?: ExternalProgramData;
   /** The read after the bridge that the drift check asserts on (undefined with `driftCheck: false`). */
-  public readonly driftRead?: DataExternal;
+  public readonly driftRead?: ExternalProgramData;
   /** The domain in canonical form. */
   public readonly domain: string;
   public readonly registrar: RegistrarId;
@@ -346,7 +325,7 @@ export class RegistrarDelegation extends Construct {
       settingSpecs(props.registrar, props.registrarSettings ?? {}).map(({ spec, value }) => [spec.env, settingValueForEnv(value)]),
     );
     const hasSettings = Object.keys(settings).length > 0;
-    const nameServers = checked.nameServers ?? Fn.sort(props.nameServers);
+    const nameServers = checked.nameServers ?? Fn.sort([...props.nameServers]);
 
     // (1) + (2): the previous name servers, read at plan time and held from the first apply on.
     // With repairDrift the same read also says whether the registrar still holds what the stack sets.
@@ -433,9 +412,8 @@ export class RegistrarDelegation extends Construct {
   }
 
   /** A plan-time read of the registrar: `nsbridge terraform-external` with the domain and `query`. */
-  private registrarReadOf(id: string, query: Record<string, string>): DataExternal {
-    return new DataExternal(this, id, {
-      provider: externalProviderOf(this),
+  private registrarReadOf(id: string, query: Record<string, string>): ExternalProgramData {
+    return new ExternalProgramData(this, id, {
       program: ['node', this.cli.scriptPath, 'terraform-external'],
       query: { registrar: this.registrar, domain: this.domain, ...query },
     });

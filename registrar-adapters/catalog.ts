@@ -15,6 +15,19 @@ import { info as manual } from './manual/info';
 import { info as cnr } from './cnr/info';
 import { info as dynadot } from './dynadot/info';
 import { info as namesilo } from './namesilo/info';
+import { info as ovh } from './ovh/info';
+import { info as inwx } from './inwx/info';
+import { info as joker } from './joker/info';
+import { info as opensrs } from './opensrs/info';
+import { info as internetbs } from './internetbs/info';
+import { info as spaceship } from './spaceship/info';
+import { info as cscglobal } from './cscglobal/info';
+import { info as ionos } from './ionos/info';
+import { info as easyname } from './easyname/info';
+import { info as openprovider } from './openprovider/info';
+import { info as realtimeregister } from './realtimeregister/info';
+import { info as hostingde } from './hostingde/info';
+import { info as autodns } from './autodns/info';
 
 export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   godaddy,
@@ -29,6 +42,19 @@ export const REGISTRARS: Readonly<Record<RegistrarId, RegistrarInfo>> = {
   cnr,
   dynadot,
   namesilo,
+  ovh,
+  inwx,
+  joker,
+  opensrs,
+  internetbs,
+  spaceship,
+  cscglobal,
+  ionos,
+  easyname,
+  openprovider,
+  realtimeregister,
+  hostingde,
+  autodns,
 };
 
 export const REGISTRAR_IDS = Object.keys(REGISTRARS) as RegistrarId[];

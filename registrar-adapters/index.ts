@@ -17,6 +17,19 @@ const loaders: Record<RegistrarId, () => RegistrarAdapter> = {
   cnr: () => require('./cnr/adapter').adapter,
   dynadot: () => require('./dynadot/adapter').adapter,
   namesilo: () => require('./namesilo/adapter').adapter,
+  ovh: () => require('./ovh/adapter').adapter,
+  inwx: () => require('./inwx/adapter').adapter,
+  joker: () => require('./joker/adapter').adapter,
+  opensrs: () => require('./opensrs/adapter').adapter,
+  internetbs: () => require('./internetbs/adapter').adapter,
+  spaceship: () => require('./spaceship/adapter').adapter,
+  cscglobal: () => require('./cscglobal/adapter').adapter,
+  ionos: () => require('./ionos/adapter').adapter,
+  easyname: () => require('./easyname/adapter').adapter,
+  openprovider: () => require('./openprovider/adapter').adapter,
+  realtimeregister: () => require('./realtimeregister/adapter').adapter,
+  hostingde: () => require('./hostingde/adapter').adapter,
+  autodns: () => require('./autodns/adapter').adapter,
 };
 
 export function loadAdapter(id: RegistrarId): RegistrarAdapter {

@@ -1,8 +1,9 @@
 /**
  * `nsbridge plan`: for every delegation of the synthesized app, what the registrar holds now (or,
  * with `delegationSource: dns`, what the parent zone publishes: no registrar request), what
- * the stacks want, and what a deploy will do about it. Read-only everywhere: registrars are only
- * read (`getNameServers`), state is only read, nothing is written.
+ * the stacks want, and what a deploy will do about it. Registrars are only read (`getNameServers`)
+ * and state is only read (review/state.ts); the one file written is the shared rate limiter's
+ * window (registrar-adapters/core/rate-limit.ts), which paces those reads.
  *
  * Actions:
  *   none     the registrar already delegates to the desired name servers
@@ -53,8 +54,12 @@ export interface PlanOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly log: (m: string) => void;
   readonly debug: (m: string) => void;
+  /** Registers a secret an adapter derived (session id, token) with the output's redactor. */
+  readonly secret?: (value: string) => void;
   /** Registrar reads in flight at once (the shared rate limiter paces each registrar). */
   readonly concurrency?: number;
+  /** The command's deadline (NSBRIDGE_DEADLINE): aborts registrar reads still going when it passes. */
+  readonly signal?: AbortSignal;
 }
 
 interface Desired {
@@ -91,7 +96,7 @@ function clientCache(opts: PlanOptions): ClientFor {
     let client = clients.get(key);
     if (!client) {
       // async, so that a throwing createClient becomes a rejection every domain of it sees
-      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug }))();
+      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug, secret: opts.secret, signal: opts.signal }))();
       clients.set(key, client);
     }
     return client;

@@ -40,14 +40,58 @@ function writeAtomically(outputFiles) {
 // keepNames: error classes are told apart by name across the separately bundled adapters.
 const BUNDLE = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', write: false };
 
-/** A module whose code is a string, compiled only when something first requires it. */
-function lazyModule(code) {
+/**
+ * Modules compiled only when something first requires them. Their code is not in the bundle's
+ * JavaScript but in one block comment at its end (`appendPayloads`), read from the file on first
+ * use: at start-up V8 skips a comment almost for free, where the same code as string literals
+ * cost ~10 ms of every start (1 MB scanned and allocated).
+ */
+const payloads = new Map(); // name -> code
+const PAYLOAD_MARKER = '/*NSBRIDGE-PAYLOADS\n';
+// Inside the comment, "*/" must not occur: \x01 is doubled, then "*/" written as "*\x01/";
+// entries are "name\x01=code", separated by "\x01#" (sequences the encoding never produces).
+const encodePayload = (code) => code.replace(/\x01/g, '\x01\x01').replace(/\*\//g, '*\x01/');
+
+/** A module whose code is the payload `name`; `requireExpr` is the require the code gets. */
+function lazyModule(name, code, requireExpr = 'require') {
+  payloads.set(name, code);
   return (
-    `const source = ${JSON.stringify(code)};\n` +
+    `const source = require('nsbridge:payloads')(${JSON.stringify(name)});\n` +
     'const m = { exports: {} };\n' +
-    "new Function('module', 'exports', 'require', source)(m, m.exports, require);\n" +
+    `new Function('module', 'exports', 'require', source)(m, m.exports, ${requireExpr});\n` +
     'module.exports = m.exports;\n'
   );
+}
+
+/** The shell's reader of the payload comment: the last marker in the file (the code holds one too, here). */
+const PAYLOAD_READER = `
+const MARKER = ${JSON.stringify(PAYLOAD_MARKER)};
+let table;
+module.exports = (name) => {
+  if (!table) {
+    const text = require('node:fs').readFileSync(__filename, 'utf8');
+    const start = text.lastIndexOf(MARKER) + MARKER.length;
+    table = new Map();
+    for (const entry of text.slice(start, text.lastIndexOf('*/')).split('\\x01#')) {
+      const at = entry.indexOf('\\x01=');
+      table.set(entry.slice(0, at), entry.slice(at + 2).replace(/\\*\\x01\\/|\\x01\\x01/g, (m) => (m.length === 3 ? '*/' : '\\x01')));
+    }
+  }
+  if (!table.has(name)) throw new Error(\`nsbridge bundle: no embedded module \${name} in \${__filename}\`);
+  return table.get(name);
+};
+`;
+
+/** The payload comment, in name order so that the same sources always give the same bundle. */
+function appendPayloads(contents) {
+  const entries = [...payloads].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, code]) => `${name}\x01=${encodePayload(code)}`);
+  return Buffer.concat([Buffer.from(contents), Buffer.from(`\n${PAYLOAD_MARKER}${entries.join('\x01#')}*/\n`)]);
+}
+
+/** The npm package a bundled input path belongs to ("axios", "@aws-sdk/client-route-53-domains"), if any. */
+function packageOf(input) {
+  const m = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(input);
+  return m ? m[1].replace(/\\/g, '/') : undefined;
 }
 
 async function main() {
@@ -64,24 +108,115 @@ async function main() {
     logLevel: 'warning',
     write: false,
   }).then((r) => writeAtomically(r.outputFiles));
-  // The AWS SDK (route53domains only) is ~480 KB of the CLI bundle. Compiling it on every start
-  // (Terraform spawns the CLI once per domain) cost ~40 ms of a `--help`; embedded as a string it
-  // costs a scan of the literal, and is compiled only when a route53domains command loads it.
-  const sdk = await esbuild.build({
-    ...BUNDLE,
-    stdin: { contents: "module.exports = require('@aws-sdk/client-route-53-domains');", resolveDir: root, loader: 'js' },
-  });
-  const embeddedSdk = {
-    name: 'embedded-aws-sdk',
+  // Each registrar adapter is bundled on its own and embedded as a string, compiled only when a
+  // get/set loads it: a start pays for the shell (commander, the catalog, the DNS checks) and for
+  // the one adapter it uses. Errors cross that boundary recognised by a symbol
+  // (NsbridgeError.isNsbridgeError), not instanceof.
+  // What adapters share stays out of each adapter's bundle, handed over by the shell instead: the
+  // registrar kit (registrar-adapters/core/, core/: one copy, one rate limiter) and npm packages
+  // (axios, axios-retry, proper-lockfile, the AWS SDK...), each package embedded ONCE as its own
+  // lazily compiled string. Bundled per adapter, axios alone (~300 KB with form-data/mime-db) was
+  // carried once per HTTP registrar.
+  const adapterSources = listTs(path.join(root, 'registrar-adapters')).filter((f) => /[\\/]registrar-adapters[\\/][a-z0-9]+[\\/]adapter\.ts$/.test(f));
+  const isPackage = (p) => !p.startsWith('.') && !path.isAbsolute(p) && !p.startsWith('node:') && !require('node:module').builtinModules.includes(p);
+  const adapterBundles = new Map();
+  const adapterPackages = new Set();
+  const kitModules = new Map(); // "nsbridge-kit:core/errors" -> absolute path of the source
+  const kitDirs = [path.join(root, 'registrar-adapters', 'core') + path.sep, path.join(root, 'core') + path.sep];
+  const packagesExternal = {
+    name: 'packages-external',
     setup(build) {
-      build.onResolve({ filter: /^@aws-sdk\/client-route-53-domains$/ }, () => ({ path: 'aws-sdk', namespace: 'embedded' }));
-      build.onLoad({ filter: /.*/, namespace: 'embedded' }, () => ({ loader: 'js', contents: lazyModule(sdk.outputFiles[0].text) }));
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        if (args.path.startsWith('.')) {
+          const base = path.resolve(args.resolveDir, args.path);
+          const file = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => fs.existsSync(f));
+          if (!file || !kitDirs.some((d) => file.startsWith(d))) return undefined;
+          const id = `nsbridge-kit:${path.relative(root, file).replace(/\\/g, '/').replace(/\.ts$/, '')}`;
+          kitModules.set(id, file);
+          return { path: id, external: true };
+        }
+        if (!isPackage(args.path)) return undefined;
+        adapterPackages.add(args.path);
+        return { path: args.path, external: true };
+      });
     },
   };
-  // Each registrar adapter (with its HTTP client, XML parser, public-suffix list...) is bundled on
-  // its own and embedded the same way: a start pays only for the shell (commander, the catalog,
-  // the DNS checks) and, for get/set, for the one adapter it loads. Errors cross that boundary
-  // recognised by a symbol (NsbridgeError.isNsbridgeError), not instanceof.
+  for (const file of adapterSources) {
+    const out = await esbuild.build({ ...BUNDLE, entryPoints: [file], plugins: [packagesExternal] });
+    adapterBundles.set(file, out.outputFiles[0].text);
+  }
+  // The kit's own packages (axios for registrar-adapters/core/http...) are embedded lazily too:
+  // bundled into the shell's code they would be parsed at every start.
+  const kitPackages = {
+    name: 'kit-packages',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point' || !isPackage(args.path)) return undefined;
+        adapterPackages.add(args.path);
+        return { path: args.path, external: true };
+      });
+    },
+  };
+  await esbuild.build({ ...BUNDLE, entryPoints: [...kitModules.values()], outdir: path.join(root, 'dist', 'kit'), plugins: [kitPackages] });
+  // Packages the shell bundles anyway (dns-packet for the manual adapter's checks) are handed over
+  // from the shell's own copy instead of being embedded a second time.
+  const shellOnly = await esbuild.build({
+    ...BUNDLE,
+    entryPoints: [path.join(root, 'cli', 'bin.ts')],
+    metafile: true,
+    external: ['cdktf', '@cdktf/*', 'constructs'],
+    plugins: [{ name: 'no-adapters', setup: (b) => b.onResolve({ filter: /^\.\/[a-z0-9]+\/adapter$/ }, (a) => ({ path: a.path, external: true })) }],
+  });
+  const shellPackages = new Set(Object.keys(shellOnly.metafile.inputs).map(packageOf).filter(Boolean));
+  const packageNames = [...adapterPackages].sort();
+  // axios → form-data → mime-types → mime-db (~140 KB of the bundle) only guesses the content type
+  // of a file uploaded as multipart form data. No adapter uploads files (no FormData anywhere):
+  // an empty database makes mime-types answer "unknown", which form-data turns into
+  // application/octet-stream.
+  const noMimeDb = {
+    name: 'no-mime-db',
+    setup(build) {
+      build.onResolve({ filter: /^mime-db$/ }, () => ({ path: 'mime-db', namespace: 'no-mime-db' }));
+      build.onLoad({ filter: /.*/, namespace: 'no-mime-db' }, () => ({ loader: 'js', contents: 'module.exports = {};' }));
+    },
+  };
+  const sharedPackages = {
+    name: 'shared-packages',
+    setup(build) {
+      build.onResolve({ filter: /^nsbridge:adapter-require$/ }, () => ({ path: 'adapter-require', namespace: 'shared-packages' }));
+      build.onLoad({ filter: /^adapter-require$/, namespace: 'shared-packages' }, () => ({
+        loader: 'js',
+        resolveDir: root,
+        contents:
+          'const loaders = {\n' +
+          packageNames.map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(p)}),`).join('\n') +
+          '\n' +
+          [...kitModules].sort().map(([id, file]) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(file)}),`).join('\n') +
+          // Anything else must be a Node built-in: an installed package has no node_modules to fall
+          // back on, so a missing entry fails here, in this repository's tests too.
+          "\n};\nmodule.exports = (id) => {\n" +
+          '  if (Object.hasOwn(loaders, id)) return loaders[id]();\n' +
+          "  if (require('node:module').isBuiltin(id)) return require(id);\n" +
+          '  throw new Error(`nsbridge bundle: ${id} is not embedded for the adapters (scripts/build.js)`);\n};\n',
+      }));
+      // Anywhere in the shell (the adapter-require table, the kit's own imports), a package only
+      // adapters use is the lazily compiled copy.
+      build.onResolve({ filter: /.*/ }, (args) =>
+        adapterPackages.has(args.path) && !shellPackages.has(packageOf(`node_modules/${args.path}`)) && args.namespace !== 'shared-package'
+          ? { path: args.path, namespace: 'shared-package' }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'shared-package' }, async (args) => {
+        const out = await esbuild.build({
+          ...BUNDLE,
+          stdin: { contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: root, loader: 'js' },
+          plugins: [noMimeDb],
+        });
+        return { loader: 'js', contents: lazyModule(`package:${args.path}`, out.outputFiles[0].text) };
+      });
+    },
+  };
   const embeddedAdapters = {
     name: 'embedded-adapters',
     setup(build) {
@@ -89,20 +224,28 @@ async function main() {
         if (!args.importer.endsWith(path.join('registrar-adapters', 'index.ts'))) return undefined;
         return { path: path.join(path.dirname(args.importer), `${args.path}.ts`), namespace: 'embedded-adapter' };
       });
-      build.onLoad({ filter: /.*/, namespace: 'embedded-adapter' }, async (args) => {
-        const out = await esbuild.build({ ...BUNDLE, entryPoints: [args.path], plugins: [embeddedSdk] });
-        return { loader: 'js', contents: lazyModule(out.outputFiles[0].text) };
-      });
+      build.onLoad({ filter: /.*/, namespace: 'embedded-adapter' }, (args) => ({
+        loader: 'js',
+        resolveDir: root,
+        contents: lazyModule(`adapter:${path.relative(root, args.path).replace(/\\/g, '/')}`, adapterBundles.get(args.path), "require('nsbridge:adapter-require')"),
+      }));
+    },
+  };
+  const payloadReader = {
+    name: 'payload-reader',
+    setup(build) {
+      build.onResolve({ filter: /^nsbridge:payloads$/ }, () => ({ path: 'payloads', namespace: 'payload-reader' }));
+      build.onLoad({ filter: /.*/, namespace: 'payload-reader' }, () => ({ loader: 'js', contents: PAYLOAD_READER }));
     },
   };
   await esbuild.build({
     ...BUNDLE,
     entryPoints: [path.join(root, 'cli', 'bin.ts')],
-    plugins: [embeddedAdapters, embeddedSdk],
+    plugins: [embeddedAdapters, sharedPackages, payloadReader],
     outfile: path.join(root, 'dist', 'nsbridge.js'),
     // The CLI must never pull the CDKTF libraries in; fail the build loudly if it does.
     external: ['cdktf', '@cdktf/*', 'constructs'],
-  }).then((r) => writeAtomically(r.outputFiles));
+  }).then((r) => writeAtomically(r.outputFiles.map((f) => ({ path: f.path, contents: appendPayloads(f.contents) }))));
   // The CDKTF app that scripts/app.js runs, as two bundles: dist/app/main.js (cdktf, the provider
   // classes, the constructs) and dist/app/worker.js (the configuration loader). One file each
   // instead of some 400 modules looked up and read one by one: ~150 ms of a synth's start-up.

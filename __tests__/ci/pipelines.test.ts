@@ -382,4 +382,5 @@ test('docs/ci.md lists every registrar credential of the catalog and both pipeli
     expect(doc).toContain(name);
   }
   for (const topic of ['nsbridge apply', 'Saved plan is stale', 'delegationSource', 'repairDrift', 'locks/', 'TF_PLUGIN_CACHE_DIR', 'cdktf deploy']) expect(doc).toContain(topic);
+  expect(doc).toMatch(/npx nsbridge set --registrar <id> --domain <d> --ns\s*<the name servers in the state>/); // the drift fix, as docs/review.md "Drift" gives it
 });

@@ -176,7 +176,7 @@ describe('nsbridge ds (CLI contract)', () => {
     expect(r.stdout).toContain(`manual: example.com: would change: add DS ${dsText}`);
     expect(r.stderr).not.toMatch(/ACTION NEEDED/);
     const json = await ds(['set', '--registrar', 'manual', '--domain', DOMAIN, '--dnskey', formatDnskey(key), '--dry-run', '--json']);
-    expect(JSON.parse(json.stdout)).toEqual({ registrar: 'manual', domain: DOMAIN, changed: true, before: [], after: [{ ds: dsText }], dryRun: true });
+    expect(JSON.parse(json.stdout)).toEqual({ registrar: 'manual', domain: DOMAIN, changed: true, before: [], after: [{ ds: dsText }], dryRun: true, waits: [] });
     expect(json.stderr).toContain(`DS ${dsText} computed (SHA-256)`);
   });
 
@@ -211,8 +211,8 @@ describe('nsbridge ds (CLI contract)', () => {
     expect(JSON.parse(json.stdout)).toEqual({ registrar: 'manual', domain: DOMAIN, records: [{ ds: dsText }] });
     const dry = await ds(['clear', '--registrar', 'manual', '--domain', DOMAIN, '--hold', 'parent-ttl', '--dry-run', '--json']);
     expect(dry.code).toBe(0);
-    expect(JSON.parse(dry.stdout)).toEqual({ registrar: 'manual', domain: DOMAIN, changed: true, before: [{ ds: dsText }], after: [], dryRun: true });
-    expect(dry.stderr).toMatch(/dry run: would wait for the parent to drop the DS, then hold 24h \(the DS TTL the com servers served before the clear \(86400 s\)\)/);
+    expect(JSON.parse(dry.stdout)).toEqual({ registrar: 'manual', domain: DOMAIN, changed: true, before: [{ ds: dsText }], after: [], dryRun: true, waits: [] });
+    expect(dry.stderr).toMatch(/dry run: would wait for the parent to drop the DS, then hold 24h \(the DS TTL the com servers served before the clear \(86400 s\)\); longer than the wait limit \(15m\): a real run refuses it before removing anything/);
     expect(dry.stderr).not.toMatch(/ACTION NEEDED/);
   });
 

@@ -5,10 +5,9 @@ import { ConfigError, configPath, loadConfig, parseConfig } from '../../config/l
 import { formatPath } from '../../modules/errors';
 import { REGISTRAR_IDS } from '../../registrar-adapters/catalog';
 
-/** Every registrar id, in catalog order (the list the unknown-registrar message offers). */
-const KNOWN = REGISTRAR_IDS.join(', ');
-
 const FILE = '/project/domains.yaml';
+/** The catalog's ids as the "unknown registrar" message lists them (the catalog grows as registrars are added). */
+const KNOWN_REGISTRARS = REGISTRAR_IDS.join(', ');
 const root = path.resolve(__dirname, '..', '..');
 
 /** Every problem of a file as "path (line N): message". */
@@ -147,7 +146,7 @@ describe('invalid configurations: every problem with its path, line and value', 
     ['typo in a domain key', domainWith('registar: godaddy'), ['domains[0].registar (line 4): unknown key "registar"; allowed here: name, registrar, retired, stack, registrarSettings, destroyPolicy, waitForDelegation, driftCheck, delegationSource, repairDrift, comment, tags, forceDestroy, delegationSet, records, dnssec']],
     ['bad domain name', 'domains:\n  - { name: "exa_mple.com", registrar: godaddy }', ['domains[0].name (line 2): domain name "exa_mple.com" has an invalid label "exa_mple" (letters, digits and inner hyphens only)']],
     ['name over 253 characters', `domains:\n  - { name: ${'a.'.repeat(127)}com, registrar: godaddy }`, ['domains[0].name (line 2): domain name "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a…(259 characters) is 257 characters long; the limit is 253']],
-    ['unknown registrar', 'domains:\n  - { name: example.com, registrar: hover }', [`domains[0].registrar (line 2): registrar "hover" is not known; use one of ${KNOWN}`]],
+    ['unknown registrar', 'domains:\n  - { name: example.com, registrar: hover }', [`domains[0].registrar (line 2): registrar "hover" is not known (did you mean "joker"?); use one of ${KNOWN_REGISTRARS}`]],
     ['missing registrar', 'domains:\n  - name: example.com', ['domains[0].registrar (line 2): is required (the registrar that holds the domain, e.g. godaddy)']],
     ['setting of another registrar', domainWith('registrarSettings: { sharingId: abc }'), ['domains[0].registrarSettings.sharingId (line 4): registrar "godaddy" has no setting "sharingId"; its settings are sandbox, shopperId, customerId, operationTimeout, pollInterval']],
     ['setting given as a YAML string', domainWith('registrarSettings: { sandbox: "true" }'), ['domains[0].registrarSettings.sandbox (line 4): registrar "godaddy" setting "sandbox" must be a boolean, got "true"']],
@@ -239,7 +238,7 @@ describe('invalid configurations: every problem with its path, line and value', 
     expect(problems(yaml)).toEqual([
       'version (line 1): 2 is not allowed; use 1',
       'stacks.prod.aws.profil (line 4): unknown key "profil"; allowed here: region, profile, assumeRole, allowedAccountIds',
-      `domains[0].registrar (line 7): registrar "godady" is not known (did you mean "godaddy"?); use one of ${KNOWN}`,
+      `domains[0].registrar (line 7): registrar "godady" is not known (did you mean "godaddy"?); use one of ${KNOWN_REGISTRARS}`,
       'domains[0].records[0].ttl (line 10): ttl 0.5 must be a whole number of seconds from 0 to 2147483647',
       'domains[0].records[0].values[0] (line 10): "192.0.2.300" is not an IPv4 address (dotted decimal, e.g. 192.0.2.10)',
       'domains[0].records[1].name (line 11): a CNAME record cannot be at the zone apex "example.com" (DNS forbids other data next to a CNAME, and the apex always has SOA and NS); use an alias A/AAAA record instead',
@@ -258,7 +257,7 @@ describe('invalid configurations: every problem with its path, line and value', 
     expect(() => loadConfig(file)).toThrow(
       [
         `${file}: 2 problems; nothing was synthesized`,
-        `  domains[0].registrar (line 2): registrar "hover" is not known; use one of ${KNOWN}`,
+        `  domains[0].registrar (line 2): registrar "hover" is not known (did you mean "joker"?); use one of ${KNOWN_REGISTRARS}`,
         '  domains[1].registrar (line 3): is required',
       ].join('\n'),
     );

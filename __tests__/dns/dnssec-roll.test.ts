@@ -104,7 +104,7 @@ describe('ds set --hold-replaced (loopback DNS, GoDaddy emulator)', () => {
     expect(firstWrite).toBeDefined();
     expect(dsQuestions(t0).filter((q) => q.at <= firstWrite.at).length).toBeGreaterThan(0);
     // It waited for the slower parent server to drop the old DS ...
-    expect(r.stderr).toMatch(/godaddy: example\.com: [01]\/2 com servers have dropped the replaced DS \d+ 13 2 [0-9A-F]{8}\.\.\.; not yet: /);
+    expect(r.stderr).toMatch(/godaddy: example\.com: waiting for the parent servers to drop the replaced DS \d+ 13 2 [0-9A-F]{8}\.\.\.: \S+ elapsed, \S+ left of \S+; still awaited: [01]\/2 com servers have dropped the replaced DS \d+ 13 2 [0-9A-F]{8}\.\.\.; not yet: /);
     expect(r.stderr).toMatch(/every com server has dropped the replaced DS/);
     // ... then held the TTL the parent served before the change, and said why.
     expect(r.stderr).toMatch(
@@ -124,7 +124,15 @@ describe('ds set --hold-replaced (loopback DNS, GoDaddy emulator)', () => {
       after: [{ ds: formatDs(dsOf(newKsk)) }],
       dryRun: false,
       held: DS_TTL * 1000,
+      // Every wait: the signed zone, the old DS gone, the one look at the new set, the hold (at least the TTL).
+      waits: [
+        { what: 'every name server to serve the DNSKEY for the DS', done: true, elapsedMs: expect.any(Number), limitMs: 5000, checks: expect.any(Number), awaiting: [] },
+        { what: expect.stringMatching(/^the parent servers to drop the replaced DS \d+ 13 2 [0-9A-F]{8}\.\.\.$/), done: true, elapsedMs: expect.any(Number), limitMs: 15 * 60_000, checks: expect.any(Number), awaiting: [] },
+        { what: 'the parent servers to serve exactly the new DS records', done: true, elapsedMs: expect.any(Number), limitMs: 0, checks: 1, awaiting: [] },
+        { what: "resolvers' cached copies of the old DS to expire", done: true, elapsedMs: expect.any(Number), limitMs: DS_TTL * 1000, checks: expect.any(Number), awaiting: [] },
+      ],
     });
+    expect(JSON.parse(r.stdout).waits[3].elapsedMs).toBeGreaterThanOrEqual(DS_TTL * 1000);
   });
 
   test('a roll with a fixed duration holds that long after the parent dropped the old DS (text output)', async () => {
@@ -168,8 +176,21 @@ describe('ds set --hold-replaced (loopback DNS, GoDaddy emulator)', () => {
     world.signZone(DOMAIN, [oldKsk, newKsk]);
     emu.setDnssecRecords(DOMAIN, [{ ds: dsOf(newKsk) }]);
     world.publishDs(DOMAIN, [dsOf(oldKsk), dsOf(newKsk)], { ttl: DS_TTL });
-    publish([dsOf(newKsk)]);
-    const r = await set(['--dnskey', formatDnskey(newKsk), '--wait-signed', '5s', '--hold-replaced', 'parent-ttl', '--json']);
+    // The registry drops the old DS only after the command has first seen it at the parent (a
+    // timer from the start would race the command's start-up on a loaded machine).
+    const parent0 = world.parents[0]!;
+    const before = parent0.onQuery;
+    let asked = 0;
+    parent0.onQuery = (q) => {
+      before?.(q);
+      if (q.type === 'DS' && q.name === DOMAIN && ++asked === 1) publish([dsOf(newKsk)]);
+    };
+    let r;
+    try {
+      r = await set(['--dnskey', formatDnskey(newKsk), '--wait-signed', '5s', '--hold-replaced', 'parent-ttl', '--json']);
+    } finally {
+      parent0.onQuery = before;
+    }
     const end = Date.now();
     expect(r.code).toBe(0);
     expect(emu.http.writes()).toBe(0);
@@ -201,7 +222,7 @@ describe('ds set --hold-replaced (loopback DNS, GoDaddy emulator)', () => {
     );
     expect(r.stderr).toMatch(/the old key must be kept \(signing\) until the parent has dropped the old DS and its TTL has passed/);
     expect(r.stderr).not.toMatch(/holding/);
-    // The JSON still says what changed (no "held").
+    // The JSON still says what changed (no "held"), and the wait that ran out, with who was awaited.
     expect(JSON.parse(r.stdout)).toEqual({
       registrar: 'godaddy',
       domain: DOMAIN,
@@ -209,6 +230,16 @@ describe('ds set --hold-replaced (loopback DNS, GoDaddy emulator)', () => {
       before: [{ ds: formatDs(dsOf(oldKsk)) }],
       after: [{ ds: formatDs(dsOf(newKsk)) }],
       dryRun: false,
+      waits: [
+        {
+          what: expect.stringMatching(/^the parent servers to drop the replaced DS /),
+          done: false,
+          elapsedMs: expect.any(Number),
+          limitMs: 2000,
+          checks: expect.any(Number),
+          awaiting: ['a.nic.com-registry.net', 'b.nic.com-registry.net'],
+        },
+      ],
     });
     expect(emu.dnssecRecordsOf(DOMAIN)?.map((x) => formatDs(x.ds))).toEqual([formatDs(dsOf(newKsk))]);
   });

@@ -93,7 +93,19 @@ describe('ds and DNS (loopback DNS, manual registrar)', () => {
     expect(r.stderr.indexOf('the zone is signed')).toBeLessThan(r.stderr.indexOf('ACTION NEEDED'));
     expect(r.stderr).toMatch(/Squarespace Domains .* DNS > DNSSEC/s);
     expect(r.stderr).toContain(`Digest: ${dsOf(ksk).digest}`);
-    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'manual', domain: DOMAIN, changed: true, before: [], after: [{ ds: formatDs(dsOf(ksk)) }], dryRun: false });
+    // --json lists every wait: the signed check (within --wait-signed) and the one look at the parent.
+    expect(JSON.parse(r.stdout)).toEqual({
+      registrar: 'manual',
+      domain: DOMAIN,
+      changed: true,
+      before: [],
+      after: [{ ds: formatDs(dsOf(ksk)) }],
+      dryRun: false,
+      waits: [
+        { what: 'every name server to serve the DNSKEY for the DS', done: true, elapsedMs: expect.any(Number), limitMs: 10_000, checks: 1, awaiting: [] },
+        { what: 'the parent servers to serve exactly the new DS records', done: true, elapsedMs: expect.any(Number), limitMs: 0, checks: 1, awaiting: [] },
+      ],
+    });
     // Each zone server was asked for the DNSKEY directly.
     for (const ns of NS) {
       const q = world.zoneServers.get(ns)!.queries.filter((x) => x.type === 'DNSKEY');
@@ -108,7 +120,7 @@ describe('ds and DNS (loopback DNS, manual registrar)', () => {
     atDsQuery(2, () => world.publishDs(DOMAIN, [dsOf(ksk)])); // the person adds the DS once asked
     const r = await ds(['set', '--dnskey', formatDnskey(ksk), '--wait-signed', '10s']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/2\/3 name servers serve the key; not yet: ns-3\.awsdns-03\.com \(127\.0\.53\.\d+\): serves no DNSKEY/);
+    expect(r.stderr).toMatch(/manual: example\.com: waiting for every name server to serve the DNSKEY for the DS: \S+ elapsed, \S+ left of 10s; still awaited: ns-3\.awsdns-03\.com \(127\.0\.53\.\d+\): serves no DNSKEY/);
     expect(r.stdout).toContain(`DS ${formatDs(dsOf(ksk))} computed (SHA-256) from --dnskey`);
     expect(r.stderr.indexOf('2/3 name servers')).toBeLessThan(r.stderr.indexOf('ACTION NEEDED'));
   });
@@ -138,7 +150,7 @@ describe('ds and DNS (loopback DNS, manual registrar)', () => {
     atDsQuery(3, () => world.publishDs(DOMAIN, [dsOf(ksk)], { servers: [1] }));
     const r = await ds(['set', '--ds', formatDs(dsOf(ksk)), '--wait', '20s'], env({ NSBRIDGE_MANUAL_TIMEOUT: '0' }));
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/manual: example\.com: 0\/2 com servers serve exactly the new DS records; not yet: a\.nic\.com-registry\.net: no DS/);
+    expect(r.stderr).toMatch(/manual: example\.com: waiting for the parent servers to serve exactly the new DS records: \S+ elapsed, \S+ left of \S+; still awaited: 0\/2 com servers serve exactly the new DS records; not yet: a\.nic\.com-registry\.net: no DS/);
     expect(r.stderr).toMatch(/every com server serves exactly the new DS records/);
   });
 
@@ -190,7 +202,13 @@ describe('ds and DNS (loopback DNS, manual registrar)', () => {
     atDsQuery(3, () => world.publishDs(DOMAIN, []));
     const r = await ds(['clear', '--wait', '10s', '--hold', 'parent-ttl', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'manual', domain: DOMAIN, changed: true, before: [{ ds: formatDs(dsOf(ksk)) }], after: [], dryRun: false });
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ registrar: 'manual', domain: DOMAIN, changed: true, before: [{ ds: formatDs(dsOf(ksk)) }], after: [], dryRun: false, held: 2000 });
+    expect(out.waits).toEqual([
+      { what: 'the parent servers to serve no DS', done: true, elapsedMs: expect.any(Number), limitMs: 10_000, checks: expect.any(Number), awaiting: [] },
+      { what: "resolvers' cached copies of the DS to expire", done: true, elapsedMs: expect.any(Number), limitMs: 2000, checks: expect.any(Number), awaiting: [] },
+    ]);
+    expect(out.waits[1].elapsedMs).toBeGreaterThanOrEqual(2000);
     expect(r.stderr).toMatch(/DS record to delete/);
     expect(r.stderr).toMatch(/every com server serves no DS/);
     expect(r.stderr).toMatch(/holding 2s \(until .*\): the DS TTL the com servers served before the clear \(2 s\); validating resolvers may still have the old DS cached/);

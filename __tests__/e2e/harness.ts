@@ -1,12 +1,13 @@
 /**
- * End-to-end harness: OpenTofu + the AWS provider (from the e2e tools cache, see
- * scripts/e2e/README.md) against a moto server, the registrar emulators and a loopback DNS world,
- * driven through `npx cdktf deploy/diff/destroy` exactly as a user runs it.
+ * End-to-end harness: an engine (NSBRIDGE_E2E_ENGINE=tofu, the default, or terraform) + the AWS
+ * provider (from the e2e tools cache, scripts/e2e/install-tools.sh) against a moto server, the
+ * registrar emulators and a loopback DNS world, driven through `npx cdktf deploy/diff/destroy`
+ * exactly as a user runs it. scripts/e2e/run-e2e.sh runs the suite once per engine.
  *
  * Everything a test writes lives in its own temporary work directory (cdktf.json, domains.yaml,
  * cdktf.out, the local state files, logs), so the repository is never touched.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -22,16 +23,50 @@ export const MOTO_NS = ['ns-2048.awsdns-64.com', 'ns-2049.awsdns-65.net', 'ns-20
 /** The name servers the test domains have at their registrar before nsbridge (restore puts them back). */
 export const PREVIOUS_NS = ['ns1.previous-dns.com', 'ns2.previous-dns.com'];
 
+/** The engine this run uses: every e2e file runs under each (run-e2e.sh runs the suite twice). */
+export type Engine = 'tofu' | 'terraform';
+const engineEnv = process.env.NSBRIDGE_E2E_ENGINE ?? 'tofu';
+if (engineEnv !== 'tofu' && engineEnv !== 'terraform') throw new Error(`NSBRIDGE_E2E_ENGINE must be tofu or terraform, not ${engineEnv}`);
+export const ENGINE: Engine = engineEnv;
+export const ENGINE_BIN = path.join(TOOLS_DIR, 'bin', ENGINE);
+/** The CLI config: a filesystem mirror under the engine's own registry host, no network. */
+export const ENGINE_CLI_CONFIG = path.join(TOOLS_DIR, ENGINE === 'terraform' ? 'terraformrc' : 'tofurc');
+export const MIRROR_HOST = ENGINE === 'terraform' ? 'registry.terraform.io' : 'registry.opentofu.org';
+
 /** What the suite needs from the tools cache; a list of what is missing (empty: all there). */
 export function missingTools(): string[] {
   const need = [
-    path.join(TOOLS_DIR, 'bin', 'tofu'),
-    path.join(TOOLS_DIR, 'tofurc'),
+    ENGINE_BIN,
+    ENGINE_CLI_CONFIG,
     path.join(MOTO_VENV, 'bin', 'moto_server'),
-    path.join(TOOLS_DIR, 'mirror/registry.opentofu.org/hashicorp/aws/6.25.0/linux_amd64'),
-    path.join(TOOLS_DIR, 'mirror/registry.opentofu.org/hashicorp/external/2.3.5/linux_amd64'),
+    path.join(TOOLS_DIR, `mirror/${MIRROR_HOST}/hashicorp/aws/6.25.0/linux_amd64`),
+    path.join(TOOLS_DIR, `mirror/${MIRROR_HOST}/hashicorp/external/2.3.5/linux_amd64`),
   ];
   return need.filter((p) => !fs.existsSync(p));
+}
+
+let engineVersionLine: string | undefined;
+/** First line of `<engine> version`, e.g. "Terraform v1.5.7" (names the engine in test titles). */
+export function engineVersion(): string {
+  engineVersionLine ??= execFileSync(ENGINE_BIN, ['version'], { env: { PATH: process.env.PATH ?? '' } }).toString().split('\n')[0].trim();
+  return engineVersionLine;
+}
+
+/** Whether the engine of this run is at least major.minor. */
+export function engineAtLeast(major: number, minor: number): boolean {
+  const v = /v(\d+)\.(\d+)\./.exec(engineVersion());
+  if (!v) throw new Error(`no version in "${engineVersion()}"`);
+  return Number(v[1]) * 1000 + Number(v[2]) >= major * 1000 + minor;
+}
+
+/**
+ * `describe` for an e2e file: its title names the engine, and a missing tool fails the file (no
+ * skip): run-e2e.sh builds the tools first.
+ */
+export function describeE2e(title: string, fn: () => void): void {
+  const missing = missingTools();
+  if (missing.length > 0) throw new Error(`the e2e tools cache is incomplete, missing: ${missing.join(', ')}; build it with: bash scripts/e2e/install-tools.sh`);
+  describe(`${title} [${engineVersion()}]`, fn);
 }
 
 export async function freePort(host = '127.0.0.1'): Promise<number> {
@@ -199,7 +234,7 @@ export class E2eWorld {
   }
 
   static async start(name: string): Promise<E2eWorld> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `nsbridge-e2e-${name}-`));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `nsbridge-e2e-${ENGINE}-${name}-`));
     const moto = await Moto.start(dir);
     const godaddy = await startGoDaddy({ rateLimit: null });
     const namecheap = await startNamecheap({ rateLimit: null });
@@ -251,8 +286,8 @@ export class E2eWorld {
       LANG: process.env.LANG,
       // scripts/e2e/env.sh, spelled out so that `npm run test:e2e` needs nothing sourced
       NSBRIDGE_TOOLS_DIR: TOOLS_DIR,
-      TF_CLI_CONFIG_FILE: path.join(TOOLS_DIR, 'tofurc'),
-      TERRAFORM_BINARY_NAME: 'tofu',
+      TF_CLI_CONFIG_FILE: ENGINE_CLI_CONFIG,
+      TERRAFORM_BINARY_NAME: ENGINE,
       CHECKPOINT_DISABLE: '1',
       DISABLE_VERSION_CHECK: 'true',
       CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true',
@@ -308,9 +343,9 @@ export class E2eWorld {
     return this.cdktf(['destroy', '*', '--auto-approve', '--skip-provider-lock']);
   }
 
-  /** `tofu <args>` in a synthesized stack directory (the direct route). */
+  /** `<engine> <args>` (tofu or terraform) in a synthesized stack directory (the direct route). */
   tofu(stack: string, args: string[], timeoutMs = 15 * 60_000): Promise<RunResult> {
-    return run(path.join(TOOLS_DIR, 'bin', 'tofu'), [`-chdir=${path.join(this.dir, 'cdktf.out', 'stacks', stack)}`, ...args], {
+    return run(ENGINE_BIN, [`-chdir=${path.join(this.dir, 'cdktf.out', 'stacks', stack)}`, ...args], {
       env: this.env(),
       timeoutMs,
       logFile: this.logFile,

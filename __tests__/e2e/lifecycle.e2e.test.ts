@@ -11,7 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { E2eWorld, explain, filesUnder, missingTools, MOTO_NS, PREVIOUS_NS, REPO_ROOT, run, scenarioChain, sortedNs } from './harness';
+import { E2eWorld, explain, filesUnder, describeE2e, MOTO_NS, PREVIOUS_NS, REPO_ROOT, run, scenarioChain, sortedNs } from './harness';
 
 
 // The opt-outs of plan-based review (the defaults are in plan-review.e2e.test.ts): the registrar's
@@ -53,13 +53,7 @@ const FAULT_DOMAINS = `  - name: nsb-gd2.com
     stack: e2e
 `;
 
-const tools = missingTools();
-const describeIfTools = tools.length === 0 ? describe : describe.skip;
-if (tools.length > 0) {
-  process.stderr.write(`nsbridge e2e: SKIPPED, the tools cache is incomplete (missing ${tools.join(', ')}); build it with: bash scripts/e2e/install-tools.sh\n`);
-}
-
-describeIfTools('e2e: deploy, re-deploy, change, registrar failure, secret scan, destroy', () => {
+describeE2e('e2e: deploy, re-deploy, change, registrar failure, secret scan, destroy', () => {
   let w: E2eWorld;
   /** A later scenario needs the earlier ones: stop at the first failure instead of piling up. */
   const { step, keepWorld } = scenarioChain();

@@ -7,7 +7,7 @@
  * auto-created zone is deleted before the deploy, so that moto's zones are the stack's alone.
  * Destroy policy `retain` here, see CONFIG.
  */
-import { E2eWorld, explain, missingTools, MOTO_NS, scenarioChain, sortedNs } from './harness';
+import { E2eWorld, explain, describeE2e, MOTO_NS, scenarioChain, sortedNs } from './harness';
 
 const DOMAIN = 'nsb-r53.com';
 const CONFIG = `version: 1
@@ -25,10 +25,7 @@ domains:
 `;
 const CONTACT = '{"FirstName":"E","LastName":"Tester","ContactType":"PERSON","AddressLine1":"1 Test St","City":"Testville","CountryCode":"US","ZipCode":"12345","PhoneNumber":"+1.5555555555","Email":"e2e@example.com"}';
 
-const tools = missingTools();
-const describeIfTools = tools.length === 0 ? describe : describe.skip;
-
-describeIfTools('e2e: a route53domains domain against moto', () => {
+describeE2e('e2e: a route53domains domain against moto', () => {
   let w: E2eWorld;
   let previous: string[] = [];
   const { step, keepWorld } = scenarioChain();

@@ -9,7 +9,7 @@
  * `tofu init` by the environment: TF_CLI_ARGS_init=-backend-config=use_path_style=true.
  */
 import * as path from 'node:path';
-import { E2eWorld, explain, missingTools, MOTO_NS, REPO_ROOT, run, RunResult, sortedNs } from './harness';
+import { E2eWorld, engineAtLeast, engineVersion, explain, describeE2e, MOTO_NS, REPO_ROOT, run, RunResult, sortedNs } from './harness';
 
 const BUCKET = 'nsb-e2e-state';
 const KEY = 'nsbridge/e2e.tfstate';
@@ -29,10 +29,35 @@ domains:
     stack: e2e
 `;
 
-const tools = missingTools();
-const describeIfTools = tools.length === 0 ? describe : describe.skip;
+/**
+ * S3-native locking (`use_lockfile`) needs Terraform/OpenTofu >= 1.10; the stack states it in
+ * `required_version`. Under an older engine (Terraform 1.5, the README's floor for local state) the
+ * scenario is that the engine refuses the stack at init, before touching anything.
+ */
+function refusedBelowLockfileFloor(title: string): void {
+  describeE2e(`${title}: refused by an engine below 1.10`, () => {
+    let w: E2eWorld;
+    beforeAll(async () => {
+      w = await E2eWorld.start('s3-old-engine');
+      await w.addDomain('godaddy', 'nsb-s3.com');
+      w.writeConfig(CONFIG);
+    });
+    afterAll(async () => {
+      await w?.close();
+    });
 
-describeIfTools('e2e: S3 backend with locking against moto', () => {
+    test(`6. ${engineVersion()} refuses the S3-backend stack at init (use_lockfile needs >= 1.10): nothing created, the registrar untouched`, async () => {
+      const r = await w.deploy();
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(/Unsupported Terraform Core version/);
+      expect(r.output).toMatch(/required_version"?\s*[=:]\s*">= 1\.10"/);
+      expect(await w.moto.zones()).toEqual({});
+      expect(w.godaddy.http.writes()).toBe(0);
+    });
+  });
+}
+
+(engineAtLeast(1, 10) ? describeE2e : refusedBelowLockfileFloor)('e2e: S3 backend with locking against moto', () => {
   let w: E2eWorld;
   let failed = false;
 

@@ -3,6 +3,7 @@ import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { DataResource, TerraformStack, Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest'; // matcher types (toHaveResource...); Testing.setupJest() registers them
 import { DelegatedDomain, RetiredDomain } from '../../modules/delegated-domain';
+import { REGISTRAR_IDS } from '../../registrar-adapters/catalog';
 
 Testing.setupJest();
 
@@ -64,7 +65,7 @@ describe('DelegatedDomain', () => {
       [
         'test/bad: 3 problems:',
         '  - zoneName: domain name "bad_name.com" has an invalid label "bad_name" (letters, digits and inner hyphens only)',
-        '  - registrar: registrar "godady" is not known (did you mean "godaddy"?); use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual',
+        `  - registrar: registrar "godady" is not known (did you mean "godaddy"?); use one of ${REGISTRAR_IDS.join(', ')}`,
         '  - destroyPolicy: destroy policy "reinstate" is not known; use one of restore, retain, refuse',
       ].join('\n'),
     );

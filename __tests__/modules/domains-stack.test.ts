@@ -7,6 +7,7 @@ import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { App, Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest'; // matcher types (toHaveResource...); Testing.setupJest() registers them
 import { DomainsStack, DomainsStackProps } from '../../modules/domains-stack';
+import { TERRAFORM_REQUIRED_VERSION } from '../../modules/terraform-version';
 
 Testing.setupJest();
 
@@ -22,11 +23,11 @@ const domains: DomainsStackProps['domains'] = [
 ];
 
 describe('DomainsStack', () => {
-  test('defaults: us-east-1, local state outside cdktf.out written relative to the stack directory, Terraform >= 1.4', () => {
+  test('defaults: us-east-1, local state outside cdktf.out written relative to the stack directory, Terraform >= 1.5.0 (TERRAFORM_REQUIRED_VERSION)', () => {
     const statePath = path.join(outdir, '..', 'state', 'prod.tfstate');
     const { json } = synth({ domains, backend: { type: 'local', path: statePath } });
     expect(json.provider.aws).toEqual([{ region: 'us-east-1' }]);
-    expect(json.terraform.required_version).toBe('>= 1.4');
+    expect(json.terraform.required_version).toBe(TERRAFORM_REQUIRED_VERSION);
     const stateFromStackDir = json.terraform.backend.local.path as string;
     expect(path.isAbsolute(stateFromStackDir)).toBe(false);
     expect(path.resolve(outdir, 'stacks', 'prod', stateFromStackDir)).toBe(path.resolve(statePath));
@@ -36,6 +37,33 @@ describe('DomainsStack', () => {
     const stack = new DomainsStack(new App({ outdir }), 'prod', { domains });
     expect(stack.domains.map((d) => d.node.id)).toEqual(['example.com', 'example.org']);
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Route53Zone, { name: 'example.com' });
+  });
+
+  test('one stack output "domains": per live domain its zone id, sorted name servers and registrar', () => {
+    // GIVEN two live domains, one whose first label starts with a digit, and a retired one
+    const stack = new DomainsStack(new App({ outdir }), 'prod', {
+      domains: [...domains, { zoneName: '1password.example', registrar: 'manual' }, { zoneName: 'old.example', retired: true }],
+    });
+    // WHEN synthesized
+    const json = JSON.parse(Testing.synth(stack));
+    // THEN one output, keyed by the canonical domain names of the live domains, each entry referring to its own zone
+    expect(Object.keys(json.output)).toEqual(['domains']);
+    expect(Object.keys(json.output.domains.value).sort()).toEqual(['1password.example', 'example.com', 'example.org']);
+    const zone = stack.domains[0]!.zone.resource.friendlyUniqueId;
+    expect(json.output.domains.value['example.com']).toEqual({
+      zone_id: `\${aws_route53_zone.${zone}.zone_id}`,
+      name_servers: `\${sort(aws_route53_zone.${zone}.name_servers)}`,
+      registrar: 'godaddy',
+    });
+    expect(json.output.domains.value['1password.example'].registrar).toBe('manual');
+    // and DelegatedDomain carries the same values as attributes
+    expect(stack.domains[1]!.registrar).toBe('namecheap');
+    expect(stack.domains[1]!.zoneId).toBe(stack.domains[1]!.zone.zoneId);
+  });
+
+  test('no live domain, no output', () => {
+    const json = JSON.parse(Testing.synth(new DomainsStack(new App({ outdir }), 'prod', { domains: [{ zoneName: 'old.example', retired: true }] })));
+    expect(json.output).toBeUndefined();
   });
 
   test('AWS settings and default tags configure the provider', () => {
@@ -80,7 +108,7 @@ describe('DomainsStack', () => {
       dynamodb_table: 'locks',
       assume_role: { role_arn: 'arn:aws:iam::222222222222:role/state' },
     });
-    expect(json.terraform.required_version).toBe('>= 1.4');
+    expect(json.terraform.required_version).toBe(TERRAFORM_REQUIRED_VERSION);
   });
 
   test('a shared delegation set is created once and used by the domains that ask for it', () => {

@@ -8,6 +8,7 @@ import { CLI_ASSET_ID, NsbridgeCliAsset, SKIP_TERRAFORM_VERSION_CHECK } from '..
 import { RegistrarDelegation, RegistrarDelegationProps, RetiredDelegation } from '../../modules/registrar-delegation';
 import { REGISTRARS } from '../../registrar-adapters/catalog';
 import type { RegistrarInfo } from '../../registrar-adapters/core/types';
+import { REGISTRAR_IDS } from '../../registrar-adapters/catalog';
 
 Testing.setupJest();
 
@@ -267,7 +268,7 @@ describe('RegistrarDelegation', () => {
   describe('validation', () => {
     test.each<[string, Partial<RegistrarDelegationProps>, string]>([
       ['bad domain', { domain: 'example..com' }, 'test/d: domain: domain name "example..com" has an empty label (two dots in a row, or a leading dot)'],
-      ['unknown registrar', { registrar: 'namecheep' as 'namecheap' }, 'test/d: registrar: registrar "namecheep" is not known (did you mean "namecheap"?); use one of godaddy, namecheap, gandi, porkbun, namecom, dnsimple, route53domains, cloudflare, manual'],
+      ['unknown registrar', { registrar: 'namecheep' as 'namecheap' }, `test/d: registrar: registrar "namecheep" is not known (did you mean "namecheap"?); use one of ${REGISTRAR_IDS.join(', ')}`],
       ['registrar that cannot delegate', { registrar: 'cloudflare' }, 'test/d: registrar: registrar "cloudflare" cannot point a domain at Route 53: Cloudflare Registrar only allows Cloudflare\'s own name servers; to delegate to Route 53 the domain must be transferred to another registrar'],
       ['unknown setting', { registrarSettings: { colour: 'blue' } }, 'test/d: registrarSettings.colour: registrar "godaddy" has no setting "colour"; its settings are sandbox, shopperId'],
       ['setting of the wrong type', { registrarSettings: { sandbox: 'yes' } }, 'test/d: registrarSettings.sandbox: registrar "godaddy" setting "sandbox" must be a boolean, got "yes"'],

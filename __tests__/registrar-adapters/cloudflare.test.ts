@@ -1,6 +1,6 @@
 /*
- * Cloudflare Registrar cannot delegate a domain to other name servers at all (registrar-apis.md
- * §10), so there is no API to emulate and the shared conformance suite does not apply: every one of
+ * Cloudflare Registrar cannot delegate a domain to other name servers at all
+ * (https://developers.cloudflare.com/registrar/faq/), so there is no API to emulate and the shared conformance suite does not apply: every one of
  * its scenarios assumes a registrar that reads and writes name servers. What nsbridge owes the user
  * instead is a clear refusal, tested here through the CLI: exit 1, one line naming the registrar,
  * operation and domain, the reason and what to do (transfer out, or delegate a subdomain), no

@@ -11,6 +11,10 @@ describeRegistrarConformance({
   id: 'cnr',
   start: ({ rateLimit }) => startEmulator({ rateLimit }),
   authErrorPattern: /code 530 Authentication failed: CNR did not accept CNR_USERNAME \/ CNR_PASSWORD/,
+  knownGaps: {
+    wrongShape:
+      "the kit's default wrong shape is JSON; CNR answers [RESPONSE] text, so the adapter reports it as an answer that does not start with [RESPONSE] (exit 1, quoting it, nothing written) in its own words; the emulator's [RESPONSE] wrongShape() is still to write",
+  },
 });
 
 describe('cnr quirks', () => {
@@ -87,7 +91,7 @@ describe('cnr quirks', () => {
     emu().addDomain('bare.com', []);
     const r = await get(env(), 'bare.com');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/get name servers bare\.com: code 200 but the StatusDomain answer NAMESERVER: .*property\[DOMAIN\]\[0\] = bare\.com/);
+    expect(r.stderr).toMatch(/get name servers bare\.com: unexpected answer \(HTTP 200\): expected the StatusDomain answer; NAMESERVER: .*; got .*property\[DOMAIN\]\[0\] = bare\.com/);
   });
 
   test('NSBRIDGE_CNR_SANDBOX selects the OT&E host; the default is live; the override keeps /api/call.cgi', async () => {

@@ -2,7 +2,7 @@ import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../testing/regi
 import { startEmulator } from '../../testing/registrars/dnsimple/emulator';
 import { rateLimitResetMs } from '../../registrar-adapters/dnsimple/adapter';
 import { info } from '../../registrar-adapters/dnsimple/info';
-import { DsRecord, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
+import { DsRecord, formatDnskey, formatDs, recordFromDnskey, sameDnssecRecord } from '../../core/dnssec';
 import { testDnskey } from '../../testing/dns/dnssec-keys';
 import { runCli } from '../../testing/registrars/run-cli';
 import { useEmulatorForQuirks } from '../../testing/registrars/quirk-setup';
@@ -150,7 +150,9 @@ describe('dnsimple quirks', () => {
     emu().http.inject({ kind: 'rateLimit', retryAfterSec: 1800, times: 1 });
     const r = await get('example.com', env({ NSBRIDGE_HTTP_MAX_RETRY_AFTER: '30s' }));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/get name servers example\.com: rate limited \(HTTP 429, retry after 30m\d*s?\) after retries/);
+    // One request, no retry: the line says so instead of "after retries".
+    expect(r.stderr).toMatch(/get name servers example\.com: rate limited \(HTTP 429, retry after 30m\d*s?\); not retried: the wait is longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER \(30s\)/);
+    expect(r.stderr).not.toMatch(/after retries/);
     expect(r.ms).toBeLessThan(10_000);
     expect(emu().http.requests).toHaveLength(1);
   });
@@ -224,7 +226,7 @@ describe('dnsimple quirks', () => {
 });
 
 describe('dnsimple DNSSEC (adapter against the emulator)', () => {
-  const { emu, dnssec: client } = useEmulatorForQuirks('dnsimple', () => startEmulator({ rateLimit: null }));
+  const { emu, dnssec: client, env } = useEmulatorForQuirks('dnsimple', () => startEmulator({ rateLimit: null }));
   const domain = 'example.com';
   const DS_PATH = `/v2/1010/domains/${domain}/ds_records`;
   const post = (body: unknown) =>
@@ -252,10 +254,42 @@ describe('dnsimple DNSSEC (adapter against the emulator)', () => {
     const held = emu().dnssecRecordsOf(domain)!;
     expect(held).toEqual([{ ds: rec.ds, registrarId: expect.stringMatching(/^\d+$/) }]);
     const listed = (await (await fetch(`${emu().url}${DS_PATH}`, { headers: { Authorization: `Bearer ${emu().token}` } })).json()) as { data: Record<string, unknown>[] };
-    expect(listed.data[0]).toMatchObject({ ...strings(rec.ds), public_key: null });
+    // The DNSKEY is known, so its key data goes along as public_key.
+    expect(listed.data[0]).toMatchObject({ ...strings(rec.ds), public_key: rec.dnskey!.publicKey });
     const got = await dnssec.getDnssecRecords(domain);
     expect(got).toEqual([{ ds: rec.ds, registrarId: held[0]!.registrarId }]);
     expect(sameDnssecRecord(got[0]!, rec)).toBe(true);
+  });
+
+  test('a DS alone (no DNSKEY) is sent without public_key', async () => {
+    const { ds } = recordFromDnskey(domain, testDnskey());
+    await (await client()).addDnssecRecords(domain, [{ ds }]);
+    const listed = (await (await fetch(`${emu().url}${DS_PATH}`, { headers: { Authorization: `Bearer ${emu().token}` } })).json()) as { data: Record<string, unknown>[] };
+    expect(listed.data[0]).toMatchObject({ ...strings(ds), public_key: null });
+  });
+
+  test('a TLD that wants key data: a DS alone is refused with what to do (--dnskey); with the DNSKEY, public_key is sent and accepted', async () => {
+    emu().addDomain('example.de', OLD_NS);
+    emu().setDnssecRecords('example.de', []);
+    const key = testDnskey();
+    const rec = recordFromDnskey('example.de', key);
+    const dsOnly = await runCli(['ds', 'set', '--registrar', 'dnsimple', '--domain', 'example.de', '--ds', formatDs(rec.ds)], env());
+    expect(dsOnly.code).toBe(1);
+    expect(dsOnly.stderr).toMatch(
+      /nsbridge: dnsimple: add DNSSEC record example\.de: HTTP 400 Validation failed \(public_key: can't be blank\): the registry of example\.de wants the key data \(public_key\) with the DS, which a DS alone cannot give: run `nsbridge ds set` with --dnskey/,
+    );
+    expect(emu().dnssecRecordsOf('example.de')).toEqual([]);
+    const withKey = await runCli(['ds', 'set', '--registrar', 'dnsimple', '--domain', 'example.de', '--dnskey', formatDnskey(key), '--json'], env());
+    expect(withKey.code).toBe(0);
+    const listed = (await (await fetch(`${emu().url}/v2/1010/domains/example.de/ds_records`, { headers: { Authorization: `Bearer ${emu().token}` } })).json()) as { data: Record<string, unknown>[] };
+    expect(listed.data).toEqual([expect.objectContaining({ ...strings(rec.ds), public_key: key.publicKey })]);
+  });
+
+  test('the emulator refuses public_key that is not the key the DS names', async () => {
+    const { ds } = recordFromDnskey(domain, testDnskey());
+    const other = await post({ ...strings(ds), public_key: testDnskey().publicKey });
+    expect(other.status).toBe(400);
+    expect(await other.json()).toMatchObject({ errors: { public_key: ['does not match the keytag'] } });
   });
 
   test('the emulator refuses numbers, camelCase names and missing fields with the validation envelope', async () => {

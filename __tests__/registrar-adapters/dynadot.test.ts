@@ -96,7 +96,7 @@ describe('dynadot quirks', () => {
     emu().http.inject({ kind: 'malformed', times: 1 });
     const broken = await get();
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/get name servers example\.com: the get_ns answer is not what Dynadot documents \(answer: .*\): "?\{"GetNsResponse/);
+    expect(broken.stderr).toMatch(/get name servers example\.com: unexpected answer \(HTTP 200\): expected the get_ns answer as Dynadot documents it; \(the body\): .*; got "?\{"GetNsResponse/);
   });
 
   test('HTTP 429 without a hint waits one request\'s share of 60/minute (1 s) and retries', async () => {

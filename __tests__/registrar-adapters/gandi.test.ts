@@ -254,6 +254,8 @@ describe('gandi DNSSEC (adapter against the emulator)', () => {
     emu().http.clearFaults();
     emu().http.resetLog();
     emu().dnskeysPageCap = 100;
+    emu().linkHeader = true;
+    emu().repeatedNextPage = undefined;
     logs.length = 0;
     emu().addDomain(domain, OLD_NS);
   });
@@ -323,9 +325,32 @@ describe('gandi DNSSEC (adapter against the emulator)', () => {
     expect(emu().http.requests).toHaveLength(0);
   });
 
-  test('the list is paged by Total-Count: Gandi sending fewer keys than per_page asks does not cut it short', async () => {
+  test('the list follows the Link header (rel="next"), keeping the endpoint override: only its path and query are used', async () => {
     const keys = [testDnskey(), testDnskey(), testDnskey(256)];
     emu().setDnssecRecords(domain, keys.map((k) => recordFromDnskey(domain, k)));
+    emu().dnskeysPageCap = 2;
+    const got = await (await client()).getDnssecRecords(domain);
+    expect(got.map((r) => r.dnskey)).toEqual(keys);
+    // The emulator's links name https://api.gandi.net (as Gandi does); the requests still reach it.
+    expect(keyRequests().map((r) => r.method)).toEqual(['GET', 'GET']);
+    const raw = await fetch(`${emu().url}${KEYS_PATH}?page=1&per_page=2`, { headers: { Authorization: `Bearer ${emu().token}` } });
+    expect(raw.headers.get('link')).toContain(`<https://api.gandi.net${KEYS_PATH}?page=2&per_page=2>; rel="next"`);
+  });
+
+  test('a page that repeats (a next link back to itself) is an error, not a loop', async () => {
+    emu().setDnssecRecords(domain, [testDnskey(), testDnskey(), testDnskey()].map((k) => recordFromDnskey(domain, k)));
+    emu().dnskeysPageCap = 2;
+    emu().repeatedNextPage = 1;
+    await expect((await client()).getDnssecRecords(domain)).rejects.toThrow(
+      /gandi: get DNSSEC records example\.com: Gandi's DNSSEC key list repeats itself \(page 2 holds only keys already listed\)/,
+    );
+    expect(keyRequests()).toHaveLength(2);
+  });
+
+  test('without a Link header the list is paged by Total-Count: Gandi sending fewer keys than per_page asks does not cut it short', async () => {
+    const keys = [testDnskey(), testDnskey(), testDnskey(256)];
+    emu().setDnssecRecords(domain, keys.map((k) => recordFromDnskey(domain, k)));
+    emu().linkHeader = false;
     emu().dnskeysPageCap = 1;
     const got = await (await client()).getDnssecRecords(domain);
     expect(got.map((r) => r.dnskey)).toEqual(keys);

@@ -31,7 +31,7 @@ describe('godaddy quirks', () => {
     const r = await runCli(['get', '--registrar', 'godaddy', '--domain', 'example.com'], env());
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/ACCESS_DENIED/);
-    expect(r.stderr).toMatch(/10 or more domains or a Discount Domain Club plan/);
+    expect(r.stderr).toMatch(/10 or more domains or a Discount Domain Club – Premier Membership plan \(the basic Discount Domain Club plan is not enough; developer\.godaddy\.com\/getstarted has the current terms\)/);
     expect(emu.http.requests).toHaveLength(1);
   });
 
@@ -54,7 +54,10 @@ describe('godaddy quirks', () => {
     emu.http.inject({ kind: 'rateLimit', retryAfterSec: 600, times: 1 });
     const r = await runCli(['get', '--registrar', 'godaddy', '--domain', 'example.com'], env({ NSBRIDGE_HTTP_MAX_RETRY_AFTER: '30s' }));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/rate limited \(HTTP 429, retry after 10m\)/);
+    expect(r.stderr).toMatch(/rate limited \(HTTP 429, retry after 10m\); not retried: the wait is longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER \(30s\)/);
+    // It was not retried, so it must not claim it was.
+    expect(r.stderr).not.toMatch(/after retries/);
+    expect(emu.http.requests).toHaveLength(1);
     expect(r.ms).toBeLessThan(5000);
   });
 

@@ -395,7 +395,8 @@ describe('namecheap quirks', () => {
     test('Status="OK" without DnsDetails, or about another domain, is refused', async () => {
       const c = await client();
       emu().replyNext(xml('<CommandResponse Type="namecheap.domains.getInfo"><DomainGetInfoResult Status="Ok" ID="1" DomainName="example.com" /></CommandResponse>'));
-      await expect(c.getNameServers('example.com')).rejects.toThrow(/has no DnsDetails/);
+      // The shape check names what was missing and quotes the XML that came back.
+      await expect(c.getNameServers('example.com')).rejects.toThrow(/unexpected answer \(HTTP 200\): expected Status="OK" with a DomainGetInfoResult that has DnsDetails; dns: .*; got <\?xml .*<CommandResponse Type="namecheap\.domains\.getInfo">/);
       emu().replyNext(xml('<CommandResponse Type="namecheap.domains.getInfo"><DomainGetInfoResult Status="Ok" ID="1" DomainName="other.com"><DnsDetails IsUsingOurDNS="false"><Nameserver>ns1.x.net</Nameserver></DnsDetails></DomainGetInfoResult></CommandResponse>'));
       await expect(c.getNameServers('example.com')).rejects.toThrow(/the answer is about "other\.com", not example\.com/);
     });

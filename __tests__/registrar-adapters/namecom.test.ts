@@ -11,13 +11,14 @@ import { startConnectRecorder } from '../../testing/registrars/connect-recorder'
 describeRegistrarConformance({
   id: 'namecom',
   start: ({ rateLimit }) => startEmulator({ rateLimit }),
-  authErrorPattern: /HTTP 401 Unauthenticated: Name\.com did not accept NAMECOM_USERNAME/,
+  authErrorPattern: /HTTP 401 Unauthorized: Name\.com did not accept NAMECOM_USERNAME/,
 });
 
-describe('namecom quirks', () => {
+// The older API v4, while Name.com keeps it (NSBRIDGE_NAMECOM_API=v4); the conformance suite runs the default, the Core API.
+describe('namecom quirks (API v4)', () => {
   const setup = useEmulatorForQuirks('namecom', () => startEmulator({ rateLimit: null }));
   const { emu } = setup;
-  const env = (extra: EnvExtra = {}, e?: NamecomEmulator) => setup.env({ NSBRIDGE_HTTP_TIMEOUT: '5s', ...extra }, e);
+  const env = (extra: EnvExtra = {}, e?: NamecomEmulator) => setup.env({ NSBRIDGE_HTTP_TIMEOUT: '5s', NSBRIDGE_NAMECOM_API: 'v4', ...extra }, e);
   const get = (e = env(), domain = 'example.com') => runCli(['get', '--registrar', 'namecom', '--domain', domain, '--json'], e);
   const set = (ns: string[], e = env(), domain = 'example.com') =>
     runCli(['set', '--registrar', 'namecom', '--domain', domain, '--ns', ns.join(','), '--json'], e);
@@ -133,21 +134,21 @@ describe('namecom quirks', () => {
     expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
-  test('bad credentials are 401 Unauthenticated, not retried; a -test user against production is pointed at the sandbox', async () => {
+  test('v4 answers bad credentials with 403: the hint names the credentials first, not only two-step verification; not retried', async () => {
     const bad = await get(env({ NAMECOM_TOKEN: 'wrong-secret-SENTINEL-0000' }));
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/HTTP 401 Unauthenticated: Name\.com did not accept NAMECOM_USERNAME \("nsbridge-ops"\) with NAMECOM_TOKEN/);
+    expect(emu().seen[0]!.path).toBe('/v4/domains/example.com');
+    expect(bad.stderr).toMatch(
+      /HTTP 403 Forbidden: Name\.com's API v4 refused access: it answers bad credentials with 403, so check NAMECOM_USERNAME \("nsbridge-ops"\) and NAMECOM_TOKEN on the API Token Management page first; otherwise the account has two-step verification/,
+    );
     expect(emu().http.requests).toHaveLength(1);
-    const testUser = await get(env({ NAMECOM_USERNAME: 'nsbridge-ops-test' }));
-    expect(testUser.code).toBe(1);
-    expect(testUser.stderr).toMatch(/"nsbridge-ops-test" is a sandbox user name \(-test\); set NSBRIDGE_NAMECOM_SANDBOX=1/);
   });
 
   test('an account with two-step verification is refused (403) on every call; the hint says why; no retry', async () => {
     emu().twoStepVerification = true;
     const r = await get();
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^nsbridge: namecom: get name servers example\.com: HTTP 403 Forbidden: .*two-step verification cannot use the API/m);
+    expect(r.stderr).toMatch(/^nsbridge: namecom: get name servers example\.com: HTTP 403 Forbidden: Name\.com's API v4 refused access: .*two-step verification/m);
     expect(emu().http.requests).toHaveLength(1);
   });
 
@@ -214,7 +215,7 @@ describe('namecom quirks', () => {
       // The production user name is refused by the sandbox...
       const plain = await get(env({ NAMECOM_USERNAME: sandbox.user }, sandbox));
       expect(plain.code).toBe(1);
-      expect(plain.stderr).toMatch(/HTTP 401 Unauthenticated/);
+      expect(plain.stderr).toMatch(/HTTP 403 Forbidden/);
       // ...and with the sandbox switch on, nsbridge sends the -test user name, whichever form was given.
       for (const user of [sandbox.user, `${sandbox.user}-test`]) {
         const r = await get(env({ NAMECOM_USERNAME: user, NSBRIDGE_NAMECOM_SANDBOX: '1' }, sandbox));
@@ -243,11 +244,82 @@ describe('namecom quirks', () => {
   });
 });
 
+describe('namecom Core API (the default)', () => {
+  const setup = useEmulatorForQuirks('namecom', () => startEmulator({ rateLimit: null }));
+  const { emu } = setup;
+  const env = (extra: EnvExtra = {}) => setup.env({ NSBRIDGE_HTTP_TIMEOUT: '5s', ...extra });
+  const get = (e = env(), domain = 'example.com') => runCli(['get', '--registrar', 'namecom', '--domain', domain, '--json'], e);
+  const auth = () => `Basic ${Buffer.from(`${emu().apiUser}:${emu().token}`).toString('base64')}`;
+
+  beforeEach(() => {
+    emu().http.clearFaults();
+    emu().http.resetLog();
+    emu().seen.length = 0;
+    emu().addDomain('example.com', OLD_NS);
+  });
+
+  test('requests go to /core/v1 under the endpoint override (the origin only is replaced); answers are application/json', async () => {
+    const r = await runCli(['set', '--registrar', 'namecom', '--domain', 'example.com', '--ns', NEW_NS.join(','), '--json'], env());
+    expect(r.code).toBe(0);
+    expect(emu().seen.map((s) => s.path)).toEqual(['/core/v1/domains/example.com', '/core/v1/domains/example.com:setNameservers']);
+    const res = await fetch(`${emu().url}/core/v1/domains/example.com`, { headers: { Authorization: auth() } });
+    expect(res.headers.get('content-type')).toBe('application/json');
+  });
+
+  test('bad credentials are 401 Unauthorized with the credentials hint; a -test user against production is pointed at the sandbox', async () => {
+    const bad = await get(env({ NAMECOM_TOKEN: 'wrong-secret-SENTINEL-0000' }));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/HTTP 401 Unauthorized: Name\.com did not accept NAMECOM_USERNAME \("nsbridge-ops"\) with NAMECOM_TOKEN/);
+    expect(bad.stderr).not.toMatch(/two-step/);
+    expect(emu().http.requests).toHaveLength(1);
+    const testUser = await get(env({ NAMECOM_USERNAME: 'nsbridge-ops-test' }));
+    expect(testUser.stderr).toMatch(/"nsbridge-ops-test" is a sandbox user name \(-test\); set NSBRIDGE_NAMECOM_SANDBOX=1/);
+  });
+
+  test('a POST without JSON Content-Type is 415 on the Core API (403 on v4); a missing domain is 404 with details', async () => {
+    const res = await fetch(`${emu().url}/core/v1/domains/example.com:setNameservers`, {
+      method: 'POST',
+      headers: { Authorization: auth(), 'Content-Type': 'text/plain' },
+      body: JSON.stringify({ nameservers: NEW_NS }),
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({ message: "The 'Content-Type' header must be 'application/json' for this request." });
+    const missing = await get(env(), 'not-mine.com');
+    expect(missing.stderr).toMatch(/HTTP 404 Not Found \(The requested domain does not exist\.\): the domain is not in the Name\.com account/);
+  });
+
+  test('a 429 with X-RateLimit-Reset (Unix seconds) is waited out until the reset', async () => {
+    emu().http.inject({ kind: 'rateLimit', retryAfterSec: 2, times: 1 });
+    const r = await get();
+    expect(r.code).toBe(0);
+    expect(emu().http.requests.map((q) => q.status)).toEqual([429, 200]);
+    // The reset is 2 s after the whole second: at least a second and a bit, far more than the 20 ms backoff.
+    expect(r.ms).toBeGreaterThanOrEqual(1_900);
+  });
+
+  test('two-step verification on the Core API is 403 "Permission denied", with the access hint', async () => {
+    emu().twoStepVerification = true;
+    try {
+      const r = await get();
+      expect(r.stderr).toMatch(/HTTP 403 Permission denied: Name\.com refused this call for the account \(permission denied\)/);
+    } finally {
+      emu().twoStepVerification = false;
+    }
+  });
+
+  test('NSBRIDGE_NAMECOM_API other than core or v4 is exit 2, nothing sent', async () => {
+    const r = await get(env({ NSBRIDGE_NAMECOM_API: 'v5' }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/NSBRIDGE_NAMECOM_API="v5" must be core \(the Core API, default\) or v4/);
+    expect(emu().http.requests).toHaveLength(0);
+  });
+});
+
 describe('namecom DNSSEC (adapter against the emulator)', () => {
   const setup = useEmulatorForQuirks('namecom', () => startEmulator({ rateLimit: null }));
   const { emu } = setup;
   const domain = 'example.com';
-  const DNSSEC_PATH = `/v4/domains/${domain}/dnssec`;
+  const DNSSEC_PATH = `/core/v1/domains/${domain}/dnssec`;
   const client = () => setup.dnssec();
   const raw = (method: string, path: string, body?: unknown) =>
     fetch(`${emu().url}${path}`, {

@@ -42,18 +42,18 @@ describe('porkbun quirks', () => {
     for (const s of emu().secrets()) expect(r.stderr).not.toContain(s);
   });
 
-  test('"Invalid domain." with the domain\'s API Access switch off: says to check both causes, names the switch, no retry', async () => {
+  test('the domain\'s API Access switch off: Porkbun\'s real text, the hint names the switch, no retry', async () => {
     emu().setApiAccess('example.com', false);
     const r = await set(NEW_NS);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^nsbridge: porkbun: get name servers example\.com: HTTP 400 Invalid domain\.: /m);
-    expect(r.stderr).toMatch(/not in the account of PORKBUN_API_KEY/);
-    expect(r.stderr).toMatch(/turn "API Access" on/);
+    expect(r.stderr).toMatch(
+      /^nsbridge: porkbun: get name servers example\.com: HTTP 400 Domain is not opted in to API access\.: the domain's "API Access" switch is off: .*turn "API Access" on$/m,
+    );
     expect(emu().http.requests).toHaveLength(1);
     expect(emu().nameServersOf('example.com')).toEqual(OLD_NS);
   });
 
-  test('a domain not in the account gets the same answer and the same two-cause hint', async () => {
+  test('a domain not in the account is "Invalid domain.", with the hint naming both causes (older answers used it for API Access too)', async () => {
     const r = await get('elsewhere.com');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/get name servers elsewhere\.com: HTTP 400 Invalid domain\.: .*"API Access"/);
@@ -319,14 +319,14 @@ describe('porkbun DNSSEC quirks', () => {
     expect(emu().dnssecRecordsOf('example.com')).toEqual([]);
   });
 
-  test('"API Access" off: ds get and ds set fail with exit 1, "Invalid domain." and the switch named, nothing written', async () => {
+  test('"API Access" off: ds get and ds set fail with exit 1, "not opted in" and the switch named, nothing written', async () => {
     emu().setDnssecRecords('example.com', [recA]);
     emu().setApiAccess('example.com', false);
     for (const args of [['get'], ['set', '--ds', formatDs(recB.ds)]]) {
       emu().http.resetLog();
       const r = await ds(args);
       expect(r.code).toBe(1);
-      expect(r.stderr.trim().split('\n').pop()).toMatch(/^nsbridge: porkbun: get DNSSEC records example\.com: HTTP 400 Invalid domain\.: .*turn "API Access" on/);
+      expect(r.stderr.trim().split('\n').pop()).toMatch(/^nsbridge: porkbun: get DNSSEC records example\.com: HTTP 400 Domain is not opted in to API access\.: .*turn "API Access" on/);
       expect(emu().http.requests).toHaveLength(1);
     }
     expect(emu().dnssecRecordsOf('example.com')).toEqual([{ ds: recA.ds }]);

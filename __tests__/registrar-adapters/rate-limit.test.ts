@@ -1,8 +1,10 @@
 /** The shared limiter itself: windows, several windows at once, blocking, parsing. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseRateLimit, parseRateLimits, SharedRateLimiter } from '../../registrar-adapters/core/rate-limit';
+import * as lockfile from 'proper-lockfile';
+import { parseRateLimit, parseRateLimits, RateLimiterLockError, SharedRateLimiter } from '../../registrar-adapters/core/rate-limit';
+import { UsageError } from '../../core/errors';
 
 describe('SharedRateLimiter', () => {
   let dir: string;
@@ -72,4 +74,37 @@ describe('parseRateLimit(s)', () => {
   });
 
   test.each(['fast', '0/min', '10/0s', '10 per minute'])('rejects %p', (text) => expect(() => parseRateLimit(text)).toThrow(/rate limit/));
+});
+
+describe('SharedRateLimiter: an unusable directory, a stuck lock (issue #11)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nsbridge-limiter-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a file, or a path under a file, as the directory is a usage error naming NSBRIDGE_RATE_LIMIT_DIR', () => {
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, '');
+    expect(() => new SharedRateLimiter({ requests: 1, perMs: 1000 }, 'k', file)).toThrow(UsageError);
+    expect(() => new SharedRateLimiter({ requests: 1, perMs: 1000 }, 'k', file)).toThrow(/^NSBRIDGE_RATE_LIMIT_DIR=".*not-a-dir" is not a directory; point NSBRIDGE_RATE_LIMIT_DIR at a writable directory; nothing was sent$/);
+    expect(() => new SharedRateLimiter({ requests: 1, perMs: 1000 }, 'k', join(file, 'sub'))).toThrow(/NSBRIDGE_RATE_LIMIT_DIR=".*sub" cannot be created \(ENOTDIR\)/);
+  });
+
+  test('a lock held by a live process that does not let go: a RateLimiterLockError naming the lock file', async () => {
+    const limiter = new SharedRateLimiter({ requests: 5, perMs: 1000 }, 'stuck', dir, 300);
+    const file = join(dir, 'stuck.json');
+    // This process holds the lock, and keeps it fresh like a live (but stuck) holder would.
+    const release = await lockfile.lock(file, { realpath: false, stale: 5_000 });
+    try {
+      const started = Date.now();
+      const err = await limiter.acquire().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(RateLimiterLockError);
+      expect((err as Error).message).toContain(`${file}.lock`);
+      expect((err as RateLimiterLockError).hint).toMatch(/remove .*stuck\.json\.lock/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await release();
+    }
+  });
 });

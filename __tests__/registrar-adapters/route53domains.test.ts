@@ -218,7 +218,7 @@ describe('route53domains quirks', () => {
     emu().http.inject({ kind: 'slow', delayMs: 3_000, times: Infinity });
     const r = await get(env({ NSBRIDGE_HTTP_TIMEOUT: '300ms', NSBRIDGE_HTTP_RETRIES: '1' }));
     expect(r.code).toBe(1);
-    expect(lastLine(r)).toMatch(/get name servers example\.com: no answer before the timeout \(NSBRIDGE_HTTP_TIMEOUT\) \(after 2 attempts\)/);
+    expect(lastLine(r)).toMatch(/get name servers example\.com: no complete answer within 300ms \(NSBRIDGE_HTTP_TIMEOUT, per try, body included\) \(after 2 attempts\)/);
     expect(r.ms).toBeLessThan(2_900);
   });
 
@@ -405,7 +405,7 @@ describe('route53domains internals', () => {
     expect(refused).toBeInstanceOf(RegistrarNetworkError);
     expect(refused.message).toMatch(/connection refused: check network access to route53domains\.us-east-1\.amazonaws\.com/);
     const lostWrite = toRegistrarError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: { attempts: 5 } }), { ...call, operation: 'set name servers' });
-    expect(lostWrite.message).toMatch(/connection reset by the server \(after 5 attempts\): .*may have reached Route 53 Domains: run nsbridge set again/);
+    expect(lostWrite.message).toMatch(/connection reset by the server \(after 5 attempts\): .*the write may have landed before the failure; run the same command again/);
     const garbled = toRegistrarError(Object.assign(new SyntaxError('Unexpected end of JSON input'), { $metadata: { httpStatusCode: 200 } }), call);
     expect(garbled.message).toMatch(/HTTP 200 with an answer that is not valid AWS JSON/);
     expect(toRegistrarError(new UsageError('x'), call)).toBeInstanceOf(UsageError);

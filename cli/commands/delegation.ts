@@ -19,7 +19,7 @@ export function registerDelegationCommands(program: Command, out: Output): void 
     .action(async (opts: CommonOptions) => {
       verbose();
       const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain);
+      const domain = parseDomain(opts.domain, (m) => out.log(m));
       const c = await client(registrar, out);
       const nameServers = canonicalNameServers(await c.getNameServers(domain));
       if (opts.json) out.json({ registrar, domain, nameServers });
@@ -47,9 +47,10 @@ export function registerDelegationCommands(program: Command, out: Output): void 
     .action(async (opts: CommonOptions & { ns?: string; dryRun?: boolean; skipPreflight?: boolean; wait?: string; dnsServer?: string }) => {
       verbose();
       const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain);
-      const desired = parseNameServers(opts.ns);
+      const domain = parseDomain(opts.domain, (m) => out.log(m));
+      const desired = parseNameServers(opts.ns, undefined, (m) => out.log(m));
       const waitMs = parseWait(opts.wait, '--wait');
+      out.deadline?.extend(waitMs);
       const env = withDnsServer(opts.dnsServer);
       const skipPreflight = preflightSkipped(opts.skipPreflight, env);
       const parentCheckOn = !(env.NSBRIDGE_PARENT_CHECK !== undefined && !readBooleanSetting(env, 'NSBRIDGE_PARENT_CHECK'));

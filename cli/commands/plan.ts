@@ -17,6 +17,7 @@ import { formatReport, hasBlocked, hasChanges, REPORT_FORMATS, ReportFormat } fr
 import { checkPlanMatchesStack, readSavedPlan, SavedPlan } from '../../review/plan-file';
 import { reviewIsEmpty, reviewPlan } from '../../review/dns-review';
 import { formatReview } from '../../review/dns-format';
+import { quoteInput } from '../../core/quote';
 
 /** Exit code of --expect-no-changes when something would change (1 and 2 are taken by the CLI contract). */
 export const EXIT_CHANGES = 3;
@@ -68,11 +69,11 @@ export function registerPlanCommand(program: Command, out: Output): void {
         return;
       }
       const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency: "${opts.concurrency}" is not a whole number from 1 to 64`);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency: ${quoteInput(opts.concurrency)} is not a whole number from 1 to 64`);
       const outdir = path.resolve(opts.out);
       if (opts.config || !fs.existsSync(path.join(outdir, 'manifest.json'))) synthesize(opts.config, outdir, out);
       const app = readSynthesized(outdir, opts.stack ?? []);
-      const report = await planReport(app, { env: process.env, log: (m) => out.log(m), debug: (m) => out.debug(m), concurrency });
+      const report = await planReport(app, { env: process.env, log: (m) => out.log(m), debug: (m) => out.debug(m), secret: (v) => out.redactor.add(v), concurrency, signal: out.deadline?.signal });
       out.stdout(formatReport(report, opts.format));
       if (opts.expectNoChanges) {
         if (hasBlocked(report)) out.exitCode = 1;

@@ -32,7 +32,7 @@ export function registerReleaseCommand(program: Command, out: Output): void {
     .action(async (opts: CommonOptions & { ns?: string; policy?: string; previous?: string; skipPreflight?: boolean }) => {
       out.verbose = Boolean(program.opts().verbose);
       const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain);
+      const domain = parseDomain(opts.domain, (m) => out.log(m));
       const zoneNs = parseNameServers(opts.ns);
       const call = { registrar, operation: 'release delegation', domain };
 

@@ -42,6 +42,7 @@ import { driftMessage } from '../../review/drift';
 import { NsbridgeError, UsageError } from '../../core/errors';
 import { readPublishedDelegation } from '../../dns/published-delegation';
 import { dnsConfig } from '../../dns/config';
+import { quoteInput } from '../../core/quote';
 
 /** Query keys that are not registrar settings. */
 const QUERY_KEYS = new Set(['registrar', 'domain', 'expected_name_servers', 'after_change', 'source']);
@@ -75,19 +76,19 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
         throw new UsageError('terraform-external: stdin is not a JSON object');
       }
       const registrar = parseRegistrar(String(query.registrar ?? ''));
-      const domain = parseDomain(String(query.domain ?? ''));
+      const domain = parseDomain(String(query.domain ?? ''), (m) => out.log(m));
       const allowed = new Set(REGISTRARS[registrar].settings.map((s) => s.env));
       const env: NodeJS.ProcessEnv = { ...process.env };
       const settings: Record<string, string> = {};
       for (const [k, v] of Object.entries(query)) {
         if (QUERY_KEYS.has(k)) continue;
-        if (!allowed.has(k)) throw new UsageError(`terraform-external: "${k}" is not a setting of ${registrar} (known: ${[...allowed].join(', ') || 'none'})`);
+        if (!allowed.has(k)) throw new UsageError(`terraform-external: ${quoteInput(k)} is not a setting of ${registrar} (known: ${[...allowed].join(', ') || 'none'})`);
         env[k] = String(v);
         settings[k] = String(v);
       }
       const expected = query.expected_name_servers === undefined ? undefined : parseExpected(String(query.expected_name_servers));
       const source = String(query.source ?? 'registrar');
-      if (source !== 'dns' && source !== 'registrar') throw new UsageError(`terraform-external: source "${source}" is not dns or registrar`);
+      if (source !== 'dns' && source !== 'registrar') throw new UsageError(`terraform-external: source ${quoteInput(source)} is not dns or registrar`);
       if (source === 'dns') {
         const read = await readPublishedDelegation(domain, dnsConfig(env), expected);
         if (!read.ok) {
@@ -102,7 +103,7 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
         out.json(result);
         return;
       }
-      const c = await loadAdapter(registrar).createClient({ env, log: (m) => out.log(m), debug: (m) => out.debug(m) });
+      const c = await loadAdapter(registrar).createClient({ env, log: (m) => out.log(m), debug: (m) => out.debug(m), secret: (v) => out.redactor.add(v), signal: out.deadline?.signal });
       let nameServers: string[];
       try {
         nameServers = canonicalNameServers(await c.getNameServers(domain));

@@ -23,9 +23,10 @@ export function registerVerifyCommand(program: Command, out: Output): void {
     )
     .action(async (opts: { domain?: string; ns?: string; timeout?: string; dnsServer?: string; json?: boolean }) => {
       out.verbose = Boolean(program.opts().verbose);
-      const domain = parseDomain(opts.domain);
+      const domain = parseDomain(opts.domain, (m) => out.log(m));
       const expected = parseNameServers(opts.ns);
       const timeoutMs = parseWait(opts.timeout, '--timeout');
+      out.deadline?.extend(timeoutMs);
       const config = configFor(process.env, opts.dnsServer);
       let result;
       try {

@@ -1,6 +1,6 @@
 /**
  * Every place nsbridge reaches into cdktf's internals, and nowhere else. Each makes synthesis of
- * many domains much faster (about 2.7x less CPU at 1,000 domains, see the README's performance
+ * many domains much faster (about 2.7x less CPU at 1,000 domains, see docs/performance.md
  * figures) and is checked against cdktf's standard synthesis by the tests, but internals change
  * without notice (CDK Terrain, the maintained fork, has already changed some), so all of them are
  * gated on the cdktf version they were verified with. Any other version gets cdktf's standard

@@ -1,5 +1,5 @@
 /**
- * Cloudflare Registrar (shared/reference/registrar-apis.md §10): a domain registered there must use
+ * Cloudflare Registrar (https://developers.cloudflare.com/registrar/faq/): a domain registered there must use
  * Cloudflare's own name servers; neither the API nor the dashboard can delegate it elsewhere.
  * There is nothing to call, so this adapter needs no credentials, sends nothing, and refuses every
  * read and write with an error that says what to do instead (exit 1: the registrar cannot do it).

@@ -6,7 +6,7 @@ const REASON =
   'Cloudflare Registrar only allows Cloudflare\'s own name servers; to delegate to Route 53 the domain must be transferred to another registrar';
 
 /**
- * Cloudflare Registrar: no custom name servers. Facts: shared/reference/registrar-apis.md §10
+ * Cloudflare Registrar: no custom name servers. Docs: https://developers.cloudflare.com/registrar/faq/
  * (Cloudflare's registrar FAQ: "No, you need to use Cloudflare's nameservers ... you'll need to
  * move your domain to another Registrar"). The registrar API documents only auto_renew, locked
  * and privacy for a domain; a 2020 `name_servers` field is undocumented today (UNCONFIRMED whether

@@ -47,6 +47,7 @@ import {
   statusDomainSchema,
   TRANSIENT_CODES,
 } from './wire-types';
+import * as answer from '../core/answer';
 
 /**
  * How long to hold off after code 422 ("abuse detected"). CNR gives no hint and publishes no
@@ -66,13 +67,11 @@ const throttleWait = (res: AxiosResponse) => (isThrottled(res) ? THROTTLE_WAIT_M
 
 /** The answer has the shape `schema` describes, or the call fails quoting (a summary of) the body. */
 function parseAnswer<T>(schema: z.ZodType<T>, value: unknown, raw: unknown, call: CallContext, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const why = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || what}: ${i.message}`).join('; ');
-  throw new RegistrarApiError({
+  return answer.parseAnswer(schema, value, {
     ...call,
     status: 200,
-    cause: `code 200 but the ${what} answer ${why}: ${summarizeBody(raw, 200)}`,
+    what: `the ${what} answer`,
+    raw,
     hint: 'CNR sent an answer nsbridge cannot read; nothing was changed by it. Check the domain in the CNR control panel, and NSBRIDGE_CNR_ENDPOINT if set',
   });
 }

@@ -3,6 +3,7 @@
  */
 import type { RegistrarInfo } from './types';
 import { MissingCredentialsError, UsageError } from '../../core/errors';
+import { quoteInput } from '../../core/quote';
 
 /**
  * The registrar's credentials from env. Throws MissingCredentialsError naming every missing
@@ -31,7 +32,7 @@ export function readBooleanSetting(env: NodeJS.ProcessEnv, name: string): boolea
   const v = raw.trim().toLowerCase();
   if (TRUE.has(v)) return true;
   if (FALSE.has(v)) return false;
-  throw new UsageError(`${name}="${raw}" is not a boolean; use 1/true or 0/false`);
+  throw new UsageError(`${name}=${quoteInput(raw)} is not a boolean; use 1/true or 0/false`);
 }
 
 /**
@@ -49,10 +50,10 @@ export function resolveEndpoint(info: RegistrarInfo, env: NodeJS.ProcessEnv): st
     try {
       url = new URL(override);
     } catch {
-      throw new UsageError(`${overrideName}="${override}" is not a URL (e.g. http://127.0.0.1:8101)`);
+      throw new UsageError(`${overrideName}=${quoteInput(override)} is not a URL (e.g. http://127.0.0.1:8101)`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new UsageError(`${overrideName}="${override}" must be an http:// or https:// URL`);
+      throw new UsageError(`${overrideName}=${quoteInput(override)} must be an http:// or https:// URL`);
     }
     return override.replace(/\/+$/, '');
   }

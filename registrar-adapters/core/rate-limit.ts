@@ -12,10 +12,49 @@
  * turn into a storm from the other nine.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lockfile from 'proper-lockfile';
+import { UsageError } from '../../core/errors';
+import { quoteInput } from '../../core/quote';
+
+/**
+ * The limiter's lock stayed taken longer than any nsbridge process holds it (a few ms): another
+ * process is alive but stuck while holding it (a crashed one loses it after `stale`).
+ */
+export class RateLimiterLockError extends Error {
+  readonly hint: string;
+  constructor(readonly lockPath: string, waitedMs: number) {
+    super(`the shared rate limiter's lock ${lockPath}.lock stayed taken for ${Math.round(waitedMs / 1000)}s (another nsbridge process holds it and is not releasing it)`);
+    this.name = 'RateLimiterLockError';
+    this.hint = `stop the stuck nsbridge process, or if none is running remove ${lockPath}.lock; NSBRIDGE_RATE_LIMIT_DIR chooses where the limiter keeps its files`;
+  }
+}
+
+/** How long a process waits for the limiter's lock before it calls the holder stuck. */
+export const LOCK_WAIT_MS = 30_000;
+
+/**
+ * The limiter's directory, created if missing; a usage error naming NSBRIDGE_RATE_LIMIT_DIR (exit
+ * 2, before anything is sent) when it is a file or not writable.
+ */
+export function usableLimiterDir(dir: string, fromEnv: boolean): string {
+  const what = fromEnv ? `NSBRIDGE_RATE_LIMIT_DIR=${quoteInput(dir)}` : `the rate limiter's directory ${quoteInput(dir)}`;
+  const fix = fromEnv ? 'point NSBRIDGE_RATE_LIMIT_DIR at a writable directory' : 'set NSBRIDGE_RATE_LIMIT_DIR to a writable directory';
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${what} is not a directory; ${fix}; nothing was sent`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`${what} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ${fix}; nothing was sent`);
+  }
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UsageError(`${what} is not writable; ${fix}; nothing was sent`);
+  }
+  return dir;
+}
 
 export interface RateLimit {
   readonly requests: number;
@@ -64,10 +103,13 @@ export class SharedRateLimiter {
     limits: RateLimit | readonly RateLimit[],
     /** Registrar id plus a hash of the account identity (never the secret itself). */
     key: string,
-    dir: string = process.env.NSBRIDGE_RATE_LIMIT_DIR || join(tmpdir(), 'nsbridge-rate-limit'),
+    dir?: string,
+    /** How long to wait for the lock before calling its holder stuck (default LOCK_WAIT_MS). */
+    private readonly lockWaitMs: number = LOCK_WAIT_MS,
   ) {
-    mkdirSync(dir, { recursive: true });
-    this.file = join(dir, `${key.replace(/[^a-zA-Z0-9_.-]/g, '_')}.json`);
+    const fromEnv = dir !== undefined || Boolean(process.env.NSBRIDGE_RATE_LIMIT_DIR);
+    const where = usableLimiterDir(dir ?? (process.env.NSBRIDGE_RATE_LIMIT_DIR || join(tmpdir(), 'nsbridge-rate-limit')), fromEnv);
+    this.file = join(where, `${key.replace(/[^a-zA-Z0-9_.-]/g, '_')}.json`);
     if (!existsSync(this.file)) {
       try {
         writeFileSync(this.file, JSON.stringify({ stamps: [], blockedUntil: 0 }), { flag: 'wx' });
@@ -125,12 +167,20 @@ export class SharedRateLimiter {
   }
 
   private async withState(fn: (state: WindowState, now: number) => number): Promise<number> {
-    const release = await lockfile.lock(this.file, {
-      retries: { retries: 1000, minTimeout: 2, maxTimeout: 20, randomize: true },
-      // A crashed process must not wedge the others for long.
-      stale: 5_000,
-      realpath: false,
-    });
+    const started = Date.now();
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(this.file, {
+        // About lockWaitMs of tries (2 to 20 ms apart): far longer than a turn takes.
+        retries: { retries: Math.ceil(this.lockWaitMs / 11), minTimeout: 2, maxTimeout: 20, randomize: true },
+        // A crashed process must not wedge the others for long.
+        stale: 5_000,
+        realpath: false,
+      });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ELOCKED') throw new RateLimiterLockError(this.file, Date.now() - started);
+      throw e;
+    }
     try {
       let state: WindowState;
       try {

@@ -13,7 +13,10 @@
  *    called when the set differs (the CLI reads first and plans with `planDelegation`).
  *  - Errors are `RegistrarError`s (core/errors.ts) that name the registrar,
  *    operation and domain and say what to do; no secret ever appears in a message.
- *  - Retries and rate limits are the HTTP client's job (core/http.ts), never a sleep loop here.
+ *  - Retries, per-try and command deadlines and rate limits are the HTTP client's job
+ *    (core/http.ts), never a sleep loop here.
+ *  - Every answer body is read through `parseAnswer` (core/answer.ts) with a schema that tells the
+ *    object asked for apart from an error envelope: a 200 that is not it is an error, never "none".
  */
 
 import type { DnssecInput, DnssecRecord } from '../../core/dnssec';
@@ -30,7 +33,20 @@ export type RegistrarId =
   | 'manual'
   | 'cnr'
   | 'dynadot'
-  | 'namesilo';
+  | 'namesilo'
+  | 'ovh'
+  | 'inwx'
+  | 'joker'
+  | 'opensrs'
+  | 'internetbs'
+  | 'spaceship'
+  | 'cscglobal'
+  | 'ionos'
+  | 'easyname'
+  | 'openprovider'
+  | 'realtimeregister'
+  | 'hostingde'
+  | 'autodns';
 
 /** A capability as data, with the reason when it is missing (DNSControl's capabilities.go, as data). */
 export type Capability =
@@ -126,6 +142,11 @@ export interface AdapterContext {
   readonly debug: (message: string) => void;
   /** Aborted when the CLI gives up (timeout, signal). */
   readonly signal?: AbortSignal;
+  /**
+   * Registers a secret the adapter derived at run time (a session id, a login token) with the
+   * run's redactor, so it is masked in every later message and trace like the credentials are.
+   */
+  readonly secret?: (value: string) => void;
 }
 
 /**

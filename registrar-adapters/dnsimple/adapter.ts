@@ -1,5 +1,5 @@
 /**
- * DNSimple API v2, registrar delegation (shared/reference/registrar-apis.md §6).
+ * DNSimple API v2, registrar delegation (https://developer.dnsimple.com/v2/registrar/delegation/).
  *   account: DNSIMPLE_ACCOUNT, or once per run GET /v2/whoami -> data.account.id
  *   check:   GET /v2/{account}/domains/{domain}                       -> data.state "registered"
  *   read:    GET /v2/{account}/registrar/domains/{domain}/delegation  -> {"data":[...]} (may be [])
@@ -29,10 +29,13 @@ import {
   RegistrarConflictError,
   RegistrarError,
   RegistrarUnsupportedError,
+  RegistrarValidationError,
   UsageError,
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
-import type { DnsimpleDomain, DnsimpleDsRecord, DnsimpleDsRecordCreate, DnsimpleEnvelope, DnsimpleError, DnsimpleList, DnsimpleWhoami } from './wire-types';
+import { DelegationAnswer, DomainAnswer, DsListAnswer, WhoamiAnswer, type DnsimpleDsRecord, type DnsimpleDsRecordCreate, type DnsimpleEnvelope, type DnsimpleError } from './wire-types';
+import { parseResponse } from '../core/answer';
+import { quoteInput } from '../../core/quote';
 
 /** DS records asked for per page (DNSimple's maximum); paging follows pagination.total_pages. */
 export const DS_PER_PAGE = 100;
@@ -63,13 +66,6 @@ function detail(res: AxiosResponse): string | undefined {
   return fields.length ? `${body.message} (${fields.join('; ')})` : body.message;
 }
 
-function isData<T>(res: AxiosResponse, check: (data: unknown) => boolean): res is AxiosResponse<DnsimpleEnvelope<T>> {
-  const body = res.data as { data?: unknown } | undefined;
-  return res.status === 200 && typeof body === 'object' && body !== null && check(body.data);
-}
-
-const isHostList = (d: unknown) => Array.isArray(d) && d.every((n) => typeof n === 'string');
-
 export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
@@ -78,7 +74,7 @@ export const adapter: RegistrarAdapter = {
     const token = creds.DNSIMPLE_TOKEN!;
     const configuredAccount = creds.DNSIMPLE_ACCOUNT;
     if (configuredAccount !== undefined && !/^\d+$/.test(configuredAccount)) {
-      throw new UsageError(`DNSIMPLE_ACCOUNT="${configuredAccount}" is not a DNSimple account id (a number, e.g. 1010, as in dnsimple.com/a/1010/...)`);
+      throw new UsageError(`DNSIMPLE_ACCOUNT=${quoteInput(configuredAccount)} is not a DNSimple account id (a number, e.g. 1010, as in dnsimple.com/a/1010/...)`);
     }
     const sandbox = baseURL === info.sandboxEndpoint;
     const http = createHttpClient({
@@ -139,9 +135,9 @@ export const adapter: RegistrarAdapter = {
     function account(call: CallContext): Promise<string> {
       if (configuredAccount !== undefined) return Promise.resolve(configuredAccount);
       accountLookup ??= (async () => {
-        const res = await send<DnsimpleEnvelope<DnsimpleWhoami>>(http, { method: 'GET', url: '/v2/whoami' }, call, rateLimitResetMs);
-        if (!isData<DnsimpleWhoami>(res, (d) => typeof d === 'object' && d !== null && 'account' in d)) throw fail(res, call, undefined);
-        const acct = res.data.data.account;
+        const res = await send(http, { method: 'GET', url: '/v2/whoami' }, call, rateLimitResetMs);
+        if (res.status !== 200) throw fail(res, call, undefined);
+        const acct = parseResponse(WhoamiAnswer, res, { ...call, what: 'a whoami answer ({"data": {"account": ...}})' }).data.account;
         if (!acct || typeof acct.id !== 'number') {
           throw new RegistrarAuthError({
             ...call,
@@ -161,16 +157,9 @@ export const adapter: RegistrarAdapter = {
       let check = registered.get(domain);
       if (!check) {
         check = (async () => {
-          const res = await send<DnsimpleEnvelope<DnsimpleDomain>>(
-            http,
-            { method: 'GET', url: `/v2/${acct}/domains/${encodeURIComponent(domain)}` },
-            call,
-            rateLimitResetMs,
-          );
-          if (!isData<DnsimpleDomain>(res, (d) => typeof d === 'object' && d !== null && typeof (d as DnsimpleDomain).state === 'string')) {
-            throw fail(res, call, acct);
-          }
-          const state = res.data.data.state;
+          const res = await send(http, { method: 'GET', url: `/v2/${acct}/domains/${encodeURIComponent(domain)}` }, call, rateLimitResetMs);
+          if (res.status !== 200) throw fail(res, call, acct);
+          const state = parseResponse(DomainAnswer, res, { ...call, what: 'a domain ({"data": {"state": ...}})' }).data.state;
           if (state === 'registered') return;
           const details = { ...call, status: res.status };
           if (state === 'hosted') {
@@ -200,15 +189,10 @@ export const adapter: RegistrarAdapter = {
     async function listDs(acct: string, domain: string, call: CallContext): Promise<DnsimpleDsRecord[]> {
       const all: DnsimpleDsRecord[] = [];
       for (let page = 1; page <= MAX_DS_PAGES; page += 1) {
-        const res = await send<DnsimpleList<DnsimpleDsRecord>>(
-          http,
-          { method: 'GET', url: dsPath(acct, domain), params: { page, per_page: DS_PER_PAGE } },
-          call,
-          rateLimitResetMs,
-        );
-        if (!isData<DnsimpleDsRecord[]>(res, Array.isArray)) throw fail(res, call, acct, false, true);
-        const list = res.data as unknown as DnsimpleList<DnsimpleDsRecord>;
-        all.push(...list.data);
+        const res = await send(http, { method: 'GET', url: dsPath(acct, domain), params: { page, per_page: DS_PER_PAGE } }, call, rateLimitResetMs);
+        if (res.status !== 200) throw fail(res, call, acct, false, true);
+        const list = parseResponse(DsListAnswer, res, { ...call, what: 'a DS record list ({"data": [...], "pagination": ...})' });
+        all.push(...(list.data as unknown as DnsimpleDsRecord[]));
         const pages = list.pagination?.total_pages;
         if (typeof pages !== 'number' || page >= pages || list.data.length === 0) return all;
       }
@@ -239,14 +223,30 @@ export const adapter: RegistrarAdapter = {
         const call = { registrar: info.id, operation: 'add DNSSEC record', domain };
         const acct = await account(call);
         await ensureRegistered(acct, domain, call);
-        for (const { ds } of records) {
-          // Every value a string, as DNSimple's API takes them.
-          const data: DnsimpleDsRecordCreate = { algorithm: String(ds.algorithm), digest: ds.digest, digest_type: String(ds.digestType), keytag: String(ds.keyTag) };
+        for (const { ds, dnskey } of records) {
+          // Every value a string, as DNSimple's API takes them. public_key is the KEY data that some
+          // TLDs' registries want with the DS (https://developer.dnsimple.com/v2/domains/dnssec/):
+          // sent whenever the DNSKEY is known (`ds set --dnskey`); only a DS cannot give it.
+          const data: DnsimpleDsRecordCreate = {
+            algorithm: String(ds.algorithm),
+            digest: ds.digest,
+            digest_type: String(ds.digestType),
+            keytag: String(ds.keyTag),
+            ...(dnskey ? { public_key: dnskey.publicKey } : {}),
+          };
           const res = await send<DnsimpleEnvelope<DnsimpleDsRecord>>(http, { method: 'POST', url: dsPath(acct, domain), data }, call, rateLimitResetMs);
           if (res.status === 201) continue;
           // "has already been taken": DNSimple has it, e.g. our own POST retried after its answer was lost.
           const taken = res.status === 400 && /taken/.test(JSON.stringify(dnsimpleError(res)?.errors ?? {}));
           if (taken && (await listDs(acct, domain, call)).some((d) => sameDnssecRecord(toRecord(call, d), { ds }))) continue;
+          if (res.status === 400 && !dnskey && dnsimpleError(res)?.errors?.public_key) {
+            throw new RegistrarValidationError({
+              ...call,
+              status: 400,
+              cause: `HTTP 400 ${detail(res)}`,
+              hint: `the registry of ${domain} wants the key data (public_key) with the DS, which a DS alone cannot give: run \`nsbridge ds set\` with --dnskey "<flags> <protocol> <algorithm> <public key>" (the key-signing key; Route 53 shows it as dnskey_record) instead of, or with, --ds; nothing was changed`,
+            });
+          }
           throw fail(res, call, acct, true, true);
         }
       },
@@ -277,16 +277,17 @@ export const adapter: RegistrarAdapter = {
         const call = { registrar: info.id, operation: 'get name servers', domain };
         const acct = await account(call);
         await ensureRegistered(acct, domain, call);
-        const res = await send<DnsimpleEnvelope<string[]>>(http, { method: 'GET', url: delegationPath(acct, domain) }, call, rateLimitResetMs);
-        if (!isData<string[]>(res, isHostList)) throw fail(res, call, acct);
-        return res.data.data;
+        const res = await send(http, { method: 'GET', url: delegationPath(acct, domain) }, call, rateLimitResetMs);
+        if (res.status !== 200) throw fail(res, call, acct);
+        return parseResponse(DelegationAnswer, res, { ...call, what: 'a delegation ({"data": [...host names]})' }).data;
       },
       async setNameServers(domain, nameServers) {
         const call = { registrar: info.id, operation: 'set name servers', domain };
         const acct = await account(call);
         await ensureRegistered(acct, domain, call);
         const res = await send(http, { method: 'PUT', url: delegationPath(acct, domain), data: [...nameServers] }, call, rateLimitResetMs);
-        if (!isData<string[]>(res, isHostList)) throw fail(res, call, acct, true);
+        if (res.status !== 200) throw fail(res, call, acct, true);
+        parseResponse(DelegationAnswer, res, { ...call, write: true, what: 'the new delegation ({"data": [...host names]})' });
       },
     };
   },

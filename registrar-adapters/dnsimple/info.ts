@@ -1,7 +1,7 @@
 import { can, cannot, RegistrarInfo } from '../core/types';
 
 /**
- * DNSimple API v2 registrar delegation. Facts: shared/reference/registrar-apis.md §6.
+ * DNSimple API v2 registrar delegation. Docs: https://developer.dnsimple.com/v2/registrar/delegation/.
  * Account-scoped paths (/v2/{account}/...); only domains registered with DNSimple have a
  * registrar delegation; 429 answers carry no Retry-After, only X-RateLimit-Reset.
  */
@@ -35,6 +35,7 @@ export const info: RegistrarInfo = {
     source: 'DNSimple API v2 docs (developer.dnsimple.com/v2/#rate-limiting): 2400 authenticated requests per hour, X-RateLimit-* headers on every answer',
   },
   quirks: [
+    'Some TLDs\' registries want the key data (public_key) with a DS: nsbridge sends it whenever the DNSKEY is known (ds set --dnskey); with only --ds such a TLD is refused, and the message says to give --dnskey.',
     'Only domains registered with DNSimple have a registrar delegation; a domain DNSimple only hosts DNS for (state "hosted") is refused with a message saying so.',
     'Every path carries the account id: set DNSIMPLE_ACCOUNT, or nsbridge asks /v2/whoami once per run (user tokens name no account there and need DNSIMPLE_ACCOUNT).',
     'Scoped tokens need registrar:<domain>:write for the change (403 "Permission Denied. Required Scope: ...").',

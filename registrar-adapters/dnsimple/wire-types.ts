@@ -1,4 +1,6 @@
-/** DNSimple API v2 wire shapes (shared/reference/registrar-apis.md §6; dnsimple-developer fixtures). */
+import { z } from 'zod';
+
+/** DNSimple API v2 wire shapes (https://developer.dnsimple.com/v2/registrar/delegation/; the dnsimple-developer repository's fixtures). */
 
 /** Every success body: `{"data": ...}`. */
 export interface DnsimpleEnvelope<T> {
@@ -93,3 +95,25 @@ export interface DnsimpleList<T> {
   data: T[];
   pagination: DnsimplePagination;
 }
+
+// ---- Answer schemas (registrar-adapters/core/answer.ts parseAnswer): every success body is an
+// envelope with `data`; an error ({"message"}) or any other object never has it.
+
+/** GET/PUT /v2/{account}/registrar/domains/{domain}/delegation. */
+export const DelegationAnswer = z.looseObject({ data: z.array(z.string()) });
+
+/** GET /v2/whoami: `data.account` is null for a user token. */
+export const WhoamiAnswer = z.looseObject({
+  data: z
+    .looseObject({ account: z.looseObject({ id: z.number() }).nullable().optional() })
+    .refine((d) => 'account' in d, { message: 'has no "account" field' }),
+});
+
+/** GET /v2/{account}/domains/{domain}. */
+export const DomainAnswer = z.looseObject({ data: z.looseObject({ state: z.string() }) });
+
+/** GET /v2/{account}/domains/{domain}/ds_records: one page; each record is read field by field afterwards. */
+export const DsListAnswer = z.looseObject({
+  data: z.array(z.looseObject({ id: z.union([z.number(), z.string()]) })),
+  pagination: z.looseObject({ total_pages: z.number().optional() }).optional(),
+});

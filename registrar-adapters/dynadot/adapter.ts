@@ -21,24 +21,22 @@ import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterHeaderMs } from '../core/http';
+import { createHttpClient, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import { DomainNotFoundError, RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { API_PATH, CommandName, commandEnvelopeSchema, envelopeKey, getNsSchema, hostsOf, keyRefusalSchema, MAX_NAMESERVERS } from './wire-types';
+import * as answer from '../core/answer';
 
 /** One request's share of 60 per minute: the wait after a hintless 429. */
 export const THROTTLE_WAIT_MS = Math.round((info.rateLimit?.perMs ?? 60_000) / (info.rateLimit?.requests ?? 60));
-const throttleWait = (res: AxiosResponse) => (res.status === 429 ? (retryAfterHeaderMs(res) ?? THROTTLE_WAIT_MS) : undefined);
+const throttleWait = retryAfterOn429(THROTTLE_WAIT_MS);
 
 const UNREADABLE_HINT = 'Dynadot sent an answer nsbridge cannot read; nothing was changed by it. Try again later, and check NSBRIDGE_DYNADOT_ENDPOINT if set';
 
 /** The answer has the shape `schema` describes, or the call fails quoting (a summary of) the body. */
 function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, call: CallContext, what: string, raw: unknown = body): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const why = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'answer'}: ${i.message}`).join('; ');
-  throw new RegistrarApiError({ ...call, status: 200, cause: `the ${what} answer is not what Dynadot documents (${why}): ${summarizeBody(raw, 200)}`, hint: UNREADABLE_HINT });
+  return answer.parseAnswer(schema, body, { ...call, status: 200, what: `the ${what} answer as Dynadot documents it`, raw, hint: UNREADABLE_HINT });
 }
 
 /** JSON from the raw text (axios keeps the text when it is not JSON). */
@@ -135,7 +133,8 @@ export const adapter: RegistrarAdapter = {
         return hostsOf(parseAnswer(getNsSchema, body, call, 'get_ns').GetNsResponse.NsContent);
       },
       async setNameServers(domain, nameServers) {
-        const call = { registrar: info.id, operation: 'set name servers', domain };
+        // api3's writes are GET requests: say so, so a failure never claims nothing changed.
+        const call = { registrar: info.id, operation: 'set name servers', domain, writes: true };
         if (nameServers.length > MAX_NAMESERVERS) {
           throw new RegistrarValidationError({ ...call, cause: `${nameServers.length} name servers given`, hint: `Dynadot takes at most ${MAX_NAMESERVERS} (ns0..ns12)` });
         }

@@ -1,5 +1,5 @@
 /**
- * Gandi v5 Domain API (shared/reference/registrar-apis.md §3).
+ * Gandi v5 Domain API (https://api.gandi.net/docs/domains/).
  *   read:  GET /v5/domain/domains/{domain}/nameservers  -> ["ns1.example.net", ...] (bare array)
  *   write: PUT /v5/domain/domains/{domain}/nameservers  {"nameservers": [...]} -> 2xx {"message": ...}
  * Auth: `Authorization: Bearer <personal access token>`. The deprecated `Apikey` scheme is not
@@ -9,7 +9,7 @@
  * Errors: Pyramid error object {code, message, object, cause}, or Cornice's validation envelope
  * {status: "error", errors: [{location, name, description}]}.
  * DNSSEC (§3 "dnskeys"): Gandi takes the DNSKEY, never a DS, and computes keytag and digest itself:
- *   list:   GET    /v5/domain/domains/{domain}/dnskeys?page=&per_page=  (Total-Count header)
+ *   list:   GET    /v5/domain/domains/{domain}/dnskeys?page=&per_page=  (Link rel="next"; else Total-Count)
  *   add:    POST   /v5/domain/domains/{domain}/dnskeys {algorithm, type: "ksk"|"zsk", public_key}
  *   remove: DELETE /v5/domain/domains/{domain}/dnskeys/{id}
  * Rate limit: 1000 requests a minute per IP address. The shape of Gandi's 429 is UNCONFIRMED; no
@@ -23,8 +23,8 @@ import { readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarRateLimitError, RegistrarValidationError } from '../../core/errors';
-import { summarizeBody } from '../../core/redact';
-import type { GandiDnskey, GandiDnskeyCreate, GandiErrorObject, GandiMessage, GandiNameserversUpdate, GandiValidationError } from './wire-types';
+import { DnskeysAnswer, NameserversAnswer, type GandiDnskey, type GandiDnskeyCreate, type GandiErrorObject, type GandiMessage, type GandiNameserversUpdate, type GandiValidationError } from './wire-types';
+import { parseResponse } from '../core/answer';
 
 /**
  * Wait before retrying a 429 that names no wait. Gandi counts requests per minute per IP and
@@ -44,6 +44,15 @@ const TYPE_OF_FLAGS: Record<number, GandiDnskeyCreate['type']> = { 257: 'ksk', 2
 const FLAGS_OF_TYPE: Record<string, number> = { ksk: 257, zsk: 256 };
 
 const retryAfterMs = (res: AxiosResponse): number | undefined => (res.status === 429 ? RATE_LIMIT_FALLBACK_MS : undefined);
+
+/** The rel="next" target of an RFC 8288 Link header, if any. */
+export function nextLink(header: string): string | undefined {
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (m && /;\s*rel="?([^";]*\s)?next(\s[^";]*)?"?\s*(;|$)/i.test(m[2]!)) return m[1];
+  }
+  return undefined;
+}
 
 function isValidationError(body: unknown): body is GandiValidationError {
   return typeof body === 'object' && body !== null && (body as GandiValidationError).status === 'error' && Array.isArray((body as GandiValidationError).errors);
@@ -94,21 +103,13 @@ function hintFor(res: AxiosResponse, sharingId: string | undefined, dnssec = fal
   }
 }
 
-function unexpected(call: CallContext, res: AxiosResponse, what: string): RegistrarApiError {
-  return new RegistrarApiError({
-    ...call,
-    status: res.status,
-    cause: `HTTP ${res.status}: ${what}: ${summarizeBody(res.data)}`,
-    hint: 'Gandi answered in an unexpected shape; nothing was changed by nsbridge, try again and report it if it persists',
-  });
-}
-
 /** Still rate limited after the retries: say what Gandi's limit counts. */
 function rateLimitError(call: CallContext, err: RegistrarRateLimitError): RegistrarRateLimitError {
   return new RegistrarRateLimitError({
     ...call,
     status: err.status,
-    cause: `rate limited (HTTP ${err.status ?? 429}) after retries`,
+    // Not retried (a wait hint longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER): keep saying so.
+    cause: err.retried === false ? err.reason : `rate limited (HTTP ${err.status ?? 429}) after retries`,
     hint:
       'Gandi allows 1000 requests a minute per IP address, shared by every program and token behind that address ' +
       '(CI runners behind one NAT count together); try again in a minute, or run fewer domains at once (terraform -parallelism)',
@@ -146,17 +147,45 @@ export const adapter: RegistrarAdapter = {
     const keysPath = (domain: string) => `/v5/domain/domains/${encodeURIComponent(domain)}/dnskeys`;
     const dnssecFail = (res: AxiosResponse, call: CallContext) => errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, sharingId, true) });
 
-    /** Every key, page by page until Total-Count (Gandi may send fewer than per_page asks). */
+    /**
+     * Every key, page by page. Gandi's own client follows the `Link` header's rel="next"
+     * (https://api.gandi.net/docs/reference/ "Pagination"); only its path and query are used, so
+     * NSBRIDGE_GANDI_ENDPOINT keeps applying, and a link to anything but this list is not followed.
+     * Without a Link header, Total-Count (or an empty page) says when the list is over. A page
+     * that repeats (a next link already followed, or keys all listed before) stops the loop.
+     */
     async function listKeys(domain: string, call: CallContext): Promise<GandiDnskey[]> {
       const keys: GandiDnskey[] = [];
-      for (let page = 1; page <= MAX_DNSKEY_PAGES; page += 1) {
-        const res = await request<unknown>({ method: 'GET', url: keysPath(domain), params: { ...params, page, per_page: DNSKEYS_PER_PAGE } }, call);
+      const ids = new Set<string>();
+      const followed = new Set<string>();
+      const repeated = (why: string) =>
+        new RegistrarApiError({ ...call, cause: `Gandi's DNSSEC key list repeats itself (${why})`, hint: 'Gandi answered in an unexpected way; nothing was changed; try again, and report it if it persists' });
+      let config: AxiosRequestConfig = { method: 'GET', url: keysPath(domain), params: { ...params, page: 1, per_page: DNSKEYS_PER_PAGE } };
+      for (let n = 1, page = 1; n <= MAX_DNSKEY_PAGES; n += 1) {
+        const res = await request<unknown>(config, call);
         if (!isSuccess(res)) throw dnssecFail(res, call);
-        if (!Array.isArray(res.data)) throw unexpected(call, res, 'expected a JSON array of DNSSEC keys');
-        keys.push(...(res.data as GandiDnskey[]));
+        const pageKeys = parseResponse(DnskeysAnswer, res, { ...call, what: 'a JSON array of DNSSEC keys' }) as unknown as GandiDnskey[];
+        const pageIds = pageKeys.map((k) => String((k as { id?: unknown }).id));
+        if (pageKeys.length > 0 && pageIds.every((id) => ids.has(id))) throw repeated(`page ${n} holds only keys already listed`);
+        pageIds.forEach((id) => ids.add(id));
+        keys.push(...pageKeys);
+        const link = res.headers?.link;
+        if (typeof link === 'string' && link.trim() !== '') {
+          const next = nextLink(link);
+          if (!next) return keys;
+          const url = new URL(next, 'https://api.gandi.net');
+          if (url.pathname !== keysPath(domain)) throw new RegistrarApiError({ ...call, status: res.status, cause: `the next page link points elsewhere (${url.pathname})`, hint: 'Gandi answered in an unexpected way; nothing was changed; try again, and report it if it persists' });
+          const target = `${url.pathname}${url.search}`;
+          if (followed.has(target)) throw repeated(`the next page link ${target} was followed before`);
+          followed.add(target);
+          config = { method: 'GET', url: target };
+          continue;
+        }
         const total = Number(res.headers?.['total-count']);
         // Without Total-Count, only an empty page says the list is over.
-        if (res.data.length === 0 || (Number.isInteger(total) && keys.length >= total)) return keys;
+        if (pageKeys.length === 0 || (Number.isInteger(total) && keys.length >= total)) return keys;
+        page += 1;
+        config = { method: 'GET', url: keysPath(domain), params: { ...params, page, per_page: DNSKEYS_PER_PAGE } };
       }
       throw new RegistrarApiError({ ...call, cause: `the DNSSEC key list did not end after ${MAX_DNSKEY_PAGES} pages`, hint: 'Gandi answered in an unexpected way; try again, and report it if it persists' });
     }
@@ -243,11 +272,7 @@ export const adapter: RegistrarAdapter = {
         const res = await request<unknown>({ method: 'GET', url: path(domain), params }, call);
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, sharingId) });
         // The one endpoint that answers with a bare array rather than an object.
-        const body = res.data;
-        if (!Array.isArray(body) || body.some((n) => typeof n !== 'string')) {
-          throw unexpected(call, res, 'expected a JSON array of name-server host names');
-        }
-        return body as string[];
+        return parseResponse(NameserversAnswer, res, { ...call, what: 'a JSON array of name-server host names' });
       },
       async setNameServers(domain, nameServers) {
         const call = { registrar: info.id, operation: 'set name servers', domain };

@@ -1,7 +1,7 @@
 import { can, cannot, RegistrarInfo } from '../core/types';
 
 /**
- * Gandi v5 Domain API. Facts: shared/reference/registrar-apis.md §3.
+ * Gandi v5 Domain API. Docs: https://api.gandi.net/docs/domains/.
  * Read: GET /v5/domain/domains/{domain}/nameservers (a bare JSON array). Write: PUT same path
  * {"nameservers": [...]}. Auth: `Authorization: Bearer <personal access token>` only.
  */

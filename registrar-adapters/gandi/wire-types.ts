@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Gandi v5 wire shapes (api.gandi.net/docs/domains, go-gandi domain/types.go and
  * types/types.go). Gandi's API is a Pyramid/Cornice application: plain errors are Pyramid
@@ -68,3 +70,11 @@ export interface GandiDnskeyCreate {
 export interface GandiDnskeysReplace {
   keys: GandiDnskeyCreate[];
 }
+
+// ---- Answer schemas (registrar-adapters/core/answer.ts parseAnswer).
+
+/** GET .../nameservers: a bare array of host names (an error object is never one). */
+export const NameserversAnswer = z.array(z.string());
+
+/** GET .../dnskeys: a bare array of key objects; each key is read field by field afterwards. */
+export const DnskeysAnswer = z.array(z.looseObject({ id: z.union([z.number(), z.string()]) }));

@@ -1,5 +1,5 @@
 /**
- * GoDaddy Domains API (shared/reference/registrar-apis.md §1).
+ * GoDaddy Domains API (https://developer.godaddy.com/doc/endpoint/domains).
  * Name servers, v1 (synchronous):
  *   read:  GET   /v1/domains/{domain}            -> { nameServers: [...] }
  *   write: PATCH /v1/domains/{domain}  { nameServers: [...] } -> 200, empty body
@@ -16,8 +16,8 @@ import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { errorForStatus, isSuccess, send } from '../core/respond';
-import { RegistrarApiError } from '../../core/errors';
-import type { GoDaddyDomainDetail, GoDaddyError } from './wire-types';
+import { parseResponse } from '../core/answer';
+import { DomainDetailAnswer, DomainListAnswer, type GoDaddyError } from './wire-types';
 import { ACCESS_DENIED_HINT, AUTH_HINT, detail, retryAfterSec } from './envelope';
 import { createDnssecOperations, dnssecSettings } from './dnssec';
 
@@ -61,15 +61,12 @@ export const adapter: RegistrarAdapter = {
     return {
       async getNameServers(domain) {
         const call = { registrar: info.id, operation: 'get name servers', domain };
-        const res = await send<GoDaddyDomainDetail>(http, { method: 'GET', url: path(domain) }, call, retryAfterSec);
+        const res = await send(http, { method: 'GET', url: path(domain) }, call, retryAfterSec);
         // 203 = "partially successful, see verifications.status": the name servers are still there.
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
-        if (!res.data || !Array.isArray(res.data.nameServers)) {
-          // A domain on GoDaddy's default DNS can come back without the field: treat as empty set.
-          if (res.data && typeof res.data === 'object' && !('nameServers' in res.data)) return [];
-          throw new RegistrarApiError({ ...call, status: res.status, cause: 'the answer has no nameServers list' });
-        }
-        return res.data.nameServers;
+        const answer = parseResponse(DomainDetailAnswer, res, { ...call, what: 'a DomainDetail ({"domain": ..., "nameServers": [...]})' });
+        // A domain on GoDaddy's default DNS can come back without the field: an empty set.
+        return answer.nameServers ?? [];
       },
       // https://developer.godaddy.com/doc/endpoint/domains#/v1/list: every domain of the shopper,
       // with nameServers only when asked for; paged by `marker` (the last domain of the page).
@@ -81,13 +78,12 @@ export const adapter: RegistrarAdapter = {
             const call = { registrar: info.id, operation: 'list domains with name servers', domain: '*' };
             const params = new URLSearchParams({ includes: 'nameServers', limit: String(LIST_PAGE) });
             if (marker) params.set('marker', marker);
-            const res = await send<{ domain?: string; nameServers?: string[] }[]>(http, { method: 'GET', url: `/v1/domains?${params.toString()}` }, call, retryAfterSec);
+            const res = await send(http, { method: 'GET', url: `/v1/domains?${params.toString()}` }, call, retryAfterSec);
             if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
-            if (!Array.isArray(res.data)) throw new RegistrarApiError({ ...call, status: res.status, cause: 'the answer is not a list of domains' });
-            for (const d of res.data) if (typeof d.domain === 'string' && Array.isArray(d.nameServers)) all.set(d.domain.toLowerCase(), d.nameServers);
-            if (res.data.length < LIST_PAGE) return all;
-            marker = String(res.data[res.data.length - 1]!.domain ?? '');
-            if (!marker) return all;
+            const page = parseResponse(DomainListAnswer, res, { ...call, what: 'a list of DomainSummary ([{"domain": ..., "nameServers": [...]}])' });
+            for (const d of page) if (d.nameServers) all.set(d.domain.toLowerCase(), d.nameServers);
+            if (page.length < LIST_PAGE) return all;
+            marker = page[page.length - 1]!.domain;
           }
         },
       },

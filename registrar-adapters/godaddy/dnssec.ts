@@ -1,5 +1,5 @@
 /**
- * GoDaddy DNSSEC, v2 only (shared/reference/registrar-apis.md §1 "DNSSEC (v2 only)"):
+ * GoDaddy DNSSEC, v2 only (https://developer.godaddy.com/doc/endpoint/domains, v2 "DNSSEC"):
  *   read:   GET    /v2/customers/{customerId}/domains/{domain}?includes=dnssecRecords -> DomainDetailV2
  *   add:    PATCH  /v2/customers/{customerId}/domains/{domain}/dnssecRecords  [DomainDnssec...] -> 202
  *   remove: DELETE /v2/customers/{customerId}/domains/{domain}/dnssecRecords  [DomainDnssec...] -> 202
@@ -38,7 +38,9 @@ import { durationSetting, formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { summarizeBody } from '../../core/redact';
 import { ACCESS_DENIED_HINT, AUTH_HINT, detail, retryAfterSec } from './envelope';
-import type { GoDaddyAction, GoDaddyDomainDetailV2, GoDaddyDomainDnssec, GoDaddyError, GoDaddyShopper } from './wire-types';
+import { ActionAnswer, DomainDetailV2Answer, ShopperAnswer, type GoDaddyDomainDnssec, type GoDaddyError } from './wire-types';
+import { parseResponse } from '../core/answer';
+import { quoteInput } from '../../core/quote';
 
 const CUSTOMER_ID_ENV = 'NSBRIDGE_GODADDY_CUSTOMER_ID';
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_GODADDY_OPERATION_TIMEOUT';
@@ -75,7 +77,7 @@ export function dnssecSettings(env: NodeJS.ProcessEnv): DnssecSettings {
     else if (SHOPPER_NUMBER.test(raw)) customerId = { number: raw };
     else {
       throw new UsageError(
-        `${CUSTOMER_ID_ENV}="${raw}" is neither a GoDaddy customer id (a UUID such as 295e3bc3-b3b9-4d95-aae5-ede41a994d13) nor a customer number (up to 10 digits)`,
+        `${CUSTOMER_ID_ENV}=${quoteInput(raw)} is neither a GoDaddy customer id (a UUID such as 295e3bc3-b3b9-4d95-aae5-ede41a994d13) nor a customer number (up to 10 digits)`,
       );
     }
   }
@@ -161,7 +163,7 @@ export function createDnssecOperations(deps: DnssecDeps): DnssecOperations {
 
   async function lookUpCustomerId(call: CallContext, number: string): Promise<string> {
     const lookup = { ...call, operation: `${call.operation} (customer id of customer number ${number})` };
-    const res = await send<GoDaddyShopper>(http, { method: 'GET', url: `/v1/shoppers/${encodeURIComponent(number)}`, params: { includes: 'customerId' } }, lookup, retryAfterSec);
+    const res = await send(http, { method: 'GET', url: `/v1/shoppers/${encodeURIComponent(number)}`, params: { includes: 'customerId' } }, lookup, retryAfterSec);
     if (!isSuccess(res)) {
       const hint =
         res.status === 401 ? AUTH_HINT
@@ -170,7 +172,7 @@ export function createDnssecOperations(deps: DnssecDeps): DnssecOperations {
           : undefined;
       throw errorForStatus(res, lookup, { detail: detail(res), hint });
     }
-    const id = res.data?.customerId;
+    const id = parseResponse(ShopperAnswer, res, { ...lookup, what: 'a Shopper ({"shopperId": ..., "customerId": ...})', hint: `set ${CUSTOMER_ID_ENV} to the customer id UUID instead` }).customerId;
     if (typeof id !== 'string' || !UUID.test(id)) {
       throw new RegistrarApiError({
         ...lookup,
@@ -186,12 +188,10 @@ export function createDnssecOperations(deps: DnssecDeps): DnssecOperations {
   const domainPath = (cid: string, domain: string) => `/v2/customers/${encodeURIComponent(cid)}/domains/${encodeURIComponent(domain)}`;
 
   async function readWire(call: CallContext, cid: string, domain: string): Promise<GoDaddyDomainDnssec[]> {
-    const res = await send<GoDaddyDomainDetailV2>(http, { method: 'GET', url: domainPath(cid, domain), params: { includes: 'dnssecRecords' } }, call, retryAfterSec);
+    const res = await send(http, { method: 'GET', url: domainPath(cid, domain), params: { includes: 'dnssecRecords' } }, call, retryAfterSec);
     if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintForV2(res, false) });
-    const body = res.data;
-    if (!body || typeof body !== 'object') {
-      throw new RegistrarApiError({ ...call, status: res.status, cause: `the domain answer is not JSON: ${summarizeBody(body)}` });
-    }
+    // Only a DomainDetailV2 without the list means "none held"; an error envelope never does.
+    const body = parseResponse(DomainDetailV2Answer, res, { ...call, what: 'a DomainDetailV2 ({"domain": ..., "dnssecRecords": [...]})' });
     if (body.dnssecRecords === undefined) {
       // 203 = "partially successful": a missing list may just be missing; 200 without it = none held.
       if (res.status === 203) {
@@ -199,10 +199,7 @@ export function createDnssecOperations(deps: DnssecDeps): DnssecOperations {
       }
       return [];
     }
-    if (!Array.isArray(body.dnssecRecords)) {
-      throw new RegistrarApiError({ ...call, status: res.status, cause: `dnssecRecords is not a list: ${summarizeBody(body.dnssecRecords)}` });
-    }
-    return body.dnssecRecords;
+    return body.dnssecRecords as GoDaddyDomainDnssec[];
   }
 
   function canonical(call: CallContext, domain: string, wire: GoDaddyDomainDnssec[]): DnssecRecord[] {
@@ -283,14 +280,11 @@ export function createDnssecOperations(deps: DnssecDeps): DnssecOperations {
     let awaitingTold = false;
     const outcome = await poll(
       async () => {
-        const res = await send<GoDaddyAction>(http, { method: 'GET', url: `${domainPath(cid, domain)}/actions/${type}` }, call, retryAfterSec);
+        const res = await send(http, { method: 'GET', url: `${domainPath(cid, domain)}/actions/${type}` }, call, retryAfterSec);
         // UNCONFIRMED: right after the 202 the action may not be listed yet; treat 404 as not started.
         if (res.status === 404) return lastStatus;
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintForV2(res, false) });
-        const action = res.data;
-        if (!action || typeof action !== 'object' || typeof action.status !== 'string') {
-          throw new RegistrarApiError({ ...call, status: res.status, cause: `the action answer has no status: ${summarizeBody(action)}`, hint: 'the change may still complete; check later with `nsbridge ds get`' });
-        }
+        const action = parseResponse(ActionAnswer, res, { ...call, what: 'an Action ({"type": ..., "status": ...})', hint: 'the change may still complete; check later with `nsbridge ds get`' });
         // The most recent action of this type may still be an older one until ours is registered.
         if (action.requestId && action.requestId !== requestId) return lastStatus;
         lastStatus = action.status;

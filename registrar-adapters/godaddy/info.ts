@@ -1,9 +1,9 @@
 import { can, RegistrarInfo } from '../core/types';
 
 /**
- * GoDaddy Domains API v1 for name servers, v2 for DNSSEC. Facts: shared/reference/registrar-apis.md §1.
+ * GoDaddy Domains API v1 for name servers, v2 for DNSSEC. Docs: https://developer.godaddy.com/doc/endpoint/domains.
  * Since ~May 2024 production management APIs need an account with 10+ domains or a Discount
- * Domain Club plan: others get 403 ACCESS_DENIED on every call. OTE (sandbox) is not gated.
+ * Domain Club – Premier Membership plan (developer.godaddy.com/getstarted): others get 403 ACCESS_DENIED on every call. OTE (sandbox) is not gated.
  *
  * DNSSEC exists only in v2, whose paths carry a customerId (a UUID, not the numeric shopper id /
  * customer number). No call returns it for "the key's own account", so it is a setting:
@@ -57,7 +57,7 @@ export const info: RegistrarInfo = {
   },
   rateLimit: { requests: 60, perMs: 60_000, source: 'GoDaddy API docs: 60 requests per minute' },
   quirks: [
-    'Production API access needs 10+ domains or a Discount Domain Club plan since 2024; otherwise every call is 403 ACCESS_DENIED.',
+    'Production API access needs 10+ domains or a Discount Domain Club – Premier Membership plan (the portal\'s name; the basic plan is not enough) since 2024; otherwise every call is 403 ACCESS_DENIED.',
     'Protected or high-value domains need 2FA for name-server changes, which the API cannot do (409).',
     '429 answers carry retryAfterSec in the JSON body; nsbridge waits that long.',
     'DNSSEC is only in the v2 API, whose paths need the customer id (a UUID): set NSBRIDGE_GODADDY_CUSTOMER_ID to it, or to the customer number, which nsbridge looks up (GET /v1/shoppers/{number}?includes=customerId).',

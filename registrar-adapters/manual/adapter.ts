@@ -21,7 +21,7 @@ import { dsStepsFor, stepsFor } from './steps';
 import type { DnssecOperations } from '../core/types';
 import type { DnssecRecord } from '../../core/dnssec';
 import { describeDsView, DsView, dsStandsFor, parentDsViews } from '../../dns/dnssec';
-import { poll } from '../../core/poll';
+import { waitBounded } from '../../core/bounded-wait';
 
 const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 
@@ -54,17 +54,19 @@ export const adapter: RegistrarAdapter = {
       } catch (e) {
         throw new RegistrarError({ registrar: info.id, operation, domain, cause: `DNS lookup failed: ${(e as Error).message}`, hint: 'check NSBRIDGE_DNS_SERVER (the recursive resolver to use)' });
       }
-      const { result: views, done: verified } = await poll(
-        () => parentDsViews(domain, parent, config),
-        (vs) => vs.length > 0 && vs.every(done),
-        {
-          timeoutMs,
-          intervalMs,
-          onProgress: (vs, p) => {
-            if (p.nextInMs !== undefined) ctx.log(`manual: ${domain}: ${vs.filter(done).length}/${vs.length} parent servers updated; waiting (${vs.map(describeDsView).join('; ')})`);
-          },
+      // Bounded and followed like every DNSSEC wait: a line at least every minute with elapsed,
+      // remaining and the servers not updated yet (core/bounded-wait.ts).
+      let views: DsView[] = [];
+      const outcome = await waitBounded(
+        `the parent zone to ${what}`,
+        async () => {
+          views = await parentDsViews(domain, parent, config);
+          const awaiting = views.filter((v) => !done(v));
+          return { done: views.length > 0 && awaiting.length === 0, awaiting: awaiting.map((v) => v.server), detail: awaiting.map(describeDsView).join('; ') || undefined };
         },
+        { limitMs: timeoutMs, intervalMs, log: ctx.log, label: `manual: ${domain}` },
       );
+      const verified = outcome.done;
       if (verified) {
         ctx.log(`manual: ${domain}: DS change verified at every ${parent.zone} server`);
         return;

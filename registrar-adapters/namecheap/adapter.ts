@@ -1,5 +1,5 @@
 /**
- * Namecheap XML API (shared/reference/registrar-apis.md §2).
+ * Namecheap XML API (https://www.namecheap.com/support/api/methods/).
  *   one endpoint `.../xml.response`, the operation chosen by `Command`;
  *   read:  Command=namecheap.domains.getInfo&DomainName=example.com -> DnsDetails/Nameserver
  *   write: Command=namecheap.domains.dns.setCustom&SLD=example&TLD=com&Nameservers=a,b,c
@@ -27,10 +27,12 @@ import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import { RegistrarApiError, RegistrarRateLimitError, RegistrarValidationError, UsageError } from '../../core/errors';
-import { COMMANDS, MAX_NAMESERVERS_CHARS, NamecheapEnvelope } from './wire-types';
+import { COMMANDS, GetInfoAnswer, MAX_NAMESERVERS_CHARS, NamecheapEnvelope, SetCustomAnswer } from './wire-types';
+import { parseAnswer } from '../core/answer';
 import { parseEnvelope, readGetInfo, readSetCustom } from './envelope';
 import { AccountFacts, errorFromEnvelope, TRANSIENT_ERRORS, transientExhausted } from './errors';
 import { splitDomain } from './domain';
+import { quoteInput } from '../../core/quote';
 
 /**
  * How long to hold off after a 405. Namecheap sends no hint (no Retry-After, body UNCONFIRMED);
@@ -68,7 +70,7 @@ export const adapter: RegistrarAdapter = {
     const clientIp = creds.NAMECHEAP_CLIENT_IP!;
     if (!isIPv4(clientIp)) {
       throw new UsageError(
-        `NAMECHEAP_CLIENT_IP="${clientIp}" is not an IPv4 address: Namecheap's API whitelist takes IPv4 addresses only; ` +
+        `NAMECHEAP_CLIENT_IP=${quoteInput(clientIp)} is not an IPv4 address: Namecheap's API whitelist takes IPv4 addresses only; ` +
           'set it to the public IPv4 address this machine\'s requests leave from',
       );
     }
@@ -100,7 +102,7 @@ export const adapter: RegistrarAdapter = {
     // Which domains getInfo found on Namecheap's own DNS (for the warning when set leaves it).
     const onNamecheapDns = new Set<string>();
 
-    async function request(command: string, params: Record<string, string>, where: CallContext): Promise<NamecheapEnvelope> {
+    async function request(command: string, params: Record<string, string>, where: CallContext): Promise<{ envelope: NamecheapEnvelope; raw: unknown }> {
       lastTransient = undefined;
       const form = new URLSearchParams({ ApiUser: apiUser, ApiKey: apiKey, UserName: userName, ClientIp: clientIp, Command: command, ...params });
       ctx.debug(`namecheap: Command=${command} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`);
@@ -120,7 +122,7 @@ export const adapter: RegistrarAdapter = {
         );
       } catch (err) {
         if (err instanceof RegistrarRateLimitError) {
-          throw new RegistrarRateLimitError({ ...where, status: err.status, cause: `throttled (HTTP ${err.status ?? 405}) after retries`, hint: THROTTLE_HINT });
+          throw new RegistrarRateLimitError({ ...where, status: err.status, cause: err.retried === false ? err.reason : `throttled (HTTP ${err.status ?? 405}) after retries`, hint: THROTTLE_HINT });
         }
         if (err instanceof RegistrarApiError && err.status === 200 && lastTransient) throw transientExhausted(lastTransient, where);
         throw err;
@@ -143,23 +145,22 @@ export const adapter: RegistrarAdapter = {
       const envelope = parsed.envelope;
       for (const w of envelope.warnings) ctx.log(`namecheap: ${where.operation} ${where.domain}: Namecheap warning ${[w.number, w.text].filter(Boolean).join(' ')}`);
       if (envelope.status !== 'OK') throw errorFromEnvelope(envelope, where, facts, res.status);
-      return envelope;
+      return { envelope, raw: res.data };
     }
 
     return {
       async getNameServers(domain) {
         const ctxCall: CallContext = { registrar: info.id, operation: 'get name servers', domain };
         splitDomain(domain); // a usage error for non-registrable names, before anything is sent
-        const envelope = await request(COMMANDS.getInfo, { DomainName: domain }, ctxCall);
-        const result = readGetInfo(envelope);
-        if (!result) {
-          throw new RegistrarApiError({ ...ctxCall, status: 200, cause: 'Status="OK" but the answer has no DomainGetInfoResult', hint: 'try again later' });
-        }
+        const { envelope, raw } = await request(COMMANDS.getInfo, { DomainName: domain }, ctxCall);
+        const result = parseAnswer(GetInfoAnswer, readGetInfo(envelope) ?? null, {
+          ...ctxCall,
+          status: 200,
+          raw,
+          what: 'Status="OK" with a DomainGetInfoResult that has DnsDetails',
+        });
         if (result.domainName && domainToASCII(result.domainName).toLowerCase() !== domain) {
           throw new RegistrarApiError({ ...ctxCall, status: 200, cause: `the answer is about "${result.domainName}", not ${domain}`, hint: 'try again later' });
-        }
-        if (!result.dns) {
-          throw new RegistrarApiError({ ...ctxCall, status: 200, cause: 'Status="OK" but DomainGetInfoResult has no DnsDetails', hint: 'try again later' });
         }
         if (result.dns.isUsingOurDns) {
           onNamecheapDns.add(domain);
@@ -184,13 +185,19 @@ export const adapter: RegistrarAdapter = {
             hint: `Namecheap's setCustom takes at most ${MAX_NAMESERVERS_CHARS}; use fewer or shorter name servers`,
           });
         }
-        const envelope = await request(COMMANDS.setCustom, { SLD: sld, TLD: tld, Nameservers: value }, ctxCall);
-        const result = readSetCustom(envelope);
-        if (!result?.updated) {
+        const { envelope, raw } = await request(COMMANDS.setCustom, { SLD: sld, TLD: tld, Nameservers: value }, ctxCall);
+        const result = parseAnswer(SetCustomAnswer, readSetCustom(envelope) ?? null, {
+          ...ctxCall,
+          status: 200,
+          raw,
+          write: true,
+          what: 'Status="OK" with a DomainDNSSetCustomResult',
+        });
+        if (!result.updated) {
           throw new RegistrarApiError({
             ...ctxCall,
             status: 200,
-            cause: result ? 'Status="OK" but Updated="false"' : 'Status="OK" but the answer has no DomainDNSSetCustomResult',
+            cause: 'Status="OK" but Updated="false"',
             hint: 'Namecheap did not confirm the change; run `nsbridge get` to see what it holds, then try again',
           });
         }

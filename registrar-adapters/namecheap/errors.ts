@@ -1,8 +1,8 @@
 /**
  * Namecheap's numbered errors -> nsbridge's typed errors, with a hint in Namecheap's own terms.
  * Numbers only, never the text: the same text can come with different numbers and the text of
- * registry errors is the registry's. Sources: registrar-apis.md §2 (global codes, getInfo and
- * setCustom codes) and go-namecheap-sdk's docs mirror for the 50xxxxx "unknown exceptions".
+ * registry errors is the registry's. Sources: Namecheap's API docs
+ * (https://www.namecheap.com/support/api/error-codes/, and the getInfo and setCustom pages) and go-namecheap-sdk's docs mirror for the 50xxxxx "unknown exceptions".
  */
 import type { CallContext } from '../core/respond';
 import {

@@ -1,7 +1,7 @@
 import { can, cannot, RegistrarInfo } from '../core/types';
 
 /**
- * Namecheap XML API. Facts: shared/reference/registrar-apis.md §2.
+ * Namecheap XML API. Docs: https://www.namecheap.com/support/api/methods/.
  * One endpoint (`.../xml.response`), the operation picked by `Command`; ApiUser, ApiKey, UserName
  * and ClientIp on every call; the calling IPv4 address must be whitelisted; errors are HTTP 200
  * with Status="ERROR"; throttling is HTTP 405. Pure data: no imports beyond core/types.

@@ -1,5 +1,7 @@
+import { z } from 'zod';
+
 /**
- * Namecheap XML API wire shapes (shared/reference/registrar-apis.md §2), shared by the adapter and
+ * Namecheap XML API wire shapes (https://www.namecheap.com/support/api/methods/), shared by the adapter and
  * the emulator. Parameter and element names are as Namecheap spells them.
  */
 
@@ -112,3 +114,16 @@ export const ERR = {
   UNKNOWN_5050169: '5050169',
   UNKNOWN_5050900: '5050900',
 } as const;
+
+// ---- Answer schemas (registrar-adapters/core/answer.ts parseAnswer), checked on what
+// envelope.ts extracted from the XML: getInfo must have answered with its result and DnsDetails.
+
+/** CommandResponse/DomainGetInfoResult of namecheap.domains.getInfo (envelope.ts readGetInfo). */
+export const GetInfoAnswer = z.object({
+  domainName: z.string(),
+  status: z.string(),
+  dns: z.object({ providerType: z.string(), isUsingOurDns: z.boolean(), nameServers: z.array(z.string()) }),
+});
+
+/** CommandResponse/DomainDNSSetCustomResult of namecheap.domains.dns.setCustom (envelope.ts readSetCustom). */
+export const SetCustomAnswer = z.object({ domain: z.string(), updated: z.boolean() });

@@ -1,14 +1,21 @@
 /**
- * Name.com API v4 (shared/reference/registrar-apis.md §5).
- *   read:  GET  /v4/domains/{domain}                  -> Domain {domainName, nameservers?, ...}
- *   write: POST /v4/domains/{domain}:setNameservers   {"nameservers": [...]} -> 200 Domain
+ * Name.com Core API (https://docs.name.com, /core/v1, launched 2025-05; the default) and its
+ * predecessor API v4 (https://www.name.com/api-docs, /v4, kept for its transition period with
+ * NSBRIDGE_NAMECOM_API=v4). The paths below are the same under either prefix:
+ *   read:  GET  {prefix}/domains/{domain}                  -> Domain {domainName, nameservers?, ...}
+ *   write: POST {prefix}/domains/{domain}:setNameservers   {"nameservers": [...]} -> 200 Domain
  * Auth: HTTP Basic <user name>:<token>; the sandbox (api.dev.name.com) wants the user name with
  * `-test`, which nsbridge appends when NSBRIDGE_NAMECOM_SANDBOX is on and it is missing.
- * Errors: {message, details?}. 429 hint UNCONFIRMED: without Retry-After, one second per retry.
+ * Errors: {message, details?}. Where the two APIs differ:
+ *  - bad credentials: Core 401 {"message":"Unauthorized"}; v4 403 (issue #18; older notes say
+ *    401 "Unauthenticated": both are read, and a v4 403 names the credentials first);
+ *  - a POST without Content-Type application/json: Core 415, v4 403;
+ *  - 429: Core sends X-RateLimit-Reset (Unix seconds) and nsbridge waits until then; v4's hint is
+ *    UNCONFIRMED: without one, one second per retry.
  * DNSSEC (DS records, ints except the digest; a record is identified BY ITS DIGEST):
- *   list:   GET    /v4/domains/{domain}/dnssec?page=&perPage=  -> {dnssec, nextPage, lastPage}
- *   add:    POST   /v4/domains/{domain}/dnssec {domainName, keyTag, algorithm, digestType, digest}
- *   remove: DELETE /v4/domains/{domain}/dnssec/{digest} -> {}
+ *   list:   GET    {prefix}/domains/{domain}/dnssec?page=&perPage=  -> {dnssec, nextPage, lastPage}
+ *   add:    POST   {prefix}/domains/{domain}/dnssec {domainName, keyTag, algorithm, digestType, digest}
+ *   remove: DELETE {prefix}/domains/{domain}/dnssec/{digest} -> {}
  *
  * Things this adapter must not trust (all seen in recordings or documented):
  *  - Content-Type: answers come as text/html with a JSON body, so the body is parsed whatever
@@ -26,10 +33,11 @@ import { info } from './info';
 import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
-import { RegistrarApiError, RegistrarRateLimitError } from '../../core/errors';
+import { RegistrarApiError, RegistrarRateLimitError, UsageError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
-import type { NamecomDnssec, NamecomDnssecCreate, NamecomDnssecList, NamecomDomain, NamecomErrorMessage, NamecomSetNameserversRequest } from './wire-types';
+import { DnssecListAnswer, DomainAnswer, type NamecomDnssec, type NamecomDnssecCreate, type NamecomErrorMessage, type NamecomSetNameserversRequest } from './wire-types';
+import { jsonBody, parseResponse } from '../core/answer';
 
 /**
  * The pace nsbridge keeps: half of Name.com's published 20 a second. The shared limiter stamps a
@@ -48,16 +56,22 @@ export const DNSSEC_PER_PAGE = 1000;
 /** A domain has a handful of DS records; this only stops a runaway loop on a broken answer. */
 const MAX_DNSSEC_PAGES = 50;
 
-const retryAfterMs = (res: AxiosResponse): number | undefined => (res.status === 429 ? RATE_LIMIT_FALLBACK_MS : undefined);
+/** The Core API's 429 names the end of the window (X-RateLimit-Reset, Unix seconds); else one window. */
+const retryAfterMs = (res: AxiosResponse): number | undefined => {
+  if (res.status !== 429) return undefined;
+  const reset = Number(res.headers?.['x-ratelimit-reset']);
+  return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - Date.now()) : RATE_LIMIT_FALLBACK_MS;
+};
 
-/** The body as JSON whatever the Content-Type said; undefined when it is not JSON. */
-function jsonBody(data: unknown): unknown {
-  if (typeof data !== 'string') return data;
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
+export const API_ENV = 'NSBRIDGE_NAMECOM_API';
+/** Path prefix of each API: the Core API (default) or v4 while it lives. */
+export const API_PREFIX = { core: '/core/v1', v4: '/v4' } as const;
+
+function apiSetting(env: NodeJS.ProcessEnv): keyof typeof API_PREFIX {
+  const raw = env[API_ENV]?.trim().toLowerCase();
+  if (!raw || raw === 'core') return 'core';
+  if (raw === 'v4') return 'v4';
+  throw new UsageError(`${API_ENV}="${env[API_ENV]}" must be core (the Core API, default) or v4 (the older API, during its transition period)`);
 }
 
 function detail(res: AxiosResponse): string | undefined {
@@ -72,6 +86,7 @@ export const adapter: RegistrarAdapter = {
     const creds = readCredentials(info, ctx.env);
     const baseURL = resolveEndpoint(info, ctx.env);
     const sandbox = readBooleanSetting(ctx.env, 'NSBRIDGE_NAMECOM_SANDBOX');
+    const api = apiSetting(ctx.env);
     const given = creds.NAMECOM_USERNAME!;
     // The sandbox user is always the account user name with -test; accept either form.
     const user = sandbox && !/-test$/i.test(given) ? `${given}-test` : given;
@@ -101,7 +116,9 @@ export const adapter: RegistrarAdapter = {
             (sandbox ? '(the sandbox needs the test token, not the production one)' : '(production and test tokens differ; the sandbox is NSBRIDGE_NAMECOM_SANDBOX=1)')
           );
         case 403:
-          return 'Name.com refused API access for this account: accounts with two-step verification cannot use the API, and a token limited to IP addresses only works from those; check the account\'s security settings and the API Token Management page';
+          return api === 'v4'
+            ? `Name.com's API v4 refused access: it answers bad credentials with 403, so check NAMECOM_USERNAME ("${user}") and NAMECOM_TOKEN on the API Token Management page first; otherwise the account has two-step verification or the token is limited to other IP addresses`
+            : 'Name.com refused this call for the account (permission denied): a token limited to IP addresses only works from those, and accounts with two-step verification cannot use the API; check the account\'s security settings and the API Token Management page';
         case 404:
           return `the domain is not in the Name.com account "${user}"${sandbox ? ' (the sandbox at api.dev.name.com is a separate account)' : ''}`;
         case 400:
@@ -122,7 +139,8 @@ export const adapter: RegistrarAdapter = {
           throw new RegistrarRateLimitError({
             ...call,
             status: err.status,
-            cause: `rate limited (HTTP ${err.status ?? 429}) after retries`,
+            // Not retried (a wait hint longer than NSBRIDGE_HTTP_MAX_RETRY_AFTER): keep saying so.
+            cause: err.retried === false ? err.reason : `rate limited (HTTP ${err.status ?? 429}) after retries`,
             hint:
               'Name.com allows 20 requests a second and about 3,000 an hour per account; if this persists the hourly quota is used up: ' +
               'nsbridge already paces both windows, so another client is probably using the same account: wait up to an hour, or deploy fewer domains at once (terraform -parallelism)',
@@ -140,18 +158,15 @@ export const adapter: RegistrarAdapter = {
         hint: 'Name.com answered in an unexpected shape; try again, and report it if it persists',
       });
 
-    /** The domain's name servers from a Domain object; absent = none (default values are omitted). */
-    const nameServersIn = (call: CallContext, res: AxiosResponse): string[] => {
-      const body = jsonBody(res.data) as NamecomDomain | undefined;
-      if (!body || typeof body !== 'object' || Array.isArray(body)) throw unexpected(call, res, 'expected a JSON Domain object');
-      const ns = body.nameservers;
-      if (ns === undefined) return [];
-      if (!Array.isArray(ns) || ns.some((n) => typeof n !== 'string')) throw unexpected(call, res, 'nameservers is not a list of host names');
-      return ns;
-    };
+    /**
+     * The domain's name servers from a Domain object; absent = none (default values are omitted),
+     * but only in an answer that is a Domain (it names the domain): an ErrorMessage is no Domain.
+     */
+    const nameServersIn = (call: CallContext, res: AxiosResponse, write = false): string[] =>
+      parseResponse(DomainAnswer, res, { ...call, write, what: 'a Domain object ({"domainName": ..., "nameservers": [...]})' }).nameservers ?? [];
 
     // The domain is encoded on its own; the `:setNameservers` colon stays literal.
-    const domainPath = (domain: string) => `/v4/domains/${encodeURIComponent(domain)}`;
+    const domainPath = (domain: string) => `${API_PREFIX[api]}/domains/${encodeURIComponent(domain)}`;
 
     const dnssecPath = (domain: string) => `${domainPath(domain)}/dnssec`;
     const dnssecFail = (res: AxiosResponse, call: CallContext) => errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, true) });
@@ -162,12 +177,9 @@ export const adapter: RegistrarAdapter = {
       for (let page = 1; page <= MAX_DNSSEC_PAGES; ) {
         const res = await request<unknown>({ method: 'GET', url: dnssecPath(domain), params: { page, perPage: DNSSEC_PER_PAGE } }, call);
         if (!isSuccess(res)) throw dnssecFail(res, call);
-        const body = jsonBody(res.data) as NamecomDnssecList | undefined;
-        if (!body || typeof body !== 'object' || Array.isArray(body)) throw unexpected(call, res, 'expected a JSON object with the dnssec list');
+        const body = parseResponse(DnssecListAnswer, res, { ...call, what: 'a DS record list ({"dnssec": [...], "nextPage": ...})' });
         // An empty list is left out like every default value.
-        const items = body.dnssec ?? [];
-        if (!Array.isArray(items)) throw unexpected(call, res, 'dnssec is not a list');
-        all.push(...items);
+        all.push(...(body.dnssec ?? []));
         const next = body.nextPage;
         if (next === undefined || next === 0) return all;
         if (typeof next !== 'number' || next <= page) throw unexpected(call, res, `nextPage ${String(next)} does not follow page ${page}`);
@@ -243,7 +255,7 @@ export const adapter: RegistrarAdapter = {
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
         // The answer is the updated Domain. Name.com stores ns1-4.name.com as the account's own
         // ns1xyz.name.com names; say so, since the next run will read those and not the names given.
-        const stored = canonicalNameServers(nameServersIn(call, res));
+        const stored = canonicalNameServers(nameServersIn(call, res, true));
         const sent = canonicalNameServers(nameServers);
         if (stored.length > 0 && !sameNameServers(stored, sent)) {
           ctx.log(

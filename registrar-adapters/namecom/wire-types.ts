@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Name.com API v4 wire shapes (www.name.com/api-docs, namedotcom/go namecom.go). Fields whose
  * value is the default (false, "", 0, empty list) are OMITTED from responses, so every field is
@@ -70,3 +72,33 @@ export interface NamecomDnssecList {
   nextPage?: number;
   lastPage?: number;
 }
+
+// ---- Answer schemas (registrar-adapters/core/answer.ts parseAnswer). Default values are left out
+// of every answer, so almost everything is optional; `domainName` (never empty) is what tells a
+// Domain apart from an ErrorMessage or any other object.
+
+/** GET /v4/domains/{domain} and the answer to :setNameservers. */
+export const DomainAnswer = z.looseObject({
+  domainName: z.string().min(1),
+  nameservers: z.array(z.string()).optional(),
+});
+
+/** One DS record as listed; numbers left out when 0. */
+const DnssecAnswer = z.looseObject({
+  keyTag: z.number().int().optional(),
+  algorithm: z.number().int().optional(),
+  digestType: z.number().int().optional(),
+  digest: z.string(),
+});
+
+/**
+ * GET /v4/domains/{domain}/dnssec. Every field is left out when it has its default, so `{}` is a
+ * valid empty page and no field identifies the answer: the object is STRICT (only the documented
+ * fields, plus totalCount), so an ErrorMessage or any other object is refused, not read as "none".
+ */
+export const DnssecListAnswer = z.strictObject({
+  dnssec: z.array(DnssecAnswer).optional(),
+  nextPage: z.number().int().optional(),
+  lastPage: z.number().int().optional(),
+  totalCount: z.number().int().optional(),
+});

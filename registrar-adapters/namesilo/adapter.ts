@@ -19,25 +19,23 @@ import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
 import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterHeaderMs } from '../core/http';
+import { createHttpClient, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import { DomainNotFoundError, RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { checkDs, DnssecRecord } from '../../core/dnssec';
 import { API_PREFIX, CODE, domainInfoSchema, dsListSchema, envelopeSchema, MAX_NAMESERVERS, NameSiloDsParams, Operation } from './wire-types';
+import * as answer from '../core/answer';
 
 /** Wait after a 429 without Retry-After (no published limit: UNCONFIRMED). */
 export const THROTTLE_WAIT_MS = 1_000;
-const throttleWait = (res: AxiosResponse) => (res.status === 429 ? (retryAfterHeaderMs(res) ?? THROTTLE_WAIT_MS) : undefined);
+const throttleWait = retryAfterOn429(THROTTLE_WAIT_MS);
 
 const UNREADABLE_HINT = 'NameSilo sent an answer nsbridge cannot read; nothing was changed by it. Try again later, and check NSBRIDGE_NAMESILO_ENDPOINT if set';
 
 /** The answer has the shape `schema` describes, or the call fails quoting (a summary of) the body. */
 function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, call: CallContext, what: string): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const why = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'answer'}: ${i.message}`).join('; ');
-  throw new RegistrarApiError({ ...call, status: 200, cause: `the ${what} answer is not what NameSilo documents (${why}): ${summarizeBody(body, 200)}`, hint: UNREADABLE_HINT });
+  return answer.parseAnswer(schema, body, { ...call, status: 200, what: `the ${what} answer as NameSilo documents it`, hint: UNREADABLE_HINT });
 }
 
 function bodyOf(res: AxiosResponse): unknown {
@@ -130,11 +128,11 @@ export const adapter: RegistrarAdapter = {
         return readDs(domain, { registrar: info.id, operation: 'get DNSSEC records', domain });
       },
       async addDnssecRecords(domain, records) {
-        const call = { registrar: info.id, operation: 'add DNSSEC records', domain };
+        const call = { registrar: info.id, operation: 'add DNSSEC records', domain, writes: true };
         for (const r of records) await operation('dnsSecAddRecord', { ...dsParams(domain, r) }, call, 'DNSSEC');
       },
       async removeDnssecRecords(domain, records) {
-        const call = { registrar: info.id, operation: 'remove DNSSEC records', domain };
+        const call = { registrar: info.id, operation: 'remove DNSSEC records', domain, writes: true };
         for (const r of records) await operation('dnsSecDeleteRecord', { ...dsParams(domain, r) }, call, 'DNSSEC');
       },
     };
@@ -148,7 +146,8 @@ export const adapter: RegistrarAdapter = {
         return [...entries].sort((a, b) => (a.position ?? 0) - (b.position ?? 0)).map((e) => e.host);
       },
       async setNameServers(domain, nameServers) {
-        const call = { registrar: info.id, operation: 'set name servers', domain };
+        // NameSilo's writes are GET requests: say so, so a failure never claims nothing changed.
+        const call = { registrar: info.id, operation: 'set name servers', domain, writes: true };
         if (nameServers.length > MAX_NAMESERVERS) {
           throw new RegistrarValidationError({ ...call, cause: `${nameServers.length} name servers given`, hint: `NameSilo takes at most ${MAX_NAMESERVERS} (ns1..ns13)` });
         }

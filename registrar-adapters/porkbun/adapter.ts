@@ -1,5 +1,5 @@
 /**
- * Porkbun JSON API v3 (shared/reference/registrar-apis.md §4).
+ * Porkbun JSON API v3 (https://porkbun.com/api/json/v3/documentation).
  *   read:  POST /domain/getNs/{domain}    {apikey, secretapikey}       -> {status:"SUCCESS", ns:[...]}
  *   write: POST /domain/updateNs/{domain} {apikey, secretapikey, ns}   -> {status:"SUCCESS"}
  * DNSSEC (DS records at the registry, since early 2025):
@@ -13,7 +13,9 @@
  * the tag, then create), removing a DS deletes its tag only while the tag still holds that DS,
  * and two DS records with one key tag in one change are refused (exit 2) before anything is sent.
  * Credentials travel in the JSON body of every call, never in the URL (the tracer prints URLs).
- * Errors: HTTP 400 {status:"ERROR", message} ("Invalid API key. (002)", "Invalid domain.", ...).
+ * Errors: HTTP 400 {status:"ERROR", message} ("Invalid API key. (002)", "Invalid domain.", ...). A
+ * domain whose "API Access" switch is off answers "Domain is not opted in to API access." (the
+ * real text); older answers said "Invalid domain." for it too, so that hint names both causes.
  *
  * "Slow down" comes in three shapes, all told to the HTTP client (never retried here):
  *  - HTTP 503 with openresty's HTML page (dnscontrol #3225, bacon #45), no Retry-After;
@@ -41,14 +43,15 @@ import {
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { checkDnskey, checkDs, DnssecRecord, formatDs, sameDnssecRecord } from '../../core/dnssec';
-import type {
-  PorkbunAuth,
-  PorkbunCreateDnssecRequest,
-  PorkbunDnssecRecord,
-  PorkbunError,
-  PorkbunGetDnssecResponse,
-  PorkbunGetNsResponse,
-  PorkbunUpdateNsRequest,
+import { parseResponse } from '../core/answer';
+import {
+  GetDnssecAnswer,
+  GetNsAnswer,
+  type PorkbunAuth,
+  type PorkbunCreateDnssecRequest,
+  type PorkbunDnssecRecord,
+  type PorkbunError,
+  type PorkbunUpdateNsRequest,
 } from './wire-types';
 
 /** Wait after a hintless "slow down": one window of Porkbun's 1 request/second and a margin (dnscontrol waits >= 1.2 s). */
@@ -77,7 +80,7 @@ function detail(body: PorkbunError): string {
   return parts.join(' ');
 }
 
-type ErrorKind = 'credentials' | 'domain' | 'ip' | 'domainScope';
+type ErrorKind = 'credentials' | 'domain' | 'apiAccess' | 'ip' | 'domainScope';
 
 /**
  * Which of Porkbun's documented refusals this is. The classic envelope has no machine-readable
@@ -93,7 +96,8 @@ function kindOf(body: PorkbunError): ErrorKind | undefined {
   if (code === 'DOMAIN_NOT_ALLOWED') return 'domainScope';
   const message = (body.message ?? '').trim();
   if (/^Invalid API key\./i.test(message)) return 'credentials';
-  if (/^Invalid domain\.?$/i.test(message) || /not opted in to API access/i.test(message)) return 'domain';
+  if (/not opted in to API access/i.test(message)) return 'apiAccess';
+  if (/^Invalid domain\.?$/i.test(message)) return 'domain';
   return undefined;
 }
 
@@ -103,6 +107,8 @@ const HINTS: Record<ErrorKind, string> = {
   domain:
     'Porkbun says "Invalid domain." both when the domain is not in the account of PORKBUN_API_KEY and when the domain\'s "API Access" switch is off: ' +
     'in the Porkbun dashboard (Domain Management), open the domain\'s Details and turn "API Access" on, and check that the key belongs to the account that holds the domain',
+  apiAccess:
+    'the domain\'s "API Access" switch is off: in the Porkbun dashboard (Domain Management), open the domain\'s Details and turn "API Access" on',
   ip: 'the Porkbun API key only works from allowed IP addresses; allow this machine\'s address for the key at porkbun.com/account/api',
   domainScope: 'the Porkbun API key is limited to other domains; allow this domain for the key at porkbun.com/account/api',
 };
@@ -139,7 +145,7 @@ function failure(res: AxiosResponse, call: CallContext, write: WriteKind | false
   }
   const kind = kindOf(body);
   const base = { ...call, status: res.status, cause: `HTTP ${res.status} ${detail(body)}` };
-  if (kind === 'credentials' || kind === 'ip' || kind === 'domainScope') return new RegistrarAuthError({ ...base, hint: HINTS[kind] });
+  if (kind === 'credentials' || kind === 'apiAccess' || kind === 'ip' || kind === 'domainScope') return new RegistrarAuthError({ ...base, hint: HINTS[kind] });
   if (kind === 'domain') return new DomainNotFoundError({ ...base, hint: HINTS.domain });
   if (write && res.status === 400) return new RegistrarValidationError({ ...base, hint: write.refused });
   return errorForStatus(res, call, { detail: detail(body) });
@@ -174,13 +180,10 @@ export const adapter: RegistrarAdapter = {
     return {
       async getNameServers(domain) {
         const call = { registrar: info.id, operation: 'get name servers', domain };
-        const res = await send<PorkbunGetNsResponse>(http, { method: 'POST', url: path('getNs', domain), data: auth }, call, throttleWaitMs);
+        const res = await send(http, { method: 'POST', url: path('getNs', domain), data: auth }, call, throttleWaitMs);
         if (!isSuccess(res)) throw failure(res, call, false);
-        if (!Array.isArray(res.data.ns) || res.data.ns.some((n) => typeof n !== 'string')) {
-          throw new RegistrarApiError({ ...call, status: res.status, cause: `the answer has no "ns" list: ${summarizeBody(res.data)}` });
-        }
         // As sent (.de answers with trailing dots); the CLI canonicalises.
-        return res.data.ns;
+        return parseResponse(GetNsAnswer, res, { ...call, what: 'a getNs answer ({"status": "SUCCESS", "ns": [...]})' }).ns;
       },
       async setNameServers(domain, nameServers) {
         const call = { registrar: info.id, operation: 'set name servers', domain };
@@ -231,11 +234,12 @@ function dnssecOperations(http: AxiosInstance, auth: PorkbunAuth, ctx: AdapterCo
   const held = new Map<string, DnssecRecord[]>();
 
   async function read(call: CallContext, domain: string): Promise<DnssecRecord[]> {
-    const res = await send<PorkbunGetDnssecResponse>(http, { method: 'POST', url: dnsPath('getDnssecRecords', domain), data: auth }, call, throttleWaitMs);
+    const res = await send(http, { method: 'POST', url: dnsPath('getDnssecRecords', domain), data: auth }, call, throttleWaitMs);
     if (!isSuccess(res)) throw failure(res, call, false);
+    const body = parseResponse(GetDnssecAnswer, res, { ...call, what: 'a getDnssecRecords answer ({"status": "SUCCESS", "records": ...})' });
     let records: DnssecRecord[];
     try {
-      records = parsePorkbunDnssec(res.data.records);
+      records = parsePorkbunDnssec(body.records);
     } catch (e) {
       throw new RegistrarApiError({ ...call, status: res.status, cause: `unexpected DNSSEC records from Porkbun: ${(e as Error).message}`, hint: 'check the domain\'s DNSSEC section in the Porkbun dashboard' });
     }

@@ -1,7 +1,7 @@
 import { can, cannot, RegistrarInfo } from '../core/types';
 
 /**
- * Porkbun JSON API v3. Facts: shared/reference/registrar-apis.md §4.
+ * Porkbun JSON API v3. Docs: https://porkbun.com/api/json/v3/documentation.
  * Every call is a POST with the keys in the JSON body; each domain needs its own "API Access"
  * switch turned on; the rate limit is not in the API documentation (support: 1 request/second).
  */
@@ -32,7 +32,7 @@ export const info: RegistrarInfo = {
     source: 'Porkbun support, quoted in nrdcg/porkbun #3 (2023) and jungaretti/bacon #45 (2024): 1 request per second per API key; not in the API documentation',
   },
   quirks: [
-    'Each domain must have "API Access" switched on (dashboard, Domain Management, the domain\'s Details); otherwise every call answers "Invalid domain.", the same as for a domain not in the account.',
+    'Each domain must have "API Access" switched on (dashboard, Domain Management, the domain\'s Details); otherwise every call on it answers "Domain is not opted in to API access." (older answers said "Invalid domain.", as for a domain not in the account).',
     'Every call, reads included, is a POST with the keys in the JSON body; keys never appear in URLs.',
     'Throttling (about 1 request per second per key) shows up as an HTML 503 page from openresty or an AWS WAF challenge (HTTP 202, x-amzn-waf-action), not JSON; nsbridge waits and retries both, and never takes a 202 for a successful write.',
     'Some TLDs (.de) return name servers with a trailing dot; nsbridge normalises them.',

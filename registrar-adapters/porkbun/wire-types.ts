@@ -1,5 +1,7 @@
+import { z } from 'zod';
+
 /**
- * Porkbun JSON API v3 wire shapes (shared/reference/registrar-apis.md §4).
+ * Porkbun JSON API v3 wire shapes (https://porkbun.com/api/json/v3/documentation).
  * Every call is a POST whose JSON body carries the credentials, reads included.
  */
 
@@ -65,3 +67,15 @@ export interface PorkbunGetDnssecResponse {
 
 /** POST /dns/createDnssecRecord/{domain}: a FLAT body, values as strings, the same fields the list gives back. */
 export type PorkbunCreateDnssecRequest = PorkbunAuth & PorkbunDnssecRecord;
+
+// ---- Answer schemas (registrar-adapters/core/answer.ts parseAnswer): read only after the
+// envelope said {"status":"SUCCESS"}; the fields the call is about must be there too.
+
+/** POST /domain/getNs/{domain}. */
+export const GetNsAnswer = z.looseObject({ status: z.literal('SUCCESS'), ns: z.array(z.string()) });
+
+/** POST /dns/getDnssecRecords/{domain}: `records` is read by parsePorkbunDnssec (its empty shape is UNCONFIRMED). */
+export const GetDnssecAnswer = z
+  .looseObject({ status: z.literal('SUCCESS'), records: z.unknown() })
+  // Present even when empty ([] or {}): a SUCCESS without it answers some other call.
+  .refine((b) => 'records' in b && b.records !== undefined, { message: 'has no "records"' });

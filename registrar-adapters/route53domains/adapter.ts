@@ -1,5 +1,5 @@
 /**
- * Amazon Route 53 Domains (shared/reference/registrar-apis.md §9), through the AWS SDK v3 client.
+ * Amazon Route 53 Domains (https://docs.aws.amazon.com/Route53/latest/APIReference/API_Operations_Amazon_Route_53_Domains.html), through the AWS SDK v3 client.
  *   read:  GetDomainDetail {DomainName}                          -> Nameservers[].Name
  *   write: UpdateDomainNameservers {DomainName, Nameservers:[{Name}]} -> OperationId
  *          then GetOperationDetail {OperationId} until Status SUCCESSFUL (ERROR/FAILED: refused),
@@ -26,7 +26,15 @@ import { canonicalNameServers } from '../../core/names';
 import { info } from './info';
 import { BuiltClient, buildClient } from './sdk';
 import { awsErrorName, ErrorContext, toRegistrarError } from './errors';
-import type { DnssecKey } from './wire-types';
+import { DomainDetailAnswer, OperationDetailAnswer, type DnssecKey } from './wire-types';
+import { parseAnswer } from '../core/answer';
+
+/** An SDK output without its $metadata: what the answer's body held, for parseAnswer. */
+function bodyOf(out: unknown): unknown {
+  if (!out || typeof out !== 'object') return out;
+  const { $metadata: _metadata, ...rest } = out as Record<string, unknown>;
+  return rest;
+}
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_ROUTE53DOMAINS_OPERATION_TIMEOUT';
 const POLL_INTERVAL_ENV = 'NSBRIDGE_ROUTE53DOMAINS_POLL_INTERVAL';
@@ -94,19 +102,22 @@ class Route53DomainsClient implements RegistrarClient {
     try {
       return await this.sendRaw<T>(call, command);
     } catch (err) {
-      throw toRegistrarError(err, call, extra);
+      throw toRegistrarError(this.deadlineOr(err), call, extra);
     }
+  }
+
+  /** Once the command's deadline (the only signal the SDK gets) has passed, that is the failure, whatever broke. */
+  private deadlineOr(err: unknown): unknown {
+    return this.ctx.signal?.aborted ? Object.assign(new Error('the command deadline passed'), { name: 'AbortError' }) : err;
   }
 
   async getNameServers(domain: string): Promise<string[]> {
     const call = { registrar: info.id, operation: 'get name servers', domain };
     const { GetDomainDetailCommand } = this.built.sdk;
-    const out = await this.send<{ Nameservers?: { Name?: string }[] }>(call, new GetDomainDetailCommand({ DomainName: domain }));
-    if (out.Nameservers === undefined) return []; // a domain without name servers (e.g. just transferred in)
-    if (!Array.isArray(out.Nameservers) || out.Nameservers.some((n) => typeof n?.Name !== 'string')) {
-      throw new RegistrarApiError({ ...call, cause: 'the answer has no list of Nameservers[].Name', hint: 'Route 53 Domains sent something unexpected; try again later' });
-    }
-    return out.Nameservers.map((n) => n.Name!);
+    const raw = await this.send<unknown>(call, new GetDomainDetailCommand({ DomainName: domain }));
+    const out = parseAnswer(DomainDetailAnswer, bodyOf(raw), { ...call, what: 'a GetDomainDetail answer ({"DomainName": ..., "Nameservers": [...]})' });
+    // No Nameservers in a real GetDomainDetail answer: a domain without name servers (e.g. just transferred in).
+    return (out.Nameservers ?? []).map((n) => n.Name);
   }
 
   async setNameServers(domain: string, nameServers: readonly string[]): Promise<void> {
@@ -120,7 +131,7 @@ class Route53DomainsClient implements RegistrarClient {
       );
       operationId = out.OperationId;
     } catch (err) {
-      const mapped = toRegistrarError(err, call, { nameServers });
+      const mapped = toRegistrarError(this.deadlineOr(err), call, { nameServers });
       if (awsErrorName(err) === 'DuplicateRequest' && mapped instanceof RegistrarError) {
         return this.joinOperationInProgress(domain, nameServers, mapped);
       }
@@ -135,9 +146,9 @@ class Route53DomainsClient implements RegistrarClient {
 
   private async getDnssecRecords(domain: string, call: CallContext = { registrar: info.id, operation: 'get DNSSEC records', domain }): Promise<DnssecRecord[]> {
     const { GetDomainDetailCommand } = this.built.sdk;
-    const out = await this.send<{ DnssecKeys?: DnssecKey[] }>(call, new GetDomainDetailCommand({ DomainName: domain }));
-    const keys = out.DnssecKeys ?? [];
-    if (!Array.isArray(keys)) throw new RegistrarApiError({ ...call, cause: 'DnssecKeys is not a list', hint: 'Route 53 Domains sent something unexpected; try again later' });
+    const raw = await this.send<unknown>(call, new GetDomainDetailCommand({ DomainName: domain }));
+    const out = parseAnswer(DomainDetailAnswer, bodyOf(raw), { ...call, what: 'a GetDomainDetail answer ({"DomainName": ..., "DnssecKeys": [...]})' });
+    const keys = (out.DnssecKeys ?? []) as DnssecKey[];
     return keys.map((k) => this.toRecord(call, domain, k));
   }
 
@@ -218,7 +229,7 @@ class Route53DomainsClient implements RegistrarClient {
         }
         return out.OperationId;
       } catch (err) {
-        const mapped = toRegistrarError(err, call);
+        const mapped = toRegistrarError(this.deadlineOr(err), call);
         const name = awsErrorName(err);
         if (removal && name === 'InvalidInput' && (await done())) return undefined;
         if (name !== 'DuplicateRequest' || attempt > 1 || !(mapped instanceof RegistrarError)) throw mapped;
@@ -286,12 +297,17 @@ class Route53DomainsClient implements RegistrarClient {
     let flagged: string | undefined;
     const outcome = await poll(
       async () => {
-        const out = await this.send<{ Status?: string; Message?: string; StatusFlag?: string }>(
+        const raw = await this.send<unknown>(
           call,
           new GetOperationDetailCommand({ OperationId: operationId }),
           { operationId, causePrefix: `operation ${operationId} (submitted; it may still complete): ` },
         );
-        const status = out.Status ?? 'UNKNOWN';
+        const out = parseAnswer(OperationDetailAnswer, bodyOf(raw), {
+          ...call,
+          what: `a GetOperationDetail answer for operation ${operationId} ({"Status": ...})`,
+          hint: `the operation was submitted and may still complete; check it with \`aws route53domains get-operation-detail --region us-east-1 --operation-id ${operationId}\``,
+        });
+        const status: string = out.Status;
         if (!ENDED.has(status) && status !== 'SUBMITTED' && status !== 'IN_PROGRESS') {
           throw new RegistrarApiError({ ...call, cause: `operation ${operationId} has an unknown status "${status}"`, hint: `check it with \`aws route53domains get-operation-detail --region us-east-1 --operation-id ${operationId}\`` });
         }

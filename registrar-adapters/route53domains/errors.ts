@@ -16,8 +16,8 @@ import {
   RegistrarRateLimitError,
   RegistrarValidationError,
 } from '../../core/errors';
-import type { CallContext } from '../core/respond';
-import { firstLine, ENDPOINT_ENV } from './sdk';
+import { WRITE_UNKNOWN_HINT, type CallContext } from '../core/respond';
+import { firstLine, ENDPOINT_ENV, TRY_TIMEOUT_CODE } from './sdk';
 
 /** The SDK's own list of throttling error names (@smithy/core retry THROTTLING_ERROR_CODES), plus 429. */
 const THROTTLING = new Set([
@@ -98,7 +98,29 @@ function classify(err: unknown, call: CallContext, extra: ErrorContext): Classif
   const attempts = e.$metadata?.attempts ?? 1;
   const retries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
 
-  if (name === 'AbortError') return [RegistrarNetworkError, { ...base, cause: 'aborted', hint: 'nsbridge was interrupted; nothing more was sent' }];
+  // Could this call have changed something at AWS before it failed?
+  const write = !/^(get|list|read|check|verify|wait)\b/i.test(call.operation);
+  // The only signal the CLI gives the SDK is the command's deadline.
+  if (name === 'AbortError') {
+    return [RegistrarNetworkError, {
+      ...call,
+      cause: 'the command deadline (NSBRIDGE_DEADLINE) passed before Route 53 Domains answered',
+      hint: `raise NSBRIDGE_DEADLINE if AWS is just slow${write ? `; ${WRITE_UNKNOWN_HINT}` : '; nothing was changed'}`,
+    }];
+  }
+  // The per-attempt wall clock (sdk.ts withTryDeadline), and a 2xx whose body broke off: no answer.
+  const tryTimeout = e.code === TRY_TIMEOUT_CODE;
+  const cutOff = !tryTimeout && status !== undefined && status >= 200 && status < 300 && (e.message === 'aborted' || (e.code !== undefined && e.code in NETWORK_CODES));
+  if (tryTimeout || cutOff) {
+    return [RegistrarNetworkError, {
+      ...call,
+      cause:
+        (tryTimeout
+          ? `${text} (NSBRIDGE_HTTP_TIMEOUT, per try, body included)`
+          : `connection reset in the middle of the answer (HTTP ${status} arrived, its body did not)`) + retries,
+      hint: write ? WRITE_UNKNOWN_HINT : `check network access to route53domains.us-east-1.amazonaws.com (and ${ENDPOINT_ENV} if set); nothing was changed`,
+    }];
+  }
 
   if (status === undefined) {
     const why = (e.code && NETWORK_CODES[e.code]) || (name === 'TimeoutError' ? NETWORK_CODES.ETIMEDOUT : undefined);
@@ -108,9 +130,7 @@ function classify(err: unknown, call: CallContext, extra: ErrorContext): Classif
         cause: `${why ?? `network error ${e.code}`}${retries}`,
         hint:
           `check network access to route53domains.us-east-1.amazonaws.com (and ${ENDPOINT_ENV} if set)` +
-          (call.operation === 'set name servers'
-            ? '; the change may have reached Route 53 Domains: run nsbridge set again, it reads first and waits for a change in progress'
-            : ''),
+          (write ? `; ${WRITE_UNKNOWN_HINT} (and waits for a change still in progress)` : ''),
       }];
     }
   }

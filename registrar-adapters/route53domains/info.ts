@@ -2,7 +2,7 @@ import { can, cannot, RegistrarInfo } from '../core/types';
 
 /**
  * Amazon Route 53 Domains (API 2014-05-15, AWS SDK v3, us-east-1 only).
- * Facts: shared/reference/registrar-apis.md §9.
+ * Docs: https://docs.aws.amazon.com/Route53/latest/APIReference/API_Operations_Amazon_Route_53_Domains.html.
  *
  * Credentials are the standard AWS credential chain, so no single variable is required: the
  * adapter resolves the chain before sending anything and reports "no credentials" as a usage

@@ -20,8 +20,9 @@ import type { Route53DomainsClient, Route53DomainsClientConfig } from '@aws-sdk/
 import type { AdapterContext } from '../core/types';
 import { NsbridgeError, RegistrarAuthError, UsageError } from '../../core/errors';
 import type { CallContext } from '../core/respond';
-import { httpSettings, HttpSettings, rateLimitsFor } from '../core/http';
+import { backoffMs, httpSettings, HttpSettings, MAX_BACKOFF_MS, rateLimitsFor } from '../core/http';
 import { SharedRateLimiter } from '../core/rate-limit';
+import { formatDuration } from '../../core/duration';
 import { info } from './info';
 import { SIGNING_REGION } from './wire-types';
 
@@ -30,12 +31,16 @@ export type Sdk = typeof import('@aws-sdk/client-route-53-domains');
 export const ENDPOINT_ENV = 'AWS_ENDPOINT_URL_ROUTE_53_DOMAINS';
 /** The SDK's own base delay for throttling errors (Retry.throttlingDelay in @smithy/core 3.41). */
 const THROTTLING_BASE_MS = 1_000;
-const MAX_BACKOFF_MS = 8_000;
 const MAX_THROTTLING_BACKOFF_MS = 20_000;
 
-/** Load the SDK. The only place it is imported as a value. */
+/**
+ * Load the SDK. The only place it is imported as a value. A `require`, not `import()`: the CLI
+ * bundle serves an adapter's packages to its `require` (scripts/build.js), while a dynamic import
+ * would look for node_modules next to the bundle, which a synthesized stack does not have.
+ */
 export function loadSdk(): Promise<Sdk> {
-  return import('@aws-sdk/client-route-53-domains');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return Promise.resolve(require('@aws-sdk/client-route-53-domains') as Sdk);
 }
 
 export interface BuiltClient {
@@ -142,7 +147,7 @@ export class BoundedRetryStrategy {
     if (retry > this.settings.retries) throw new Error('retries exhausted');
     const hintMs = errorInfo.retryAfterHint ? Math.max(0, errorInfo.retryAfterHint.getTime() - Date.now()) : undefined;
     if (hintMs !== undefined && hintMs > this.settings.maxRetryAfterMs) throw new Error('retry hint too long');
-    const backoff = Math.min(this.settings.retryBaseMs * 2 ** (retry - 1), MAX_BACKOFF_MS) * (0.75 + Math.random() * 0.5);
+    const backoff = backoffMs(retry, this.settings.retryBaseMs, MAX_BACKOFF_MS);
     const floor = throttled ? Math.min(THROTTLING_BASE_MS * 2 ** (retry - 1), MAX_THROTTLING_BACKOFF_MS) * (1 + Math.random() * 0.25) : 0;
     const delay = Math.round(Math.max(hintMs ?? 0, backoff, floor));
     if (throttled && this.limiter) await this.limiter.blockUntil(Date.now() + delay);
@@ -156,12 +161,66 @@ export class BoundedRetryStrategy {
 }
 
 function describeRetryCause(error: unknown): string {
-  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } } | undefined;
   const status = e?.$metadata?.httpStatusCode;
+  if (e?.code === TRY_TIMEOUT_CODE) return firstLine(e.message ?? 'no complete answer in time');
+  // A 2xx that failed anyway: the body broke off (the SDK saw the status, then a reset).
+  if (status !== undefined && status >= 200 && status < 300) return `answer cut off (HTTP ${status}, body incomplete)`;
   if (status !== undefined) return `HTTP ${status}${e?.name && e.name !== 'Error' ? ` ${e.name}` : ''}`;
   return e?.code ?? e?.name ?? 'network error';
 }
 
+
+interface RequestHandlerLike {
+  handle(request: unknown, options?: { abortSignal?: AbortSignal; [key: string]: unknown }): Promise<{ response: { body?: unknown } }>;
+}
+
+/** name TimeoutError: the SDK classifies it as transient (retried); code: errors.ts words it. */
+export const TRY_TIMEOUT_CODE = 'ERR_TRY_TIMEOUT';
+function tryTimeoutError(ms: number): Error {
+  return Object.assign(new Error(`no complete answer within ${formatDuration(ms)}`), { name: 'TimeoutError', code: TRY_TIMEOUT_CODE, timeoutMs: ms });
+}
+
+/**
+ * The SDK's request handler with a wall-clock limit per attempt: the timer runs from the request
+ * until the body has been read (the SDK reads it after `handle` resolves) and then destroys the
+ * body with a TimeoutError, so a trickling answer ends the attempt and is retried.
+ */
+function withTryDeadline(inner: RequestHandlerLike, timeoutMs: number, deadline?: AbortSignal): RequestHandlerLike {
+  const handle: RequestHandlerLike['handle'] = async (request, options = {}) => {
+    const attempt = new AbortController();
+    let body: { destroy(err: Error): void; destroyed?: boolean; once(ev: string, fn: () => void): void } | undefined;
+    const timer = setTimeout(() => {
+      const err = tryTimeoutError(timeoutMs);
+      if (body && !body.destroyed) body.destroy(err);
+      attempt.abort(err);
+    }, timeoutMs);
+    timer.unref?.();
+    const signals = [attempt.signal, options.abortSignal, deadline].filter((x): x is AbortSignal => x !== undefined);
+    try {
+      const out = await inner.handle(request, { ...options, abortSignal: AbortSignal.any(signals) });
+      const b = out.response.body as typeof body;
+      if (b && typeof b.once === 'function' && typeof b.destroy === 'function') {
+        body = b;
+        b.once('close', () => clearTimeout(timer));
+      } else {
+        clearTimeout(timer);
+      }
+      return out;
+    } catch (e) {
+      clearTimeout(timer);
+      if (attempt.signal.aborted && !deadline?.aborted) throw tryTimeoutError(timeoutMs);
+      throw e;
+    }
+  };
+  return new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop === 'handle') return handle;
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 /**
  * Whose quota the requests count against. Route 53 quotas are per AWS account; temporary keys
@@ -209,6 +268,10 @@ export async function buildClient(ctx: AdapterContext): Promise<BuiltClient> {
     },
   };
   const client = withoutNodeVersionNotice(() => new sdk.Route53DomainsClient(config));
+  // The SDK's requestTimeout is a socket idle timeout, which a body trickling in never trips: each
+  // attempt also gets nsbridge's wall-clock limit, body included, and the command's deadline.
+  const resolved = client.config as unknown as { requestHandler: RequestHandlerLike };
+  resolved.requestHandler = withTryDeadline(resolved.requestHandler, settings.timeoutMs, ctx.signal);
   // For messages and the limiter key: the SDK itself may still take AWS_ENDPOINT_URL (all services).
   const endpointLabel = endpoint ?? (ctx.env.AWS_ENDPOINT_URL?.trim() || info.productionEndpoint!);
 

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Route 53 Domains wire shapes (AWS JSON 1.1, API version 2014-05-15), as botocore's
  * service-2.json and the AWS SDK v3 schemas define them. Member names are PascalCase except the
@@ -134,3 +136,21 @@ export interface AwsJsonError {
   /** DuplicateRequest carries the id of the request already in progress. */
   requestId?: string;
 }
+
+// ---- Answer schemas (registrar-adapters/core/answer.ts parseAnswer). The SDK deserialises any
+// 2xx JSON into the output shape, leaving out what is missing, so an error body or another
+// object would read as "no name servers": `DomainName`, in every GetDomainDetail answer, tells them apart.
+
+/** GetDomainDetail (the parts used). */
+export const DomainDetailAnswer = z.looseObject({
+  DomainName: z.string().min(1),
+  Nameservers: z.array(z.looseObject({ Name: z.string() })).optional(),
+  DnssecKeys: z.array(z.looseObject({})).optional(),
+});
+
+/** GetOperationDetail (the parts used). */
+export const OperationDetailAnswer = z.looseObject({
+  Status: z.string(),
+  Message: z.string().optional(),
+  StatusFlag: z.string().optional(),
+});

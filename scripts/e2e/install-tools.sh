@@ -1,50 +1,69 @@
 #!/usr/bin/env bash
-# Installs the end-to-end test toolchain into a cache directory, offline
-# except for the package registries (Go module proxy, PyPI):
-#   <cache>/bin/tofu                 OpenTofu built from its Go module
-#   <cache>/mirror/...               the AWS provider built from its Go module,
-#                                    laid out as a tofu filesystem mirror
-#   <cache>/tofurc                   CLI config: filesystem_mirror only
-#   <cache>/moto-venv                moto[server] (Route 53 + Route 53 Domains)
-#   <cache>/build-report.txt         versions, build times, disk use
+# Builds the end-to-end toolchain into a cache directory from the package registries only (Go
+# module proxy, PyPI); docs/e2e.md says what it is made of and why.
+#   <cache>/bin/tofu                 OpenTofu, from its Go module (state backends trimmed)
+#   <cache>/bin/terraform            Terraform at the README's floor (1.5.x), from its Go module (same)
+#   <cache>/mirror/registry.opentofu.org/hashicorp/{aws,external}/...   filesystem mirror (tofu)
+#   <cache>/mirror/registry.terraform.io/hashicorp/...                 the same files (terraform)
+#   <cache>/providers.json           what each mirrored provider really is (module, version, sha256)
+#   <cache>/tofurc, terraformrc      CLI configs: that mirror only, no network
+#   <cache>/moto-venv                moto[server] (Route 53, Route 53 Domains, S3, STS)
+#   <cache>/build-report.txt         versions, build times against the targets, sizes
 #
-# Idempotent: each step skips itself when its output is present and valid.
+# Idempotent: a step whose output is present and valid (same pinned source) skips itself, so a
+# warm run takes seconds. A failed step exits non-zero naming the step.
 # Environment knobs:
 #   NSBRIDGE_TOOLS_DIR    cache dir (default ${XDG_CACHE_HOME:-$HOME/.cache}/nsbridge-tools)
-#   NSBRIDGE_STEPS        space-separated subset of: tofu aws tofurc moto checks report
-#                         (default: all of them, in that order)
-#   NSBRIDGE_SKIP_CHECKS  1 = skip the moto check and the tofu smoke test
-#   NSBRIDGE_GO_P         parallelism for the AWS provider build (default 2; it
-#                         retries once with 1 if the first attempt fails)
-# The Go module cache and build cache stay in their default places (go env
-# GOMODCACHE / GOCACHE) so that a re-build after a cache wipe is fast.
+#   NSBRIDGE_STEPS        subset of: tofu terraform aws external mirror moto checks report (default all)
+#   NSBRIDGE_CHECKS       auto (default: smoke tests when something was built) | always | never
+# The Go module and build caches stay where Go keeps them (go env GOMODCACHE / GOCACHE), so a later
+# build, e.g. in a fresh clone, reuses them; only the modules a build imports are downloaded.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TOOLS_DIR="${NSBRIDGE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nsbridge-tools}"
 export NSBRIDGE_TOOLS_DIR="$TOOLS_DIR"
 
+TARGET_COLD_S=1200 # issue #14: cold toolchain (empty Go caches) at most 20 min
+TARGET_WARM_S=60   # warm at most 1 min
+
 # ---- pinned versions --------------------------------------------------------
-# OpenTofu: newest v1.10.x/v1.11.x that the Go module proxy serves and that
-# builds with Go 1.26 (v1.11.15+, v1.10.11+ are not served; checked 2026-11).
+# OpenTofu: newest v1.11.x that the Go module proxy serves (checked 2026-12).
 TOFU_MODULE="github.com/opentofu/opentofu"
 TOFU_VERSION="v1.11.14"
 
-# AWS provider. github.com/hashicorp/terraform-provider-aws has no /v6 suffix,
-# so its release tags are no valid module versions, and the module proxy here
-# refuses every pseudo-version of that path ("This module version is not
-# available"). What it does serve is Upbound's fork (the one Crossplane's
-# provider-upjet-aws builds from), whose go.mod still declares the module
-# github.com/hashicorp/terraform-provider-aws. This commit carries
-# version/VERSION = 6.34.0, the nearest served 6.x to 6.25.0 (the other served
-# fork commit, 20251204202605-7049bcc1808e, is 6.13.0). The sum database has no
-# entry for the fork, so its h1: hash is pinned here and checked by the script.
+# Terraform: the oldest engine the README promises (1.5: check blocks), at its last patch release.
+TF_MODULE="github.com/hashicorp/terraform"
+TF_VERSION="v1.5.7"
+
+# AWS provider. The stacks pin hashicorp/aws 6.25.0 (@cdktf/provider-aws 21.22.1), but the proxy
+# serves no 6.x of github.com/hashicorp/terraform-provider-aws (its tags lack /v6, and it refuses
+# every pseudo-version of that path: 403 "not available", checked 2026-12). It serves Upbound's fork
+# (Crossplane's source; go.mod still says github.com/hashicorp/terraform-provider-aws) at this
+# commit, version/VERSION 6.34.0: the nearest served 6.x (the other one, 20251204202605-7049bcc1808e,
+# is 6.13.0). The sum database has no entry for the fork, so its hash is pinned here.
 AWS_MODULE="github.com/upbound/terraform-provider-aws"
 AWS_MODVERSION="v0.0.0-20260305123303-f7691456b787"
 AWS_MODSUM="h1:dJlp2eNgY/iVKTPINdguYlHbHc9CtXBZKmQmqYq0REs="
-# Version directory in the mirror: what @cdktf/provider-aws 21.22.1 pins.
-# tofu does not check the binary's own version.
-AWS_MIRROR_VERSION="6.25.0"
+AWS_REAL_VERSION="6.34.0"
+AWS_MIRROR_VERSION="6.25.0" # the directory the engines install from: what the stacks pin
+# The service packages the provider registers (trim-aws-provider.js); every other one is left out.
+# route53: zone, record, delegation set, KSK, hosted_zone_dnssec; kms: the KSK's key; sts:
+# data aws_caller_identity (and the provider's credential check); meta: data aws_partition;
+# route53domains: the registrar side of the route53domains adapter.
+AWS_SERVICES="route53 route53domains kms sts meta"
+
+# hashicorp/external, pinned 2.3.5 by @cdktf/provider-external 11.0.1 (the plan-time registrar
+# read). Its go.mod says github.com/terraform-providers/terraform-provider-external, whose v2 tags
+# lack /v2; the proxy serves that path only at v1.2.0 and refuses v2.x, pseudo-versions and the
+# github.com/hashicorp path (checked 2026-12). So the 2.3.5 directory holds v1.2.0: the same
+# `external` data source (program, query, working_dir -> result). Declared in providers.json and
+# checked by __tests__/e2e/toolchain.e2e.test.ts.
+EXT_MODULE="github.com/terraform-providers/terraform-provider-external"
+EXT_MODVERSION="v1.2.0"
+EXT_MODSUM="h1:qyy0zZHLOh2nLOT71KYLu8wWEBhluGHmgg7TtJaZ3T8="
+EXT_REAL_VERSION="1.2.0"
+EXT_MIRROR_VERSION="2.3.5"
 
 MOTO_VERSION="5.2.5"          # newest 5.x on PyPI (2026-11); >= 5.0.3 has route53domains
 PYTHON="${NSBRIDGE_PYTHON:-python3}"
@@ -54,37 +73,38 @@ BIN_DIR="$TOOLS_DIR/bin"
 BUILD_DIR="$TOOLS_DIR/build"
 STATE_DIR="$TOOLS_DIR/state"
 MIRROR_DIR="$TOOLS_DIR/mirror"
-AWS_PLUGIN_DIR="$MIRROR_DIR/registry.opentofu.org/hashicorp/aws/$AWS_MIRROR_VERSION/linux_amd64"
-AWS_PLUGIN="$AWS_PLUGIN_DIR/terraform-provider-aws_v${AWS_MIRROR_VERSION}_x5"
-TOFURC="$TOOLS_DIR/tofurc"
+OT_MIRROR="$MIRROR_DIR/registry.opentofu.org/hashicorp"
+TF_MIRROR="$MIRROR_DIR/registry.terraform.io/hashicorp"
+AWS_PLUGIN="$OT_MIRROR/aws/$AWS_MIRROR_VERSION/linux_amd64/terraform-provider-aws_v${AWS_MIRROR_VERSION}_x5"
+EXT_PLUGIN="$OT_MIRROR/external/$EXT_MIRROR_VERSION/linux_amd64/terraform-provider-external_v${EXT_MIRROR_VERSION}_x5"
 VENV="$TOOLS_DIR/moto-venv"
 REPORT="$TOOLS_DIR/build-report.txt"
 
-STEPS="${NSBRIDGE_STEPS:-tofu aws tofurc moto checks report}"
+STEPS="${NSBRIDGE_STEPS:-tofu terraform aws external mirror moto checks report}"
 
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
   export PATH="/usr/local/go/bin:$PATH"
 fi
+command -v go >/dev/null 2>&1 || { echo "install-tools: go not found (Go >= 1.25 needed)" >&2; exit 1; }
+# Never fetch another Go toolchain: only the module proxy is reachable.
+export GOTOOLCHAIN=local CGO_ENABLED=0
 
 mkdir -p "$BIN_DIR" "$BUILD_DIR" "$STATE_DIR"
 
+RUN_T0=$(date +%s)
+CURRENT_STEP=""
 log() { printf '[install-tools %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+die() { log "ERROR in step '${CURRENT_STEP:-?}': $*"; exit 1; }
 want() { case " $STEPS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
-# state files: <step>.seconds (wall time of the last real build), <step>.stamp
-# <step>.seconds: last real build; <step>.first-seconds: first (cold) build
-record_time() {
-  echo "$2" >"$STATE_DIR/$1.seconds"
-  [ -f "$STATE_DIR/$1.first-seconds" ] || echo "$2" >"$STATE_DIR/$1.first-seconds"
-}
+# state/<step>.seconds: wall time of the last real build of that step
+record_time() { echo "$2" >"$STATE_DIR/$1.seconds"; }
 recorded_time() { cat "$STATE_DIR/$1.seconds" 2>/dev/null || echo "?"; }
-first_time() { cat "$STATE_DIR/$1.first-seconds" 2>/dev/null || echo "?"; }
 RUN_NOTES=()
 note() { RUN_NOTES+=("$1: $2"); }
+BUILT=0
 
-# go mod download -json MODULE@VERSION, print the module Dir; check the sum
-# when one is given.
+# go mod download -json MODULE@VERSION; prints the module Dir; checks the pinned sum.
 go_mod_download() {
   local mod="$1" ver="$2" want_sum="${3:-}" json dir sum
   json="$(go mod download -json "$mod@$ver" 2>&1)" || true
@@ -102,251 +122,242 @@ go_mod_download() {
   printf '%s\n' "$dir"
 }
 
-# copy a module from the (read-only) module cache to a writable build dir
+# A writable copy of a module (the module cache is read-only; some need patching, and modules
+# with replace directives cannot be built with `go install mod@version`).
 writable_copy() {
-  local src="$1" dst="$2"
-  rm -rf "$dst"
-  mkdir -p "$(dirname "$dst")"
-  cp -R "$src" "$dst"
-  chmod -R u+w "$dst"
+  rm -rf "$2"
+  mkdir -p "$(dirname "$2")"
+  cp -R "$1" "$2"
+  chmod -R u+w "$2"
 }
 
-# ---- 1. OpenTofu -------------------------------------------------------------
-tofu_valid() {
-  [ -x "$BIN_DIR/tofu" ] &&
-    [ "$("$BIN_DIR/tofu" version 2>/dev/null | head -n1)" = "OpenTofu ${TOFU_VERSION}" ]
-}
+# stamp files: the exact source a binary was built from; a changed pin rebuilds it
+stamp_ok() { [ -x "$1" ] && [ "$(cat "$STATE_DIR/$2.stamp" 2>/dev/null)" = "$3" ]; }
 
-step_tofu() {
-  if tofu_valid; then
-    log "tofu ${TOFU_VERSION}: present, skipping"
-    note tofu "cached (built in $(recorded_time tofu) s)"
-    return
-  fi
-  log "tofu ${TOFU_VERSION}: downloading module and dependencies"
-  local t0 t1 dir src
+# build_go STEP MODULE VERSION SUM OUT PKG LDFLAGS [prepare-command...]
+build_go() {
+  local step="$1" mod="$2" ver="$3" sum="$4" out="$5" pkg="$6" ldflags="$7"
+  shift 7
+  local t0 dir src
   t0=$(date +%s)
-  dir="$(go_mod_download "$TOFU_MODULE" "$TOFU_VERSION")" ||
-    die "the Go module proxy did not serve $TOFU_MODULE@$TOFU_VERSION"
-  src="$BUILD_DIR/opentofu@$TOFU_VERSION"
+  log "$step: downloading $mod@$ver"
+  dir="$(GONOSUMDB="$mod" go_mod_download "$mod" "$ver" "$sum")" ||
+    die "the Go module proxy did not serve $mod@$ver (or its hash changed)"
+  src="$BUILD_DIR/$step"
   writable_copy "$dir" "$src"
-  (cd "$src" && go mod download) || die "go mod download of OpenTofu's dependencies failed"
-  log "tofu ${TOFU_VERSION}: building (go $(go env GOVERSION))"
-  (cd "$src" && CGO_ENABLED=0 nice -n 15 go build -trimpath \
-    -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
-    -o "$BIN_DIR/tofu.tmp" ./cmd/tofu) || die "building OpenTofu failed"
-  mv -f "$BIN_DIR/tofu.tmp" "$BIN_DIR/tofu"
+  if [ "$#" -gt 0 ]; then (cd "$src" && "$@") || die "preparing $mod failed"; fi
+  log "$step: building (go $(go env GOVERSION), $(nproc) cores)"
+  mkdir -p "$(dirname "$out")"
+  # -mod=mod: some module zips ship a vendor/modules.txt that newer Go rejects as inconsistent
+  (cd "$src" && nice -n 10 go build -mod=mod -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg") ||
+    die "go build of $mod@$ver failed"
+  mv -f "$out.tmp" "$out"
   rm -rf "$src"
-  t1=$(date +%s)
-  tofu_valid || die "tofu version does not print 'OpenTofu ${TOFU_VERSION}': $("$BIN_DIR/tofu" version | head -n1)"
-  record_time tofu $((t1 - t0))
-  note tofu "built in $((t1 - t0)) s"
-  log "tofu ${TOFU_VERSION}: built in $((t1 - t0)) s"
+  record_time "$step" $(($(date +%s) - t0))
+  note "$step" "built in $(recorded_time "$step") s ($(du -h "$out" | cut -f1))"
+  log "$step: built in $(recorded_time "$step") s"
+  BUILT=1
 }
 
-# ---- 2. AWS provider ---------------------------------------------------------
-AWS_STAMP_CONTENT="$AWS_MODULE@$AWS_MODVERSION $AWS_MODSUM ldflags-v2"
-
-aws_valid() {
+plugin_ok() {
   local out
-  [ -x "$AWS_PLUGIN" ] &&
-    [ "$(cat "$AWS_PLUGIN.source" 2>/dev/null)" = "$AWS_STAMP_CONTENT" ] || return 1
-  # run directly, a plugin prints its "not meant to be executed" notice (exit 1)
-  out="$("$AWS_PLUGIN" 2>&1 </dev/null || true)"
+  out="$("$1" 2>&1 </dev/null || true)" # a plugin run directly prints this notice
   case "$out" in *"This binary is a plugin"*) return 0 ;; *) return 1 ;; esac
 }
 
-step_aws() {
-  if aws_valid; then
-    log "AWS provider: present, skipping"
-    note aws "cached (built in $(recorded_time aws) s)"
+# ---- steps ---------------------------------------------------------------------
+# The engines keep the state backends the suite can use (trim-engine.js: local, remote, cloud,
+# http, inmem, s3): the others' cloud SDKs were most of their compile time.
+ENGINE_TRIM="trim=$(sha256sum "$SCRIPT_DIR/trim-engine.js" | cut -c1-16)"
+
+step_tofu() {
+  local stamp="$TOFU_MODULE@$TOFU_VERSION $ENGINE_TRIM"
+  if stamp_ok "$BIN_DIR/tofu" tofu "$stamp" && [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | head -n1)" = "OpenTofu $TOFU_VERSION" ]; then
+    note tofu "present"
     return
   fi
-  log "AWS provider: downloading $AWS_MODULE@$AWS_MODVERSION"
-  local t0 t1 dir src p upstream_version ok=0
-  t0=$(date +%s)
-  # The sum database has no entry for the fork: skip it for this one module
-  # and compare with the pinned hash instead.
-  dir="$(GONOSUMDB="$AWS_MODULE" go_mod_download "$AWS_MODULE" "$AWS_MODVERSION" "$AWS_MODSUM")" ||
-    die "the Go module proxy did not serve $AWS_MODULE@$AWS_MODVERSION (or its hash changed)"
-  src="$BUILD_DIR/terraform-provider-aws@$AWS_MODVERSION"
-  writable_copy "$dir" "$src"
-  (cd "$src" && go mod download) || die "go mod download of the AWS provider's dependencies failed"
-  mkdir -p "$AWS_PLUGIN_DIR"
-  # version.ProviderVersion (User-Agent, start-up log line) defaults to "dev"
-  upstream_version="$(tr -d '[:space:]' <"$src/version/VERSION")"
-  for p in "${NSBRIDGE_GO_P:-2}" 1; do
-    log "AWS provider: building upstream $upstream_version with -p $p (this takes a long time)"
-    if (cd "$src" && CGO_ENABLED=0 GOMAXPROCS=2 nice -n 15 go build -p "$p" -trimpath \
-      -ldflags "-s -w -X github.com/hashicorp/terraform-provider-aws/version.ProviderVersion=$upstream_version" \
-      -o "$AWS_PLUGIN.tmp" .); then
-      ok=1
-      break
-    fi
-    log "AWS provider: build with -p $p failed"
-    [ "$p" = 1 ] && break
-  done
-  [ "$ok" = 1 ] || die "building the AWS provider failed"
-  mv -f "$AWS_PLUGIN.tmp" "$AWS_PLUGIN"
-  printf '%s\n' "$AWS_STAMP_CONTENT" >"$AWS_PLUGIN.source"
-  rm -rf "$src"
-  t1=$(date +%s)
-  aws_valid || die "the built AWS provider does not behave like a plugin"
-  record_time aws $((t1 - t0))
-  note aws "built in $((t1 - t0)) s"
-  log "AWS provider: built in $((t1 - t0)) s"
+  build_go tofu "$TOFU_MODULE" "$TOFU_VERSION" "" "$BIN_DIR/tofu" ./cmd/tofu \
+    "-X github.com/opentofu/opentofu/version.dev=no" node "$SCRIPT_DIR/trim-engine.js" .
+  [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | head -n1)" = "OpenTofu $TOFU_VERSION" ] ||
+    die "tofu version prints '$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | head -n1)', not 'OpenTofu $TOFU_VERSION'"
+  echo "$stamp" >"$STATE_DIR/tofu.stamp"
 }
 
-# ---- 3. CLI config -------------------------------------------------------------
-step_tofurc() {
-  local want
-  want="provider_installation {
-  filesystem_mirror {
-    path    = \"$MIRROR_DIR\"
-    include = [\"registry.opentofu.org/hashicorp/*\"]
-  }
-}"
-  if [ -f "$TOFURC" ] && [ "$(cat "$TOFURC")" = "$want" ]; then
-    log "tofurc: present, skipping"
-  else
-    printf '%s\n' "$want" >"$TOFURC"
-    log "tofurc: written"
+step_terraform() {
+  local stamp="$TF_MODULE@$TF_VERSION $ENGINE_TRIM"
+  if stamp_ok "$BIN_DIR/terraform" terraform "$stamp" && [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | head -n1)" = "Terraform $TF_VERSION" ]; then
+    note terraform "present"
+    return
   fi
-  note tofurc "$TOFURC"
+  build_go terraform "$TF_MODULE" "$TF_VERSION" "" "$BIN_DIR/terraform" . "" node "$SCRIPT_DIR/trim-engine.js" .
+  [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | head -n1)" = "Terraform $TF_VERSION" ] ||
+    die "terraform version prints '$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | head -n1)', not 'Terraform $TF_VERSION'"
+  echo "$stamp" >"$STATE_DIR/terraform.stamp"
 }
 
-# ---- 4. moto ---------------------------------------------------------------------
-moto_valid() {
+step_aws() {
+  local stamp="$AWS_MODULE@$AWS_MODVERSION $AWS_MODSUM services=$AWS_SERVICES trim=$(sha256sum "$SCRIPT_DIR/trim-aws-provider.js" | cut -c1-16)"
+  if stamp_ok "$AWS_PLUGIN" aws "$stamp" && plugin_ok "$AWS_PLUGIN"; then
+    note aws "present"
+    return
+  fi
+  # version.ProviderVersion (User-Agent, start-up log) defaults to "dev": say what it really is
+  build_go aws "$AWS_MODULE" "$AWS_MODVERSION" "$AWS_MODSUM" "$AWS_PLUGIN" . \
+    "-X github.com/hashicorp/terraform-provider-aws/version.ProviderVersion=$AWS_REAL_VERSION" \
+    node "$SCRIPT_DIR/trim-aws-provider.js" . $AWS_SERVICES
+  plugin_ok "$AWS_PLUGIN" || die "the built AWS provider does not start as a plugin"
+  echo "$stamp" >"$STATE_DIR/aws.stamp"
+}
+
+step_external() {
+  local stamp="$EXT_MODULE@$EXT_MODVERSION $EXT_MODSUM"
+  if stamp_ok "$EXT_PLUGIN" external "$stamp" && plugin_ok "$EXT_PLUGIN"; then
+    note external "present"
+    return
+  fi
+  build_go external "$EXT_MODULE" "$EXT_MODVERSION" "$EXT_MODSUM" "$EXT_PLUGIN" . ""
+  plugin_ok "$EXT_PLUGIN" || die "the built external provider does not start as a plugin"
+  echo "$stamp" >"$STATE_DIR/external.stamp"
+}
+
+# Terraform's layout (registry.terraform.io) as symlinks to OpenTofu's, the two CLI configs, and
+# providers.json: what each mirrored version really is.
+step_mirror() {
+  local p rel
+  [ -x "$AWS_PLUGIN" ] && [ -x "$EXT_PLUGIN" ] || die "a provider is missing from the mirror (run the aws and external steps)"
+  for p in "$AWS_PLUGIN" "$EXT_PLUGIN"; do
+    rel="${p#"$OT_MIRROR"/}"
+    mkdir -p "$(dirname "$TF_MIRROR/$rel")"
+    ln -sfn "$p" "$TF_MIRROR/$rel"
+  done
+  local host
+  for host in opentofu:registry.opentofu.org terraform:registry.terraform.io; do
+    cat >"$TOOLS_DIR/${host%%:*}rc.tmp" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$MIRROR_DIR"
+    include = ["${host#*:}/hashicorp/*"]
+  }
+}
+EOF
+  done
+  mv -f "$TOOLS_DIR/opentofurc.tmp" "$TOOLS_DIR/tofurc"
+  mv -f "$TOOLS_DIR/terraformrc.tmp" "$TOOLS_DIR/terraformrc"
+  cat >"$TOOLS_DIR/providers.json.tmp" <<EOF
+{
+  "aws": {
+    "mirrorVersion": "$AWS_MIRROR_VERSION",
+    "module": "$AWS_MODULE",
+    "moduleVersion": "$AWS_MODVERSION",
+    "moduleSum": "$AWS_MODSUM",
+    "realVersion": "$AWS_REAL_VERSION",
+    "services": "$AWS_SERVICES",
+    "sha256": "$(sha256sum "$AWS_PLUGIN" | cut -d' ' -f1)"
+  },
+  "external": {
+    "mirrorVersion": "$EXT_MIRROR_VERSION",
+    "module": "$EXT_MODULE",
+    "moduleVersion": "$EXT_MODVERSION",
+    "moduleSum": "$EXT_MODSUM",
+    "realVersion": "$EXT_REAL_VERSION",
+    "sha256": "$(sha256sum "$EXT_PLUGIN" | cut -d' ' -f1)"
+  }
+}
+EOF
+  mv -f "$TOOLS_DIR/providers.json.tmp" "$TOOLS_DIR/providers.json"
+  note mirror "$MIRROR_DIR (tofurc, terraformrc, providers.json)"
+}
+
+moto_ok() {
   [ -x "$VENV/bin/moto_server" ] &&
     [ "$("$VENV/bin/python" -c 'import moto, flask, flask_cors, boto3; print(moto.__version__)' 2>/dev/null)" = "$MOTO_VERSION" ]
 }
 
+install_moto() {
+  local t0
+  t0=$(date +%s)
+  rm -rf "$VENV"
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  moto_ok || return 1
+  record_time moto $(($(date +%s) - t0))
+}
+
+# moto is network and disk, the Go builds are CPU: it installs in the background while they run.
+MOTO_PID=""
+trap '[ -z "$MOTO_PID" ] || kill "$MOTO_PID" 2>/dev/null || true' EXIT
+start_moto_install() {
+  if moto_ok; then return; fi
+  log "moto $MOTO_VERSION: installing into $VENV (in the background) with $("$PYTHON" --version 2>&1)"
+  install_moto >"$STATE_DIR/moto-install.log" 2>&1 &
+  MOTO_PID=$!
+}
+
 step_moto() {
-  if moto_valid; then
-    log "moto $MOTO_VERSION: present, skipping"
-    note moto "cached (installed in $(recorded_time moto) s)"
+  if [ -n "$MOTO_PID" ]; then
+    local rc=0
+    wait "$MOTO_PID" || rc=$?
+    MOTO_PID=""
+    [ "$rc" = 0 ] || { cat "$STATE_DIR/moto-install.log" >&2; die "pip install moto[server]==$MOTO_VERSION failed"; }
+    note moto "installed in $(recorded_time moto) s"
+    BUILT=1
+  elif moto_ok; then
+    note moto "present"
   else
-    local t0 t1
-    t0=$(date +%s)
-    log "moto $MOTO_VERSION: creating venv with $("$PYTHON" --version 2>&1)"
-    rm -rf "$VENV"
-    "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
-    t1=$(date +%s)
-    moto_valid || die "moto $MOTO_VERSION did not install correctly"
-    record_time moto $((t1 - t0))
-    note moto "installed in $((t1 - t0)) s"
-    log "moto $MOTO_VERSION: installed in $((t1 - t0)) s"
+    install_moto || die "pip install moto[server]==$MOTO_VERSION failed"
+    note moto "installed in $(recorded_time moto) s"
+    BUILT=1
   fi
   ln -sfn "$VENV/bin/moto_server" "$BIN_DIR/moto_server"
 }
 
-# ---- 5. checks --------------------------------------------------------------------
-check_moto() {
-  local port pid rc=0
-  port="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  pid="$(MOTO_LOG="$STATE_DIR/moto-check.log" "$SCRIPT_DIR/start-moto.sh" "$port")"
-  "$VENV/bin/python" - "http://127.0.0.1:$port" <<'PY' || rc=$?
-import sys, uuid
-import boto3
-
-endpoint = sys.argv[1]
-kw = dict(endpoint_url=endpoint, region_name="us-east-1",
-          aws_access_key_id="test", aws_secret_access_key="test")
-r53 = boto3.client("route53", **kw)
-zone = r53.create_hosted_zone(Name="moto-check.example.com",
-                              CallerReference=str(uuid.uuid4()))
-zone_id = zone["HostedZone"]["Id"]
-ns = r53.get_hosted_zone(Id=zone_id)["DelegationSet"]["NameServers"]
-assert len(ns) == 4, ns
-change = r53.get_change(Id=zone["ChangeInfo"]["Id"])["ChangeInfo"]["Status"]
-assert change == "INSYNC", change
-print("route53: zone", zone_id, "name servers", ns, "change", change)
-sys.stdout.flush()
-
-dom = boto3.client("route53domains", **kw)
-contact = {
-    "FirstName": "Test", "LastName": "User", "ContactType": "PERSON",
-    "AddressLine1": "1 Main St", "City": "Seattle", "State": "WA",
-    "CountryCode": "US", "ZipCode": "98101", "PhoneNumber": "+1.2065550100",
-    "Email": "test@example.com",
-}
-# DurationInYears=1 fails in moto 5.2.5 ("ExpirationDate must by between 1
-# and 10 years from now"): it adds 365 days, then checks against a later now.
-dom.register_domain(DomainName="moto-check-domain.com", DurationInYears=2,
-                    AdminContact=contact, RegistrantContact=contact,
-                    TechContact=contact)
-dom.update_domain_nameservers(DomainName="moto-check-domain.com",
-                              Nameservers=[{"Name": n} for n in ns])
-detail = dom.get_domain_detail(DomainName="moto-check-domain.com")
-got = [n["Name"] for n in detail["Nameservers"]]
-assert got == ns, (got, ns)
-print("route53domains: register_domain + update_domain_nameservers + get_domain_detail ->", got)
-PY
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  return "$rc"
-}
-
 step_checks() {
-  if [ "${NSBRIDGE_SKIP_CHECKS:-0}" = 1 ]; then
-    log "checks: skipped (NSBRIDGE_SKIP_CHECKS=1)"
-    note checks "skipped"
+  local mode="${NSBRIDGE_CHECKS:-auto}" engine t0
+  if [ "$mode" = never ] || { [ "$mode" = auto ] && [ "$BUILT" = 0 ]; }; then
+    note checks "not run (nothing built; NSBRIDGE_CHECKS=always runs them)"
     return
   fi
-  local t0 t1
-  log "checks: moto (boto3 route53 + route53domains)"
-  t0=$(date +%s)
-  check_moto || die "moto check failed"
-  t1=$(date +%s)
-  note moto-check "passed in $((t1 - t0)) s"
-  log "checks: tofu smoke test (terraform_data + aws_route53_zone against moto)"
-  t0=$(date +%s)
-  "$SCRIPT_DIR/smoke-test.sh" | tee "$STATE_DIR/smoke-test.out" >&2 || die "smoke test failed"
-  t1=$(date +%s)
-  note smoke-test "passed in $((t1 - t0)) s; $(grep -m1 '^zone create took' "$STATE_DIR/smoke-test.out" || true)"
+  # one apply + destroy per engine: aws_route53_zone + terraform_data with provisioners vs moto
+  for engine in tofu terraform; do
+    t0=$(date +%s)
+    "$SCRIPT_DIR/smoke-test.sh" "$engine" >"$STATE_DIR/smoke-$engine.out" 2>&1 ||
+      { cat "$STATE_DIR/smoke-$engine.out" >&2; die "smoke test with $engine failed"; }
+    note "smoke-$engine" "passed in $(($(date +%s) - t0)) s"
+  done
 }
 
-# ---- 6. report ----------------------------------------------------------------------
-du_h() { if [ -e "$1" ]; then du -sh "$1" 2>/dev/null | cut -f1; else echo "-"; fi; }
+du_h() { if [ -e "$1" ]; then du -shL "$1" 2>/dev/null | cut -f1; else echo "-"; fi; }
+verdict() { if [ "$1" -le "$2" ]; then echo "within target ($2 s)"; else echo "OVER TARGET ($2 s)"; fi; }
 
 step_report() {
-  local tofu_v moto_v go_v
-  tofu_v="$("$BIN_DIR/tofu" version 2>/dev/null | head -n1 || echo missing)"
-  moto_v="$("$VENV/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null || echo missing)"
-  go_v="$(go env GOVERSION)"
+  local total=$(($(date +%s) - RUN_T0)) kind target
+  if [ "$BUILT" = 1 ]; then kind="build"; target=$TARGET_COLD_S; else kind="warm (all cached)"; target=$TARGET_WARM_S; fi
   {
-    echo "nsbridge e2e tools — $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -m), $(nproc) cores"
+    echo "nsbridge e2e tools: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uname -m), $(nproc) cores"
     echo "cache dir: $TOOLS_DIR"
-    echo
-    echo "versions"
-    echo "  go:           $go_v"
-    echo "  opentofu:     $tofu_v  ($TOFU_MODULE@$TOFU_VERSION)"
-    echo "  aws provider: $AWS_MODULE@$AWS_MODVERSION (version/VERSION 6.34.0), mirrored as hashicorp/aws $AWS_MIRROR_VERSION"
-    echo "  moto:         $moto_v  (python $("$VENV/bin/python" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo ?))"
-    echo
-    echo "wall time in seconds: first (cold) build / last build (warm Go caches)"
-    echo "  opentofu:     $(first_time tofu) / $(recorded_time tofu)"
-    echo "  aws provider: $(first_time aws) / $(recorded_time aws)"
-    echo "  moto venv:    $(first_time moto) / $(recorded_time moto)"
-    echo
-    echo "this run"
+    echo "targets (issue #14): cold build (empty Go caches) <= $TARGET_COLD_S s, warm <= $TARGET_WARM_S s"
+    echo "this run: $kind, $total s: $(verdict "$total" "$target")"
     local n
     for n in "${RUN_NOTES[@]}"; do echo "  $n"; done
-    echo
-    echo "disk use (du -sh)"
-    echo "  bin/tofu:            $(du_h "$BIN_DIR/tofu")"
-    echo "  mirror (aws plugin): $(du_h "$MIRROR_DIR")"
-    echo "  moto-venv:           $(du_h "$VENV")"
-    echo "  whole cache dir:     $(du_h "$TOOLS_DIR")"
-    echo "  go module cache:     $(du_h "$(go env GOMODCACHE)")  ($(go env GOMODCACHE), shared)"
-    echo "  go build cache:      $(du_h "$(go env GOCACHE)")  ($(go env GOCACHE), shared)"
+    echo "versions"
+    echo "  go:        $(go env GOVERSION)"
+    echo "  opentofu:  $(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version 2>/dev/null | head -n1)  ($TOFU_MODULE@$TOFU_VERSION)"
+    echo "  terraform: $(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version 2>/dev/null | head -n1)  ($TF_MODULE@$TF_VERSION)"
+    echo "  aws:       mirrored as hashicorp/aws $AWS_MIRROR_VERSION; really $AWS_MODULE@$AWS_MODVERSION (version $AWS_REAL_VERSION), services: $AWS_SERVICES"
+    echo "  external:  mirrored as hashicorp/external $EXT_MIRROR_VERSION; really $EXT_MODULE@$EXT_MODVERSION"
+    echo "  moto:      $("$VENV/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null || echo missing)"
+    echo "last build time per step (s): tofu $(recorded_time tofu), terraform $(recorded_time terraform), aws $(recorded_time aws), external $(recorded_time external), moto $(recorded_time moto)"
+    echo "sizes: tofu $(du_h "$BIN_DIR/tofu"), terraform $(du_h "$BIN_DIR/terraform"), aws $(du_h "$AWS_PLUGIN"), external $(du_h "$EXT_PLUGIN"), moto-venv $(du_h "$VENV"), cache dir $(du -sh "$TOOLS_DIR" | cut -f1)"
   } >"$REPORT.tmp"
   mv -f "$REPORT.tmp" "$REPORT"
   cat "$REPORT"
 }
 
-for s in tofu aws tofurc moto checks report; do
-  if want "$s"; then "step_$s"; fi
+log "targets: cold build (empty Go caches) <= $((TARGET_COLD_S / 60)) min, warm <= $TARGET_WARM_S s"
+if want moto; then start_moto_install; fi
+for s in tofu terraform aws external mirror moto checks report; do
+  if want "$s"; then
+    CURRENT_STEP="$s"
+    "step_$s"
+  fi
 done

@@ -1,65 +1,67 @@
 #!/usr/bin/env bash
-# Runs the end-to-end suite (npm run test:e2e) when the e2e tools cache is complete.
+# Runs the end-to-end suite under both engines: builds what the tools cache lacks first
+# (install-tools.sh: seconds when it is complete), then `jest -c jest.e2e.config.js` once with
+# NSBRIDGE_E2E_ENGINE=tofu and once with NSBRIDGE_E2E_ENGINE=terraform.
 #
-#   scripts/e2e/run-e2e.sh            check the cache; complete: validate it (install-tools.sh,
-#                                     seconds), add the external provider if missing, run the suite;
-#                                     incomplete: print that the suite is SKIPPED and why, exit 3
-#   scripts/e2e/run-e2e.sh --check    only the cache check (exit 0 complete, 3 incomplete)
+#   scripts/e2e/run-e2e.sh [ENGINE...]     default: tofu terraform
 #
-# The cache is built by `bash scripts/e2e/install-tools.sh` (about an hour from cold: the AWS
-# provider alone took 57 min on 2 cores), so CI never builds it implicitly; see docs/e2e.md.
+# NSBRIDGE_E2E_SERIAL=1 runs the engines one after the other; by default they run at the same time
+# (each file has its own moto, emulators, DNS world on its own ports, and work directory; the
+# suite mostly waits on the provider's fixed Route 53 delays, so two runs share 2 cores well).
+# Exit: 0 all passed; otherwise non-zero, after saying which step or engine failed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-TOOLS_DIR="${NSBRIDGE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nsbridge-tools}"
-MIRROR="$TOOLS_DIR/mirror/registry.opentofu.org/hashicorp"
-AWS_PLUGIN="$MIRROR/aws/6.25.0/linux_amd64/terraform-provider-aws_v6.25.0_x5"
-EXTERNAL_DIR="$MIRROR/external/2.3.5/linux_amd64"
-# The stacks also need hashicorp/external (the registrar read at plan time, pinned 2.3.5 by
-# @cdktf/provider-external 11.0.1). install-tools.sh does not build it yet; the Go module proxy
-# serves github.com/terraform-providers/terraform-provider-external only at v1.2.0 (the v2 tags
-# have no /v2 module path), whose `external` data source has the same interface. Seconds to build.
-EXTERNAL_MODULE=github.com/terraform-providers/terraform-provider-external
-EXTERNAL_MODVERSION=v1.2.0
+engines=("$@")
+[ "${#engines[@]}" -gt 0 ] || engines=(tofu terraform)
+LOG_DIR="${NSBRIDGE_E2E_LOG_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/nsbridge-e2e-logs.XXXXXX")}"
+mkdir -p "$LOG_DIR"
 
-missing=()
-[ -x "$TOOLS_DIR/bin/tofu" ] || missing+=("OpenTofu ($TOOLS_DIR/bin/tofu)")
-[ -x "$AWS_PLUGIN" ] || missing+=("AWS provider ($AWS_PLUGIN)")
-[ -x "$TOOLS_DIR/moto-venv/bin/moto_server" ] || missing+=("moto ($TOOLS_DIR/moto-venv)")
-[ -f "$TOOLS_DIR/tofurc" ] || missing+=("CLI config ($TOOLS_DIR/tofurc)")
-
-if [ "${#missing[@]}" -gt 0 ]; then
-  {
-    echo "=================================================================================="
-    echo "e2e suite SKIPPED: the e2e tools cache ($TOOLS_DIR) is incomplete; missing:"
-    for m in "${missing[@]}"; do echo "  - $m"; done
-    echo "Building it takes about an hour from cold (the AWS provider alone ~57 min on 2 cores),"
-    echo "too long to do inside a CI run. Build it once (idempotent), then re-run:"
-    echo "    bash scripts/e2e/install-tools.sh"
-    echo "=================================================================================="
-  } >&2
-  exit 3
-fi
-[ "${1:-}" = --check ] && { echo "e2e tools cache complete: $TOOLS_DIR"; exit 0; }
-
-# Validate the cache (every step skips itself when its output is valid; no builds, a few seconds).
-NSBRIDGE_SKIP_CHECKS=1 NSBRIDGE_STEPS="tofu aws tofurc moto" bash scripts/e2e/install-tools.sh
-
-if ! ls "$EXTERNAL_DIR"/terraform-provider-external* >/dev/null 2>&1; then
-  echo "e2e: building hashicorp/external ($EXTERNAL_MODULE@$EXTERNAL_MODVERSION) into the mirror" >&2
-  command -v go >/dev/null 2>&1 || export PATH="/usr/local/go/bin:$PATH"
-  src="$(go mod download -json "$EXTERNAL_MODULE@$EXTERNAL_MODVERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  [ -n "$src" ] || { echo "e2e: the Go module proxy did not serve $EXTERNAL_MODULE@$EXTERNAL_MODVERSION" >&2; exit 1; }
-  build="$(mktemp -d)"
-  cp -R "$src/." "$build" && chmod -R u+w "$build"
-  mkdir -p "$EXTERNAL_DIR"
-  # -mod=mod: the module zip ships a vendor/modules.txt that newer Go rejects as inconsistent
-  (cd "$build" && go build -mod=mod -trimpath -ldflags "-s -w" -o "$EXTERNAL_DIR/terraform-provider-external_v2.3.5_x5" .)
-  rm -rf "$build"
-fi
+say() { printf '== e2e: %s\n' "$*" >&2; }
 
 t0=$(date +%s)
-rc=0
-npm run test:e2e || rc=$?
-echo "e2e suite: exit $rc after $(( $(date +%s) - t0 )) s" >&2
-exit $rc
+if ! bash scripts/e2e/install-tools.sh; then
+  say "FAILED: building the tools (install-tools.sh; the failed step is named above)"
+  exit 1
+fi
+tools_s=$(($(date +%s) - t0))
+
+run_engine() {
+  local engine="$1" s rc=0
+  s=$(date +%s)
+  NSBRIDGE_E2E_ENGINE="$engine" npx jest -c jest.e2e.config.js >"$LOG_DIR/$engine.log" 2>&1 || rc=$?
+  echo "$rc $(($(date +%s) - s))" >"$LOG_DIR/$engine.result"
+}
+
+pids=()
+for e in "${engines[@]}"; do
+  say "running the suite under $e (log $LOG_DIR/$e.log)"
+  if [ "${NSBRIDGE_E2E_SERIAL:-0}" = 1 ]; then
+    run_engine "$e"
+    cat "$LOG_DIR/$e.log"
+  else
+    run_engine "$e" &
+    pids+=($!)
+  fi
+done
+for p in "${pids[@]}"; do wait "$p" || true; done
+if [ "${NSBRIDGE_E2E_SERIAL:-0}" != 1 ]; then
+  for e in "${engines[@]}"; do
+    echo "---------------------------------------- e2e suite under $e"
+    cat "$LOG_DIR/$e.log"
+  done
+fi
+
+failed=()
+say "tools: $tools_s s (install-tools.sh; report: ${NSBRIDGE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nsbridge-tools}/build-report.txt)"
+for e in "${engines[@]}"; do
+  read -r rc secs <"$LOG_DIR/$e.result"
+  tests="$(grep -E '^Tests:' "$LOG_DIR/$e.log" | tail -n1 || true)"
+  say "$e: exit $rc, $secs s; ${tests:-no jest summary}"
+  [ "$rc" = 0 ] || failed+=("$e")
+done
+say "total $(($(date +%s) - t0)) s"
+if [ "${#failed[@]}" -gt 0 ]; then
+  say "FAILED under: ${failed[*]} (logs in $LOG_DIR)"
+  exit 1
+fi

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Smoke test of the cached tools: starts its own moto on a free loopback port,
-# then in a temp dir runs tofu init (offline, filesystem mirror only), apply,
+# Usage: smoke-test.sh [tofu|terraform]
+# Smoke test of the cached tools with one engine: starts its own moto on a free loopback port,
+# then in a temp dir runs <engine> init (offline, filesystem mirror only), apply,
 # reads the zone's name_servers output, and destroy, for a configuration with
 # an aws_route53_zone and a terraform_data with create- and destroy-time
 # local-exec provisioners. Prints how long the provider took to create the zone.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+export NSBRIDGE_E2E_ENGINE="${1:-${NSBRIDGE_E2E_ENGINE:-tofu}}"
 # shellcheck source=env.sh
 . "$SCRIPT_DIR/env.sh"
+ENGINE="$NSBRIDGE_TOOLS_DIR/bin/$NSBRIDGE_E2E_ENGINE"
+tofu() { "$ENGINE" "$@"; }
 VENV="$NSBRIDGE_TOOLS_DIR/moto-venv"
 
-command -v tofu >/dev/null || { echo "smoke-test: tofu not found; run scripts/e2e/install-tools.sh" >&2; exit 1; }
+[ -x "$ENGINE" ] || { echo "smoke-test: $ENGINE not found; run scripts/e2e/install-tools.sh" >&2; exit 1; }
 [ -f "$TF_CLI_CONFIG_FILE" ] || { echo "smoke-test: $TF_CLI_CONFIG_FILE missing" >&2; exit 1; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/nsbridge-smoke.XXXXXX")"
@@ -77,6 +81,13 @@ resource "terraform_data" "delegation" {
   }
 }
 
+check "zone_has_name_servers" {
+  assert {
+    condition     = length(aws_route53_zone.smoke.name_servers) == 4
+    error_message = "the zone has no four name servers"
+  }
+}
+
 output "name_servers" {
   value = aws_route53_zone.smoke.name_servers
 }
@@ -88,19 +99,19 @@ cd "$WORK"
 
 t() { local t0 t1 rc=0; t0=$(date +%s.%N); "$@" || rc=$?; t1=$(date +%s.%N); LAST_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'); return $rc; }
 
-echo "+ tofu init -input=false -no-color"
+echo "+ $NSBRIDGE_E2E_ENGINE init -input=false -no-color"
 t tofu init -input=false -no-color >init.log 2>&1 || { cat init.log; exit 1; }
 grep -E 'Installing|Installed|Using' init.log || true
 echo "  init: ${LAST_SECONDS}s"
 
-echo "+ tofu apply -auto-approve -input=false -no-color"
+echo "+ $NSBRIDGE_E2E_ENGINE apply -auto-approve -input=false -no-color"
 t tofu apply -auto-approve -input=false -no-color >apply.log 2>&1 || { cat apply.log; exit 1; }
 grep -E 'Creation complete|Apply complete' apply.log || true
 APPLY_S=$LAST_SECONDS
 CREATE_S="$(sed -n 's/^aws_route53_zone\.smoke: Creation complete after \([0-9ms]*\).*/\1/p' apply.log)"
 echo "  apply: ${APPLY_S}s"
 
-echo "+ tofu output -json name_servers"
+echo "+ $NSBRIDGE_E2E_ENGINE output -json name_servers"
 NS_JSON="$(tofu output -no-color -json name_servers)"
 echo "  $NS_JSON"
 EXPECTED='["ns-2048.awsdns-64.com","ns-2049.awsdns-65.net","ns-2050.awsdns-66.org","ns-2051.awsdns-67.co.uk"]'
@@ -109,7 +120,7 @@ EXPECTED='["ns-2048.awsdns-64.com","ns-2049.awsdns-65.net","ns-2050.awsdns-66.or
 [ "$(cat created.txt)" = "ns-2048.awsdns-64.com,ns-2049.awsdns-65.net,ns-2050.awsdns-66.org,ns-2051.awsdns-67.co.uk" ] ||
   { echo "smoke-test: create-time provisioner output wrong: $(cat created.txt 2>&1)" >&2; exit 1; }
 
-echo "+ tofu destroy -auto-approve -input=false -no-color"
+echo "+ $NSBRIDGE_E2E_ENGINE destroy -auto-approve -input=false -no-color"
 t tofu destroy -auto-approve -input=false -no-color >destroy.log 2>&1 || { cat destroy.log; exit 1; }
 grep -E 'Destruction complete|Destroy complete' destroy.log || true
 DESTROY_S=$LAST_SECONDS
@@ -117,4 +128,5 @@ echo "  destroy: ${DESTROY_S}s"
 [ -s destroyed.txt ] || { echo "smoke-test: destroy-time provisioner did not run" >&2; exit 1; }
 
 echo "zone create took ${CREATE_S:-?} (provider's own figure); apply ${APPLY_S}s, destroy ${DESTROY_S}s"
-echo "smoke test passed"
+echo "+ $NSBRIDGE_E2E_ENGINE version"; tofu version | head -n1
+echo "smoke test passed ($NSBRIDGE_E2E_ENGINE)"

@@ -25,6 +25,13 @@ export interface ConformanceEmulator {
   dnssecRecordsOf?(domain: string): DnssecRecord[] | undefined;
   /** Called when the emulated registrar accepts a DS change (DNS tests move the parent's DS). */
   onDnssecChange?: (domain: string, records: DnssecRecord[]) => void;
+  /**
+   * Only for registrars whose writes are asynchronous (an OVH task, a Joker Proc-ID, an INWX 1001
+   * "action pending", a hosting.de or AutoDNS job, a Realtime Register process): finish every
+   * operation the registry accepted, as time would at the real registry whether or not anyone
+   * polls it (a failing one ends failed). Registrars whose writes apply at once leave it out.
+   */
+  completePendingWrites?(): void;
   /** Called when the emulated registrar accepts a delegation change (DNS tests move the parent). */
   onDelegationChange?: DelegationListener;
   close(): Promise<void>;

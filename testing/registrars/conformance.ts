@@ -28,7 +28,16 @@ export interface ConformanceOptions<E extends ConformanceEmulator> {
   readonly requestsPerRead?: number;
   /** Pattern the bad-credentials message must match (the registrar's own wording or hint). */
   readonly authErrorPattern?: RegExp;
+  /**
+   * Reliability scenarios this registrar is known to fail, with the reason. Each runs as
+   * `test.failing`: the suite stays honest (it fails the day the gap is fixed, so the entry must go)
+   * and the gap is listed where the registrar's tests are. Not a way to skip a check.
+   */
+  readonly knownGaps?: Partial<Record<ReliabilityScenario, string>>;
 }
+
+/** The reliability scenarios a registrar may list in `knownGaps`. */
+export type ReliabilityScenario = 'cutOffRetried' | 'cutOffWrite' | 'errorEnvelope' | 'wrongShape';
 
 const OLD_NS = ['ns1.old-dns.net', 'ns2.old-dns.net'];
 const NEW_NS = ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.co.uk', 'ns-3.awsdns-03.com', 'ns-4.awsdns-04.net'];
@@ -37,6 +46,13 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
   const id = opts.id;
   const domain = opts.domain ?? 'example.com';
   const info = REGISTRARS[id];
+
+  /** `test`, or `test.failing` with the reason in the title for a known gap. */
+  const scenario = (key: ReliabilityScenario, title: string, fn: () => Promise<void>) => {
+    const gap = opts.knownGaps?.[key];
+    if (gap) test.failing(`${title} [KNOWN GAP: ${gap}]`, fn);
+    else test(title, fn);
+  };
 
   describe(`${id} conformance (CLI against the loopback emulator)`, () => {
     let emu: E;
@@ -153,6 +169,124 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
       expect(r.stderr).toMatch(new RegExp(`^nsbridge: ${id}: get name servers ${domain.replace('.', '\\.')}: `, 'm'));
     });
 
+    // ---- Issue #11: answers cut off mid-body, bodies that trickle in, answers that are not the
+    // object asked for. Every registrar inherits these from the emulator kit's fault injection.
+    const escapedDomain = domain.replace(/\./g, '\\.');
+    const lastLine = (r: CliResult) => r.stderr.trim().split('\n').pop() ?? '';
+    const oneLine = (op: string) => new RegExp(`^nsbridge: ${id}: ${op} ${escapedDomain}: `);
+    const held = () => [...(emu.nameServersOf(domain) ?? [])].map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
+
+    scenario('cutOffRetried', 'an answer cut off mid-body (read and write) is retried like a network error; the set then succeeds', async () => {
+      emu.http.inject({ kind: 'cutOff', times: 1 });
+      emu.http.inject({ kind: 'cutOff', writesOnly: true, times: 1 });
+      const r = await set(NEW_NS);
+      expect(r.code).toBe(0);
+      expect(emu.http.requests.filter((q) => q.fault === 'cutOff')).toHaveLength(2);
+      expect(r.stderr).toMatch(/answer cut off .*retrying/);
+      expect(held()).toEqual([...NEW_NS].sort());
+    });
+
+    scenario('cutOffWrite', 'a write whose answer is always cut off: the write landed; exit 1 saying so (or 0 where the adapter finds its own change); a re-run converges without writing', async () => {
+      emu.http.inject({ kind: 'cutOff', writesOnly: true, times: Infinity });
+      const r = await set(NEW_NS);
+      // An asynchronous registrar accepted the write as a task whose id was in the lost answer:
+      // nobody polls it, so let the registry finish it, as time does at the real one.
+      emu.completePendingWrites?.();
+      // The emulated registrar applied the write before the answer broke off.
+      expect(held()).toEqual([...NEW_NS].sort());
+      if (r.code !== 0) {
+        // An adapter that can see its own change in progress (Route 53 Domains' DuplicateRequest) may finish with 0.
+        expect(r.code).toBe(1);
+        const line = lastLine(r);
+        expect(line).toMatch(oneLine('set name servers'));
+        expect(line).toMatch(/connection reset in the middle of the answer/);
+        expect(line).toMatch(/may have landed/);
+        expect(line).toMatch(/run the same command again/);
+        expect(line).not.toMatch(/nothing was changed/);
+      }
+      expect(emu.http.writes()).toBeLessThanOrEqual(5);
+      emu.http.clearFaults();
+      emu.http.resetLog();
+      const again = await set(NEW_NS);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ changed: false });
+      expect(emu.http.writes()).toBe(0);
+    });
+
+    test('a read whose answer is always cut off: exit 1, "connection reset", nothing written', async () => {
+      emu.http.inject({ kind: 'cutOff', times: Infinity });
+      const r = await set(NEW_NS);
+      expect(r.code).toBe(1);
+      expect(lastLine(r)).toMatch(oneLine('get name servers'));
+      expect(lastLine(r)).toMatch(/connection reset in the middle of the answer/);
+      expect(lastLine(r)).not.toMatch(/HTTP 200 \(empty body\)/);
+      expect(emu.http.writes()).toBe(0);
+      expect(emu.nameServersOf(domain)).toEqual(OLD_NS);
+    });
+
+    test('a body that trickles in is cut at NSBRIDGE_HTTP_TIMEOUT (per try, body included) and retried', async () => {
+      emu.http.inject({ kind: 'trickle', intervalMs: 200, times: 1 });
+      const r = await set(NEW_NS, [], domain);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/no complete answer within 2s; retrying/);
+      expect(r.ms).toBeGreaterThanOrEqual(2_000);
+      expect(held()).toEqual([...NEW_NS].sort());
+    });
+
+    const TRIES = 3;
+    const TRY_MS = 1_000;
+    test(`a body that always trickles: exit 1 within tries x timeout + backoff (${TRIES} x ${TRY_MS} ms), never a hang`, async () => {
+      emu.http.inject({ kind: 'trickle', intervalMs: 200, times: Infinity });
+      const started = Date.now();
+      const r = await cli(['get', '--registrar', id, '--domain', domain], env({ NSBRIDGE_HTTP_TIMEOUT: `${TRY_MS}ms`, NSBRIDGE_HTTP_RETRIES: String(TRIES - 1) }));
+      expect(r.code).toBe(1);
+      expect(lastLine(r)).toMatch(oneLine('get name servers'));
+      expect(lastLine(r)).toMatch(/no complete answer within 1s/);
+      // From the first request to the exit: the tries, ~60 ms of backoff (20 ms base) and the
+      // exit; the CLI's start-up before it (seconds on a loaded machine) does not count.
+      expect(started + r.ms - emu.http.requests[0]!.at).toBeLessThan(TRIES * TRY_MS + 1_500);
+      expect(r.ms).toBeLessThan(TRIES * TRY_MS + 10_000);
+      expect(emu.http.requests.length).toBeLessThanOrEqual(TRIES * (opts.requestsPerRead ?? 1));
+    });
+
+    test('NSBRIDGE_DEADLINE ends the whole command, however many tries are left', async () => {
+      emu.http.inject({ kind: 'trickle', intervalMs: 200, times: Infinity });
+      const started = Date.now();
+      const r = await cli(['get', '--registrar', id, '--domain', domain], env({ NSBRIDGE_HTTP_TIMEOUT: '1s', NSBRIDGE_HTTP_RETRIES: '20', NSBRIDGE_DEADLINE: '2500ms' }));
+      expect(r.code).toBe(1);
+      expect(lastLine(r)).toMatch(/NSBRIDGE_DEADLINE/);
+      // The deadline counts from the command's start, which is before the first request.
+      expect(started + r.ms - emu.http.requests[0]!.at).toBeLessThan(2_500 + 1_500);
+      expect(r.ms).toBeLessThan(2_500 + 10_000);
+    });
+
+    for (const kind of ['errorEnvelope', 'wrongShape'] as const) scenario(kind, `a 200 whose body is ${kind} is an error quoting it, never "no name servers"; set writes nothing`, async () => {
+      emu.http.inject({ kind, times: Infinity });
+      const got = await cli(['get', '--registrar', id, '--domain', domain, '--json']);
+      expect(got.code).toBe(1);
+      expect(got.stdout).toBe('');
+      expect(lastLine(got)).toMatch(oneLine('get name servers'));
+      // The registrar's own error words for an envelope; for any other shape, what was expected and what came.
+      if (kind === 'wrongShape') expect(lastLine(got)).toMatch(/unexpected answer.*: expected .*; got /);
+      const r = await set(NEW_NS);
+      expect(r.code).toBe(1);
+      expect(emu.http.writes()).toBe(0);
+      expect(emu.nameServersOf(domain)).toEqual(OLD_NS);
+    });
+
+    test('the plan-time read (terraform-external) of an answer of the wrong shape never reports "available" with no name servers', async () => {
+      emu.http.inject({ kind: 'wrongShape', times: Infinity });
+      const r = await runCli(['terraform-external'], env(), 60_000, JSON.stringify({ registrar: id, domain }));
+      outputs.push(r);
+      if (r.code === 0) {
+        const result = JSON.parse(r.stdout) as Record<string, string>;
+        expect(result.available).toBe('false');
+        expect(result.unavailable).not.toBe('');
+      } else {
+        expect(r.code).toBe(1);
+      }
+    });
+
     test('bad credentials fail with exit 1 and no retry storm', async () => {
       const r = await cli(['set', '--registrar', id, '--domain', domain, '--ns', NEW_NS.join(',')], env(emu.badCredentialsEnv()));
       expect(r.code).toBe(1);
@@ -192,11 +326,22 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
       ['a name server that is not a host name', ['set', '--registrar', id, '--domain', domain, '--ns', 'ns_1!.example.net,ns2.example.net'], /invalid label/],
       ['unknown registrar', ['set', '--registrar', 'no-such-registrar', '--domain', domain, '--ns', NEW_NS.join(',')], /unknown registrar "no-such-registrar"/],
       ['missing --ns', ['set', '--registrar', id, '--domain', domain], /--ns/],
+      ['an IDN label that starts with a hyphen', ['set', '--registrar', id, '--domain', '-bücher.com', '--ns', NEW_NS.join(',')], /"-bücher" that starts or ends with a hyphen/],
+      ['an IDN label that ends with a hyphen', ['set', '--registrar', id, '--domain', 'bücher-.com', '--ns', NEW_NS.join(',')], /starts or ends with a hyphen/],
+      ['an IDN label with hyphens in positions 3-4', ['set', '--registrar', id, '--domain', 'bü--cher.com', '--ns', NEW_NS.join(',')], /third and fourth positions/],
+      ['a punycode label whose Unicode form breaks the hyphen rules', ['set', '--registrar', id, '--domain', 'xn---bcher-4ya.com', '--ns', NEW_NS.join(',')], /starts or ends with a hyphen/],
+      ['an IDN name server with a leading hyphen', ['set', '--registrar', id, '--domain', domain, '--ns', `-ñs1.example.net,${NEW_NS[0]}`], /name server "-ñs1\.example\.net"/],
+      ['control characters in the domain', ['set', '--registrar', id, '--domain', 'ok.com\r\u001b[2Knsbridge: done\u202e', '--ns', NEW_NS.join(',')], /domain name "ok\.com\\r\\x1b\[2Knsbridge: done\\u202e"/],
+      ['control characters in the registrar', ['set', '--registrar', `${id}\r\u001b[1A`, '--domain', domain, '--ns', NEW_NS.join(',')], /unknown registrar ".*\\r\\x1b\[1A"/],
+      ['a 100 KB domain', ['set', '--registrar', id, '--domain', `${'a'.repeat(100_000)}.com`, '--ns', NEW_NS.join(',')], /…\(99804 more\)/],
     ];
-    test.each(badInputs)('bad input (%s): exit 2, nothing sent', async (_name, args, message) => {
+    test.each(badInputs)('bad input (%s): exit 2, nothing sent, no raw control character echoed', async (_name, args, message) => {
       const r = await cli(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
+      // eslint-disable-next-line no-control-regex
+      expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(r.stderr.length).toBeLessThan(2_000);
       expect(emu.http.requests).toHaveLength(0);
     });
 
@@ -266,7 +411,7 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
       test(`ds set with ${byKey ? '--dnskey' : '--ds'} adds the record; the registrar holds it`, async () => {
         const r = await set([k1]);
         expect(r.code).toBe(0);
-        expect(JSON.parse(r.stdout)).toEqual({ registrar: id, domain, changed: true, before: [], after: [dnssecRecordJson(record(k1))], dryRun: false });
+        expect(JSON.parse(r.stdout)).toEqual({ registrar: id, domain, changed: true, before: [], after: [dnssecRecordJson(record(k1))], dryRun: false, waits: [] });
         expect(held()).toHaveLength(1);
         expect(holds(k1)).toBe(true);
         expect(emu.http.writes()).toBeGreaterThanOrEqual(1);
@@ -328,7 +473,7 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
         emu.http.resetLog();
         const again = await clear();
         expect(again.code).toBe(0);
-        expect(JSON.parse(again.stdout)).toEqual({ registrar: id, domain, changed: false, before: [], after: [], dryRun: false });
+        expect(JSON.parse(again.stdout)).toEqual({ registrar: id, domain, changed: false, before: [], after: [], dryRun: false, waits: [] });
         expect(emu.http.writes()).toBe(0);
       });
 
@@ -380,6 +525,19 @@ export function describeRegistrarConformance<E extends ConformanceEmulator>(opts
         expect(r.stderr).toContain(`nsbridge: ${id}: ds set ${domain}: `);
         expect(r.stderr).toMatch(message);
         expect(emu.http.requests).toHaveLength(0);
+      });
+
+      test.each(['errorEnvelope', 'wrongShape'] as const)('a 200 whose body is %s is an error, never "no DS records"; ds set writes nothing', async (kind) => {
+        emu.setDnssecRecords!(domain, [record(k1)]);
+        emu.http.inject({ kind, times: Infinity });
+        const got = await ds(['get', '--registrar', id, '--domain', domain, '--json']);
+        expect(got.code).toBe(1);
+        expect(got.stdout).toBe('');
+        const r = await set([k2]);
+        expect(r.code).toBe(1);
+        expect(emu.http.writes()).toBe(0);
+        expect(holds(k1)).toBe(true);
+        expect(held()).toHaveLength(1);
       });
 
       test('a registrar failure during ds set is exit 1 with one line naming the registrar and domain', async () => {

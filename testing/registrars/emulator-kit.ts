@@ -2,8 +2,10 @@
  * What every registrar emulator shares: a real HTTP server on loopback, a request log, a
  * per-account rate limit (sliding window, the strictest plausible reading of "N per minute"),
  * and fault injection on request (429 with the registrar's retry hint, 5xx, slow answers,
- * dropped connections, malformed bodies). Each registrar's emulator.ts supplies only its own
- * routes, auth check and error envelopes.
+ * dropped connections, malformed bodies, answers cut off mid-body, bodies that trickle in, error
+ * envelopes sent with HTTP 200, answers of the wrong shape). Each registrar's emulator.ts supplies
+ * only its own routes, auth check and error envelopes; the kit has a registrar-neutral default
+ * for the 200 envelope and the wrong shape.
  *
  * Emulators are test infrastructure, but they ship in dist/ too so the end-to-end suite and the
  * benchmarks can start them (`node dist/scripts/emulators.js`).
@@ -39,7 +41,30 @@ export interface RecordedRequest {
   readonly fault?: FaultKind;
 }
 
-export type FaultKind = 'rateLimit' | 'status' | 'slow' | 'drop' | 'malformed';
+export type FaultKind =
+  | 'rateLimit'
+  | 'status'
+  | 'slow'
+  | 'drop'
+  | 'malformed'
+  /** The route runs (a write lands), then the status line and part of the body go out and the connection is reset. */
+  | 'cutOff'
+  /** The route runs, then the status line goes out and the body trickles in, a space every `intervalMs`, never ending. */
+  | 'trickle'
+  /** HTTP 200 with the registrar's error envelope (EmulatorHooks.errorEnvelope) instead of the object asked for. */
+  | 'errorEnvelope'
+  /** HTTP 200 with a well-formed body that is not the object asked for (EmulatorHooks.wrongShape). */
+  | 'wrongShape';
+
+/** Faults that spoil the answer of a request the route has already carried out. */
+const AFTER_ROUTE: ReadonlySet<FaultKind> = new Set(['cutOff', 'trickle']);
+
+/** Registrar-neutral defaults: an error object where a domain object was expected, and an unrelated object. */
+export const DEFAULT_ERROR_ENVELOPE: Reply = {
+  status: 200,
+  body: { error: { code: 'INTERNAL_ERROR', message: 'An internal error occurred; please try again later' } },
+};
+export const DEFAULT_WRONG_SHAPE: Reply = { status: 200, body: { result: 'ok', items: [{ id: 1, name: 'something else' }] } };
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -51,8 +76,15 @@ export interface Fault {
   readonly delayMs?: number;
   /** How many requests this fault hits (default 1; Infinity = until cleared). */
   readonly times?: number;
-  /** Only requests whose method matches (e.g. only writes). */
+  /** Only requests whose method matches. */
   readonly method?: string;
+  /**
+   * `cutOff` and `trickle` only: spoil only answers to requests the route counted as a write (a
+   * read sent as POST, such as Porkbun's, is answered normally and does not use the fault up).
+   */
+  readonly writesOnly?: boolean;
+  /** For `trickle`: the pause between bytes (default 500 ms). */
+  readonly intervalMs?: number;
 }
 
 export interface RouteResult extends Reply {
@@ -72,6 +104,13 @@ export interface EmulatorHooks {
   /** A body that a client cannot parse, with the status the registrar would send it with. */
   malformed(): Reply;
   /**
+   * The registrar's error envelope sent with HTTP 200 (for registrars that answer errors with 200,
+   * their usual error); default DEFAULT_ERROR_ENVELOPE.
+   */
+  errorEnvelope?(): Reply;
+  /** A well-formed answer that is not the object asked for; default DEFAULT_WRONG_SHAPE. */
+  wrongShape?(): Reply;
+  /**
    * Which account a request is counted against for the rate limit (e.g. the API key), or
    * undefined to count it against a shared anonymous bucket.
    */
@@ -89,6 +128,7 @@ export class HttpEmulator {
   readonly requests: RecordedRequest[] = [];
   private readonly faults: { fault: Fault; left: number }[] = [];
   private readonly windows = new Map<string, number[]>();
+  private readonly trickles = new Set<NodeJS.Timeout>();
   private server?: Server;
   private baseUrl = '';
   rateLimit?: { requests: number; perMs: number };
@@ -129,6 +169,8 @@ export class HttpEmulator {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    for (const t of this.trickles) clearInterval(t);
+    this.trickles.clear();
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -152,9 +194,12 @@ export class HttpEmulator {
     return this.requests.filter((r) => r.write).length;
   }
 
-  private takeFault(method: string): Fault | undefined {
+  /** The next fault for this request: before the route runs, or after it (`cutOff`, `trickle`). */
+  private takeFault(method: string, phase: 'before' | 'after', write = false): Fault | undefined {
     for (const entry of this.faults) {
       if (entry.left <= 0) continue;
+      if (AFTER_ROUTE.has(entry.fault.kind) !== (phase === 'after')) continue;
+      if (entry.fault.writesOnly && !write) continue;
       if (entry.fault.method && entry.fault.method.toUpperCase() !== method) continue;
       entry.left -= 1;
       return entry.fault;
@@ -204,7 +249,7 @@ export class HttpEmulator {
     const record = (status: number, write = false, fault?: FaultKind) =>
       this.requests.push({ method: request.method, path: request.path, status, write, at: Date.now(), fault });
 
-    const fault = this.takeFault(request.method);
+    const fault = this.takeFault(request.method, 'before');
     if (fault?.kind === 'drop') {
       record(0, false, 'drop');
       req.socket.destroy();
@@ -230,6 +275,14 @@ export class HttpEmulator {
       record(reply.status, false, 'malformed');
       return this.send(res, reply);
     }
+    if (fault?.kind === 'errorEnvelope' || fault?.kind === 'wrongShape') {
+      const reply =
+        fault.kind === 'errorEnvelope'
+          ? (this.hooks.errorEnvelope?.() ?? DEFAULT_ERROR_ENVELOPE)
+          : (this.hooks.wrongShape?.() ?? DEFAULT_WRONG_SHAPE);
+      record(reply.status, false, fault.kind);
+      return this.send(res, reply);
+    }
 
     const account = this.hooks.accountOf?.(request) ?? '(anonymous)';
     if (this.overLimit(account)) {
@@ -246,20 +299,51 @@ export class HttpEmulator {
       // eslint-disable-next-line no-console
       console.error(`${this.hooks.name} emulator: handler crashed: ${(err as Error).stack}`);
     }
-    record(result.status, Boolean(result.write));
+    const after = this.takeFault(request.method, 'after', Boolean(result.write));
+    record(result.status, Boolean(result.write), after?.kind);
+    if (after?.kind === 'cutOff') return this.cutOff(res, result);
+    if (after?.kind === 'trickle') return this.trickle(res, result, after.intervalMs ?? 500);
     this.send(res, result);
+  }
+
+  private encode(reply: Reply): { body: string; headers: Record<string, string> } {
+    const isText = typeof reply.body === 'string' || reply.body === undefined;
+    const body = reply.body === undefined ? '' : isText ? String(reply.body) : JSON.stringify(reply.body);
+    return { body, headers: { ...(isText ? {} : { 'Content-Type': 'application/json' }), ...reply.headers } };
+  }
+
+  /** Status line, headers and half the body (promising more), then a reset: the answer never completes. */
+  private cutOff(res: ServerResponse, reply: Reply): void {
+    if (res.destroyed) return;
+    const { body, headers } = this.encode(reply);
+    const part = body.slice(0, Math.floor(body.length / 2));
+    res.writeHead(reply.status, { ...headers, 'Content-Length': String(Buffer.byteLength(body) + 64) });
+    res.flushHeaders();
+    res.write(part, () => setTimeout(() => res.socket?.destroy(), 30));
+  }
+
+  /** Status line and headers, then a space every `intervalMs`, until the client gives up. */
+  private trickle(res: ServerResponse, reply: Reply, intervalMs: number): void {
+    if (res.destroyed) return;
+    const { headers } = this.encode(reply);
+    delete headers['Content-Length'];
+    res.writeHead(reply.status, headers);
+    res.flushHeaders();
+    const timer = setInterval(() => {
+      if (res.destroyed || res.socket?.destroyed) {
+        clearInterval(timer);
+        this.trickles.delete(timer);
+        return;
+      }
+      res.write(' ');
+    }, intervalMs);
+    this.trickles.add(timer);
   }
 
   private send(res: ServerResponse, reply: Reply): void {
     if (res.destroyed) return;
-    const isText = typeof reply.body === 'string' || reply.body === undefined;
-    const body = reply.body === undefined ? '' : isText ? String(reply.body) : JSON.stringify(reply.body);
-    const headers: Record<string, string> = {
-      ...(isText ? {} : { 'Content-Type': 'application/json' }),
-      ...reply.headers,
-      'Content-Length': String(Buffer.byteLength(body)),
-    };
-    res.writeHead(reply.status, headers);
+    const { body, headers } = this.encode(reply);
+    res.writeHead(reply.status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
     res.end(body);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * DNSimple API v2 emulator (shared/reference/registrar-apis.md §6), faithful to:
+ * DNSimple API v2 emulator (https://developer.dnsimple.com/v2/registrar/delegation/), faithful to:
  *  - auth: `Authorization: Bearer <token>`, else 401 {"message":"Authentication failed"};
  *  - the account id in every account path (/v2/{account}/...), and GET /v2/whoami, which names the
  *    account for an account token and answers `account: null` for a user token;
@@ -33,7 +33,7 @@
  *    (not registered with DNSimple) gets 400 for a new DS record, since there is no registry to
  *    send it to; digests are stored as sent.
  */
-import { ALGORITHM_NAMES, DnssecRecord } from '../../../core/dnssec';
+import { ALGORITHM_NAMES, DnssecRecord, keyTagOf } from '../../../core/dnssec';
 import { EmulatedRequest, HttpEmulator, Reply, RouteResult } from '../emulator-kit';
 import { DomainStore, isRegisteredHost } from '../registrar-state';
 import { RegistrarEmulator } from '../registrar-emulator';
@@ -69,6 +69,8 @@ export class DnsimpleEmulator extends RegistrarEmulator {
    */
   writeScope?: Set<string>;
   onDnssecChange?: (domain: string, records: DnssecRecord[]) => void;
+  /** TLDs whose registry wants the key data (public_key) with a DS (UNCONFIRMED list: .de and .eu here). */
+  readonly keyDataTlds = new Set(['de', 'eu']);
   private nextDsId = 24;
   /** Accepted requests per token, for the X-RateLimit-* headers. */
   private readonly used = new Map<string, number[]>();
@@ -331,6 +333,20 @@ export class DnsimpleEmulator extends RegistrarEmulator {
       else if (!/^[0-9a-fA-F]+$/.test(digest) || digest.length !== DIGEST_LENGTH[digestType]) errors.digest = ['is invalid'];
       if (!/^\d+$/.test(keytag) || Number(keytag) > 65535) errors.keytag = ['is not a number between 0 and 65535'];
       if (records.some((r) => r.digest.toLowerCase() === digest.toLowerCase())) errors.digest = ['has already been taken'];
+    }
+    // TLDs whose registry takes key data want public_key with the DS (UNCONFIRMED which TLDs: the
+    // emulator's `keyDataTlds`); given, it must be base64 and be the key the DS's key tag names.
+    const publicKey = body.public_key;
+    if (Object.keys(errors).length === 0) {
+      const tld = domain.slice(domain.lastIndexOf('.') + 1);
+      if (publicKey === undefined || publicKey === null || publicKey === '') {
+        if (this.keyDataTlds.has(tld)) errors.public_key = ["can't be blank"];
+      } else if (typeof publicKey !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(publicKey)) {
+        errors.public_key = ['is invalid'];
+      } else {
+        const { algorithm, keytag } = body as Record<(typeof DS_FIELDS)[number], string>;
+        if (keyTagOf({ flags: 257, protocol: 3, algorithm: Number(algorithm), publicKey }) !== Number(keytag)) errors.public_key = ['does not match the keytag'];
+      }
     }
     if (Object.keys(errors).length) return error(400, 'Validation failed', errors);
     if (entry.state !== 'registered') {

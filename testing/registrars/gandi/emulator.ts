@@ -1,5 +1,5 @@
 /**
- * Gandi v5 Domain API emulator (shared/reference/registrar-apis.md §3), faithful to:
+ * Gandi v5 Domain API emulator (https://api.gandi.net/docs/domains/), faithful to:
  *  - auth: `Authorization: Bearer <PAT>` only; a missing, unknown or EXPIRED token is 401
  *    HTTPUnauthorized (PATs have an expiry date and cannot be renewed);
  *  - PAT scope: a token belongs to one organization, has permissions (`domain:view` to read,
@@ -36,8 +36,11 @@
  *    `public_key` (camelCase `publicKey` is an unknown field, so public_key is "Required"), all
  *    with Cornice's validation envelope; a key the domain already has is 409 HTTPConflict; POST
  *    answers 201 {"message"}, DELETE 204 with no body, an unknown key id 404; the list's page
- *    size is capped silently at `dnskeysPageCap` (default 100) whatever per_page asks, with no
- *    Link header, so a client must page by Total-Count; digests come back in lower case; DNSSEC
+ *    size is capped silently at `dnskeysPageCap` (default 100) whatever per_page asks; a page
+ *    with more after it carries `Link: <https://api.gandi.net/...?page=N&per_page=M>; rel="next"`
+ *    (the production origin, as Gandi writes it; `linkHeader = false` leaves Link out, and
+ *    `repeatedNextPage` makes that page's next link point back at itself, a broken answer for
+ *    the client's loop guard); digests come back in lower case; DNSSEC
  *    writes need the `domain:tech` permission.
  */
 import { createHash } from 'node:crypto';
@@ -136,6 +139,10 @@ export class GandiEmulator extends RegistrarEmulator {
   readonly seen: { authorization?: string; host?: string; sharingId: string | null; contentType?: string }[] = [];
   /** Most keys one page of GET .../dnskeys holds, whatever per_page asks (UNCONFIRMED cap). */
   dnskeysPageCap = 100;
+  /** Send the Link header on the dnskeys list (rel="next" while more pages follow). */
+  linkHeader = true;
+  /** A page whose next link points back at itself (undefined: none). */
+  repeatedNextPage?: number;
   onDnssecChange?: (domain: string, records: DnssecRecord[]) => void;
   private nextKeyId = 4711;
 
@@ -160,6 +167,8 @@ export class GandiEmulator extends RegistrarEmulator {
             ? { status, headers: { 'Content-Type': 'text/html' }, body: nginxPage(status) }
             : { status, headers: JSON_TYPE, body: { ...errorObject(500), code: status } },
         malformed: () => ({ status: 200, headers: JSON_TYPE, body: '["ns1.old-dns.net", "ns2.old-' }),
+        // Gandi's Pyramid error object, passed on with 200 (e.g. by a proxy in front of the API).
+        errorEnvelope: () => ({ status: 200, headers: JSON_TYPE, body: errorObject(500) }),
         // Counted per IP address; every client of a loopback emulator has the same one.
         accountOf: () => undefined,
       },
@@ -374,11 +383,21 @@ export class GandiEmulator extends RegistrarEmulator {
       const perPage = Math.min(num('per_page', this.dnskeysPageCap), this.dnskeysPageCap);
       if (issues.length) return this.invalid(400, issues);
       const count = String(keys.length);
-      return {
-        status: 200,
-        headers: { ...JSON_TYPE, 'Total-Count': count, 'Filtered-Count': count },
-        body: keys.slice((page - 1) * perPage, page * perPage),
-      };
+      const headers: Record<string, string> = { ...JSON_TYPE, 'Total-Count': count, 'Filtered-Count': count };
+      const lastPage = Math.max(1, Math.ceil(keys.length / perPage));
+      if (this.linkHeader) {
+        const at = (n: number) => {
+          const q = new URLSearchParams(req.query);
+          q.set('page', String(n));
+          q.set('per_page', String(perPage));
+          return `<https://api.gandi.net${req.path}?${q.toString()}>`;
+        };
+        const links = [`${at(1)}; rel="first"`, `${at(lastPage)}; rel="last"`];
+        if (page === this.repeatedNextPage) links.push(`${at(page)}; rel="next"`);
+        else if (page < lastPage) links.push(`${at(page + 1)}; rel="next"`);
+        headers.Link = links.join(', ');
+      }
+      return { status: 200, headers, body: keys.slice((page - 1) * perPage, page * perPage) };
     }
     if (req.method !== 'POST' && req.method !== 'PUT') return this.fail(405);
     if (!canWrite) return this.fail(403);

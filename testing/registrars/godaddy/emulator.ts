@@ -1,6 +1,6 @@
 /**
  * GoDaddy Domains API emulator, v1 (name servers) and v2 (DNSSEC)
- * (shared/reference/registrar-apis.md §1), faithful to:
+ * (https://developer.godaddy.com/doc/endpoint/domains), faithful to:
  *  - auth: `Authorization: sso-key KEY:SECRET`, else 401 UNABLE_TO_AUTHENTICATE;
  *  - `accessDenied`: the 2024 production gate, 403 ACCESS_DENIED on every call;
  *  - GET /v1/domains/{domain} -> DomainDetail; 404 NOT_FOUND "Domain x not found for shopper";
@@ -115,6 +115,8 @@ export class GoDaddyEmulator extends RegistrarEmulator {
         }),
         serverError: (status) => ({ status, body: { code: 'INTERNAL_SERVER_ERROR', message: 'An internal error occurred' } }),
         malformed: () => ({ status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"domain": "exa' }),
+        // GoDaddy's Error object, as a proxy or gateway in front of the API might pass it on with 200.
+        errorEnvelope: () => ({ status: 200, body: { code: 'UNKNOWN_ERROR', message: 'An unexpected error occurred' } }),
         accountOf: (req) => String(req.headers.authorization ?? ''),
       },
       { rateLimit: opts.rateLimit === null ? undefined : (opts.rateLimit ?? { requests: 60, perMs: 60_000 }), port: opts.port },

@@ -1,5 +1,5 @@
 /**
- * Namecheap XML API emulator (shared/reference/registrar-apis.md §2), faithful to:
+ * Namecheap XML API emulator (https://www.namecheap.com/support/api/methods/), faithful to:
  *  - one endpoint, `/xml.response`, the operation chosen by `Command`; GET with a query string and
  *    POST with an application/x-www-form-urlencoded body (query parameters of a POST count too, as
  *    lexicon sends them); parameter names matched case-insensitively (observed, not documented);
@@ -175,6 +175,15 @@ export class NamecheapEmulator extends RegistrarEmulator {
             '  <RequestedCommand>namecheap.domains.getinfo</RequestedCommand>\r\n' +
             '  <CommandResponse Type="namecheap.domains.getInfo">\r\n    <DomainGetInfoResult Status="Ok" ID="58',
         }),
+        // Every Namecheap error is a 200 envelope; an error number nsbridge has no mapping for.
+        errorEnvelope: () => this.reply({ errors: [{ number: '5050900', text: 'Unhandled exceptions' }], requested: 'namecheap.domains.getinfo' }),
+        // Status="OK" answering another command (getList) where getInfo's result was expected.
+        wrongShape: () =>
+          this.reply({
+            requested: 'namecheap.domains.getList',
+            type: 'namecheap.domains.getList',
+            result: el('DomainGetListResult', {}, el('Domain', { ID: 1, Name: 'other.com', IsOurDNS: 'false' })),
+          }),
         accountOf: (req) => this.params(req).values.get('apiuser'),
       },
       { rateLimit: opts.rateLimit === null ? undefined : (opts.rateLimit ?? { requests: 20, perMs: 60_000 }), port: opts.port },

@@ -1,5 +1,17 @@
 /**
- * Name.com API v4 emulator (shared/reference/registrar-apis.md §5), faithful to:
+ * Name.com emulator: the Core API (/core/v1, https://docs.name.com) and API v4 (/v4,
+ * https://www.name.com/api-docs) side by side, as Name.com serves both during v4's transition.
+ * Where they differ (the Core API's OpenAPI document, "name.com Core API" 1.33):
+ *  - bad credentials: Core 401 {"message":"Unauthorized"}; v4 403 {"message":"Forbidden"}
+ *    (issue #18; the strict reading: the same body as two-step verification);
+ *  - no JSON Content-Type on a POST: Core 415 {"message":"The 'Content-Type' header must be
+ *    'application/json' for this request."}; v4 403;
+ *  - 404: Core {"message":"Not Found","details":"The requested domain does not exist."};
+ *  - 429: Core {"message":"Rate Limit Exceeded","details"} with X-RateLimit-Reset (Unix seconds);
+ *    v4 {"message":"Too Many Requests"} with no hint. (A throttle from the kit's per-second window
+ *    or an injected fault takes the shape of the API of the latest request.)
+ *  - Core answers are application/json; v4 answers text/html (below).
+ * The v4 details (the same paths and shapes serve the Core API under /core/v1):
  *  - auth: HTTP Basic `<user>:<token>`; in `sandbox` mode (api.dev.name.com) the user name must be
  *    the account's with `-test`, and the production name is refused (and vice versa): 401;
  *  - every answer, JSON or not, comes with `Content-Type: text/html; charset=UTF-8` (as recorded
@@ -60,8 +72,13 @@ export interface NamecomEmulatorOptions {
   port?: number;
 }
 
-/** Name.com answers carry this whatever the body is. */
+/** Name.com's v4 answers carry this whatever the body is. */
 const HTML_TYPE = { 'Content-Type': 'text/html; charset=UTF-8' };
+const JSON_TYPE = { 'Content-Type': 'application/json' };
+
+export type NamecomApi = 'core' | 'v4';
+const PREFIX: Record<NamecomApi, string> = { core: '/core/v1', v4: '/v4' };
+const apiOf = (path: string): NamecomApi | undefined => (path.startsWith('/core/v1/') ? 'core' : path.startsWith('/v4/') ? 'v4' : undefined);
 
 const GENERIC_NS = /^ns([1-4])\.name\.com$/i;
 
@@ -93,6 +110,8 @@ export class NamecomEmulator extends RegistrarEmulator {
   /** Every request's user name, Content-Type, raw path and Host, for tests that check what was sent. */
   readonly seen: { user?: string; contentType?: string; path: string; host?: string }[] = [];
   private readonly hourly = new Map<string, number[]>();
+  /** The API of the request being answered (set first thing for every request). */
+  private api: NamecomApi = 'core';
   /** Most DS records one page of the list holds, whatever perPage asks (UNCONFIRMED cap). */
   dnssecPageCap = 1000;
   onDnssecChange?: (domain: string, records: DnssecRecord[]) => void;
@@ -112,11 +131,16 @@ export class NamecomEmulator extends RegistrarEmulator {
       {
         name: 'namecom',
         handle: (req) => this.handle(req),
-        // Strict: no Retry-After (UNCONFIRMED whether Name.com sends one).
-        rateLimited: () => this.error(429, 'Too Many Requests'),
+        // v4 strict: no Retry-After (UNCONFIRMED whether Name.com sends one); Core: X-RateLimit-Reset.
+        rateLimited: (sec) => this.throttled(sec),
         serverError: (status) => this.error(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
         malformed: () => ({ status: 200, headers: HTML_TYPE, body: '{"domainName":"example.com","nameservers":["ns1.old' }),
-        accountOf: (req) => this.userOf(req),
+        // Name.com's ErrorMessage, with 200 and text/html as its answers come.
+        errorEnvelope: () => ({ status: 200, headers: HTML_TYPE, body: JSON.stringify({ message: 'Internal Error', details: 'please try again' }) }),
+        accountOf: (req) => {
+          this.api = apiOf(req.path) ?? this.api;
+          return this.userOf(req);
+        },
       },
       { rateLimit: perSecond, port: opts.port },
     );
@@ -181,7 +205,18 @@ export class NamecomEmulator extends RegistrarEmulator {
 
   private error(status: number, message: string, details?: string): RouteResult {
     const body: NamecomErrorMessage = details ? { message, details } : { message };
-    return { status, headers: HTML_TYPE, body };
+    return { status, headers: this.type(), body };
+  }
+
+  /** v4 answers carry text/html whatever the body; the Core API application/json. */
+  private type(): Record<string, string> {
+    return this.api === 'v4' ? HTML_TYPE : JSON_TYPE;
+  }
+
+  private throttled(retryAfterSec: number): RouteResult {
+    if (this.api === 'v4') return this.error(429, 'Too Many Requests');
+    const reset = Math.ceil(Date.now() / 1000) + retryAfterSec;
+    return { status: 429, headers: { ...JSON_TYPE, 'X-RateLimit-Reset': String(reset) }, body: { message: 'Rate Limit Exceeded', details: 'You have exceeded the rate limit.' } };
   }
 
   private userOf(req: EmulatedRequest): string | undefined {
@@ -229,33 +264,40 @@ export class NamecomEmulator extends RegistrarEmulator {
   private handle(req: EmulatedRequest): RouteResult {
     const user = this.userOf(req);
     this.seen.push({ user, contentType: req.headers['content-type'], path: req.path, host: req.headers.host });
+    const api = apiOf(req.path);
+    if (!api) return this.error(404, 'Not Found');
+    this.api = api;
+    const core = api === 'core';
 
-    if (req.method === 'POST' || req.method === 'PUT') {
+    if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
       const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/json') return this.error(403, 'Forbidden');
+      if (type !== 'application/json') {
+        return core ? this.error(415, "The 'Content-Type' header must be 'application/json' for this request.") : this.error(403, 'Forbidden');
+      }
     }
     if (this.overHourly(user ?? '(anonymous)')) {
       this.hourlyLimitedCount += 1;
-      return this.error(429, 'Too Many Requests');
+      return this.throttled(3600);
     }
     const m = /^Basic (\S+)$/.exec(String(req.headers.authorization ?? ''));
     const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
-    if (decoded !== `${this.apiUser}:${this.token}`) return this.error(401, 'Unauthenticated');
-    if (this.twoStepVerification) return this.error(403, 'Forbidden');
+    if (decoded !== `${this.apiUser}:${this.token}`) return core ? this.error(401, 'Unauthorized') : this.error(403, 'Forbidden');
+    if (this.twoStepVerification) return core ? this.error(403, 'Permission denied') : this.error(403, 'Forbidden');
 
-    const dnssec = /^\/v4\/domains\/([^/:]+)\/dnssec(?:\/([^/]+))?$/.exec(req.path);
+    const rest = req.path.slice(PREFIX[api].length);
+    const dnssec = /^\/domains\/([^/:]+)\/dnssec(?:\/([^/]+))?$/.exec(rest);
     if (dnssec) return this.dnssec(req, decodeURIComponent(dnssec[1]!).toLowerCase(), dnssec[2] === undefined ? undefined : decodeURIComponent(dnssec[2]));
-    const get = /^\/v4\/domains\/([^/:]+)$/.exec(req.path);
-    const setNs = /^\/v4\/domains\/([^/:]+):setNameservers$/.exec(req.path);
+    const get = /^\/domains\/([^/:]+)$/.exec(rest);
+    const setNs = /^\/domains\/([^/:]+):setNameservers$/.exec(rest);
     if (req.method === 'GET' && get) {
       const domain = decodeURIComponent(get[1]!).toLowerCase();
-      if (!this.store.get(domain)) return this.error(404, 'Not Found');
-      return { status: 200, headers: HTML_TYPE, body: this.render(domain) };
+      if (!this.store.get(domain)) return this.notFound();
+      return { status: 200, headers: this.type(), body: this.render(domain) };
     }
     if (req.method === 'POST' && setNs) {
       const domain = decodeURIComponent(setNs[1]!).toLowerCase();
       const entry = this.store.get(domain);
-      if (!entry) return this.error(404, 'Not Found');
+      if (!entry) return this.notFound();
       const body = req.json as { nameservers?: unknown } | undefined;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         return this.error(400, 'Invalid Argument', 'Parameter Value Error - the request body must be a JSON object');
@@ -274,23 +316,28 @@ export class NamecomEmulator extends RegistrarEmulator {
       // Name.com's own generic names become the account's: ns1.name.com -> ns1<code>.name.com.
       entry.nameServers = names.map((n) => n.replace(GENERIC_NS, (_all, i: string) => `ns${i}${this.accountCode}.name.com`));
       this.onDelegationChange?.(domain, entry.nameServers);
-      return { status: 200, headers: HTML_TYPE, body: this.render(domain), write: true };
+      return { status: 200, headers: this.type(), body: this.render(domain), write: true };
     }
     return this.error(404, 'Not Found');
   }
 
+  /** A domain not in the account: the Core API says which. */
+  private notFound(): RouteResult {
+    return this.api === 'core' ? this.error(404, 'Not Found', 'The requested domain does not exist.') : this.error(404, 'Not Found');
+  }
+
   private dnssec(req: EmulatedRequest, domain: string, digestInPath: string | undefined): RouteResult {
-    if (!this.store.get(domain)) return this.error(404, 'Not Found');
+    if (!this.store.get(domain)) return this.notFound();
     const records = this.dsOf(domain);
     const changed = () => this.onDnssecChange?.(domain, this.dnssecRecordsOf(domain)!);
     if (digestInPath !== undefined) {
       const hit = records.find((r) => r.digest === digestInPath);
       if (!hit) return this.error(404, 'Not Found');
-      if (req.method === 'GET') return { status: 200, headers: HTML_TYPE, body: omitDefaults<NamecomDnssec>(hit) };
+      if (req.method === 'GET') return { status: 200, headers: this.type(), body: omitDefaults<NamecomDnssec>(hit) };
       if (req.method !== 'DELETE') return this.error(404, 'Not Found');
       records.splice(records.indexOf(hit), 1);
       changed();
-      return { status: 200, headers: HTML_TYPE, body: {}, write: true };
+      return { status: 200, headers: this.type(), body: {}, write: true };
     }
     if (req.method === 'GET') {
       const num = (name: string, fallback: number) => {
@@ -307,7 +354,7 @@ export class NamecomEmulator extends RegistrarEmulator {
         nextPage: page < lastPage ? page + 1 : 0,
         lastPage,
       };
-      return { status: 200, headers: HTML_TYPE, body: omitDefaults(body) };
+      return { status: 200, headers: this.type(), body: omitDefaults(body) };
     }
     if (req.method !== 'POST') return this.error(404, 'Not Found');
     const body = req.json as Record<string, unknown> | undefined;
@@ -332,7 +379,7 @@ export class NamecomEmulator extends RegistrarEmulator {
     const created: NamecomDnssecCreate = { domainName: domain, keyTag, algorithm, digestType, digest };
     records.push(created);
     changed();
-    return { status: 200, headers: HTML_TYPE, body: omitDefaults<NamecomDnssec>(created), write: true };
+    return { status: 200, headers: this.type(), body: omitDefaults<NamecomDnssec>(created), write: true };
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Porkbun JSON API v3 emulator (shared/reference/registrar-apis.md §4), faithful to:
+ * Porkbun JSON API v3 emulator (https://porkbun.com/api/json/v3/documentation), faithful to:
  *  - the base path: the production base URL is https://api.porkbun.com/api/json/v3, so the
  *    emulator serves under /api/json/v3 and env() points NSBRIDGE_PORKBUN_ENDPOINT there;
  *  - everything is POST, reads included, with `apikey` and `secretapikey` in the JSON body;
@@ -8,8 +8,9 @@
  *    `trailingDotTlds`) answers with trailing dots, as dnscontrol saw;
  *  - POST /domain/updateNs/{domain} {"ns":[...]} -> {"status":"SUCCESS"}; an empty list is
  *    400 "invalid name server list" (fixture);
- *  - a domain not in the account AND a domain whose per-domain "API Access" switch is off both
- *    answer 400 "Invalid domain." (recorded; the client cannot tell them apart);
+ *  - a domain not in the account answers 400 "Invalid domain." (recorded); a domain whose
+ *    per-domain "API Access" switch is off answers 400 "Domain is not opted in to API access."
+ *    (Porkbun's real text, https://porkbun.com/api/json/v3/documentation);
  *  - about 1 request per second per API key (Porkbun support, 2023/2024), counted per `apikey`;
  *  - throttling in one of the three shapes seen in the wild (`throttle`, see PorkbunThrottle);
  *  - server errors as openresty HTML pages, not JSON.
@@ -97,6 +98,9 @@ const WAF_CHALLENGE_PAGE =
   '<body><div id="challenge-container"></div><script>AwsWafIntegration.checkForceRefresh()</script>' +
   '<noscript><h1>JavaScript is disabled</h1></noscript></body></html>';
 
+/** Porkbun's answer for a domain whose "API Access" switch is off. */
+export const NOT_OPTED_IN = 'Domain is not opted in to API access.';
+
 export class PorkbunEmulator extends RegistrarEmulator {
   readonly store = new DomainStore();
   readonly http: HttpEmulator;
@@ -128,6 +132,9 @@ export class PorkbunEmulator extends RegistrarEmulator {
           headers: { 'Content-Type': 'application/json', Server: 'openresty' },
           body: '{"status":"SUCCESS","ns":["curitiba.ns.porkbun.com",',
         }),
+        // Porkbun's error envelope with 200, and a SUCCESS that answers another call (/ping's).
+        errorEnvelope: () => ({ status: 200, headers: { 'Content-Type': 'application/json' }, body: { status: 'ERROR', message: 'An internal error occurred.' } }),
+        wrongShape: () => ({ status: 200, headers: { 'Content-Type': 'application/json' }, body: { status: 'SUCCESS', yourIp: '127.0.0.1' } }),
         // Porkbun counts per API key; a request without a readable key shares one bucket.
         accountOf: (req) => {
           const body = req.json as { apikey?: unknown } | undefined;
@@ -278,7 +285,8 @@ export class PorkbunEmulator extends RegistrarEmulator {
     const domain = decodeURIComponent(m[2]!).toLowerCase();
     const entry = this.store.get(domain);
     // Not in the account and "API Access" off are the same answer at Porkbun.
-    if (!entry || entry.apiAccess === false) return this.error(400, 'Invalid domain.');
+    if (!entry) return this.error(400, 'Invalid domain.');
+    if (entry.apiAccess === false) return this.error(400, NOT_OPTED_IN);
 
     if (op === 'getNs') {
       const tld = domain.slice(domain.lastIndexOf('.') + 1);
@@ -304,7 +312,8 @@ export class PorkbunEmulator extends RegistrarEmulator {
   private handleDnssec(op: string, domain: string, keyTagInPath: string | undefined, body: Record<string, unknown>): RouteResult {
     const entry = this.store.get(domain);
     // Not in the account and "API Access" off are the same answer, as for the NS calls.
-    if (!entry || entry.apiAccess === false) return this.error(400, 'Invalid domain.');
+    if (!entry) return this.error(400, 'Invalid domain.');
+    if (entry.apiAccess === false) return this.error(400, NOT_OPTED_IN);
     let byTag = this.dnssec.get(domain);
     if (!byTag) {
       byTag = new Map();

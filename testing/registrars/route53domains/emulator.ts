@@ -1,5 +1,5 @@
 /**
- * Amazon Route 53 Domains emulator (shared/reference/registrar-apis.md §9): the AWS JSON 1.1
+ * Amazon Route 53 Domains emulator (https://docs.aws.amazon.com/Route53/latest/APIReference/API_Operations_Amazon_Route_53_Domains.html): the AWS JSON 1.1
  * protocol on loopback, faithful to:
  *  - every call is `POST /` with `X-Amz-Target: Route53Domains_v20140515.<Op>` and
  *    `Content-Type: application/x-amz-json-1.1`; PascalCase members; epoch-second timestamps;

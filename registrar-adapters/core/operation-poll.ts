@@ -1,0 +1,74 @@
+/**
+ * Waiting for a registrar's asynchronous operation (a process, job or task) to end: bounded by
+ * NSBRIDGE_<ID>_OPERATION_TIMEOUT, checked at NSBRIDGE_<ID>_POLL_INTERVAL growing 1.5x per check
+ * up to 30 s, with progress on stderr (ctx.log). The adapter says what one check found; the
+ * waiting is core/poll.ts's, so no adapter grows its own sleep loop.
+ */
+import type { AdapterContext, RegistrarInfo } from './types';
+import { durationSetting, formatDuration } from '../../core/duration';
+import { poll, type Clock } from '../../core/poll';
+import type { RegistrarError } from '../../core/errors';
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_INTERVAL_MS = 2_000;
+const MAX_INTERVAL_MS = 30_000;
+const GROWTH = 1.5;
+/** A progress line at the first wait and then every this many checks. */
+const PROGRESS_EVERY = 5;
+
+export interface PollSettings {
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  /** Variable names, for messages. */
+  readonly timeoutEnv: string;
+}
+
+/**
+ * The two settings (validated now, so a bad value is exit 2 before anything is sent); `defaults`
+ * where a registrar documents a slower pace than 10 min / 2 s.
+ */
+export function pollSettings(info: RegistrarInfo, env: NodeJS.ProcessEnv, defaults: { timeoutMs?: number; intervalMs?: number } = {}): PollSettings {
+  const prefix = `NSBRIDGE_${info.id.toUpperCase()}`;
+  const timeoutEnv = `${prefix}_OPERATION_TIMEOUT`;
+  return {
+    timeoutMs: durationSetting(env, timeoutEnv, defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    intervalMs: durationSetting(env, `${prefix}_POLL_INTERVAL`, defaults.intervalMs ?? DEFAULT_INTERVAL_MS),
+    timeoutEnv,
+  };
+}
+
+/** What one check of the operation found. Failures are thrown by the check itself. */
+export type PollState = { readonly done: true } | { readonly done: false; readonly status: string };
+
+export interface PollOptions {
+  readonly settings: PollSettings;
+  readonly ctx: AdapterContext;
+  /** e.g. `openprovider: example.com: process 42` */
+  readonly what: string;
+  readonly check: () => Promise<PollState>;
+  /** The error when the operation is still running at the deadline: say it is pending and what to check. */
+  readonly pending: (status: string, waitedMs: number) => RegistrarError;
+  /** The real clock unless a test brings a fake one. */
+  readonly clock?: Clock;
+}
+
+export async function pollUntilDone(opts: PollOptions): Promise<void> {
+  const { settings, ctx } = opts;
+  const progress = (status: string, elapsedMs: number): void =>
+    ctx.log(`${opts.what} is ${status}; waiting for it to finish (${formatDuration(elapsedMs)} so far, up to ${formatDuration(settings.timeoutMs)}, ${settings.timeoutEnv})`);
+  progress('accepted', 0);
+  const outcome = await poll(opts.check, (state) => state.done, {
+    timeoutMs: settings.timeoutMs,
+    intervalMs: settings.intervalMs,
+    growth: GROWTH,
+    maxIntervalMs: MAX_INTERVAL_MS,
+    // The operation was just submitted: it cannot be done yet.
+    waitFirst: true,
+    signal: ctx.signal,
+    clock: opts.clock,
+    onProgress: (state, p) => {
+      if (!state.done && p.nextInMs !== undefined && p.attempt % PROGRESS_EVERY === 0) progress(state.status, p.elapsedMs);
+    },
+  });
+  if (!outcome.done) throw opts.pending('status' in outcome.result ? outcome.result.status : 'accepted', outcome.elapsedMs);
+}

@@ -1,0 +1,149 @@
+/**
+ * Internet.bs API (https://internetbs.net/ResellerRegistrarDomainNameAPI/):
+ *   read:  POST /Domain/Info   Domain=example.com                      -> {status:"SUCCESS", nameserver:[...]}
+ *   write: POST /Domain/Update Domain=example.com&Ns_list=ns1.a,ns2.a  -> {status:"SUCCESS"|"PENDING"|"FAILURE"}
+ * ApiKey, Password and ResponseFormat=JSON go in the form body of every POST (the API takes GET or
+ * POST), so credentials never appear in a URL, a proxy log or the --verbose trace.
+ *
+ * Every answer is HTTP 200; the outcome is `status`. FAILURE carries `message` and a numeric
+ * `code` (107002 = invalid key/password). PENDING means the registry is still processing: how to
+ * follow it is UNCONFIRMED, so nsbridge re-reads /Domain/Info until the new set shows, bounded by
+ * NSBRIDGE_INTERNETBS_OPERATION_TIMEOUT, and otherwise reports it pending (exit 1) with what to check.
+ * The answer to a domain outside the account is FAILURE with an UNCONFIRMED code and text: every
+ * FAILURE of a read that is not a credential error names that possibility and the IP allow-list.
+ * Throttling is UNCONFIRMED: an HTTP 429 (with or without Retry-After) is waited out and retried.
+ */
+import type { z } from 'zod';
+import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import { info } from './info';
+import { readCredentials, resolveEndpoint } from '../core/environment';
+import { createHttpClient, retryAfterOn429 } from '../core/http';
+import { CallContext, errorForStatus, send } from '../core/respond';
+import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
+import { summarizeBody } from '../../core/redact';
+import { formatDuration } from '../../core/duration';
+import { poll } from '../../core/poll';
+import { sameNameServers } from '../../core/names';
+import { domainInfoSchema, envelopeSchema, FAILURE, InternetBsEnvelope, PATHS } from './wire-types';
+import * as answer from '../core/answer';
+import { pollSettings } from '../core/operation-poll';
+
+/** Internet.bs sends no documented wait hint: wait a little over one window of nsbridge's 1/s pace. */
+export const THROTTLE_WAIT_MS = 1_500;
+const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_INTERNETBS_OPERATION_TIMEOUT';
+
+const throttleWait = retryAfterOn429(THROTTLE_WAIT_MS);
+
+/** Check an answer's shape before anything reads it (swap for the kit's helper later). */
+function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, what: string): z.infer<S> {
+  return answer.parseAnswer(schema, value, {
+    ...call,
+    status: 200,
+    what,
+    hint: 'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_INTERNETBS_ENDPOINT if set',
+  });
+}
+
+const CREDENTIALS_HINT =
+  'Internet.bs did not accept INTERNET_BS_API_KEY / INTERNET_BS_PASSWORD; API access must be requested from Internet.bs and this machine\'s IP address allow-listed; ' +
+  'the test API (NSBRIDGE_INTERNETBS_SANDBOX) takes only its public credentials';
+
+function failure(env: InternetBsEnvelope, call: CallContext, write: boolean): RegistrarError {
+  const code = env.code === undefined ? '' : String(env.code);
+  const base = { ...call, status: 200, cause: `FAILURE${code ? ` ${code}` : ''}: ${env.message?.trim() || '(no message)'}` };
+  if (code === FAILURE.INVALID_CREDENTIALS) return new RegistrarAuthError({ ...base, hint: CREDENTIALS_HINT });
+  if (write && (code === FAILURE.INVALID_PARAMETER || code === FAILURE.UNSUPPORTED_EXTENSION)) {
+    return new RegistrarValidationError({ ...base, hint: 'Internet.bs refused the name servers; each must be an existing host name known to the registry. Nothing was changed' });
+  }
+  return new RegistrarApiError({
+    ...base,
+    hint: write
+      ? 'run `nsbridge get` to see what Internet.bs holds now, then try again'
+      : `check that ${call.domain} is in the Internet.bs account of INTERNET_BS_API_KEY and that this machine's IP address is on the API allow-list`,
+  });
+}
+
+export const adapter: RegistrarAdapter = {
+  info,
+  createClient(ctx: AdapterContext): RegistrarClient {
+    const creds = readCredentials(info, ctx.env);
+    const apiKey = creds.INTERNET_BS_API_KEY!;
+    const password = creds.INTERNET_BS_PASSWORD!;
+    const baseURL = resolveEndpoint(info, ctx.env);
+    const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 15_000 });
+    const http = createHttpClient({
+      info,
+      baseURL,
+      ctx,
+      accountIdentity: `${baseURL} ${apiKey}`,
+      headers: { Accept: 'application/json' },
+      retryAfterMs: throttleWait,
+    });
+
+    async function call(path: string, params: Record<string, string>, where: CallContext, write: boolean): Promise<InternetBsEnvelope & Record<string, unknown>> {
+      const form = new URLSearchParams({ ApiKey: apiKey, Password: password, ResponseFormat: 'JSON', ...params });
+      ctx.debug(`internetbs: ${path} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+      const res = await send<string>(
+        http,
+        { method: 'POST', url: path, data: form.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, responseType: 'text', transformResponse: [(d: unknown) => d] },
+        where,
+        throttleWait,
+      );
+      if (res.status !== 200) throw errorForStatus(res, where, { detail: summarizeBody(res.data, 200) });
+      let body: unknown;
+      try {
+        body = JSON.parse(String(res.data));
+      } catch {
+        throw new RegistrarApiError({
+          ...where,
+          status: 200,
+          cause: `HTTP 200 but the answer is not JSON: ${summarizeBody(res.data, 120)}`,
+          hint: write
+            ? 'it is not known whether the change was made; run `nsbridge get` to see what Internet.bs holds'
+            : 'Internet.bs sent an answer nsbridge cannot read; try again later, and check NSBRIDGE_INTERNETBS_ENDPOINT if set',
+        });
+      }
+      const envelope = parseAnswer(envelopeSchema, body, where, 'a status');
+      if (envelope.status === 'FAILURE') throw failure(envelope, where, write);
+      return body as InternetBsEnvelope & Record<string, unknown>;
+    }
+
+    async function readNameServers(where: CallContext, domain: string): Promise<string[]> {
+      const body = await call(PATHS.info, { Domain: domain }, where, false);
+      return parseAnswer(domainInfoSchema, body, where, 'a nameserver list').nameserver;
+    }
+
+    async function waitUntilShown(where: CallContext, domain: string, nameServers: readonly string[]): Promise<void> {
+      ctx.log(`internetbs: ${domain}: the update is PENDING at the registry; waiting up to ${formatDuration(operationTimeoutMs)} for it to show`);
+      const outcome = await poll(async () => sameNameServers(await readNameServers(where, domain), nameServers), (shows) => shows, {
+        timeoutMs: operationTimeoutMs,
+        intervalMs: pollIntervalMs,
+        waitFirst: true,
+        signal: ctx.signal,
+        onProgress: (shows, p) => {
+          if (!shows) ctx.log(`internetbs: ${domain}: still PENDING after ${formatDuration(p.elapsedMs)} (check ${p.attempt})`);
+        },
+      });
+      if (outcome.done) {
+        ctx.log(`internetbs: ${domain}: the update is done (after ${formatDuration(outcome.elapsedMs)})`);
+        return;
+      }
+      throw new RegistrarApiError({
+        ...where,
+        cause: `Internet.bs answered PENDING and the new name servers still did not show after ${formatDuration(outcome.elapsedMs)}`,
+        hint: `the registry may still apply it; check later with \`nsbridge get --registrar internetbs --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
+      });
+    }
+
+    return {
+      async getNameServers(domain) {
+        return readNameServers({ registrar: info.id, operation: 'get name servers', domain }, domain);
+      },
+      async setNameServers(domain, nameServers) {
+        const where = { registrar: info.id, operation: 'set name servers', domain };
+        const body = await call(PATHS.update, { Domain: domain, Ns_list: nameServers.join(',') }, where, true);
+        if (body.status === 'PENDING') await waitUntilShown(where, domain, nameServers);
+      },
+    };
+  },
+};
