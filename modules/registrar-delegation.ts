@@ -7,9 +7,12 @@
  * unless `driftCheck: false`. Each exists because of a Terraform rule (every case below is checked
  * against a real engine in __tests__/modules/engine.test.ts):
  *
- *  1. `data "external"` (registrar read): runs `nsbridge terraform-external` at plan time and
- *     returns the name servers the registrar holds now. It is read on every plan; only its value
- *     at the first apply is kept (2). Left out for registrars nsbridge cannot read.
+ *  1. `data "external"` (the read): runs `nsbridge terraform-external` at plan time and returns
+ *     the name servers the domain is delegated to now (the parent zone's, or the registrar's with
+ *     `delegationSource: registrar`). It is read on every plan; only its value at the first apply
+ *     is kept (2). One read serves every domain of the stack (per source, and per registrar
+ *     account in registrar mode), answered per domain (modules/delegation-reads.ts). Left out for
+ *     registrars nsbridge cannot read.
  *
  *  2. `terraform_data` "previous" (holder): `input` = the read's result, with
  *     `lifecycle.ignore_changes = [input]`, so it keeps the value of its first apply forever: the
@@ -33,7 +36,8 @@
  *     it (which releases the old domain, as it should). It depends on the zone and its records
  *     (through `nameServers` and `dependOn`), so Terraform runs it BEFORE deleting them.
  *
- * 5. Drift (on by default; `driftCheck: false` leaves it out): a second `data "external"` read
+ * 5. Drift, with `repairDrift: false` only (by default the read at (1) decides the bridge's repair
+ *    trigger instead; see `repairDrift`; `driftCheck: false` leaves it out): a second `data "external"` read
  *    whose query holds the delegation the stack set and the bridge's id, and a `check` block on
  *    its answer. The bridge's id makes Terraform read it AFTER the bridge: when the bridge changes
  *    in a run, the id is unknown at plan, so the read happens during apply, after `set`; when
@@ -67,6 +71,7 @@ import { dropPerInstanceVersionCheck } from './cdktf-internals/version-checks';
 import { lazyDependsOn } from './depends-on';
 import { DriftCheck } from './drift-check';
 import { ExternalProgramData } from './external-data';
+import { delegationReadOf, DomainRead } from './delegation-reads';
 import { REGISTRARS } from '../registrar-adapters/catalog';
 import { defaultDestroyPolicy, DESTROY_POLICIES, DestroyPolicy, isDestroyPolicy, restoreUnsupportedReason } from './destroy-policy';
 import * as E from './errors';
@@ -294,7 +299,11 @@ export class RegistrarDelegation extends Construct {
    * list), recorded at the first apply. Undefined for a registrar nsbridge cannot read.
    */
   public readonly previousNameServers?: DataResource;
-  /** The plan-time read of the registrar that feeds `previousNameServers`. */
+  /**
+   * The plan-time read that feeds `previousNameServers` and the drift repair: shared by the stack's
+   * domains of the same source (and registrar account); this domain's values are its
+   * `"<domain>:<field>"` keys.
+   */
   public readonly registrarRead?: ExternalProgramData;
   /** The read after the bridge that the drift check asserts on (undefined with `driftCheck: false`). */
   public readonly driftRead?: ExternalProgramData;
@@ -333,16 +342,19 @@ export class RegistrarDelegation extends Construct {
     const repairDrift = props.repairDrift !== false;
     const expected = checked.nameServers ? checked.nameServers.join(',') : Fn.join(',', nameServers as string[]);
     let previous = '';
+    let read: DomainRead | undefined;
     if (restoreUnsupportedReason(this.registrar) === undefined) {
+      // One read per stack (dns) or registrar account, shared by its domains (modules/delegation-reads.ts).
       // No expected name servers in the query: they are unknown while a zone is (re)created, and an
       // unknown query would defer the read to apply and replace the holder (losing the record).
-      this.registrarRead = this.registrarReadOf(IDS.read, { ...settings, source });
+      read = delegationReadOf(this, { cli: this.cli, domain: this.domain, source, registrar: this.registrar, settings });
+      this.registrarRead = read.data;
       this.previousNameServers = new DataResource(this, IDS.previous, {
         // `recorded` is "false" while the registrar was unavailable at plan time (the read then
         // returns no name servers): the first plan at which it answers replaces the holder and so
         // records the real previous delegation; from then on it stays true and nothing changes.
-        triggersReplace: { domain: this.domain, recorded: Fn.lookup(this.registrarRead.getAnyMapAttribute('result'), 'available', 'true') },
-        input: { name_servers: this.registrarRead.result.lookup('name_servers') },
+        triggersReplace: { domain: this.domain, recorded: read.field('available', 'false') },
+        input: { name_servers: read.field('name_servers', '') },
         lifecycle: { ignoreChanges: ['input'] },
       });
       dropPerInstanceVersionCheck(this.previousNameServers);
@@ -352,13 +364,12 @@ export class RegistrarDelegation extends Construct {
     // (3): set the delegation; replaced (create before destroy) when the desired delegation changes.
     const triggersReplace: Record<string, unknown> = { domain: this.domain, registrar: this.registrar, name_servers: nameServers };
     if (hasSettings) triggersReplace.settings = settings;
-    if (this.registrarRead && repairDrift) {
+    if (read && repairDrift) {
       // Drift repair (see `repairDrift`): unknown at plan only when the read answered and none of its
       // views (the registrar's answer, or each parent server's in dns mode; canonical, sorted) is the
       // set the stack sets. `timestamp()` is known only at apply, where this is "none" again.
-      const result = this.registrarRead.getAnyMapAttribute('result');
-      const views = Fn.split(';', Fn.lookup(result, 'views', Fn.lookup(result, 'name_servers', '')));
-      const drifted = Op.and(Op.eq(Fn.lookup(result, 'available', 'true'), 'true'), Op.not(Fn.contains(views, expected)));
+      const views = Fn.split(';', read.field('views', ''));
+      const drifted = Op.and(Op.eq(read.field('available', 'false'), 'true'), Op.not(Fn.contains(views, expected)));
       triggersReplace.repair = conditional(drifted, Fn.join('', ['none', Fn.substr(Fn.timestamp(), 0, 0)]), 'none');
     }
     const holder = this.previousNameServers;
@@ -411,7 +422,7 @@ export class RegistrarDelegation extends Construct {
     dropPerInstanceVersionCheck(this.releaseResource);
   }
 
-  /** A plan-time read of the registrar: `nsbridge terraform-external` with the domain and `query`. */
+  /** A plan-time read of this domain alone (the drift check's): `nsbridge terraform-external` with `query`. */
   private registrarReadOf(id: string, query: Record<string, string>): ExternalProgramData {
     return new ExternalProgramData(this, id, {
       program: ['node', this.cli.scriptPath, 'terraform-external'],

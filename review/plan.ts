@@ -15,13 +15,10 @@
  *   blocked  the registrar could not be read (the reason says what to do)
  */
 import { canonicalNameServers, sameNameServers } from '../core/names';
-import { loadAdapter } from '../registrar-adapters';
 import { REGISTRARS } from '../registrar-adapters/catalog';
-import { NsbridgeError } from '../core/errors';
-import type { RegistrarClient, RegistrarId } from '../registrar-adapters/core/types';
+import type { RegistrarId } from '../registrar-adapters/core/types';
 import { repairCommand } from './drift';
-import { dnsConfig } from '../dns/config';
-import { readPublishedDelegation } from '../dns/published-delegation';
+import { CurrentDelegation, delegationReader, mapLimited, ReadOptions } from './current-delegation';
 import { readState, StateReading } from './state';
 import type { SynthesizedApp, SynthesizedDelegation } from './synthesized';
 
@@ -50,16 +47,9 @@ export interface PlanReport {
   readonly stateProblems: { stack: string; reason: string }[];
 }
 
-export interface PlanOptions {
-  readonly env: NodeJS.ProcessEnv;
-  readonly log: (m: string) => void;
-  readonly debug: (m: string) => void;
-  /** Registers a secret an adapter derived (session id, token) with the output's redactor. */
-  readonly secret?: (value: string) => void;
+export interface PlanOptions extends ReadOptions {
   /** Registrar reads in flight at once (the shared rate limiter paces each registrar). */
   readonly concurrency?: number;
-  /** The command's deadline (NSBRIDGE_DEADLINE): aborts registrar reads still going when it passes. */
-  readonly signal?: AbortSignal;
 }
 
 interface Desired {
@@ -83,73 +73,12 @@ function desiredOf(d: SynthesizedDelegation, state: StateReading): Desired {
   return { from: `${d.expression} (not known before apply)`, applied };
 }
 
-/**
- * One client per registrar and settings for the whole report: an adapter may do per-client work
- * (DNSimple's account lookup, GoDaddy's customer id), which is the same for every domain.
- */
-type ClientFor = (d: SynthesizedDelegation) => Promise<RegistrarClient>;
-
-function clientCache(opts: PlanOptions): ClientFor {
-  const clients = new Map<string, Promise<RegistrarClient>>();
-  return (d) => {
-    const key = JSON.stringify([d.registrar, d.settings]);
-    let client = clients.get(key);
-    if (!client) {
-      // async, so that a throwing createClient becomes a rejection every domain of it sees
-      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug, secret: opts.secret, signal: opts.signal }))();
-      clients.set(key, client);
-    }
-    return client;
-  };
-}
-
-/**
- * One batched listing per client (registrar account and settings) for the whole report, where the
- * registrar can list name servers of many domains in one request. A failed listing is not an
- * answer: those domains are read one by one, and their own errors say what is wrong.
- */
-const listings = new WeakMap<RegistrarClient, Promise<ReadonlyMap<string, string[]> | undefined>>();
-function listingOf(client: RegistrarClient): Promise<ReadonlyMap<string, string[]> | undefined> {
-  let listing = listings.get(client);
-  if (!listing) {
-    listing = client.batch!.listNameServers().catch((err) => {
-      if (NsbridgeError.isNsbridgeError(err)) return undefined;
-      throw err;
-    });
-    listings.set(client, listing);
-  }
-  return listing;
-}
-
-async function readRegistrar(d: SynthesizedDelegation, clientFor: ClientFor, env: NodeJS.ProcessEnv): Promise<{ ok: true; ns: string[] } | { ok: false; reason: string }> {
-  if (d.source === 'dns') {
-    // The parent zone's view: no registrar request, no credentials (delegationSource: dns).
-    let config;
-    try {
-      config = dnsConfig(env);
-    } catch (err) {
-      return { ok: false, reason: (err as Error).message };
-    }
-    const read = await readPublishedDelegation(d.domain, config);
-    return read.ok ? { ok: true, ns: read.nameServers } : { ok: false, reason: read.reason };
-  }
-  try {
-    const client = await clientFor(d);
-    const listed = client.batch ? (await listingOf(client))?.get(d.domain) : undefined;
-    if (listed) return { ok: true, ns: canonicalNameServers(listed) };
-    return { ok: true, ns: canonicalNameServers(await client.getNameServers(d.domain)) };
-  } catch (err) {
-    if (NsbridgeError.isNsbridgeError(err)) return { ok: false, reason: (err as Error).message };
-    throw err;
-  }
-}
-
-async function rowFor(d: SynthesizedDelegation, state: StateReading, clientFor: ClientFor, env: NodeJS.ProcessEnv): Promise<PlanRow> {
+async function rowFor(d: SynthesizedDelegation, state: StateReading, read: (d: SynthesizedDelegation) => Promise<CurrentDelegation>): Promise<PlanRow> {
   const desired = desiredOf(d, state);
   const base = { stack: d.stack, domain: d.domain, registrar: d.registrar, registrarName: REGISTRARS[d.registrar].name, desired: desired.nameServers, desiredFrom: desired.from };
-  const read = await readRegistrar(d, clientFor, env);
-  if (!read.ok) return { ...base, action: 'blocked', reason: read.reason };
-  const current = read.ns;
+  const answer = await read(d);
+  if (!answer.ok) return { ...base, action: 'blocked', reason: answer.reason };
+  const current = answer.nameServers;
   if (!desired.nameServers) return { ...base, current, action: 'set', reason: desired.from };
   if (sameNameServers(current, desired.nameServers)) return { ...base, current, action: 'none', reason: 'the registrar delegates to the desired name servers' };
   if (desired.applied && sameNameServers(desired.applied, desired.nameServers)) {
@@ -167,20 +96,6 @@ async function rowFor(d: SynthesizedDelegation, state: StateReading, clientFor: 
   return { ...base, current, action: 'set', reason: `${why}: the next deploy sets them` };
 }
 
-/** Runs `work` over `items` with at most `limit` in flight, keeping the order of the results. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (t: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 export async function planReport(app: SynthesizedApp, opts: PlanOptions): Promise<PlanReport> {
   const states = new Map<string, StateReading>();
   const stateOf = (stack: string, stackDir: string): StateReading => {
@@ -192,8 +107,8 @@ export async function planReport(app: SynthesizedApp, opts: PlanOptions): Promis
     }
     return s;
   };
-  const clientFor = clientCache(opts);
-  const rows = await mapLimited(app.delegations, opts.concurrency ?? 4, (d) => rowFor(d, stateOf(d.stack, d.stackDir), clientFor, opts.env));
+  const read = delegationReader(opts);
+  const rows = await mapLimited(app.delegations, opts.concurrency ?? 4, (d) => rowFor(d, stateOf(d.stack, d.stackDir), read));
 
   for (const r of app.retired) {
     const guard = stateOf(r.stack, r.stackDir);

@@ -1,7 +1,9 @@
 /**
  * `terraform-external` with `source: "dns"` (delegationSource: dns): the plan-time read asks the
  * parent zone's servers of a loopback DNS world, with no registrar credential and no registrar
- * request, and answers whether the stack's delegation still holds (drift repair).
+ * request, and answers whether the stack's delegation still holds (drift repair). Then the batch
+ * mode the constructs synthesize (one read for many domains, answered per domain), from DNS and
+ * from a registrar whose API lists many domains at once.
  */
 import { spawn } from 'node:child_process';
 import { DnsWorld } from '../../testing/dns/dns-world';
@@ -9,6 +11,18 @@ import { GoDaddyEmulator, startEmulator } from '../../testing/registrars/godaddy
 import { baseEnv, CLI_PATH } from '../../testing/registrars/run-cli';
 
 const WANT = ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net'];
+
+/** `nsbridge terraform-external` with the query on stdin, as the external provider runs it. */
+const runExternal = (query: unknown, env: NodeJS.ProcessEnv) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [CLI_PATH, 'terraform-external'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(JSON.stringify(query));
+  });
 
 describe('terraform-external, source dns', () => {
   let world: DnsWorld;
@@ -23,18 +37,8 @@ describe('terraform-external, source dns', () => {
   });
   beforeEach(() => emu.http.resetLog());
 
-  const external = (query: unknown) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      // The emulator's endpoint but no credential: any registrar request would be counted there.
-      const env = baseEnv({ ...world.env(), NSBRIDGE_GODADDY_ENDPOINT: emu.env().NSBRIDGE_GODADDY_ENDPOINT });
-      const child = spawn(process.execPath, [CLI_PATH, 'terraform-external'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-      child.stdin.end(JSON.stringify(query));
-    });
+  // The emulator's endpoint but no credential: any registrar request would be counted there.
+  const external = (query: unknown) => runExternal(query, baseEnv({ ...world.env(), NSBRIDGE_GODADDY_ENDPOINT: emu.env().NSBRIDGE_GODADDY_ENDPOINT }));
 
   test('in sync: the parent publishes what the stack set', async () => {
     world.delegate('insync.com', WANT);
@@ -82,5 +86,70 @@ describe('terraform-external, source dns', () => {
     const r = await external({ registrar: 'godaddy', domain: 'x.com', source: 'whois' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/source "whois" is not dns or registrar/);
+  });
+});
+
+describe('terraform-external, batch mode (one read for a stack\'s domains)', () => {
+  let world: DnsWorld;
+  let emu: GoDaddyEmulator;
+  beforeAll(async () => {
+    world = await DnsWorld.start();
+    emu = await startEmulator({ rateLimit: null });
+  });
+  afterAll(async () => {
+    await world.close();
+    await emu.close();
+  });
+  beforeEach(() => emu.http.resetLog());
+
+  test('dns: every domain answered under its own keys; an unreachable parent makes only its domain unavailable; no registrar request', async () => {
+    world.delegate('one.com', WANT);
+    world.delegate('two.com', ['ns1.hijack.example', 'NS2.hijack.example.']);
+    const r = await runExternal({ source: 'dns', domains: 'one.com,two.com,nowhere.org' }, baseEnv({ ...world.env(), NSBRIDGE_GODADDY_ENDPOINT: emu.env().NSBRIDGE_GODADDY_ENDPOINT }));
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      'one.com:name_servers': WANT.join(','),
+      'one.com:views': WANT.join(','),
+      'one.com:available': 'true',
+      'one.com:unavailable': '',
+      'two.com:name_servers': 'ns1.hijack.example,ns2.hijack.example',
+      'two.com:available': 'true',
+      'nowhere.org:name_servers': '',
+      'nowhere.org:views': '',
+      'nowhere.org:available': 'false',
+    });
+    expect(out['nowhere.org:unavailable']).toMatch(/parent zone of nowhere\.org could not be found in DNS/);
+    expect(Object.keys(out)).toHaveLength(12);
+    expect(r.stderr).toMatch(/WARNING: nowhere\.org: /);
+    expect(emu.http.requests).toEqual([]);
+  });
+
+  test('registrar: one batched listing answers for the account\'s domains; a domain the listing lacks is read on its own', async () => {
+    const domains = Array.from({ length: 30 }, (_, i) => `batch${i}.com`);
+    for (const d of domains) emu.addDomain(d, [`ns1.${d}`, `ns2.${d}`]);
+    const r = await runExternal({ source: 'registrar', registrar: 'godaddy', domains: [...domains, 'missing.com'].join(',') }, baseEnv(emu.env()));
+    // missing.com is in no listing and its own read is a 404: not transient, so the plan stops with it.
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/missing\.com/);
+    // The emulator logs paths without the query: the listing is GET /v1/domains (?includes=nameServers).
+    const reads = emu.http.requests.filter((q) => q.method === 'GET' && q.path.startsWith('/v1/domains')).map((q) => q.path);
+    expect(reads.sort()).toEqual(['/v1/domains', '/v1/domains/missing.com']);
+
+    emu.http.resetLog();
+    const ok = await runExternal({ source: 'registrar', registrar: 'godaddy', domains: domains.join(',') }, baseEnv(emu.env()));
+    expect(ok.code).toBe(0);
+    const out = JSON.parse(ok.stdout);
+    for (const d of domains) expect(out).toMatchObject({ [`${d}:name_servers`]: `ns1.${d},ns2.${d}`, [`${d}:available`]: 'true' });
+    expect(emu.http.requests.filter((q) => q.path.startsWith('/v1/domains')).map((q) => q.path)).toEqual(['/v1/domains']);
+  });
+
+  test('registrar mode without a registrar, or a setting of none: bad input, exit 2', async () => {
+    const r = await runExternal({ source: 'registrar', domains: 'a.com' }, baseEnv());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/needs "registrar"/);
+    const s = await runExternal({ source: 'dns', domains: 'a.com', NSBRIDGE_GODADDY_SANDBOX: '1' }, baseEnv());
+    expect(s.code).toBe(2);
+    expect(s.stderr).toMatch(/"NSBRIDGE_GODADDY_SANDBOX" is not a setting of a DNS read/);
   });
 });

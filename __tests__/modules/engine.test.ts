@@ -298,9 +298,10 @@ function describeEngine(e: Engine): void {
       const first = d.apply({ settings });
       expect(first.code).toBe(0);
       expect(commands(first.calls)).toEqual(['terraform-external', 'set']);
+      // The stack's one read for its registrar account (batch mode: one domain here).
       expect(first.calls[0]!.query).toEqual({
         registrar: 'godaddy',
-        domain: 'example.com',
+        domains: 'example.com',
         NSBRIDGE_GODADDY_SANDBOX: '1',
         source: 'registrar',
       });
@@ -359,7 +360,7 @@ function describeEngine(e: Engine): void {
       expect(first.code).toBe(0);
       // One read per plan (the restore record and the repair decision share it), then `set`.
       expect(commands(first.calls)).toEqual(['terraform-external', 'set']);
-      expect(first.calls[0]!.query).toEqual({ registrar: 'godaddy', domain: 'example.com', source: 'registrar' });
+      expect(first.calls[0]!.query).toEqual({ registrar: 'godaddy', domains: 'example.com', source: 'registrar' });
 
       // No-op: one read, no change, nothing read during apply (exit 0 with -detailed-exitcode).
       const clean = d.plan(config);

@@ -43,8 +43,8 @@ describe('RegistrarDelegation', () => {
       // Drift repair: "none" as in state unless the read answered and no view of it is this set;
       // then unknown until apply (timestamp), where it is "none" again.
       repair:
-        `\${((lookup(data.external.${readId}.result, "available", "true") == "true") && ` +
-        `!contains(split(";", lookup(data.external.${readId}.result, "views", data.external.${readId}.result.name_servers)), ` +
+        `\${((lookup(data.external.${readId}.result, "example.com:available", "false") == "true") && ` +
+        `!contains(split(";", data.external.${readId}.result["example.com:views"]), ` + // cdktf renders lookup(..., "") as an index
         `"ns-1.awsdns-01.com,ns-2.awsdns-02.net,ns-3.awsdns-03.org,ns-4.awsdns-04.co.uk")) ? join("", ["none", substr(timestamp(), 0, 0)]) : "none"}`,
     });
     // A replacement (new name servers) sets the new delegation first and never runs a destroy step.
@@ -100,21 +100,17 @@ describe('RegistrarDelegation', () => {
     expect(read).toEqual({
       provider: 'external',
       program: ['node', expect.stringMatching(/^\$\{path\.module\}\/assets\/nsbridge-cli\/[0-9A-F]{32}\/nsbridge\.js$/), 'terraform-external'],
-      query: {
-        registrar: 'godaddy',
-        domain: 'example.com',
-        NSBRIDGE_GODADDY_SANDBOX: '1',
-        // The same read decides the drift repair (one read per domain per plan); the set to compare
-        // with stays out of the query (unknown while a zone is replaced, it would defer the read).
-        source: 'dns',
-      },
+      // One read per stack for every domain read from DNS (the registrar and its settings do not
+      // change a DNS answer); it also decides the drift repair. The set to compare with stays out
+      // of the query (unknown while a zone is replaced, it would defer the read).
+      query: { source: 'dns', domains: 'example.com' },
     });
     expect(read!.depends_on).toBeUndefined(); // a dependency on a changing resource would defer the read to apply time
     expect(previous).toEqual({
-      input: { name_servers: `\${data.external.${readId}.result["name_servers"]}` },
+      input: { name_servers: `\${data.external.${readId}.result["example.com:name_servers"]}` }, // the CLI answers every key of every domain it was asked
       lifecycle: { ignore_changes: ['input'] },
       // "false" while the registrar was down at plan time; the first answer replaces the holder.
-      triggers_replace: { domain: 'example.com', recorded: `\${lookup(data.external.${readId}.result, "available", "true")}` },
+      triggers_replace: { domain: 'example.com', recorded: `\${lookup(data.external.${readId}.result, "example.com:available", "false")}` },
     });
     // The registrar is written only once the previous name servers are in state.
     const previousId = Object.keys(json.resource.terraform_data).find((id) => /_previous_/.test(id));
@@ -314,7 +310,31 @@ describe('RegistrarDelegation delegation source and drift repair', () => {
   test('GIVEN delegationSource registrar WHEN synthesized THEN the one read asks the registrar', () => {
     const json = synth({ delegationSource: 'registrar' });
     expect(reads(json)).toHaveLength(1);
-    expect(json.data.external[reads(json)[0]!].query.source).toBe('registrar');
+    expect(json.data.external[reads(json)[0]!].query).toEqual({ source: 'registrar', registrar: 'godaddy', domains: 'example.com' });
+  });
+
+  test('GIVEN many domains in a stack WHEN synthesized THEN one read per source and registrar account answers for all of them, each domain looking up its own keys', () => {
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        new RegistrarDelegation(scope, 'c', { ...base, domain: 'c.com' });
+        new RegistrarDelegation(scope, 'a', { ...base, domain: 'a.com', registrar: 'namecheap' });
+        new RegistrarDelegation(scope, 'b', { ...base, domain: 'b.com', delegationSource: 'registrar' });
+        new RegistrarDelegation(scope, 'd', { ...base, domain: 'd.com', delegationSource: 'registrar' });
+        new RegistrarDelegation(scope, 'e', { ...base, domain: 'e.com', delegationSource: 'registrar', registrarSettings: { sandbox: true } });
+      }),
+    );
+    const queries = Object.values<any>(json.data.external).map((r) => r.query);
+    expect(queries).toEqual(
+      expect.arrayContaining([
+        { source: 'dns', domains: 'a.com,c.com' }, // sorted, whatever the registrar
+        { source: 'registrar', registrar: 'godaddy', domains: 'b.com,d.com' },
+        { source: 'registrar', registrar: 'godaddy', NSBRIDGE_GODADDY_SANDBOX: '1', domains: 'e.com' }, // another account's settings: its own read
+      ]),
+    );
+    expect(queries).toHaveLength(3);
+    const bridgeOf = (domain: string) => Object.values<any>(json.resource.terraform_data).find((r) => r.triggers_replace?.domain === domain && r.triggers_replace.registrar);
+    expect(bridgeOf('d.com').triggers_replace.repair).toContain('"d.com:available"');
+    expect(bridgeOf('d.com').triggers_replace.repair).not.toContain('b.com');
   });
 
   test('GIVEN a delegation source that does not exist WHEN constructed THEN it is refused with the choices', () => {

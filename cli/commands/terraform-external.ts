@@ -21,6 +21,17 @@
  * Terraform reads the registrar after the bridge has changed it, never before (see
  * modules/drift-check.ts).
  *
+ * Batch (what the constructs synthesize: one read per stack and source, or per registrar account,
+ * so a plan spawns a handful of processes, not one per domain): `domains` instead of `domain`,
+ * answered per domain under "<domain>:<field>" keys; one domain that cannot be read does not
+ * hide the others' answers:
+ *   query:  {"source":"dns","domains":"example.com,example.org"}
+ *           {"source":"registrar","registrar":"godaddy","domains":"...", ...settings}
+ *   result: {"example.com:name_servers":"...","example.com:views":"...","example.com:available":"true",
+ *            "example.com:unavailable":"", "example.org:...": ...}
+ * In registrar mode the domains share one client, and one batched listing where the registrar
+ * can list many domains' name servers (review/current-delegation.ts).
+ *
  * `source`: "dns" reads the delegation the parent zone publishes, from its authoritative servers
  * (dns/published-delegation.ts): no registrar request, no credentials; parent servers that do not
  * answer make the read `available: "false"` like a registrar that is down. "registrar" (or no
@@ -40,15 +51,22 @@ import { REGISTRARS } from '../../registrar-adapters/catalog';
 import { canonicalNameServers, splitList } from '../../core/names';
 import { driftMessage } from '../../review/drift';
 import { NsbridgeError, UsageError } from '../../core/errors';
+import type { RegistrarId } from '../../registrar-adapters/core/types';
+import { DelegationSource, delegationReader, mapLimited } from '../../review/current-delegation';
 import { readPublishedDelegation } from '../../dns/published-delegation';
 import { dnsConfig } from '../../dns/config';
 import { quoteInput } from '../../core/quote';
 
 /** Query keys that are not registrar settings. */
-const QUERY_KEYS = new Set(['registrar', 'domain', 'expected_name_servers', 'after_change', 'source']);
+const QUERY_KEYS = new Set(['registrar', 'domain', 'domains', 'expected_name_servers', 'after_change', 'source']);
 
 /** Failures that a later plan can get past on its own. */
 const TRANSIENT = new Set(['RegistrarNetworkError', 'RegistrarApiError', 'RegistrarRateLimitError']);
+// By class name: adapters are bundled separately, so their error classes are other copies.
+const isTransient = (err: unknown): boolean => NsbridgeError.isNsbridgeError(err) && TRANSIENT.has((err as Error).name);
+
+/** Reads in flight at once in batch mode: DNS questions are cheap; registrars are paced anyway. */
+const CONCURRENCY = { dns: 32, registrar: 4 } as const;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -60,6 +78,52 @@ function parseExpected(value: string): string[] {
   const list = canonicalNameServers(splitList(value));
   if (list.length === 0) throw new UsageError('terraform-external: expected_name_servers is empty');
   return list;
+}
+
+function sourceOf(query: Record<string, unknown>): DelegationSource {
+  const source = String(query.source ?? 'registrar');
+  if (source !== 'dns' && source !== 'registrar') throw new UsageError(`terraform-external: source ${quoteInput(source)} is not dns or registrar`);
+  return source;
+}
+
+/** The registrar settings of the query (every key that is not the protocol's), checked against the registrar's. */
+function settingsOf(query: Record<string, unknown>, registrar: RegistrarId | undefined): Record<string, string> {
+  const allowed = new Set(registrar ? REGISTRARS[registrar].settings.map((s) => s.env) : []);
+  const settings: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (QUERY_KEYS.has(k)) continue;
+    if (!allowed.has(k)) throw new UsageError(`terraform-external: ${quoteInput(k)} is not a setting of ${registrar ?? 'a DNS read'} (known: ${[...allowed].join(', ') || 'none'})`);
+    settings[k] = String(v);
+  }
+  return settings;
+}
+
+/**
+ * Batch mode: the current delegation of every domain in `domains`, read in one process, answered
+ * per domain under `<domain>:<field>` keys. A domain whose source does not answer is
+ * `<domain>:available` "false" with the reason; the others are answered all the same.
+ */
+async function answerMany(query: Record<string, unknown>, out: Output): Promise<void> {
+  const source = sourceOf(query);
+  const registrar = query.registrar === undefined ? undefined : parseRegistrar(String(query.registrar));
+  if (source === 'registrar' && !registrar) throw new UsageError('terraform-external: a read from the registrar needs "registrar" in the query');
+  const settings = settingsOf(query, registrar);
+  const domains = splitList(String(query.domains)).map((d) => parseDomain(d, (m) => out.log(m)));
+  const read = delegationReader({ env: process.env, log: (m) => out.log(m), debug: (m) => out.debug(m), secret: (v) => out.redactor.add(v), signal: out.deadline?.signal });
+  const answers = await mapLimited(domains, CONCURRENCY[source], (domain) => read({ domain, registrar, settings, source }));
+  const result: Record<string, string> = {};
+  domains.forEach((domain, i) => {
+    const answer = answers[i]!;
+    if (!answer.ok) {
+      if (answer.error !== undefined && !isTransient(answer.error)) throw answer.error;
+      out.log(`WARNING: ${domain}: ${answer.reason} (the plan goes on without this domain's current delegation)`);
+    }
+    result[`${domain}:name_servers`] = answer.ok ? answer.nameServers.join(',') : '';
+    result[`${domain}:views`] = answer.ok ? answer.views.map((v) => v.join(',')).join(';') : '';
+    result[`${domain}:available`] = String(answer.ok);
+    result[`${domain}:unavailable`] = answer.ok ? '' : answer.reason;
+  });
+  out.json(result);
 }
 
 export function registerTerraformExternalCommand(program: Command, out: Output): void {
@@ -75,21 +139,13 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
       } catch {
         throw new UsageError('terraform-external: stdin is not a JSON object');
       }
+      if (query.domains !== undefined) return answerMany(query, out);
       const registrar = parseRegistrar(String(query.registrar ?? ''));
       const domain = parseDomain(String(query.domain ?? ''), (m) => out.log(m));
-      const allowed = new Set(REGISTRARS[registrar].settings.map((s) => s.env));
-      const env: NodeJS.ProcessEnv = { ...process.env };
-      const settings: Record<string, string> = {};
-      for (const [k, v] of Object.entries(query)) {
-        if (QUERY_KEYS.has(k)) continue;
-        if (!allowed.has(k)) throw new UsageError(`terraform-external: ${quoteInput(k)} is not a setting of ${registrar} (known: ${[...allowed].join(', ') || 'none'})`);
-        env[k] = String(v);
-        settings[k] = String(v);
-      }
+      const settings = settingsOf(query, registrar);
+      const env: NodeJS.ProcessEnv = { ...process.env, ...settings };
       const expected = query.expected_name_servers === undefined ? undefined : parseExpected(String(query.expected_name_servers));
-      const source = String(query.source ?? 'registrar');
-      if (source !== 'dns' && source !== 'registrar') throw new UsageError(`terraform-external: source ${quoteInput(source)} is not dns or registrar`);
-      if (source === 'dns') {
+      if (sourceOf(query) === 'dns') {
         const read = await readPublishedDelegation(domain, dnsConfig(env), expected);
         if (!read.ok) {
           out.log(`WARNING: ${domain}: ${read.reason} (the plan goes on without this domain's current delegation)`);
@@ -109,8 +165,7 @@ export function registerTerraformExternalCommand(program: Command, out: Output):
         nameServers = canonicalNameServers(await c.getNameServers(domain));
       } catch (err) {
         // By class name: adapters are bundled separately, so their error classes are other copies.
-        const name = (err as Error)?.name;
-        if (NsbridgeError.isNsbridgeError(err) && TRANSIENT.has(name)) {
+        if (isTransient(err)) {
           out.log(`WARNING: ${(err as Error).message} (the plan goes on without this domain's current delegation)`);
           const result: Record<string, string> = { registrar, domain, name_servers: '', available: 'false', unavailable: (err as Error).message };
           if (expected) Object.assign(result, { in_sync: 'unknown', drift: `could not check ${domain} at ${REGISTRARS[registrar].name} for drift: ${(err as Error).message}` });
