@@ -52,6 +52,37 @@ maybe('nsbridge apply (saved plans)', () => {
     expect(applied()).toEqual(['one', 'three']);
   }, 60_000);
 
+  test('a plan from another configuration (another stack\'s state) is refused: exit 2, nothing applied', async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'nsbridge-apply-other-'));
+    try {
+      fs.writeFileSync(path.join(other, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: { other: { triggers_replace: 'x', provisioner: [{ 'local-exec': { command: `echo other >> ${JSON.stringify(path.join(dir, 'applied.txt'))}` } }] } } } }));
+      const inOther = (...args: string[]) => spawnSync(TOFU, args, { cwd: other, env: env(), encoding: 'utf8' });
+      expect(inOther('init', '-input=false', '-no-color').status).toBe(0);
+      expect(inOther('apply', '-input=false', '-auto-approve', '-no-color').status).toBe(0); // a state of its own
+      fs.writeFileSync(path.join(other, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: { other: { triggers_replace: 'y' } } } }));
+      expect(inOther('plan', '-input=false', '-no-color', '-out=other.tfplan').status).toBe(0);
+      fs.copyFileSync(path.join(other, 'other.tfplan'), path.join(dir, 'other.tfplan'));
+      const before = applied();
+      const r = await runCli(['apply', path.join(dir, 'other.tfplan')], env());
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/other\.tfplan: made from another configuration than stack \S+ \(its state has another lineage\); nothing of it was applied/);
+      expect(applied()).toEqual(before);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  const TERRAFORM = path.join(TOOLS, 'bin', 'terraform');
+  (fs.existsSync(TERRAFORM) ? test : test.skip)('a plan made by another engine version is refused, naming both: exit 2, nothing applied', async () => {
+    config('four');
+    tofu('plan', '-input=false', '-out=newer.tfplan'); // OpenTofu 1.11; applied below with Terraform 1.5
+    const before = applied();
+    const r = await runCli(['apply', path.join(dir, 'newer.tfplan')], { ...env(), NSBRIDGE_TERRAFORM_BINARY: TERRAFORM });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/newer\.tfplan: made by \S+ 1\.\d+\.\d+, but \S+ is 1\.5\.\d+; nothing of it was applied\. Apply it with the engine version that made it/);
+    expect(applied()).toEqual(before);
+  }, 60_000);
+
   test('a damaged plan file is refused: exit 2', async () => {
     fs.writeFileSync(path.join(dir, 'bad.tfplan'), 'PK\u0003\u0004garbage');
     const r = await runCli(['apply', path.join(dir, 'bad.tfplan')], env());

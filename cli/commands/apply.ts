@@ -8,7 +8,8 @@
  *
  * Each plan file is applied in its own directory (the stack directory it was made in, initialised
  * with `init`). Stacks are applied in the order given; the first failure stops the rest.
- * Exit: 0 all applied; 2 a stale or unreadable plan (nothing of it applied); 1 the apply failed.
+ * A plan from another stack's state or made by another engine version is refused the same way.
+ * Exit: 0 all applied; 2 a stale, foreign or unreadable plan (nothing of it applied); 1 the apply failed.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,6 +21,10 @@ import { engineBinary } from '../../review/plan-file';
 
 /** What the engines print for a plan made against an older state (both say it the same way). */
 const STALE = /Saved plan is stale/;
+/** A plan made by another engine version (both engines refuse it, naming both versions). */
+const OTHER_ENGINE = /plan\s+file\s+was\s+created\s+by\s+(\S+\s+[^,\s]+),\s+but\s+this\s+is\s+([^;\s]+);/;
+/** A plan made against another stack's state (another lineage). */
+const OTHER_STATE = /Saved\s+plan\s+does\s+not\s+match\s+the\s+given\s+state/;
 /** A plan file from another configuration, another engine version, or a damaged one. */
 const UNREADABLE = /Failed to (read|load) (the given |"[^"]*" as a )?plan|plan file (was created|cannot be applied)|not a valid plan|Invalid plan file|zip: not a valid zip file/i;
 
@@ -65,6 +70,17 @@ export function registerApplyCommand(program: Command, out: Output): void {
         if (STALE.test(r.output)) {
           throw new UsageError(
             `${file}: stale plan: the state of stack ${stack} changed after this plan was made (another deploy ran); nothing of it was applied. Plan again, review the new plan, then deploy it`,
+          );
+        }
+        const otherEngine = OTHER_ENGINE.exec(r.output);
+        if (otherEngine) {
+          throw new UsageError(
+            `${file}: made by ${otherEngine[1]}, but ${engine} is ${otherEngine[2]}; nothing of it was applied. Apply it with the engine version that made it (the pipelines pin one), or plan again`,
+          );
+        }
+        if (OTHER_STATE.test(r.output)) {
+          throw new UsageError(
+            `${file}: made from another configuration than stack ${stack} (its state has another lineage); nothing of it was applied. Apply each plan in the stack directory it was made in, or plan again`,
           );
         }
         if (UNREADABLE.test(r.output)) {
