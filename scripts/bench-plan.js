@@ -17,8 +17,6 @@
  * A 1,000-domain first deploy against moto takes long (the provider waits for each zone); the
  * plans are what is measured.
  */
-const esbuild = require('esbuild');
-const Module = require('node:module');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -31,16 +29,8 @@ const opt = (name, fallback) => {
 const DOMAINS = opt('domains', 1000);
 const PARALLELISM = opt('parallelism', 50);
 
-/** The e2e harness (TypeScript) bundled in memory, as scripts/load-testing.js does for testing/. */
-function loadHarness() {
-  const file = path.join(root, '__tests__', 'e2e', 'harness.ts');
-  const out = esbuild.buildSync({ entryPoints: [file], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'warning' });
-  const m = new Module(file, module);
-  m.filename = file;
-  m.paths = Module._nodeModulePaths(path.dirname(file));
-  m._compile(out.outputFiles[0].text, file);
-  return m.exports;
-}
+/** The e2e harness (TypeScript) bundled in memory, as for testing/ doubles. */
+const loadHarness = () => require('./load-testing').loadFile(path.join(root, '__tests__', 'e2e', 'harness.ts'));
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 

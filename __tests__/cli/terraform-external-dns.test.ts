@@ -5,26 +5,16 @@
  * mode the constructs synthesize (one read for many domains, answered per domain), from DNS and
  * from a registrar whose API lists many domains at once.
  */
-import { spawn } from 'node:child_process';
 import { DnsWorld } from '../../testing/dns/dns-world';
 import { GoDaddyEmulator, startEmulator } from '../../testing/registrars/godaddy/emulator';
-import { baseEnv, CLI_PATH } from '../../testing/registrars/run-cli';
+import { baseEnv, runCli } from '../../testing/registrars/run-cli';
 
 const WANT = ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net'];
 
 /** `nsbridge terraform-external` with the query on stdin, as the external provider runs it. */
-const runExternal = (query: unknown, env: NodeJS.ProcessEnv) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI_PATH, 'terraform-external'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(JSON.stringify(query));
-  });
+const runExternal = (query: unknown, env: NodeJS.ProcessEnv) => runCli(['terraform-external'], env, 60_000, JSON.stringify(query));
 
-describe('terraform-external, source dns', () => {
+describe('terraform-external, source dns, one domain and batched', () => {
   let world: DnsWorld;
   let emu: GoDaddyEmulator;
   beforeAll(async () => {
@@ -87,21 +77,8 @@ describe('terraform-external, source dns', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/source "whois" is not dns or registrar/);
   });
-});
 
-describe('terraform-external, batch mode (one read for a stack\'s domains)', () => {
-  let world: DnsWorld;
-  let emu: GoDaddyEmulator;
-  beforeAll(async () => {
-    world = await DnsWorld.start();
-    emu = await startEmulator({ rateLimit: null });
-  });
-  afterAll(async () => {
-    await world.close();
-    await emu.close();
-  });
-  beforeEach(() => emu.http.resetLog());
-
+  // Batch mode: what the constructs synthesize (one read for a stack's domains).
   test('dns: every domain answered under its own keys; an unreachable parent makes only its domain unavailable; no registrar request', async () => {
     world.delegate('one.com', WANT);
     world.delegate('two.com', ['ns1.hijack.example', 'NS2.hijack.example.']);
