@@ -10,8 +10,10 @@
  *  2. the baseline: a plain configuration of the same N zones (aws_route53_zone only), imported
  *     into its own state (import blocks: nothing created), then `tofu plan` timed;
  *  3. nsbridge, delegationSource dns: `tofu plan` of each stack, timed, registrar requests counted;
- *  4. nsbridge, delegationSource registrar: the same, requests counted (one read per domain in the
- *     Terraform graph; `nsbridge plan`'s batched listing counted separately).
+ *  4. nsbridge, delegationSource registrar: the same, requests counted (one read process per
+ *     registrar account in the Terraform graph: GoDaddy answers with one batched listing,
+ *     Namecheap, which has no list call with name servers, with one request per domain); then
+ *     `nsbridge plan` (the state report), counted separately.
  *
  * Usage: npm run bench:plan [-- --domains 1000 --parallelism 50]
  * A 1,000-domain first deploy against moto takes long (the provider waits for each zone); the

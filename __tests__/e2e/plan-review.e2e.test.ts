@@ -4,7 +4,7 @@
  * loopback DNS world:
  *
  *  1. first deploy (`cdktf deploy`, with credentials);
- *  2. a record change planned in a stack directory (`tofu plan -out`) with NO registrar credential
+ *  2. a record change planned in a stack directory (`tofu plan -out`, or `terraform plan -out`) with NO registrar credential
  *     in the environment: zero registrar requests (counted at the emulators); `nsbridge plan --plan`
  *     shows exactly the records added, changed and removed, and no delegation change;
  *  3. `nsbridge apply <planfile>` applies that plan; the records are in moto;
@@ -15,7 +15,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { E2eWorld, explain, missingTools, MOTO_NS, REPO_ROOT, run, RunResult, scenarioChain, sortedNs, TOOLS_DIR } from './harness';
+import { E2eWorld, ENGINE_BIN, explain, missingTools, MOTO_NS, REPO_ROOT, run, RunResult, scenarioChain, sortedNs } from './harness';
 
 const config = (records: string) => `version: 1
 defaults:
@@ -59,7 +59,8 @@ describeIfTools('e2e: plan-based review (no registrar secrets at plan time, appl
     const secrets = new Set([...Object.keys(w.godaddy.env()), ...Object.keys(w.namecheap.env())].filter((k) => !k.startsWith('NSBRIDGE_')));
     return Object.fromEntries(Object.entries(w.env()).filter(([k]) => !secrets.has(k)));
   };
-  const tofu = (args: string[], env: NodeJS.ProcessEnv) => run(path.join(TOOLS_DIR, 'bin', 'tofu'), args, { cwd: stackDir(), env, logFile: w.logFile });
+  /** The suite's engine (NSBRIDGE_E2E_ENGINE: OpenTofu or Terraform), run in the stack directory as the pipelines do. */
+  const engine = (args: string[], env: NodeJS.ProcessEnv) => run(ENGINE_BIN, args, { cwd: stackDir(), env, logFile: w.logFile });
   const nsbridge = (args: string[], env: NodeJS.ProcessEnv) => run(process.execPath, [path.join(REPO_ROOT, 'bin', 'nsbridge.js'), ...args], { cwd: w.dir, env, logFile: w.logFile });
   const requests = () => ({ godaddy: w.godaddy.http.requests.length, namecheap: w.namecheap.http.requests.length });
 
@@ -67,10 +68,10 @@ describeIfTools('e2e: plan-based review (no registrar secrets at plan time, appl
   async function planJob(name: string): Promise<{ plan: RunResult; review: any }> {
     const env = planEnv();
     ok(await w.cdktf(['synth']));
-    ok(await tofu(['init', '-input=false', '-no-color'], env));
-    const plan = await tofu(['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${name}.tfplan`], env);
+    ok(await engine(['init', '-input=false', '-no-color'], env));
+    const plan = await engine(['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${name}.tfplan`], env);
     expect({ code: plan.code === 1 ? 1 : 0, out: plan.code === 1 ? explain(plan) : '' }).toEqual({ code: 0, out: '' });
-    const json = await tofu(['show', '-json', `${name}.tfplan`], env);
+    const json = await engine(['show', '-json', `${name}.tfplan`], env);
     ok(json);
     fs.writeFileSync(path.join(stackDir(), `${name}.json`), json.stdout);
     const review = await nsbridge(['plan', '--plan', path.join(stackDir(), `${name}.json`), '--stack', 'e2e', '--format', 'json'], env);
