@@ -23,6 +23,9 @@ export async function client(id: RegistrarId, out: Output, env: NodeJS.ProcessEn
   return loadAdapter(id).createClient(context(out, env));
 }
 
+/** The --dns-server flag of the commands that check DNS (read with withDnsServer). */
+export const DNS_SERVER_OPTION = ['--dns-server <ip[:port]>', 'recursive resolver for DNS checks (default: NSBRIDGE_DNS_SERVER, else the system resolvers)'] as const;
+
 /** The environment with --dns-server applied, so adapters that use DNS (manual) see it too. */
 export function withDnsServer(dnsServer: string | undefined): NodeJS.ProcessEnv {
   return dnsServer ? { ...process.env, NSBRIDGE_DNS_SERVER: dnsServer } : process.env;

@@ -11,7 +11,7 @@ import { checkDomainName } from '../core/names';
 import { SKIP_TERRAFORM_VERSION_CHECK } from './cli-asset';
 import { DelegatedDomain, DelegatedDomainProps, RetiredDomain } from './delegated-domain';
 import { ReusableDelegationSet } from './delegation-set';
-import { TERRAFORM_REQUIRED_VERSION } from './terraform-version';
+import { LOCKFILE_REQUIRED_VERSION, TERRAFORM_REQUIRED_VERSION } from './terraform-version';
 
 /** How the stack's AWS provider authenticates and where it points. */
 export interface AwsSettings {
@@ -54,11 +54,15 @@ export type BackendSettings =
       readonly key: string;
       readonly region: string;
       /**
-       * S3-native state locking (a `.tflock` object next to the state; Terraform/OpenTofu 1.10+).
-       * @default true
+       * S3-native state locking (a `.tflock` object next to the state): needs Terraform/OpenTofu
+       * 1.10 or later, which the stack then states in `required_version`.
+       * @default - true when no `dynamodbTable` is given, otherwise false (DynamoDB locks alone)
        */
       readonly useLockfile?: boolean;
-      /** DynamoDB table for locking (the older mechanism; may be combined with `useLockfile`). */
+      /**
+       * DynamoDB table for locking (partition key `LockID`, a string): the mechanism every engine
+       * from the floor (Terraform 1.5, OpenTofu 1.6) up understands. May be combined with `useLockfile`.
+       */
       readonly dynamodbTable?: string;
       /** @default true */
       readonly encrypt?: boolean;
@@ -128,8 +132,7 @@ export class DomainsStack extends TerraformStack {
     // lets terraform/tofu check it at init, instead of cdktf spawning `terraform version` at synth
     // (which would make synth fail on machines without terraform, like the CI synth job).
     this.node.setContext(SKIP_TERRAFORM_VERSION_CHECK, true);
-    const needsLockfile = props.backend?.type === 's3' && props.backend.useLockfile !== false;
-    this.addOverride('terraform.required_version', needsLockfile ? '>= 1.10' : TERRAFORM_REQUIRED_VERSION);
+    this.addOverride('terraform.required_version', s3LocksWithLockfile(props.backend) ? LOCKFILE_REQUIRED_VERSION : TERRAFORM_REQUIRED_VERSION);
 
     this.configureBackend(id, props.backend);
 
@@ -208,9 +211,10 @@ export class DomainsStack extends TerraformStack {
         dynamodbTable: backend.dynamodbTable,
         workspaceKeyPrefix: backend.workspaceKeyPrefix,
         assumeRole: backend.roleArn ? { roleArn: backend.roleArn } : undefined,
-        // cdktf 0.21's S3BackendConfig predates use_lockfile; the backend snake-cases every prop it
-        // is given, so the extra key renders as `use_lockfile`.
-        useLockfile: backend.useLockfile ?? true,
+        // Written only when it is on: an engine before 1.10 rejects the argument itself, even
+        // `use_lockfile = false`, and off is every engine's default. cdktf 0.21's S3BackendConfig
+        // predates it; the backend snake-cases every prop it is given, so it renders as `use_lockfile`.
+        useLockfile: s3LocksWithLockfile(backend) || undefined,
       };
       new S3Backend(this, stripUndefined(config) as S3BackendConfig);
       return;
@@ -238,6 +242,11 @@ export const DOMAINS_OUTPUT = 'domains';
 function domainOutputValue(domain: DelegatedDomain): { zone_id: string; name_servers: string; registrar: string } {
   const zone = `aws_route53_zone.${domain.zone.resource.friendlyUniqueId}`;
   return { zone_id: `\${${zone}.zone_id}`, name_servers: `\${sort(${zone}.name_servers)}`, registrar: domain.registrar };
+}
+
+/** Whether S3 state locks with S3's own lock file: asked for, or the default when no DynamoDB table is given. */
+function s3LocksWithLockfile(backend: BackendSettings | undefined): boolean {
+  return backend?.type === 's3' && (backend.useLockfile ?? backend.dynamodbTable === undefined);
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -45,7 +45,7 @@ export type {
 export { DestroyPolicy } from './destroy-policy';
 export { REGISTRAR_IDS } from './registrar-settings';
 export type { RegistrarId, RegistrarSettings } from './registrar-settings';
-export { TERRAFORM_REQUIRED_VERSION } from './terraform-version';
+export { LOCKFILE_REQUIRED_VERSION, TERRAFORM_REQUIRED_VERSION } from './terraform-version';
 export { SKIP_TERRAFORM_VERSION_CHECK } from './cli-asset';
 
 // The one error type: invalid props, thrown by a construct's constructor.

@@ -10,3 +10,10 @@
  * stack.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
  */
 export const TERRAFORM_REQUIRED_VERSION = '>= 1.5.0';
+
+/**
+ * The `required_version` of a stack whose S3 state locks with a lock file: S3-native locking came
+ * in Terraform 1.10 (https://developer.hashicorp.com/terraform/language/backend/s3#state-locking)
+ * and OpenTofu 1.10 (https://opentofu.org/docs/language/settings/backends/s3/#state-locking).
+ */
+export const LOCKFILE_REQUIRED_VERSION = '>= 1.10';

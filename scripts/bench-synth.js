@@ -46,19 +46,20 @@ function configFor(n) {
 
 /** Run a command once, return { ms, cpuMs, mb, code, stderr }. */
 function measureOnce(command, args, options) {
+  // Wall time from a monotonic clock here: GNU time prints it in hundredths of a second only,
+  // too coarse for a 150 ms start-up.
+  const start = process.hrtime.bigint();
+  const r = GNU_TIME
+    ? spawnSync(GNU_TIME, ['-v', command, ...args], { ...options, encoding: 'utf8' })
+    : spawnSync(command, args, { ...options, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (GNU_TIME) {
-    const r = spawnSync(GNU_TIME, ['-v', command, ...args], { ...options, encoding: 'utf8' });
-    const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
     const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
     const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr);
     const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr);
-    const ms = wall ? ((Number(wall[1] ?? 0) * 60 + Number(wall[2])) * 60 + Number(wall[3])) * 1000 : NaN;
     const cpuMs = user && sys ? (Number(user[1]) + Number(sys[1])) * 1000 : NaN;
     return { ms, cpuMs, mb: rss ? Number(rss[1]) / 1024 : NaN, code: r.status, stderr: r.stderr };
   }
-  const start = process.hrtime.bigint();
-  const r = spawnSync(command, args, { ...options, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
   // Without GNU time: children's CPU is not visible through process.resourceUsage(); the peak RSS
   // is that of the largest child waited for so far (Linux reports KB).
   return { ms, cpuMs: NaN, mb: process.resourceUsage().maxRSS / 1024, code: r.status, stderr: r.stderr };
@@ -75,8 +76,9 @@ function measure(command, args, options, runs = 1) {
   return best;
 }
 
-function appCommand() {
-  const app = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')).app;
+/** The app command of a checkout's cdktf.json (what `cdktf synth` spawns there). */
+function appCommand(tree = root) {
+  const app = JSON.parse(fs.readFileSync(path.join(tree, 'cdktf.json'), 'utf8')).app;
   const [command, ...args] = app.split(/\s+/);
   return { command: command === 'node' ? process.execPath : command, args };
 }
@@ -151,6 +153,7 @@ function main() {
   if (failed) process.exitCode = 1;
 }
 
-// The equality test (__tests__/main.test.ts) synthesizes the same 1,000-domain configuration.
-module.exports = { configFor };
+// The equality test (__tests__/main.test.ts) synthesizes the same 1,000-domain configuration;
+// scripts/bench-compare.js measures two checkouts with the same helpers.
+module.exports = { configFor, measureOnce, appCommand, countZones, GNU_TIME };
 if (require.main === module) main();

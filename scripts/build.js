@@ -8,6 +8,7 @@
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
+const { execFileSync } = require('child_process');
 
 const root = path.resolve(__dirname, '..');
 const sourceDirs = require('./source-dirs');
@@ -36,6 +37,15 @@ function writeAtomically(outputFiles) {
   }
 }
 
+/**
+ * `NSBRIDGE_BUILD_ANALYZE=1 npm run build` prints what takes the room in the CLI bundle: esbuild's
+ * analysis of the shell and of each embedded package (adapters' own code is small; see bench:package).
+ */
+const analyze = process.env.NSBRIDGE_BUILD_ANALYZE === '1';
+async function printAnalysis(label, result) {
+  if (analyze) console.log(`\n${label}:${await esbuild.analyzeMetafile(result.metafile)}`);
+}
+
 /** Options every bundle shares: one CommonJS file for Node 20, minified. */
 // keepNames: error classes are told apart by name across the separately bundled adapters.
 const BUNDLE = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', write: false };
@@ -44,7 +54,9 @@ const BUNDLE = { bundle: true, format: 'cjs', platform: 'node', target: 'node20'
  * Modules compiled only when something first requires them. Their code is not in the bundle's
  * JavaScript but in one block comment at its end (`appendPayloads`), read from the file on first
  * use: at start-up V8 skips a comment almost for free, where the same code as string literals
- * cost ~10 ms of every start (1 MB scanned and allocated).
+ * cost ~10 ms of every start (1 MB scanned and allocated). The code stays plain text (not
+ * compressed): whoever audits what a stack runs with their registrar credentials can read and
+ * grep it, and package scanners do not see an encoded blob.
  */
 const payloads = new Map(); // name -> code
 const PAYLOAD_MARKER = '/*NSBRIDGE-PAYLOADS\n';
@@ -170,17 +182,34 @@ async function main() {
   });
   const shellPackages = new Set(Object.keys(shellOnly.metafile.inputs).map(packageOf).filter(Boolean));
   const packageNames = [...adapterPackages].sort();
-  // axios → form-data → mime-types → mime-db (~140 KB of the bundle) only guesses the content type
-  // of a file uploaded as multipart form data. No adapter uploads files (no FormData anywhere):
-  // an empty database makes mime-types answer "unknown", which form-data turns into
-  // application/octet-stream.
-  const noMimeDb = {
-    name: 'no-mime-db',
+  // Modules of bundled packages that no code path of nsbridge's runs, each replaced by an empty
+  // object (`importer`: only where that package imports it):
+  //  - mime-db (~140 KB): axios → form-data → mime-types guess the content type of a file uploaded
+  //    as multipart form data. No adapter uploads files (no FormData anywhere): an empty database
+  //    makes mime-types answer "unknown", which form-data turns into application/octet-stream.
+  //  - zod's locales index (~320 KB): error messages in ~40 languages for
+  //    `z.config(z.locales.xx())`, which nsbridge never calls; the English messages zod uses by
+  //    default come from its en locale, imported apart from the index.
+  const UNUSED_MODULES = [
+    { path: /^mime-db$/ },
+    { path: /^\.\.\/locales\/index\.js$/, importer: /[\\/]node_modules[\\/]zod[\\/]/ },
+  ];
+  const unusedModules = {
+    name: 'unused-modules',
     setup(build) {
-      build.onResolve({ filter: /^mime-db$/ }, () => ({ path: 'mime-db', namespace: 'no-mime-db' }));
-      build.onLoad({ filter: /.*/, namespace: 'no-mime-db' }, () => ({ loader: 'js', contents: 'module.exports = {};' }));
+      build.onResolve({ filter: /.*/ }, (args) =>
+        UNUSED_MODULES.some((m) => m.path.test(args.path) && (!m.importer || m.importer.test(args.importer)))
+          ? { path: args.path, namespace: 'unused-module' }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'unused-module' }, () => ({ loader: 'js', contents: 'module.exports = {};' }));
     },
   };
+  // How a shared package is embedded: `require(name)`, what the adapters' CommonJS asks for; but
+  // zod, which every adapter imports by name only (`import { z } from 'zod'`), from its ES module
+  // build, where the locales stub above can take effect (its CommonJS build imports every locale).
+  const ES_MODULE_ENTRY = new Set(['zod']);
+  const sharedPackageEntry = (name) => (ES_MODULE_ENTRY.has(name) ? `export * from ${JSON.stringify(name)};` : `module.exports = require(${JSON.stringify(name)});`);
   const sharedPackages = {
     name: 'shared-packages',
     setup(build) {
@@ -207,15 +236,26 @@ async function main() {
           ? { path: args.path, namespace: 'shared-package' }
           : undefined,
       );
-      build.onLoad({ filter: /.*/, namespace: 'shared-package' }, async (args) => {
-        const out = await esbuild.build({
-          ...BUNDLE,
-          stdin: { contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: root, loader: 'js' },
-          plugins: [noMimeDb],
-        });
-        return { loader: 'js', contents: lazyModule(`package:${args.path}`, out.outputFiles[0].text) };
+      build.onLoad({ filter: /.*/, namespace: 'shared-package' }, (args) => {
+        if (!packageModules.has(args.path)) packageModules.set(args.path, buildSharedPackage(args.path));
+        return packageModules.get(args.path);
       });
     },
+  };
+  // Each package's lazily compiled copy, built once though the CLI is built twice (below).
+  const packageModules = new Map();
+  const buildSharedPackage = async (name) => {
+    const out = await esbuild.build({
+      ...BUNDLE,
+      stdin: { contents: sharedPackageEntry(name), resolveDir: root, loader: 'js' },
+      // A package's ES module build where it has one: esbuild drops what nothing uses (the AWS
+      // SDK's CommonJS build is one file per package, kept whole: ~135 KB more).
+      mainFields: ['module', 'main'],
+      plugins: [unusedModules],
+      metafile: analyze,
+    });
+    await printAnalysis(`package ${name} (embedded, compiled on first use)`, out);
+    return { loader: 'js', contents: lazyModule(`package:${name}`, out.outputFiles[0].text) };
   };
   const embeddedAdapters = {
     name: 'embedded-adapters',
@@ -238,14 +278,31 @@ async function main() {
       build.onLoad({ filter: /.*/, namespace: 'payload-reader' }, () => ({ loader: 'js', contents: PAYLOAD_READER }));
     },
   };
-  await esbuild.build({
-    ...BUNDLE,
-    entryPoints: [path.join(root, 'cli', 'bin.ts')],
-    plugins: [embeddedAdapters, sharedPackages, payloadReader],
-    outfile: path.join(root, 'dist', 'nsbridge.js'),
-    // The CLI must never pull the CDKTF libraries in; fail the build loudly if it does.
-    external: ['cdktf', '@cdktf/*', 'constructs'],
-  }).then((r) => writeAtomically(r.outputFiles.map((f) => ({ path: f.path, contents: appendPayloads(f.contents) }))));
+  const buildCli = (topLevelHelp) =>
+    esbuild.build({
+      ...BUNDLE,
+      entryPoints: [path.join(root, 'cli', 'bin.ts')],
+      plugins: [embeddedAdapters, sharedPackages, payloadReader],
+      outfile: path.join(root, 'dist', 'nsbridge.js'),
+      // The CLI must never pull the CDKTF libraries in; fail the build loudly if it does.
+      external: ['cdktf', '@cdktf/*', 'constructs'],
+      define: { NSBRIDGE_TOP_LEVEL_HELP: JSON.stringify(topLevelHelp) },
+      metafile: analyze,
+    });
+  // Built twice: once to run `--help` through commander (stdout a pipe: 80 columns) and keep its
+  // text, once with that text in, which cli/bin.ts prints without loading any command.
+  const probe = path.join(root, 'dist', `nsbridge-help.${process.pid}.tmp.js`);
+  let topLevelHelp;
+  try {
+    fs.writeFileSync(probe, appendPayloads((await buildCli(null)).outputFiles[0].contents));
+    topLevelHelp = execFileSync(process.execPath, [probe, '--help'], { encoding: 'utf8', env: {}, stdio: ['ignore', 'pipe', 'inherit'] });
+  } finally {
+    fs.rmSync(probe, { force: true });
+  }
+  if (!topLevelHelp.startsWith('Usage: nsbridge')) throw new Error(`nsbridge --help printed no help:\n${topLevelHelp}`);
+  const cli = await buildCli(topLevelHelp);
+  await printAnalysis('CLI bundle dist/nsbridge.js (the shell; each embedded part counts as its loader)', cli);
+  writeAtomically(cli.outputFiles.map((f) => ({ path: f.path, contents: appendPayloads(f.contents) })));
   // The CDKTF app that scripts/app.js runs, as two bundles: dist/app/main.js (cdktf, the provider
   // classes, the constructs) and dist/app/worker.js (the configuration loader). One file each
   // instead of some 400 modules looked up and read one by one: ~150 ms of a synth's start-up.

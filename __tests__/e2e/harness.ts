@@ -23,11 +23,16 @@ export const MOTO_NS = ['ns-2048.awsdns-64.com', 'ns-2049.awsdns-65.net', 'ns-20
 /** The name servers the test domains have at their registrar before nsbridge (restore puts them back). */
 export const PREVIOUS_NS = ['ns1.previous-dns.com', 'ns2.previous-dns.com'];
 
-/** The engine this run uses: every e2e file runs under each (run-e2e.sh runs the suite twice). */
-export type Engine = 'tofu' | 'terraform';
+/**
+ * The engine this run uses (run-e2e.sh runs the suite once per engine): `tofu` (current OpenTofu),
+ * `terraform` (Terraform at the README's floor) or `tofu-floor` (OpenTofu at the README's floor).
+ * Each is a binary of that name in the tools cache.
+ */
+export const ENGINES = ['tofu', 'terraform', 'tofu-floor'] as const;
+export type Engine = (typeof ENGINES)[number];
 const engineEnv = process.env.NSBRIDGE_E2E_ENGINE ?? 'tofu';
-if (engineEnv !== 'tofu' && engineEnv !== 'terraform') throw new Error(`NSBRIDGE_E2E_ENGINE must be tofu or terraform, not ${engineEnv}`);
-export const ENGINE: Engine = engineEnv;
+if (!(ENGINES as readonly string[]).includes(engineEnv)) throw new Error(`NSBRIDGE_E2E_ENGINE must be one of ${ENGINES.join(', ')}, not ${engineEnv}`);
+export const ENGINE = engineEnv as Engine;
 export const ENGINE_BIN = path.join(TOOLS_DIR, 'bin', ENGINE);
 /** The CLI config: a filesystem mirror under the engine's own registry host, no network. */
 export const ENGINE_CLI_CONFIG = path.join(TOOLS_DIR, ENGINE === 'terraform' ? 'terraformrc' : 'tofurc');

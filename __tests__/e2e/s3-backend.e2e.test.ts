@@ -1,20 +1,31 @@
 /**
- * Scenario 6: the S3 backend with S3-native locking (`useLockfile`, the default) against moto's S3.
- * Two deploys of the same stack at once, from two work directories (two CI jobs): one holds the
- * lock, the other fails on it (no -lock-timeout) or, with a lock timeout, waits and then finds
- * nothing to do. Never two zones for one domain, never a broken state.
+ * Scenario 6: the S3 backend with state locking against moto's S3 (and DynamoDB). Two deploys of
+ * the same stack at once, from two work directories (two CI jobs): one holds the lock, the other
+ * fails on it (no -lock-timeout) or, with a lock timeout, waits and then finds nothing to do.
+ * Never two zones for one domain, never a broken state.
  *
- * The backend reaches moto through AWS_ENDPOINT_URL like the provider; moto needs path-style
- * bucket addressing, which domains.yaml cannot express (no `usePathStyle` key), so it is given to
- * `tofu init` by the environment: TF_CLI_ARGS_init=-backend-config=use_path_style=true.
+ * The lock is what the engine of this run supports: S3-native locking (`useLockfile`, the default)
+ * from 1.10 on; below it (Terraform 1.5, OpenTofu 1.6: the README's floors) a DynamoDB table
+ * (`dynamodbTable`), which moto serves too. Below 1.10 the engine must also refuse a stack that
+ * asks for the lock file (its `required_version`), before touching anything.
+ *
+ * The backend reaches moto through the environment: AWS_ENDPOINT_URL (and its per-service forms)
+ * from OpenTofu 1.6 and Terraform 1.6 on, AWS_S3_ENDPOINT / AWS_DYNAMODB_ENDPOINT / AWS_STS_ENDPOINT
+ * for Terraform 1.5's older backend. moto needs path-style bucket addressing, which domains.yaml
+ * cannot express (no `usePathStyle` key), so it is given to `init` by TF_CLI_ARGS_init
+ * (`use_path_style`; Terraform 1.5 calls it `force_path_style`).
  */
 import * as path from 'node:path';
-import { E2eWorld, engineAtLeast, engineVersion, explain, describeE2e, MOTO_NS, REPO_ROOT, run, RunResult, sortedNs } from './harness';
+import { E2eWorld, ENGINE, engineAtLeast, engineVersion, explain, describeE2e, MOTO_NS, REPO_ROOT, run, RunResult, sortedNs } from './harness';
 
 const BUCKET = 'nsb-e2e-state';
 const KEY = 'nsbridge/e2e.tfstate';
+const LOCK_TABLE = 'nsb-e2e-locks';
+/** S3-native locking came in 1.10 of both engines (modules/terraform-version.ts). */
+const LOCK: 'lockfile' | 'dynamodb' = engineAtLeast(1, 10) ? 'lockfile' : 'dynamodb';
+const LOCK_SETTING = { lockfile: 'useLockfile: true', dynamodb: `dynamodbTable: ${LOCK_TABLE}` };
 
-const CONFIG = `version: 1
+const config = (lock: keyof typeof LOCK_SETTING) => `version: 1
 stacks:
   e2e:
     backend:
@@ -22,34 +33,38 @@ stacks:
       bucket: ${BUCKET}
       region: us-east-1
       key: ${KEY}
-      useLockfile: true
+      ${LOCK_SETTING[lock]}
 domains:
   - name: nsb-s3.com
     registrar: godaddy
     stack: e2e
 `;
+const CONFIG = config(LOCK);
 
-/**
- * S3-native locking (`use_lockfile`) needs Terraform/OpenTofu >= 1.10; the stack states it in
- * `required_version`. Under an older engine (Terraform 1.5, the README's floor for local state) the
- * scenario is that the engine refuses the stack at init, before touching anything.
- */
-function refusedBelowLockfileFloor(title: string): void {
-  describeE2e(`${title}: refused by an engine below 1.10`, () => {
+/** What the S3 backend of this engine needs to reach moto. */
+function backendEnv(motoUrl: string): Record<string, string> {
+  if (ENGINE === 'terraform' && !engineAtLeast(1, 6)) {
+    return { TF_CLI_ARGS_init: '-backend-config=force_path_style=true', AWS_S3_ENDPOINT: motoUrl, AWS_DYNAMODB_ENDPOINT: motoUrl, AWS_STS_ENDPOINT: motoUrl };
+  }
+  return { TF_CLI_ARGS_init: '-backend-config=use_path_style=true', AWS_ENDPOINT_URL_S3: motoUrl, AWS_ENDPOINT_URL_DYNAMODB: motoUrl, AWS_ENDPOINT_URL_STS: motoUrl };
+}
+
+if (LOCK === 'dynamodb') {
+  describeE2e('e2e: S3 backend asking for the lock file under an engine below 1.10', () => {
     let w: E2eWorld;
     beforeAll(async () => {
       w = await E2eWorld.start('s3-old-engine');
       await w.addDomain('godaddy', 'nsb-s3.com');
-      w.writeConfig(CONFIG);
+      w.writeConfig(config('lockfile'));
     });
     afterAll(async () => {
       await w?.close();
     });
 
-    test(`6. ${engineVersion()} refuses the S3-backend stack at init (use_lockfile needs >= 1.10): nothing created, the registrar untouched`, async () => {
+    test(`6. ${engineVersion()} refuses the stack at init (use_lockfile needs >= 1.10): nothing created, the registrar untouched`, async () => {
       const r = await w.deploy();
       expect(r.code).not.toBe(0);
-      expect(r.output).toMatch(/Unsupported Terraform Core version/);
+      expect(r.output).toMatch(/Unsupported (Terraform|OpenTofu) Core version/);
       expect(r.output).toMatch(/required_version"?\s*[=:]\s*">= 1\.10"/);
       expect(await w.moto.zones()).toEqual({});
       expect(w.godaddy.http.writes()).toBe(0);
@@ -57,7 +72,7 @@ function refusedBelowLockfileFloor(title: string): void {
   });
 }
 
-(engineAtLeast(1, 10) ? describeE2e : refusedBelowLockfileFloor)('e2e: S3 backend with locking against moto', () => {
+describeE2e(`e2e: S3 backend locked by ${LOCK === 'lockfile' ? 'the S3 lock file (useLockfile)' : 'a DynamoDB table (dynamodbTable)'} against moto`, () => {
   let w: E2eWorld;
   let failed = false;
 
@@ -73,8 +88,18 @@ function refusedBelowLockfileFloor(title: string): void {
         'print("{}")',
       ].join('\n'),
     );
+    if (LOCK === 'dynamodb') {
+      // the table the S3 backend documents: partition key LockID, a string
+      await w.moto.boto(
+        [
+          'd = boto3.client("dynamodb", **kw)',
+          `d.create_table(TableName=${JSON.stringify(LOCK_TABLE)}, KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}], AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")`,
+          'print("{}")',
+        ].join('\n'),
+      );
+    }
     w.writeConfig(CONFIG);
-    w.extraEnv = { TF_CLI_ARGS_init: '-backend-config=use_path_style=true' };
+    w.extraEnv = backendEnv(w.moto.url);
   });
 
   afterAll(async () => {
@@ -93,6 +118,12 @@ function refusedBelowLockfileFloor(title: string): void {
       ].join('\n'),
     );
 
+  /** LockID of every item in the DynamoDB lock table (none under the lock file). */
+  const lockItems = async () =>
+    LOCK === 'lockfile'
+      ? []
+      : (await w.moto.boto<string[]>([`items = boto3.client("dynamodb", **kw).scan(TableName=${JSON.stringify(LOCK_TABLE)})["Items"]`, 'print(json.dumps(sorted(i["LockID"]["S"] for i in items)))'].join('\n')));
+
   const check = async (runs: RunResult[]) => {
     // one zone for the domain, whatever the interleaving
     const zones = await w.moto.boto<string[]>(
@@ -101,8 +132,10 @@ function refusedBelowLockfileFloor(title: string): void {
     expect(zones).toEqual(['nsb-s3.com.']);
     expect(sortedNs(w.godaddy.nameServersOf('nsb-s3.com'))).toEqual(sortedNs(MOTO_NS));
     const { keys, state } = await stateObjects();
-    // the lock object is gone, the state is whole
+    // the lock (object or table item) is gone, the state is whole; the table keeps only the
+    // state's digest, which the DynamoDB lock writes next to it
     expect(keys).toEqual([KEY]);
+    expect(await lockItems()).toEqual(LOCK === 'lockfile' ? [] : [`${BUCKET}/${KEY}-md5`]);
     expect(state).not.toBeNull();
     expect(state!.resources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_route53_zone', 'terraform_data']));
     // and agrees with the world: nothing to do
@@ -121,7 +154,7 @@ function refusedBelowLockfileFloor(title: string): void {
     return runs;
   };
 
-  test('6a. two deploys at once: one holds the lock, the other fails on it; the state is never corrupted', async () => {
+  test(`6a. two deploys at once (${LOCK} lock): one holds the lock, the other fails on it; the state is never corrupted`, async () => {
     try {
       const a = w.workDir('job-a');
       const b = w.workDir('job-b');
@@ -140,7 +173,7 @@ function refusedBelowLockfileFloor(title: string): void {
     }
   });
 
-  test('6b. two deploys at once with -lock-timeout: the second waits for the lock, then finds nothing to do', async () => {
+  test(`6b. two deploys at once with -lock-timeout (${LOCK} lock): the second waits for the lock, then finds nothing to do`, async () => {
     try {
       // a change both jobs will want to make: a record in the zone (does not touch the registrar)
       w.writeConfig(CONFIG + '    records:\n      - { name: www, type: A, values: [192.0.2.60] }\n');

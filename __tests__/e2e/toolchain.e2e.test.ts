@@ -29,7 +29,10 @@ const sha256 = (file: string): string => crypto.createHash('sha256').update(fs.r
 describeE2e('e2e: the toolchain', () => {
   jest.setTimeout(180_000);
 
-  test(`the engine (${ENGINE}) is at the README's floor or above it; Terraform runs at the floor itself`, () => {
+  // Terraform and tofu-floor run AT the floor: this file passing under them (and the rest of the
+  // suite with them) is what makes the README's floor a tested fact.
+  const proves = { terraform: "is the README's Terraform floor itself", 'tofu-floor': "is the README's OpenTofu floor itself", tofu: "is at or above the README's OpenTofu floor" }[ENGINE];
+  test(`${engineVersion()} (NSBRIDGE_E2E_ENGINE=${ENGINE}) ${proves}`, () => {
     const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
     const floor = /Supported engines\*\*: Terraform >= (\d+)\.(\d+)(?:\.\d+)? and OpenTofu >= (\d+)\.(\d+)/.exec(readme);
     expect(floor).not.toBeNull();
@@ -37,6 +40,7 @@ describeE2e('e2e: the toolchain', () => {
     expect(v?.[1]).toBe(ENGINE === 'terraform' ? 'Terraform' : 'OpenTofu');
     const [major, minor] = [Number(v![2]), Number(v![3])];
     if (ENGINE === 'terraform') expect([major, minor]).toEqual([Number(floor![1]), Number(floor![2])]);
+    else if (ENGINE === 'tofu-floor') expect([major, minor]).toEqual([Number(floor![3]), Number(floor![4])]);
     else expect(major * 1000 + minor).toBeGreaterThanOrEqual(Number(floor![3]) * 1000 + Number(floor![4]));
   });
 

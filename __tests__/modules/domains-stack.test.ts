@@ -7,7 +7,7 @@ import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { App, Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest'; // matcher types (toHaveResource...); Testing.setupJest() registers them
 import { DomainsStack, DomainsStackProps } from '../../modules/domains-stack';
-import { TERRAFORM_REQUIRED_VERSION } from '../../modules/terraform-version';
+import { LOCKFILE_REQUIRED_VERSION, TERRAFORM_REQUIRED_VERSION } from '../../modules/terraform-version';
 
 Testing.setupJest();
 
@@ -91,24 +91,34 @@ describe('DomainsStack', () => {
     expect(json.terraform.backend).toEqual({
       s3: { bucket: 'state', key: 'nsbridge/prod.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
     });
-    expect(json.terraform.required_version).toBe('>= 1.10');
+    expect(json.terraform.required_version).toBe(LOCKFILE_REQUIRED_VERSION);
+    expect(LOCKFILE_REQUIRED_VERSION).toBe('>= 1.10');
   });
 
-  test('S3 state with a DynamoDB lock table and a role', () => {
+  // Terraform 1.5 rejects `use_lockfile` as an unsupported argument, even `use_lockfile = false`.
+  test.each([
+    ['a DynamoDB table alone', {}],
+    ['a DynamoDB table with useLockfile: false', { useLockfile: false }],
+  ])('S3 state locked by %s writes no use_lockfile and keeps the Terraform 1.5 floor', (_title, lockfile) => {
     const { json } = synth({
       domains,
-      backend: { type: 's3', bucket: 'state', key: 'k', region: 'us-east-1', useLockfile: false, dynamodbTable: 'locks', roleArn: 'arn:aws:iam::222222222222:role/state' },
+      backend: { type: 's3', bucket: 'state', key: 'k', region: 'us-east-1', ...lockfile, dynamodbTable: 'locks', roleArn: 'arn:aws:iam::222222222222:role/state' },
     });
     expect(json.terraform.backend.s3).toEqual({
       bucket: 'state',
       key: 'k',
       region: 'us-east-1',
       encrypt: true,
-      use_lockfile: false,
       dynamodb_table: 'locks',
       assume_role: { role_arn: 'arn:aws:iam::222222222222:role/state' },
     });
     expect(json.terraform.required_version).toBe(TERRAFORM_REQUIRED_VERSION);
+  });
+
+  test('S3 state with both a DynamoDB table and the lockfile asked for writes both and needs 1.10', () => {
+    const { json } = synth({ domains, backend: { type: 's3', bucket: 'state', key: 'k', region: 'us-east-1', useLockfile: true, dynamodbTable: 'locks' } });
+    expect(json.terraform.backend.s3).toEqual({ bucket: 'state', key: 'k', region: 'us-east-1', encrypt: true, use_lockfile: true, dynamodb_table: 'locks' });
+    expect(json.terraform.required_version).toBe(LOCKFILE_REQUIRED_VERSION);
   });
 
   test('a shared delegation set is created once and used by the domains that ask for it', () => {

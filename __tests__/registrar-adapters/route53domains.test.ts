@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRegistrarConformance, NEW_NS, OLD_NS } from '../../testing/registrars/conformance';
 import { startEmulator } from '../../testing/registrars/route53domains/emulator';
-import { baseEnv, CLI_PATH, CliResult, runCli } from '../../testing/registrars/run-cli';
+import { baseEnv, CliResult, modulesRequiredBy, runCli } from '../../testing/registrars/run-cli';
 import { toRegistrarError } from '../../registrar-adapters/route53domains/errors';
 import { BoundedRetryStrategy } from '../../registrar-adapters/route53domains/sdk';
 import { RegistrarNetworkError, RegistrarValidationError, UsageError } from '../../core/errors';
@@ -345,44 +345,16 @@ describe('route53domains quirks', () => {
     });
 
     test('bundle: --help and other registrars never evaluate the SDK; route53domains does', async () => {
-      // node:http2 is required only by the SDK's HTTP handler (axios asks for "http2").
-      const dir = mkdtempSync(join(tmpdir(), 'nsbridge-r53-lazy-'));
-      try {
-        const log = join(dir, 'required.txt');
-        const preload = join(dir, 'preload.js');
-        writeFileSync(
-          preload,
-          `const M = require('module'); const fs = require('fs'); const orig = M.prototype.require;
-           M.prototype.require = function (id) { fs.appendFileSync(${JSON.stringify(log)}, id + '\\n'); return orig.apply(this, arguments); };`,
-        );
-        // Asynchronous on purpose: the emulator answers from this very process (spawnSync would
-        // block its event loop and deadlock the child).
-        const required = async (args: string[], e: NodeJS.ProcessEnv) => {
-          writeFileSync(log, '');
-          const { spawn } = await import('node:child_process');
-          const code = await new Promise<number | null>((resolve, reject) => {
-            const child = spawn(process.execPath, ['-r', preload, CLI_PATH, ...args], { env: e, stdio: 'ignore' });
-            const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-            child.on('error', reject);
-            child.on('close', (c) => {
-              clearTimeout(timer);
-              resolve(c);
-            });
-          });
-          return { code, ids: readFileSync(log, 'utf8').split('\n') };
-        };
-        const help = await required(['--help'], env());
-        expect(help.code).toBe(0);
-        expect(help.ids).not.toContain('node:http2');
-        const other = await required(['get', '--registrar', 'cloudflare', '--domain', domain], baseEnv());
-        expect(other.code).toBe(1);
-        expect(other.ids).not.toContain('node:http2');
-        const mine = await required(['get', '--registrar', 'route53domains', '--domain', domain], env());
-        expect(mine.code).toBe(0);
-        expect(mine.ids).toContain('node:http2');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      // node:https is required only by the SDK (its HTTP handler, from its ES module build); axios asks for "https".
+      const help = await modulesRequiredBy(['--help'], env());
+      expect(help.code).toBe(0);
+      expect(help.ids).not.toContain('node:https');
+      const other = await modulesRequiredBy(['get', '--registrar', 'cloudflare', '--domain', domain], baseEnv());
+      expect(other.code).toBe(1);
+      expect(other.ids).not.toContain('node:https');
+      const mine = await modulesRequiredBy(['get', '--registrar', 'route53domains', '--domain', domain], env());
+      expect(mine.code).toBe(0);
+      expect(mine.ids).toContain('node:https');
     });
   });
 });

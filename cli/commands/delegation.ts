@@ -5,7 +5,7 @@ import { parseDomain, parseNameServers, parseRegistrar } from '../inputs';
 import { planDelegation, describePlan } from '../../core/delegation-plan';
 import { canonicalNameServers } from '../../core/names';
 import { RegistrarError } from '../../core/errors';
-import { client, common, CommonOptions, parseWait, withDnsServer } from '../command-kit';
+import { client, common, CommonOptions, DNS_SERVER_OPTION, parseWait, withDnsServer } from '../command-kit';
 import { readBooleanSetting } from '../../registrar-adapters/core/environment';
 import { configFor, parentCheck, preflightSkipped, runPreflight, timeoutMessage } from '../dns-checks';
 import { describeView } from '../../dns/delegation';
@@ -35,7 +35,7 @@ export function registerDelegationCommands(program: Command, out: Output): void 
     .option('--dry-run', 'read and report what would change (pre-flight included); never write')
     .option('--skip-preflight', 'do not check that the new name servers serve the zone before writing (also NSBRIDGE_SKIP_PREFLIGHT=1)')
     .option('--wait <duration>', 'after writing, wait until every parent-zone server delegates to the new set (e.g. 10m); exit 1 on timeout')
-    .option('--dns-server <ip[:port]>', 'recursive resolver for DNS checks (default: NSBRIDGE_DNS_SERVER, else the system resolvers)')
+    .option(...DNS_SERVER_OPTION)
     .addHelpText(
       'after',
       '\nJSON: {"registrar":..,"domain":..,"changed":true|false,"before":[..],"after":[..],"dryRun":false}' +

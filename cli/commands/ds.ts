@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import type { Output } from '../output';
 import { parseDomain, parseRegistrar } from '../inputs';
-import { client, common, CommonOptions, parseWait, withDnsServer } from '../command-kit';
+import { client, common, CommonOptions, DNS_SERVER_OPTION, parseWait, withDnsServer } from '../command-kit';
 import { configFor } from '../dns-checks';
 import { dnssecPorts, waitLimitMs } from '../dnssec-ports';
 import { REGISTRARS } from '../../registrar-adapters/catalog';
@@ -195,9 +195,48 @@ function parseRecord(registrar: RegistrarId, domain: string, text: string | unde
 
 const waitJson = (w: WaitOutcome) => ({ what: w.what, done: w.done, elapsedMs: w.elapsedMs, limitMs: w.limitMs, checks: w.checks, awaiting: w.awaiting });
 
+/** The JSON of a set or clear after "registrar" and "domain" (documented in their --help). */
+const changeJson = (res: ChangeResult, after: unknown[], dryRun: boolean) => ({
+  changed: res.plan.changed,
+  before: res.before.map(dnssecRecordJson),
+  after,
+  dryRun,
+  ...(res.held ? { held: res.held } : {}),
+  waits: res.waits.map(waitJson),
+});
+
+/** --dns-server and --max-wait: the flags of every ds command that waits on DNS. */
+const dnsWaitOptions = (cmd: Command): Command =>
+  cmd
+    .option(...DNS_SERVER_OPTION)
+    .option('--max-wait <duration>', 'the longest any wait or hold of this run may take (default: NSBRIDGE_DNS_WAIT_LIMIT, else 15m); a longer hold is refused before anything is written');
+
 export function registerDsCommands(program: Command, out: Output): void {
-  const verbose = () => {
+  /** The domain at a registrar that takes DNSSEC data, from the common flags: exit 2 before anything is sent. */
+  const dnssecTarget = (opts: DsOptions, operation: string) => {
     out.verbose = Boolean(program.opts().verbose);
+    const registrar = parseRegistrar(opts.registrar);
+    const domain = parseDomain(opts.domain, (m) => out.log(m));
+    return { registrar, domain, info: requireDnssec(registrar, operation, domain) };
+  };
+  /** The environment with --dns-server, and the longest any wait or hold of this run may take (--max-wait). */
+  const dnsLimits = (opts: DsOptions) => {
+    const env = withDnsServer(opts.dnsServer);
+    return { env, limitMs: waitLimitMs(env, opts.maxWait === undefined ? undefined : parseWait(opts.maxWait, '--max-wait')) };
+  };
+  /** The registrar's DNSSEC operations and the DNS checks, as the ports the change rules run on. */
+  const portsFor = async (registrar: RegistrarId, domain: string, env: NodeJS.ProcessEnv, dns: ReturnType<typeof configFor> | undefined) => {
+    const c = await client(registrar, out, env);
+    return dnssecPorts(registrar, domain, c, operationsOf(registrar, domain, c), dns, out);
+  };
+  /** A set or clear: with --json, a failure after the write still prints what changed. */
+  const runChange = async (opts: DsOptions, json: (res: ChangeResult) => void, change: () => Promise<ChangeResult>) => {
+    try {
+      return await change();
+    } catch (e) {
+      if (opts.json && e instanceof ChangeFailedError && e.result) json(e.result);
+      throw e;
+    }
   };
   const ds = program
     .command('ds')
@@ -206,17 +245,14 @@ export function registerDsCommands(program: Command, out: Output): void {
   common(ds.command('get').description('print the DS records (and DNSKEYs, where the registrar keeps them) the registrar holds for the domain'))
     .addHelpText('after', '\nText: one line per record, "DS <keyTag> <alg> <digestType> <digest>", then "DNSKEY <flags> <protocol> <alg> <key>" when known.' + '\nJSON: {"registrar":..,"domain":..,"records":[{"ds":"..","dnskey":".."?}]}')
     .action(async (opts: DsOptions) => {
-      verbose();
-      const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain, (m) => out.log(m));
-      requireDnssec(registrar, 'ds get', domain);
+      const { registrar, domain } = dnssecTarget(opts, 'ds get');
       const records = await operationsOf(registrar, domain, await client(registrar, out)).getDnssecRecords(domain);
       if (opts.json) out.json({ registrar, domain, records: records.map(dnssecRecordJson) });
       else if (records.length === 0) out.log(`${registrar}: ${domain}: no DS records (DNSSEC is off at the registrar)`);
       else out.stdout(`${records.flatMap(recordLines).join('\n')}\n`);
     });
 
-  common(
+  dnsWaitOptions(common(
     ds
       .command('set')
       .description('make the registrar hold exactly these DS records (reads first; adds before it removes; writes only what differs)'),
@@ -229,9 +265,7 @@ export function registerDsCommands(program: Command, out: Output): void {
     .option(
       '--hold-replaced <duration|parent-ttl>',
       'when this run removes DS records (a key roll): wait until no parent-zone server serves them (up to --wait, default --max-wait), then keep running this long (parent-ttl: the DS TTL the parent served before the change), so the old key can keep signing while resolvers may still hold the old DS',
-    )
-    .option('--dns-server <ip[:port]>', 'recursive resolver for DNS checks (default: NSBRIDGE_DNS_SERVER, else the system resolvers)')
-    .option('--max-wait <duration>', 'the longest any wait or hold of this run may take (default: NSBRIDGE_DNS_WAIT_LIMIT, else 15m); a longer hold is refused before anything is written')
+    ))
     .addHelpText(
       'after',
       '\nJSON: {"registrar":..,"domain":..,"changed":true|false,"before":[..],"after":[..],"dryRun":false,"held":<ms>?,"waits":[..]}, records as in ds get;' +
@@ -244,16 +278,12 @@ export function registerDsCommands(program: Command, out: Output): void {
         '\nExit: 0 done (or nothing to do), 1 registrar/network/DNS failure or timeout, 2 bad input (nothing sent).',
     )
     .action(async (opts: DsOptions) => {
-      verbose();
-      const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain, (m) => out.log(m));
-      const info = requireDnssec(registrar, 'ds set', domain);
+      const { registrar, domain, info } = dnssecTarget(opts, 'ds set');
       const { records: desired, computed } = desiredRecords(registrar, info, domain, opts.ds ?? [], opts.dnskey ?? []);
       const waitMs = parseWait(opts.wait, '--wait');
       const waitSignedMs = opts.waitSigned === undefined ? undefined : parseWait(opts.waitSigned, '--wait-signed');
       const holdReplaced = parseHold(opts.holdReplaced, '--hold-replaced');
-      const env = withDnsServer(opts.dnsServer);
-      const limitMs = waitLimitMs(env, opts.maxWait === undefined ? undefined : parseWait(opts.maxWait, '--max-wait'));
+      const { env, limitMs } = dnsLimits(opts);
       // NSBRIDGE_DEADLINE gets what this run may wait on top: each wait and the hold are bounded.
       out.deadline?.extend(Math.min(waitMs, limitMs) + Math.min(waitSignedMs ?? 0, limitMs) + (holdReplaced !== undefined ? 2 * limitMs : 0));
       const check = parentCheckOn(env);
@@ -261,23 +291,16 @@ export function registerDsCommands(program: Command, out: Output): void {
       const dns = waitSignedMs === undefined && waitMs === 0 && !check && holdReplaced === undefined ? undefined : configFor(env);
       const intervalMs = pollIntervalMs(env);
       const dryRun = Boolean(opts.dryRun);
-      const c = await client(registrar, out, env);
-      const ports = dnssecPorts(registrar, domain, c, operationsOf(registrar, domain, c), dns, out);
+      const ports = await portsFor(registrar, domain, env, dns);
       for (const r of computed) {
         const note = `${registrar}: ${domain}: DS ${formatDs(r.ds)} computed (SHA-256) from --dnskey ${formatDnskey(r.dnskey!)}`;
         if (opts.json) out.log(note);
         else out.stdout(`${note}\n`);
       }
-      const json = (res: ChangeResult) =>
-        out.json({ registrar, domain, changed: res.plan.changed, before: res.before.map(dnssecRecordJson), after: res.after.map((r) => heldJson(info, r)), dryRun, ...(res.held ? { held: res.held } : {}), waits: res.waits.map(waitJson) });
-      let res: ChangeResult;
-      try {
-        res = await setDs(ports, { domain, registrar, registrarName: info.name, desired, waitSignedMs, waitMs, holdReplaced, dryRun, parentCheck: check, limitMs, intervalMs });
-      } catch (e) {
-        // A failure after the write: the JSON still says what changed.
-        if (opts.json && e instanceof ChangeFailedError && e.result) json(e.result);
-        throw e;
-      }
+      const json = (res: ChangeResult) => out.json({ registrar, domain, ...changeJson(res, res.after.map((r) => heldJson(info, r)), dryRun) });
+      const res = await runChange(opts, json, () =>
+        setDs(ports, { domain, registrar, registrarName: info.name, desired, waitSignedMs, waitMs, holdReplaced, dryRun, parentCheck: check, limitMs, intervalMs }),
+      );
       if (opts.json) json(res);
       else {
         const { plan } = res;
@@ -289,12 +312,10 @@ export function registerDsCommands(program: Command, out: Output): void {
       }
     });
 
-  common(ds.command('clear').description('remove every DS record at the registrar (DNSSEC off at the parent); idempotent'))
+  dnsWaitOptions(common(ds.command('clear').description('remove every DS record at the registrar (DNSSEC off at the parent); idempotent'))
     .option('--dry-run', 'read and report what would be removed; never write')
     .option('--wait <duration>', 'after removing, wait until every parent-zone server serves no DS for the domain; exit 1 on timeout')
-    .option('--hold <duration|parent-ttl>', 'then keep running this long (parent-ttl: the DS TTL the parent served before the clear), while resolvers may still hold the old DS; implies waiting for the parent (up to --max-wait unless --wait)')
-    .option('--dns-server <ip[:port]>', 'recursive resolver for DNS checks (default: NSBRIDGE_DNS_SERVER, else the system resolvers)')
-    .option('--max-wait <duration>', 'the longest any wait or hold of this run may take (default: NSBRIDGE_DNS_WAIT_LIMIT, else 15m); a longer hold is refused before anything is written')
+    .option('--hold <duration|parent-ttl>', 'then keep running this long (parent-ttl: the DS TTL the parent served before the clear), while resolvers may still hold the old DS; implies waiting for the parent (up to --max-wait unless --wait)'))
     .addHelpText(
       'after',
       '\nJSON: {"registrar":..,"domain":..,"changed":true|false,"before":[..],"after":[],"dryRun":false,"held":<ms>?,"waits":[..]}' +
@@ -305,13 +326,9 @@ export function registerDsCommands(program: Command, out: Output): void {
         '\nExit: 0 done (or nothing to do), 1 registrar/network/DNS failure or timeout, 2 bad input (nothing sent).',
     )
     .action(async (opts: DsOptions) => {
-      verbose();
-      const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain, (m) => out.log(m));
-      const info = requireDnssec(registrar, 'ds clear', domain);
+      const { registrar, domain, info } = dnssecTarget(opts, 'ds clear');
       const hold = parseHold(opts.hold);
-      const env = withDnsServer(opts.dnsServer);
-      const limitMs = waitLimitMs(env, opts.maxWait === undefined ? undefined : parseWait(opts.maxWait, '--max-wait'));
+      const { env, limitMs } = dnsLimits(opts);
       // A hold waits for the parent first: up to the limit unless --wait says otherwise.
       const waitMs = opts.wait !== undefined ? parseWait(opts.wait, '--wait') : hold !== undefined ? limitMs : 0;
       out.deadline?.extend(Math.min(waitMs, limitMs) + (hold !== undefined ? limitMs : 0));
@@ -319,17 +336,9 @@ export function registerDsCommands(program: Command, out: Output): void {
       const dns = hold === undefined && waitMs === 0 && !check ? undefined : configFor(env);
       const intervalMs = pollIntervalMs(env);
       const dryRun = Boolean(opts.dryRun);
-      const c = await client(registrar, out, env);
-      const ports = dnssecPorts(registrar, domain, c, operationsOf(registrar, domain, c), dns, out);
-      const json = (res: ChangeResult) =>
-        out.json({ registrar, domain, changed: res.plan.changed, before: res.before.map(dnssecRecordJson), after: [], dryRun, ...(res.held ? { held: res.held } : {}), waits: res.waits.map(waitJson) });
-      let res: ChangeResult;
-      try {
-        res = await clearDs(ports, { domain, registrar, registrarName: info.name, hold, waitMs, dryRun, parentCheck: check, limitMs, intervalMs });
-      } catch (e) {
-        if (opts.json && e instanceof ChangeFailedError && e.result) json(e.result);
-        throw e;
-      }
+      const ports = await portsFor(registrar, domain, env, dns);
+      const json = (res: ChangeResult) => out.json({ registrar, domain, ...changeJson(res, [], dryRun) });
+      const res = await runChange(opts, json, () => clearDs(ports, { domain, registrar, registrarName: info.name, hold, waitMs, dryRun, parentCheck: check, limitMs, intervalMs }));
       if (opts.json) json(res);
       else {
         const { plan } = res;
@@ -337,7 +346,7 @@ export function registerDsCommands(program: Command, out: Output): void {
       }
     });
 
-  common(
+  dnsWaitOptions(common(
     ds
       .command('step')
       .description('advance a DNSSEC roll-out (enable, double-DS key roll, disable) as far as is safe now, waiting at most --max-wait; the record it prints is given back to the next run'),
@@ -346,9 +355,7 @@ export function registerDsCommands(program: Command, out: Output): void {
     .option('--dnskey <record>', 'a DNSKEY the roll-out leads to (repeatable): the new key of a roll, the key of an enable', collect)
     .option('--off', 'the roll-out leads to no DS at all (DNSSEC off); instead of --ds/--dnskey')
     .option('--record <json>', 'the "record" the previous run printed (in Terraform state when run by the constructs); none: the registrar\'s DS records are the starting point')
-    .option('--deadline <duration>', `a roll-out still pending this long after it started is reported as failed, exit 1 (default ${DEFAULT_DEADLINE})`)
-    .option('--dns-server <ip[:port]>', 'recursive resolver for DNS checks (default: NSBRIDGE_DNS_SERVER, else the system resolvers)')
-    .option('--max-wait <duration>', 'the longest any wait or hold of this run may take (default: NSBRIDGE_DNS_WAIT_LIMIT, else 15m); a longer hold is refused before anything is written')
+    .option('--deadline <duration>', `a roll-out still pending this long after it started is reported as failed, exit 1 (default ${DEFAULT_DEADLINE})`))
     .addHelpText(
       'after',
       '\nOne run does what is safe now and returns (exit 0) with what is pending and its earliest time:' +
@@ -361,10 +368,7 @@ export function registerDsCommands(program: Command, out: Output): void {
         '\nExit: 0 done or pending, 1 failure or the deadline passed, 2 bad input or another roll-out under way (nothing sent).',
     )
     .action(async (opts: DsOptions) => {
-      verbose();
-      const registrar = parseRegistrar(opts.registrar);
-      const domain = parseDomain(opts.domain, (m) => out.log(m));
-      const info = requireDnssec(registrar, 'ds step', domain);
+      const { registrar, domain, info } = dnssecTarget(opts, 'ds step');
       const given = (opts.ds?.length ?? 0) + (opts.dnskey?.length ?? 0) > 0;
       if (opts.off && given) throw new UsageError(`${registrar}: ds step ${domain}: --off (no DS) and --ds/--dnskey contradict each other; give one; nothing was sent`);
       if (!opts.off && !given) throw new UsageError(`${registrar}: ds step ${domain}: say where the roll-out leads: --dnskey "<flags> <protocol> <alg> <base64 key>" (or --ds), or --off for no DS; nothing was sent`);
@@ -376,14 +380,12 @@ export function registerDsCommands(program: Command, out: Output): void {
       } catch (e) {
         throw new UsageError(`--deadline: ${(e as Error).message}`);
       }
-      const env = withDnsServer(opts.dnsServer);
-      const limitMs = waitLimitMs(env, opts.maxWait === undefined ? undefined : parseWait(opts.maxWait, '--max-wait'));
+      const { env, limitMs } = dnsLimits(opts);
       // One budget for all the run's waits.
       out.deadline?.extend(limitMs);
       const dns = configFor(env);
       const intervalMs = pollIntervalMs(env);
-      const c = await client(registrar, out, env);
-      const ports = dnssecPorts(registrar, domain, c, operationsOf(registrar, domain, c), dns, out);
+      const ports = await portsFor(registrar, domain, env, dns);
       let res;
       try {
         res = await advanceRollout(goal, prior, ports, { domain, registrar, limitMs, intervalMs, deadlineMs });

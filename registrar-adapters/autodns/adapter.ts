@@ -18,8 +18,8 @@ import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readBooleanSetting, readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { pollSettings, pollUntilDone } from '../core/operation-poll';
 import { DomainNotFoundError, RegistrarApiError, RegistrarValidationError, UsageError } from '../../core/errors';
@@ -49,16 +49,11 @@ export const adapter: RegistrarAdapter = {
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
     const sandbox = readBooleanSetting(ctx.env, 'NSBRIDGE_AUTODNS_SANDBOX');
-    const baseURL = resolveEndpoint(info, ctx.env);
     const context = creds.AUTODNS_CONTEXT ?? DEFAULT_CONTEXT;
     if (!/^\d+$/.test(context)) throw new UsageError(`AUTODNS_CONTEXT="${context}" is not an AutoDNS context number (4 for the live system, 1 for the test context)`);
     const polling = pollSettings(info, ctx.env);
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      // The limit counts per IP address: every user on this machine shares one window.
-      accountIdentity: `${baseURL} per-ip`,
+    // The limit counts per IP address: every user on this machine shares one window.
+    const { http } = connect(info, ctx, 'per-ip', {
       headers: {
         Authorization: `Basic ${Buffer.from(`${creds.AUTODNS_API_USER}:${creds.AUTODNS_API_PASSWORD}`).toString('base64')}`,
         'X-Domainrobot-Context': context,

@@ -1,4 +1,4 @@
-import { can, RegistrarInfo } from '../core/types';
+import { can, operationSettings, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * AutoDNS / InterNetX Domainrobot JSON API (https://help.internetx.com/display/APIXMLEN/JSON+API+Basics,
@@ -22,19 +22,11 @@ export const info: RegistrarInfo = {
     },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_AUTODNS_SANDBOX', type: 'boolean', description: 'Use the AutoDNS demo system (api.demo.autodns.com, X-Domainrobot-Demo: true), which has its own users' },
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_AUTODNS_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for the job of a domain update to end, e.g. 10m (default)',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_AUTODNS_POLL_INTERVAL',
-      type: 'string',
-      description: 'First wait before checking a job again, growing 1.5x per check up to 30s (default 2s)',
-    },
+    sandboxSetting('autodns', 'Use the AutoDNS demo system (api.demo.autodns.com, X-Domainrobot-Demo: true), which has its own users'),
+    ...operationSettings('autodns', {
+      timeout: 'How long to wait for the job of a domain update to end, e.g. 10m (default)',
+      pollInterval: 'First wait before checking a job again, growing 1.5x per check up to 30s (default 2s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('GET /v1/domain/{name} -> data[0].nameServers[].name'),

@@ -16,12 +16,12 @@
  * always sends the complete set the domain is to hold, which is right if the list replaces, and
  * re-reads after every write so that an append (or any other reading) cannot pass unnoticed.
  */
-import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import {
@@ -133,13 +133,8 @@ export const adapter: RegistrarAdapter = {
     const creds = readCredentials(info, ctx.env);
     const login = creds.CNR_USERNAME!;
     const password = creds.CNR_PASSWORD!;
-    const baseURL = resolveEndpoint(info, ctx.env);
     let lastTransient: CnrResponse | undefined;
-    const http: AxiosInstance = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${login.toLowerCase()}`,
+    const { http } = connect(info, ctx, login.toLowerCase(), {
       headers: { Accept: 'text/plain' },
       isRateLimited: isThrottled,
       retryAfterMs: throttleWait,

@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * CentralNic Reseller (CNR, formerly RRPproxy / Key-Systems). One form-POST endpoint,
@@ -17,12 +17,7 @@ export const info: RegistrarInfo = {
     { env: 'CNR_PASSWORD', description: 'Password of that login (s_pw); the OT&E system has its own' },
   ],
   settings: [
-    {
-      key: 'sandbox',
-      env: 'NSBRIDGE_CNR_SANDBOX',
-      type: 'boolean',
-      description: 'Use the OT&E test system (api-ote.rrpproxy.net), with its own login and password',
-    },
+    sandboxSetting('cnr', 'Use the OT&E test system (api-ote.rrpproxy.net), with its own login and password'),
   ],
   capabilities: {
     readNameServers: can('StatusDomain -> property[NAMESERVER][n]'),

@@ -25,6 +25,7 @@ import axios, { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestCo
 import axiosRetry from 'axios-retry';
 import type { AdapterContext, RegistrarInfo } from './types';
 import { parseRateLimits, RateLimit, SharedRateLimiter } from './rate-limit';
+import { resolveEndpoint } from './environment';
 import { formatDuration, parseDuration } from '../../core/duration';
 import { UsageError } from '../../core/errors';
 import { quoteInput } from '../../core/quote';
@@ -88,11 +89,14 @@ export function retryAfterHeaderMs(res: AxiosResponse | undefined): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** A `retryAfterMs` for a registrar whose throttle answer is a plain 429: its Retry-After, else `fallbackMs`. */
+/**
+ * A `retryAfterMs` for a registrar whose throttle answer is a 429 (or what `isThrottle` also
+ * calls one): its Retry-After, else `fallbackMs`.
+ */
 export const retryAfterOn429 =
-  (fallbackMs: number) =>
+  (fallbackMs: number, isThrottle?: (res: AxiosResponse) => boolean) =>
   (res: AxiosResponse): number | undefined =>
-    res.status === 429 ? (retryAfterHeaderMs(res) ?? fallbackMs) : undefined;
+    res.status === 429 || isThrottle?.(res) ? (retryAfterHeaderMs(res) ?? fallbackMs) : undefined;
 
 const NEVER_RETRY = new Set([400, 401, 403, 404, 422]);
 
@@ -344,4 +348,29 @@ export function describeNetworkError(error: unknown): string {
   if (e?.code === 'ECONNRESET' || e?.code === 'ERR_SOCKET_CONNECTION_RESET') return 'connection reset by the server';
   if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return 'the API host name does not resolve';
   return e?.code ? `network error ${e.code}` : `network error: ${e?.message ?? String(error)}`;
+}
+
+/** An adapter's line to its registrar: where it points, and the one HTTP client for it. */
+export interface Connection {
+  /** NSBRIDGE_<ID>_ENDPOINT, else the sandbox when NSBRIDGE_<ID>_SANDBOX is on, else production. */
+  readonly baseURL: string;
+  /** The registrar's own sandbox is the endpoint (an override is never taken for it). */
+  readonly sandbox: boolean;
+  readonly http: AxiosInstance;
+}
+
+/**
+ * How every adapter's createClient starts: the endpoint, and the HTTP client whose requests are
+ * counted (rate limiter) against `account` at that endpoint: the API key, the user, or `per-ip`
+ * for a registrar that counts per address. The options are the registrar's own answers' rules.
+ */
+export function connect(
+  info: RegistrarInfo,
+  ctx: AdapterContext,
+  account: string,
+  options: Omit<HttpClientOptions, 'info' | 'baseURL' | 'ctx' | 'accountIdentity'> = {},
+): Connection {
+  const baseURL = resolveEndpoint(info, ctx.env);
+  const http = createHttpClient({ ...options, info, baseURL, ctx, accountIdentity: `${baseURL} ${account}` });
+  return { baseURL, sandbox: baseURL === info.sandboxEndpoint, http };
 }

@@ -4,15 +4,16 @@
  * up to 30 s, with progress on stderr (ctx.log). The adapter says what one check found; the
  * waiting is core/poll.ts's, so no adapter grows its own sleep loop.
  */
-import type { AdapterContext, RegistrarInfo } from './types';
+import { settingEnv, type AdapterContext, type RegistrarInfo } from './types';
 import { durationSetting, formatDuration } from '../../core/duration';
-import { poll, type Clock } from '../../core/poll';
+import { poll, type Clock, type PollOutcome } from '../../core/poll';
+import { canonicalNameServers, sameNameServers } from '../../core/names';
 import type { RegistrarError } from '../../core/errors';
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_INTERVAL_MS = 2_000;
-const MAX_INTERVAL_MS = 30_000;
-const GROWTH = 1.5;
+/** How the wait between checks grows, for adapters that poll with core/poll.ts themselves. */
+export const OPERATION_BACKOFF = { growth: 1.5, maxIntervalMs: 30_000 } as const;
 /** A progress line at the first wait and then every this many checks. */
 const PROGRESS_EVERY = 5;
 
@@ -28,11 +29,10 @@ export interface PollSettings {
  * where a registrar documents a slower pace than 10 min / 2 s.
  */
 export function pollSettings(info: RegistrarInfo, env: NodeJS.ProcessEnv, defaults: { timeoutMs?: number; intervalMs?: number } = {}): PollSettings {
-  const prefix = `NSBRIDGE_${info.id.toUpperCase()}`;
-  const timeoutEnv = `${prefix}_OPERATION_TIMEOUT`;
+  const timeoutEnv = settingEnv(info.id, 'OPERATION_TIMEOUT');
   return {
     timeoutMs: durationSetting(env, timeoutEnv, defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    intervalMs: durationSetting(env, `${prefix}_POLL_INTERVAL`, defaults.intervalMs ?? DEFAULT_INTERVAL_MS),
+    intervalMs: durationSetting(env, settingEnv(info.id, 'POLL_INTERVAL'), defaults.intervalMs ?? DEFAULT_INTERVAL_MS),
     timeoutEnv,
   };
 }
@@ -60,8 +60,7 @@ export async function pollUntilDone(opts: PollOptions): Promise<void> {
   const outcome = await poll(opts.check, (state) => state.done, {
     timeoutMs: settings.timeoutMs,
     intervalMs: settings.intervalMs,
-    growth: GROWTH,
-    maxIntervalMs: MAX_INTERVAL_MS,
+    ...OPERATION_BACKOFF,
     // The operation was just submitted: it cannot be done yet.
     waitFirst: true,
     signal: ctx.signal,
@@ -71,4 +70,35 @@ export async function pollUntilDone(opts: PollOptions): Promise<void> {
     },
   });
   if (!outcome.done) throw opts.pending('status' in outcome.result ? outcome.result.status : 'accepted', outcome.elapsedMs);
+}
+
+export interface ReadBackOptions {
+  readonly ctx: AdapterContext;
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  /** One read of the domain's name servers at the registrar. */
+  readonly read: () => Promise<string[]>;
+  readonly wanted: readonly string[];
+  /** The progress line after `elapsedMs`, logged before the first read and then before every sixth. */
+  readonly progress: (elapsedMs: number) => string;
+}
+
+/**
+ * After a change the registrar accepted without finishing it (and gave nothing to poll): re-read
+ * the name servers until they are the wanted set, within the operation timeout. The outcome holds
+ * the last set read (canonical), for the "still pending" error the adapter words.
+ */
+export function readBackNameServers(opts: ReadBackOptions): Promise<PollOutcome<string[]>> {
+  const wanted = canonicalNameServers(opts.wanted);
+  opts.ctx.log(opts.progress(0));
+  return poll(async () => canonicalNameServers(await opts.read()), (current) => sameNameServers(current, wanted), {
+    timeoutMs: opts.timeoutMs,
+    intervalMs: opts.intervalMs,
+    // The change was just accepted: it cannot show yet.
+    waitFirst: true,
+    signal: opts.ctx.signal,
+    onProgress: (_current, p) => {
+      if (p.nextInMs !== undefined && (p.attempt + 1) % 6 === 0) opts.ctx.log(opts.progress(p.elapsedMs));
+    },
+  });
 }

@@ -95,6 +95,26 @@ export interface SettingSpec {
   readonly description: string;
 }
 
+/** The environment variable of a registrar's setting: NSBRIDGE_<ID>_<NAME>. */
+export const settingEnv = (id: RegistrarId, name: string): string => `NSBRIDGE_${id.toUpperCase()}_${name}`;
+
+/** The `sandbox` setting (NSBRIDGE_<ID>_SANDBOX=1): the adapter talks to `sandboxEndpoint`. */
+export const sandboxSetting = (id: RegistrarId, description: string): SettingSpec => ({
+  key: 'sandbox',
+  env: settingEnv(id, 'SANDBOX'),
+  type: 'boolean',
+  description,
+});
+
+/**
+ * The two settings of a registrar whose changes finish after the answer (read by
+ * `pollSettings` in operation-poll.ts): how long to wait for one, and how long between looks.
+ */
+export const operationSettings = (id: RegistrarId, descriptions: { timeout: string; pollInterval: string }): SettingSpec[] => [
+  { key: 'operationTimeout', env: settingEnv(id, 'OPERATION_TIMEOUT'), type: 'string', description: descriptions.timeout },
+  { key: 'pollInterval', env: settingEnv(id, 'POLL_INTERVAL'), type: 'string', description: descriptions.pollInterval },
+];
+
 export interface RegistrarInfo {
   readonly id: RegistrarId;
   /** Human name, e.g. "GoDaddy". */

@@ -16,8 +16,8 @@ import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterOn429 } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarValidationError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
@@ -65,13 +65,8 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
-    const baseURL = resolveEndpoint(info, ctx.env);
     const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 15 * 60_000, intervalMs: 30_000 });
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${creds.CSCGLOBAL_API_KEY}`,
+    const { http } = connect(info, ctx, creds.CSCGLOBAL_API_KEY, {
       headers: { apikey: creds.CSCGLOBAL_API_KEY!, Authorization: `Bearer ${creds.CSCGLOBAL_USER_TOKEN}`, Accept: 'application/json' },
       retryAfterMs: throttleWait,
     });

@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, operationSettings, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * CSC Global, CSCDomainManager API v2 (https://www.cscglobal.com/cscglobal/docs/dbs/domainmanager/api-v2/):
@@ -15,14 +15,11 @@ export const info: RegistrarInfo = {
     { env: 'CSCGLOBAL_USER_TOKEN', description: 'User token (Authorization: Bearer) of the CSCDomainManager user the API acts as' },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_CSCGLOBAL_SANDBOX', type: 'boolean', description: 'Use the CSC demo environment (apis-ote.cscglobal.com)' },
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_CSCGLOBAL_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for a name-server order to complete (the domain to show the new name servers), e.g. 15m (default)',
-    },
-    { key: 'pollInterval', env: 'NSBRIDGE_CSCGLOBAL_POLL_INTERVAL', type: 'string', description: 'Wait between reads while a name-server order is processing (default 30s)' },
+    sandboxSetting('cscglobal', 'Use the CSC demo environment (apis-ote.cscglobal.com)'),
+    ...operationSettings('cscglobal', {
+      timeout: 'How long to wait for a name-server order to complete (the domain to show the new name servers), e.g. 15m (default)',
+      pollInterval: 'Wait between reads while a name-server order is processing (default 30s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('GET /dbs/api/v2/domains/{domain} -> nameServers'),

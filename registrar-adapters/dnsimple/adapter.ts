@@ -20,8 +20,8 @@ import type { AxiosResponse } from 'axios';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { checkDs, DnssecRecord, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import {
   RegistrarApiError,
@@ -70,19 +70,13 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
-    const baseURL = resolveEndpoint(info, ctx.env);
     const token = creds.DNSIMPLE_TOKEN!;
     const configuredAccount = creds.DNSIMPLE_ACCOUNT;
     if (configuredAccount !== undefined && !/^\d+$/.test(configuredAccount)) {
       throw new UsageError(`DNSIMPLE_ACCOUNT=${quoteInput(configuredAccount)} is not a DNSimple account id (a number, e.g. 1010, as in dnsimple.com/a/1010/...)`);
     }
-    const sandbox = baseURL === info.sandboxEndpoint;
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      // DNSimple counts per token; the limiter only keeps a short hash of this.
-      accountIdentity: `${baseURL} ${configuredAccount ?? token}`,
+    // DNSimple counts per token; the limiter only keeps a short hash of this.
+    const { sandbox, http } = connect(info, ctx, configuredAccount ?? token, {
       headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json' },
       retryAfterMs: (res) => (res.status === 429 ? rateLimitResetMs(res) : undefined),
     });

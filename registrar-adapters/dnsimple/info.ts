@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * DNSimple API v2 registrar delegation. Docs: https://developer.dnsimple.com/v2/registrar/delegation/.
@@ -20,7 +20,7 @@ export const info: RegistrarInfo = {
     },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_DNSIMPLE_SANDBOX', type: 'boolean', description: 'Use the sandbox, api.sandbox.dnsimple.com (separate account and token at sandbox.dnsimple.com; registrations are simulated)' },
+    sandboxSetting('dnsimple', 'Use the sandbox, api.sandbox.dnsimple.com (separate account and token at sandbox.dnsimple.com; registrations are simulated)'),
   ],
   capabilities: {
     readNameServers: can('GET /v2/{account}/registrar/domains/{domain}/delegation, after checking the domain is registered with DNSimple'),

@@ -16,12 +16,11 @@
  * Errors are HTTP 200 with ResponseCode -1. Throttling: the shape is UNCONFIRMED; HTTP 429 (the
  * strict reading, no Retry-After) waits one request's share of the 60/minute limit.
  */
-import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterOn429 } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import { DomainNotFoundError, RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
@@ -37,16 +36,6 @@ const UNREADABLE_HINT = 'Dynadot sent an answer nsbridge cannot read; nothing wa
 /** The answer has the shape `schema` describes, or the call fails quoting (a summary of) the body. */
 function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, call: CallContext, what: string, raw: unknown = body): T {
   return answer.parseAnswer(schema, body, { ...call, status: 200, what: `the ${what} answer as Dynadot documents it`, raw, hint: UNREADABLE_HINT });
-}
-
-/** JSON from the raw text (axios keeps the text when it is not JSON). */
-function bodyOf(res: AxiosResponse): unknown {
-  if (typeof res.data !== 'string') return res.data;
-  try {
-    return JSON.parse(res.data);
-  } catch {
-    return res.data;
-  }
 }
 
 type Refusal = 'key' | 'domain' | 'nameServers' | 'other';
@@ -81,12 +70,7 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const key = readCredentials(info, ctx.env).DYNADOT_API_KEY!;
-    const baseURL = resolveEndpoint(info, ctx.env);
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${key}`,
+    const { http } = connect(info, ctx, key, {
       headers: { Accept: 'application/json' },
       retryAfterMs: throttleWait,
     });
@@ -101,7 +85,7 @@ export const adapter: RegistrarAdapter = {
         }
         throw errorForStatus(res, call, { detail: summarizeBody(res.data, 200) });
       }
-      const body = bodyOf(res);
+      const body = answer.jsonBody(res.data);
       const refusal = keyRefusalSchema.safeParse(body);
       if (refusal.success) {
         if (refusal.data.Response.ResponseCode === 0) {

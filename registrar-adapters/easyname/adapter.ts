@@ -15,18 +15,16 @@ import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
 import { Redactor, summarizeBody } from '../../core/redact';
 import { formatDuration } from '../../core/duration';
-import { poll } from '../../core/poll';
-import { canonicalNameServers, sameNameServers } from '../../core/names';
 import { authenticationHeader, changeSignature, placeholderCount } from './signing';
 import { Domain, DomainList, Envelope, NAME_SERVER_FIELDS, NameServerChange } from './wire-types';
 import * as answer from '../core/answer';
-import { pollSettings } from '../core/operation-poll';
+import { pollSettings, readBackNameServers } from '../core/operation-poll';
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_EASYNAME_OPERATION_TIMEOUT';
 export const MAX_NAME_SERVERS = NAME_SERVER_FIELDS.length;
@@ -48,18 +46,13 @@ export const adapter: RegistrarAdapter = {
     if (placeholderCount(authSalt) !== 2) {
       throw new UsageError('easyname: EASYNAME_AUTHSALT must contain exactly two %s (for the user id and the e-mail), as easyname shows it; copy it whole from my.easyname.com/en/account/api');
     }
-    const baseURL = resolveEndpoint(info, ctx.env);
     const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
     const authentication = authenticationHeader(authSalt, userId, email);
     // The derived header is as good as the credentials: keep it (and them) out of every message
     // built from easyname's text, even if easyname echoes it.
     const redactor = new Redactor([authentication, creds.EASYNAME_APIKEY, authSalt, signSalt]);
     const retryAfterMs = (res: AxiosResponse) => (res.status === 429 ? THROTTLE_WAIT_MS : undefined);
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${userId}`,
+    const { http } = connect(info, ctx, userId, {
       headers: { 'X-User-ApiKey': creds.EASYNAME_APIKEY!, 'X-User-Authentication': authentication, Accept: 'application/json' },
       retryAfterMs,
     });
@@ -132,19 +125,14 @@ export const adapter: RegistrarAdapter = {
 
         // "pending": read back until the new set shows; never report it done before.
         const wait = { registrar: info.id, operation: 'wait for operation', domain };
-        const wanted = canonicalNameServers(nameServers);
-        const progress = (elapsedMs: number) =>
-          ctx.log(`easyname: ${domain}: easyname says the change is pending; waiting for the name servers to show it (${formatDuration(elapsedMs)} so far, up to ${formatDuration(timeoutMs)})`);
-        progress(0);
-        const readBack = await poll(async () => canonicalNameServers(nameServersOf(await findDomain(domain, wait))), (current) => sameNameServers(current, wanted), {
+        const readBack = await readBackNameServers({
+          ctx,
           timeoutMs,
           intervalMs: pollIntervalMs,
-          waitFirst: true,
-          signal: ctx.signal,
-          // A progress line before the first read and then before every sixth.
-          onProgress: (_current, p) => {
-            if (p.nextInMs !== undefined && (p.attempt + 1) % 6 === 0) progress(p.elapsedMs);
-          },
+          read: async () => nameServersOf(await findDomain(domain, wait)),
+          wanted: nameServers,
+          progress: (elapsedMs) =>
+            `easyname: ${domain}: easyname says the change is pending; waiting for the name servers to show it (${formatDuration(elapsedMs)} so far, up to ${formatDuration(timeoutMs)})`,
         });
         if (readBack.done) return;
         throw new RegistrarApiError({

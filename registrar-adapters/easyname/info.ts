@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, operationSettings, RegistrarInfo } from '../core/types';
 
 /**
  * easyname REST API (enabled and documented in the account: https://my.easyname.com/en/account/api;
@@ -19,18 +19,10 @@ export const info: RegistrarInfo = {
     { env: 'EASYNAME_SIGNSALT', description: 'API signing salt from the same page, used to sign every change' },
   ],
   settings: [
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_EASYNAME_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for a name-server change easyname answered "pending" to show, e.g. 10m (default)',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_EASYNAME_POLL_INTERVAL',
-      type: 'string',
-      description: 'Wait between reads of the domain list while a change is pending (default 5s)',
-    },
+    ...operationSettings('easyname', {
+      timeout: 'How long to wait for a name-server change easyname answered "pending" to show, e.g. 10m (default)',
+      pollInterval: 'Wait between reads of the domain list while a change is pending (default 5s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('GET /domain: every domain of the account with nameserver1..nameserver6'),

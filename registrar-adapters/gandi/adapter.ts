@@ -19,8 +19,8 @@ import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { checkDnskey, checkDs, DnssecRecord, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarRateLimitError, RegistrarValidationError } from '../../core/errors';
 import { DnskeysAnswer, NameserversAnswer, type GandiDnskey, type GandiDnskeyCreate, type GandiErrorObject, type GandiMessage, type GandiNameserversUpdate, type GandiValidationError } from './wire-types';
@@ -120,14 +120,9 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
-    const baseURL = resolveEndpoint(info, ctx.env);
     const sharingId = ctx.env.NSBRIDGE_GANDI_SHARING_ID?.trim() || undefined;
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      // Gandi counts per IP, not per token: every token used from this machine shares one window.
-      accountIdentity: `${baseURL} per-ip`,
+    // Gandi counts per IP, not per token: every token used from this machine shares one window.
+    const { http } = connect(info, ctx, 'per-ip', {
       headers: {
         Authorization: `Bearer ${creds.GANDI_PERSONAL_ACCESS_TOKEN}`,
         Accept: 'application/json',

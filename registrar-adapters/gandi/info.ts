@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * Gandi v5 Domain API. Docs: https://api.gandi.net/docs/domains/.
@@ -20,12 +20,7 @@ export const info: RegistrarInfo = {
     },
   ],
   settings: [
-    {
-      key: 'sandbox',
-      env: 'NSBRIDGE_GANDI_SANDBOX',
-      type: 'boolean',
-      description: 'Use api.sandbox.gandi.net (a separate sandbox account, and a token created in the Gandi Sandbox admin)',
-    },
+    sandboxSetting('gandi', 'Use api.sandbox.gandi.net (a separate sandbox account, and a token created in the Gandi Sandbox admin)'),
     {
       key: 'sharingId',
       env: 'NSBRIDGE_GANDI_SHARING_ID',

@@ -13,8 +13,8 @@
 import type { AxiosResponse } from 'axios';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { errorForStatus, isSuccess, send } from '../core/respond';
 import { parseResponse } from '../core/answer';
 import { DomainDetailAnswer, DomainListAnswer, type GoDaddyError } from './wire-types';
@@ -40,15 +40,10 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
-    const baseURL = resolveEndpoint(info, ctx.env);
     const shopperId = ctx.env.NSBRIDGE_GODADDY_SHOPPER_ID?.trim();
     // Read (and so validate) the DNSSEC settings up front, like the sandbox flag: a bad value is exit 2.
     const dnssecConfig = dnssecSettings(ctx.env);
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${creds.GODADDY_API_KEY}`,
+    const { http } = connect(info, ctx, creds.GODADDY_API_KEY, {
       headers: {
         Authorization: `sso-key ${creds.GODADDY_API_KEY}:${creds.GODADDY_API_SECRET}`,
         Accept: 'application/json',

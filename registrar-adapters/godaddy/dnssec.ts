@@ -34,7 +34,10 @@ import {
 } from '../../core/dnssec';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarConflictError, UsageError } from '../../core/errors';
-import { durationSetting, formatDuration } from '../../core/duration';
+import { formatDuration } from '../../core/duration';
+import { OPERATION_BACKOFF, pollSettings } from '../core/operation-poll';
+import { settingEnv } from '../core/types';
+import { info } from './info';
 import { poll } from '../../core/poll';
 import { summarizeBody } from '../../core/redact';
 import { ACCESS_DENIED_HINT, AUTH_HINT, detail, retryAfterSec } from './envelope';
@@ -43,12 +46,7 @@ import { parseResponse } from '../core/answer';
 import { quoteInput } from '../../core/quote';
 
 const CUSTOMER_ID_ENV = 'NSBRIDGE_GODADDY_CUSTOMER_ID';
-const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_GODADDY_OPERATION_TIMEOUT';
-const POLL_INTERVAL_ENV = 'NSBRIDGE_GODADDY_POLL_INTERVAL';
-const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
-const DEFAULT_POLL_INTERVAL_MS = 2_000;
-const MAX_POLL_INTERVAL_MS = 30_000;
-const POLL_GROWTH = 1.5;
+const OPERATION_TIMEOUT_ENV = settingEnv(info.id, 'OPERATION_TIMEOUT');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The swagger: "shopperId is a number of max length 10 digits". */
@@ -81,10 +79,11 @@ export function dnssecSettings(env: NodeJS.ProcessEnv): DnssecSettings {
       );
     }
   }
+  const polling = pollSettings(info, env);
   return {
     customerId,
-    timeoutMs: durationSetting(env, OPERATION_TIMEOUT_ENV, DEFAULT_OPERATION_TIMEOUT_MS),
-    pollIntervalMs: durationSetting(env, POLL_INTERVAL_ENV, DEFAULT_POLL_INTERVAL_MS),
+    timeoutMs: polling.timeoutMs,
+    pollIntervalMs: polling.intervalMs,
   };
 }
 
@@ -251,8 +250,7 @@ export function createDnssecOperations(deps: DnssecDeps): DnssecOperations {
       {
         timeoutMs: settings.timeoutMs,
         intervalMs: settings.pollIntervalMs,
-        growth: POLL_GROWTH,
-        maxIntervalMs: MAX_POLL_INTERVAL_MS,
+        ...OPERATION_BACKOFF,
         signal: ctx.signal,
         onProgress: (r, p) => {
           if (r.outcome === 'conflict' && p.attempt === 1 && p.nextInMs !== undefined) {
@@ -321,8 +319,7 @@ export function createDnssecOperations(deps: DnssecDeps): DnssecOperations {
       {
         timeoutMs: Math.max(0, deadline - Date.now()),
         intervalMs: settings.pollIntervalMs,
-        growth: POLL_GROWTH,
-        maxIntervalMs: MAX_POLL_INTERVAL_MS,
+        ...OPERATION_BACKOFF,
         waitFirst: true,
         signal: ctx.signal,
         onProgress: (status, p) => {

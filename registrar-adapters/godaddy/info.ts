@@ -1,4 +1,4 @@
-import { can, RegistrarInfo } from '../core/types';
+import { can, operationSettings, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * GoDaddy Domains API v1 for name servers, v2 for DNSSEC. Docs: https://developer.godaddy.com/doc/endpoint/domains.
@@ -22,7 +22,7 @@ export const info: RegistrarInfo = {
     { env: 'GODADDY_API_SECRET', description: 'API secret paired with the key' },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_GODADDY_SANDBOX', type: 'boolean', description: 'Use the OTE test environment (api.ote-godaddy.com)' },
+    sandboxSetting('godaddy', 'Use the OTE test environment (api.ote-godaddy.com)'),
     { key: 'shopperId', env: 'NSBRIDGE_GODADDY_SHOPPER_ID', type: 'string', description: 'Resellers only: act on a sub-account (X-Shopper-Id)' },
     {
       key: 'customerId',
@@ -31,18 +31,10 @@ export const info: RegistrarInfo = {
       description:
         'DNSSEC only (v2 API): the account\'s customer id (a UUID), or its customer number (the shopper id shown in the account menu), which nsbridge looks up with GET /v1/shoppers/{number}?includes=customerId',
     },
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_GODADDY_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for a DNSSEC_CREATE/DNSSEC_DELETE action to end, e.g. 10m (default) or 30m',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_GODADDY_POLL_INTERVAL',
-      type: 'string',
-      description: 'First wait before checking a DNSSEC action again, growing 1.5x per check up to 30s (default 2s)',
-    },
+    ...operationSettings('godaddy', {
+      timeout: 'How long to wait for a DNSSEC_CREATE/DNSSEC_DELETE action to end, e.g. 10m (default) or 30m',
+      pollInterval: 'First wait before checking a DNSSEC action again, growing 1.5x per check up to 30s (default 2s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('GET /v1/domains/{domain}'),

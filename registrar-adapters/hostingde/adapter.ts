@@ -16,8 +16,8 @@ import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { pollSettings, pollUntilDone } from '../core/operation-poll';
 import { DomainNotFoundError, RegistrarApiError, RegistrarValidationError } from '../../core/errors';
@@ -54,13 +54,8 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
-    const baseURL = resolveEndpoint(info, ctx.env);
     const polling = pollSettings(info, ctx.env);
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${creds.HOSTINGDE_API_KEY}`,
+    const { http } = connect(info, ctx, creds.HOSTINGDE_API_KEY, {
       headers: { Accept: 'application/json' },
       isRateLimited: blocked,
       retryAfterMs,

@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, operationSettings, RegistrarInfo } from '../core/types';
 
 /**
  * hosting.de JSON API (https://www.hosting.de/api/), also run by white-label partners (e.g.
@@ -14,18 +14,10 @@ export const info: RegistrarInfo = {
     { env: 'HOSTINGDE_API_KEY', description: 'API key (authToken) from the hosting.de control panel, with rights for the domain API' },
   ],
   settings: [
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_HOSTINGDE_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for an asynchronous domain job (domainUpdate, dnsSecKeyModify) to finish, e.g. 10m (default)',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_HOSTINGDE_POLL_INTERVAL',
-      type: 'string',
-      description: 'First wait before checking a job again, growing 1.5x per check up to 30s (default 2s)',
-    },
+    ...operationSettings('hostingde', {
+      timeout: 'How long to wait for an asynchronous domain job (domainUpdate, dnsSecKeyModify) to finish, e.g. 10m (default)',
+      pollInterval: 'First wait before checking a job again, growing 1.5x per check up to 30s (default 2s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('domain/v1/json/domainsFind (filter DomainName) -> nameservers[{name, ips}]'),

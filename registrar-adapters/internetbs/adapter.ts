@@ -16,8 +16,8 @@
 import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterOn429 } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
@@ -69,13 +69,8 @@ export const adapter: RegistrarAdapter = {
     const creds = readCredentials(info, ctx.env);
     const apiKey = creds.INTERNET_BS_API_KEY!;
     const password = creds.INTERNET_BS_PASSWORD!;
-    const baseURL = resolveEndpoint(info, ctx.env);
     const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 15_000 });
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${apiKey}`,
+    const { http } = connect(info, ctx, apiKey, {
       headers: { Accept: 'application/json' },
       retryAfterMs: throttleWait,
     });

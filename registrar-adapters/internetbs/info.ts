@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, operationSettings, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * Internet.bs reseller/registrar API (https://internetbs.net/ResellerRegistrarDomainNameAPI/):
@@ -15,19 +15,11 @@ export const info: RegistrarInfo = {
     { env: 'INTERNET_BS_PASSWORD', description: 'API password (Password) paired with the key; the test API takes "testpass"' },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_INTERNETBS_SANDBOX', type: 'boolean', description: 'Use the test API (testapi.internet.bs) with its public demo credentials' },
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_INTERNETBS_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for a PENDING name-server update to show in /Domain/Info, e.g. 10m (default)',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_INTERNETBS_POLL_INTERVAL',
-      type: 'string',
-      description: 'Wait between /Domain/Info reads while an update is PENDING (default 15s)',
-    },
+    sandboxSetting('internetbs', 'Use the test API (testapi.internet.bs) with its public demo credentials'),
+    ...operationSettings('internetbs', {
+      timeout: 'How long to wait for a PENDING name-server update to show in /Domain/Info, e.g. 10m (default)',
+      pollInterval: 'Wait between /Domain/Info reads while an update is PENDING (default 15s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('POST /Domain/Info -> nameserver[]'),

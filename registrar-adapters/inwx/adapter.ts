@@ -17,8 +17,8 @@ import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import {
   DomainNotFoundError,
@@ -36,12 +36,10 @@ import { CODE, DomainInfo, Envelope, ListedKey, ListKeysData, LoginData, RpcRequ
 import { base32Decode, totp } from './totp';
 import * as answer from '../core/answer';
 import { SessionLost, SharedSession } from '../core/session';
-import { pollSettings } from '../core/operation-poll';
+import { OPERATION_BACKOFF, pollSettings } from '../core/operation-poll';
 
 /** INWX publishes no limit or throttle answer (UNCONFIRMED): without Retry-After, wait this long per retry. */
 export const RATE_LIMIT_FALLBACK_MS = 2_000;
-const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_INWX_OPERATION_TIMEOUT';
-const MAX_POLL_INTERVAL_MS = 30_000;
 const RPC_PATH = '/jsonrpc/';
 
 const codeOf = (res: AxiosResponse): number | undefined => {
@@ -49,7 +47,7 @@ const codeOf = (res: AxiosResponse): number | undefined => {
   return body && typeof body === 'object' && typeof body.code === 'number' ? body.code : undefined;
 };
 const isThrottle = (res: AxiosResponse) => res.status === 200 && codeOf(res) === CODE.SESSION_LIMIT;
-const retryAfterMs = (res: AxiosResponse): number | undefined => (res.status === 429 || isThrottle(res) ? RATE_LIMIT_FALLBACK_MS : undefined);
+const retryAfterMs = retryAfterOn429(RATE_LIMIT_FALLBACK_MS, isThrottle);
 
 /** Parse with a schema; a wrong shape is an error quoting the (redacted, shortened) body. */
 function parseAnswer<T>(schema: z.ZodType<T>, value: unknown, res: AxiosResponse, call: CallContext, what: string): T {
@@ -73,14 +71,8 @@ export const adapter: RegistrarAdapter = {
         throw new UsageError(`INWX_SHARED_SECRET is not a base32 TOTP secret (${(e as Error).message}); copy the secret INWX showed when two-factor login was set up`);
       }
     }
-    const baseURL = resolveEndpoint(info, ctx.env);
-    const sandbox = baseURL === info.sandboxEndpoint;
-    const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${user.toLowerCase()}`,
+    const { timeoutMs, intervalMs: pollIntervalMs, timeoutEnv } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
+    const { sandbox, http } = connect(info, ctx, user.toLowerCase(), {
       headers: { Accept: 'application/json' },
       isRateLimited: isThrottle,
       retryAfterMs,
@@ -193,8 +185,7 @@ export const adapter: RegistrarAdapter = {
       const outcome = await poll(shows, (shown) => shown, {
         timeoutMs,
         intervalMs: pollIntervalMs,
-        growth: 1.5,
-        maxIntervalMs: MAX_POLL_INTERVAL_MS,
+        ...OPERATION_BACKOFF,
         waitFirst: true,
         signal: ctx.signal,
       });
@@ -206,7 +197,7 @@ export const adapter: RegistrarAdapter = {
         ...where,
         status: 200,
         cause: `${what} is still pending at the registry after ${formatDuration(outcome.elapsedMs)} (INWX answered 1001)`,
-        hint: `INWX accepted it and the registry has not applied it yet; check later with \`${check}\` (or the domain in the INWX dashboard), or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(timeoutMs)})`,
+        hint: `INWX accepted it and the registry has not applied it yet; check later with \`${check}\` (or the domain in the INWX dashboard), or wait longer with ${timeoutEnv} (now ${formatDuration(timeoutMs)})`,
       });
     }
 

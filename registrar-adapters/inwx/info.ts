@@ -1,4 +1,4 @@
-import { can, RegistrarInfo } from '../core/types';
+import { can, operationSettings, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * INWX DomRobot JSON-RPC API (https://www.inwx.com/en/help/apidoc). One URL per system, the method
@@ -20,19 +20,11 @@ export const info: RegistrarInfo = {
     },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_INWX_SANDBOX', type: 'boolean', description: 'Use the OT&E test system (api.ote.domrobot.com), which has its own accounts' },
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_INWX_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for a change INWX answered 1001 (pending at the registry) to show, e.g. 10m (default)',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_INWX_POLL_INTERVAL',
-      type: 'string',
-      description: 'First wait before reading a pending change again, growing 1.5x per read up to 30s (default 5s)',
-    },
+    sandboxSetting('inwx', 'Use the OT&E test system (api.ote.domrobot.com), which has its own accounts'),
+    ...operationSettings('inwx', {
+      timeout: 'How long to wait for a change INWX answered 1001 (pending at the registry) to show, e.g. 10m (default)',
+      pollInterval: 'First wait before reading a pending change again, growing 1.5x per read up to 30s (default 5s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('JSON-RPC domain.info {domain} -> resData.ns'),

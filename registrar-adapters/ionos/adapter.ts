@@ -21,17 +21,16 @@ import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
 import { Redactor, summarizeBody } from '../../core/redact';
 import { formatDuration } from '../../core/duration';
-import { poll } from '../../core/poll';
 import { canonicalNameServers, sameNameServers } from '../../core/names';
 import { Accepted, DomainList, GatewayError, NameServersAnswer, NameServersUpdate, ServiceErrors } from './wire-types';
 import * as answer from '../core/answer';
-import { pollSettings } from '../core/operation-poll';
+import { pollSettings, readBackNameServers } from '../core/operation-poll';
 
 const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_IONOS_OPERATION_TIMEOUT';
 const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
@@ -76,18 +75,13 @@ export const adapter: RegistrarAdapter = {
     const creds = readCredentials(info, ctx.env);
     const apiKey = creds.IONOS_API_KEY!;
     checkApiKey(apiKey);
-    const baseURL = resolveEndpoint(info, ctx.env);
     // The secret half alone is a secret too (the CLI masks the whole key): keep it out of any
     // message built from IONOS's answers, even if IONOS echoes it.
     const redactor = new Redactor([apiKey, apiKey.slice(apiKey.indexOf('.') + 1)]);
     const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: DEFAULT_OPERATION_TIMEOUT_MS, intervalMs: DEFAULT_POLL_INTERVAL_MS });
     const retryAfterMs = (res: AxiosResponse) => (res.status === 429 ? THROTTLE_WAIT_MS : undefined);
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      // The public prefix names the key; the secret stays out of the limiter's key.
-      accountIdentity: `${baseURL} ${apiKey.slice(0, apiKey.indexOf('.'))}`,
+    // The public prefix names the key; the secret stays out of the limiter's key.
+    const { http } = connect(info, ctx, apiKey.slice(0, apiKey.indexOf('.')), {
       headers: { 'X-API-Key': apiKey, Accept: 'application/json' },
       retryAfterMs,
     });
@@ -144,18 +138,14 @@ export const adapter: RegistrarAdapter = {
     async function waitForChange(domain: string, id: string, requestId: string | undefined, wanted: string[]): Promise<void> {
       const call = { registrar: info.id, operation: 'wait for operation', domain };
       const what = requestId ? `request ${requestId}` : 'the change';
-      const progress = (elapsedMs: number) =>
-        ctx.log(`ionos: ${domain}: IONOS accepted ${what} (202); waiting for the name servers to show it (${formatDuration(elapsedMs)} so far, up to ${formatDuration(timeoutMs)})`);
-      progress(0);
-      const outcome = await poll(async () => canonicalNameServers(await readNameServers(id, call)), (current) => sameNameServers(current, wanted), {
+      const outcome = await readBackNameServers({
+        ctx,
         timeoutMs,
         intervalMs: pollIntervalMs,
-        waitFirst: true,
-        signal: ctx.signal,
-        // A progress line before the first read and then before every sixth.
-        onProgress: (_current, p) => {
-          if (p.nextInMs !== undefined && (p.attempt + 1) % 6 === 0) progress(p.elapsedMs);
-        },
+        read: () => readNameServers(id, call),
+        wanted,
+        progress: (elapsedMs) =>
+          `ionos: ${domain}: IONOS accepted ${what} (202); waiting for the name servers to show it (${formatDuration(elapsedMs)} so far, up to ${formatDuration(timeoutMs)})`,
       });
       if (outcome.done) {
         ctx.debug(`ionos: ${domain}: the new name servers show after ${outcome.attempts} read(s)`);

@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, operationSettings, RegistrarInfo } from '../core/types';
 
 /**
  * IONOS Hosting Developer API, Domains (https://developer.hosting.ionos.com/docs/domains).
@@ -18,18 +18,10 @@ export const info: RegistrarInfo = {
     },
   ],
   settings: [
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_IONOS_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait after IONOS accepted a name-server change (202) for it to show, e.g. 10m (default) or 30m',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_IONOS_POLL_INTERVAL',
-      type: 'string',
-      description: 'Wait between reads of the name servers while an accepted change is pending (default 5s)',
-    },
+    ...operationSettings('ionos', {
+      timeout: 'How long to wait after IONOS accepted a name-server change (202) for it to show, e.g. 10m (default) or 30m',
+      pollInterval: 'Wait between reads of the name servers while an accepted change is pending (default 5s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('GET /domains/v1/domainitems?name= for the domain id, then GET /domains/v1/domainitems/{id}/nameservers'),

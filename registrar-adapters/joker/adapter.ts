@@ -19,8 +19,8 @@
 import type { AxiosResponse } from 'axios';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import {
   DomainNotFoundError,
@@ -36,11 +36,9 @@ import { poll } from '../../core/poll';
 import { DmapiReply, NameServerHandles, ReplyHeaders, STATUS } from './wire-types';
 import { bodyValues, firstValues, parseReply } from './reply';
 import { SessionLost, SharedSession } from '../core/session';
-import { pollSettings } from '../core/operation-poll';
+import { OPERATION_BACKOFF, pollSettings } from '../core/operation-poll';
 
 export const RATE_LIMIT_FALLBACK_MS = 2_000;
-const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_JOKER_OPERATION_TIMEOUT';
-const MAX_POLL_INTERVAL_MS = 30_000;
 
 const statusOf = (res: AxiosResponse): number | undefined => {
   const reply = parseReply(res.data);
@@ -48,7 +46,7 @@ const statusOf = (res: AxiosResponse): number | undefined => {
   return code !== undefined && /^\d+$/.test(code) ? Number(code) : undefined;
 };
 const isThrottle = (res: AxiosResponse) => statusOf(res) === STATUS.SESSION_LIMIT;
-const retryAfterMs = (res: AxiosResponse): number | undefined => (res.status === 429 || isThrottle(res) ? RATE_LIMIT_FALLBACK_MS : undefined);
+const retryAfterMs = retryAfterOn429(RATE_LIMIT_FALLBACK_MS, isThrottle);
 
 interface Answer {
   readonly reply: DmapiReply;
@@ -81,14 +79,8 @@ export const adapter: RegistrarAdapter = {
       throw new MissingCredentialsError(info.id, username ? ['JOKER_PASSWORD (or JOKER_API_KEY instead)'] : ['JOKER_API_KEY (or JOKER_USERNAME and JOKER_PASSWORD)']);
     }
     const loginForm: Record<string, string> = apiKey ? { 'api-key': apiKey } : { username: username!, password: password! };
-    const baseURL = resolveEndpoint(info, ctx.env);
-    const sandbox = baseURL === info.sandboxEndpoint;
-    const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${apiKey ?? username}`,
+    const { timeoutMs, intervalMs: pollIntervalMs, timeoutEnv } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
+    const { sandbox, http } = connect(info, ctx, (apiKey ?? username)!, {
       headers: { Accept: 'text/plain' },
       isRateLimited: isThrottle,
       retryAfterMs,
@@ -199,7 +191,7 @@ export const adapter: RegistrarAdapter = {
           return status;
         },
         (status) => status === 'ack',
-        { timeoutMs, intervalMs: pollIntervalMs, growth: 1.5, maxIntervalMs: MAX_POLL_INTERVAL_MS, waitFirst: true, signal: ctx.signal },
+        { timeoutMs, intervalMs: pollIntervalMs, ...OPERATION_BACKOFF, waitFirst: true, signal: ctx.signal },
       );
       if (!outcome.done) throw stillProcessing(where, procId, outcome.elapsedMs);
       ctx.log(`joker: ${where.domain}: Proc-ID ${procId} completed (ack) after ${formatDuration(outcome.elapsedMs)}`);
@@ -209,7 +201,7 @@ export const adapter: RegistrarAdapter = {
       return new RegistrarApiError({
         ...where,
         cause: `Proc-ID ${procId} is still being processed after ${formatDuration(waitedMs)}`,
-        hint: `Joker.com accepted the change and has not completed it yet; check later with \`nsbridge get --registrar joker --domain ${where.domain}\` (or the result list in the Joker.com dashboard), or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(timeoutMs)})`,
+        hint: `Joker.com accepted the change and has not completed it yet; check later with \`nsbridge get --registrar joker --domain ${where.domain}\` (or the result list in the Joker.com dashboard), or wait longer with ${timeoutEnv} (now ${formatDuration(timeoutMs)})`,
       });
     }
 

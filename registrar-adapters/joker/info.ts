@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, operationSettings, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * Joker.com DMAPI (https://joker.com/faq/books/reseller-documentation-en/chapter/dmapi ,
@@ -20,19 +20,11 @@ export const info: RegistrarInfo = {
     { env: 'JOKER_PASSWORD', description: 'Joker.com password, with JOKER_USERNAME, when no JOKER_API_KEY is set', optional: true },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_JOKER_SANDBOX', type: 'boolean', description: 'Use the OT&E test system (dmapi.ote.joker.com; resellers, separate accounts)' },
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_JOKER_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for a domain-modify (its Proc-ID) to be completed, e.g. 10m (default)',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_JOKER_POLL_INTERVAL',
-      type: 'string',
-      description: 'First wait before asking for the result of a Proc-ID again, growing 1.5x per check up to 30s (default 5s)',
-    },
+    sandboxSetting('joker', 'Use the OT&E test system (dmapi.ote.joker.com; resellers, separate accounts)'),
+    ...operationSettings('joker', {
+      timeout: 'How long to wait for a domain-modify (its Proc-ID) to be completed, e.g. 10m (default)',
+      pollInterval: 'First wait before asking for the result of a Proc-ID again, growing 1.5x per check up to 30s (default 5s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('query-whois domain=<domain> -> domain.nservers.nserver.handle lines'),

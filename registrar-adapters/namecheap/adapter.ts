@@ -22,8 +22,8 @@ import { isIPv4 } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import { RegistrarApiError, RegistrarRateLimitError, RegistrarValidationError, UsageError } from '../../core/errors';
@@ -74,17 +74,12 @@ export const adapter: RegistrarAdapter = {
           'set it to the public IPv4 address this machine\'s requests leave from',
       );
     }
-    const endpoint = resolveEndpoint(info, ctx.env);
     const facts: AccountFacts = { apiUser, userName, clientIp };
 
     // The last "unknown exception" envelope the retry layer saw, to name it if it outlasts the retries.
     let lastTransient: NamecheapEnvelope | undefined;
-    const http = createHttpClient({
-      info,
-      baseURL: endpoint,
-      ctx,
-      // Namecheap counts its limits per user; the identity is hashed into the limiter's file name.
-      accountIdentity: `${endpoint} ${apiUser.toLowerCase()}`,
+    // Namecheap counts its limits per user; the identity is hashed into the limiter's file name.
+    const { baseURL: endpoint, http } = connect(info, ctx, apiUser.toLowerCase(), {
       headers: { Accept: 'text/xml' },
       isRateLimited: (res) => res.status === 405,
       retryAfterMs: throttleWait,

@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * Namecheap XML API. Docs: https://www.namecheap.com/support/api/methods/.
@@ -36,12 +36,7 @@ export const info: RegistrarInfo = {
     },
   ],
   settings: [
-    {
-      key: 'sandbox',
-      env: 'NSBRIDGE_NAMECHEAP_SANDBOX',
-      type: 'boolean',
-      description: 'Use api.sandbox.namecheap.com (separate sign-up, account, API key and IP whitelist)',
-    },
+    sandboxSetting('namecheap', 'Use api.sandbox.namecheap.com (separate sign-up, account, API key and IP whitelist)'),
   ],
   capabilities: {
     readNameServers: can('namecheap.domains.getInfo (DnsDetails/Nameserver), by DomainName'),

@@ -30,8 +30,8 @@ import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { checkDs, DnssecRecord, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { info } from './info';
-import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readBooleanSetting, readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarRateLimitError, UsageError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
@@ -84,7 +84,6 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
-    const baseURL = resolveEndpoint(info, ctx.env);
     const sandbox = readBooleanSetting(ctx.env, 'NSBRIDGE_NAMECOM_SANDBOX');
     const api = apiSetting(ctx.env);
     const given = creds.NAMECOM_USERNAME!;
@@ -92,11 +91,7 @@ export const adapter: RegistrarAdapter = {
     const user = sandbox && !/-test$/i.test(given) ? `${given}-test` : given;
     if (user !== given) ctx.debug(`namecom: sandbox: using user name ${user}`);
 
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${user}`,
+    const { http } = connect(info, ctx, user, {
       rateLimit: [PACE, ...(info.extraRateLimits ?? [])],
       headers: {
         Authorization: `Basic ${Buffer.from(`${user}:${creds.NAMECOM_TOKEN}`).toString('base64')}`,

@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * Name.com Core API (https://docs.name.com, /core/v1; the default since it replaced v4 in 2025-05)
@@ -21,12 +21,7 @@ export const info: RegistrarInfo = {
     { env: 'NAMECOM_TOKEN', description: 'API token from the API Token Management page (production and test tokens differ)' },
   ],
   settings: [
-    {
-      key: 'sandbox',
-      env: 'NSBRIDGE_NAMECOM_SANDBOX',
-      type: 'boolean',
-      description: 'Use api.dev.name.com: the test token, and the user name with -test (appended by nsbridge when missing)',
-    },
+    sandboxSetting('namecom', 'Use api.dev.name.com: the test token, and the user name with -test (appended by nsbridge when missing)'),
     {
       key: 'api',
       env: 'NSBRIDGE_NAMECOM_API',

@@ -14,12 +14,11 @@
  * in everything it prints. Throttling: no published limit or answer (UNCONFIRMED); HTTP 429 is
  * waited out (Retry-After, else 1 s).
  */
-import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterOn429 } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
 import { DomainNotFoundError, RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
@@ -36,15 +35,6 @@ const UNREADABLE_HINT = 'NameSilo sent an answer nsbridge cannot read; nothing w
 /** The answer has the shape `schema` describes, or the call fails quoting (a summary of) the body. */
 function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, call: CallContext, what: string): T {
   return answer.parseAnswer(schema, body, { ...call, status: 200, what: `the ${what} answer as NameSilo documents it`, hint: UNREADABLE_HINT });
-}
-
-function bodyOf(res: AxiosResponse): unknown {
-  if (typeof res.data !== 'string') return res.data;
-  try {
-    return JSON.parse(res.data);
-  } catch {
-    return res.data;
-  }
 }
 
 type WriteKind = 'name servers' | 'DNSSEC' | false;
@@ -80,8 +70,7 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const key = readCredentials(info, ctx.env).NAMESILO_API_KEY!;
-    const baseURL = resolveEndpoint(info, ctx.env);
-    const http = createHttpClient({ info, baseURL, ctx, accountIdentity: `${baseURL} ${key}`, headers: { Accept: 'application/json' }, retryAfterMs: throttleWait });
+    const { http } = connect(info, ctx, key, { headers: { Accept: 'application/json' }, retryAfterMs: throttleWait });
 
     /** One operation; the parsed JSON of a reply whose code says success. */
     async function operation(op: Operation, params: Record<string, string>, call: CallContext, write: WriteKind): Promise<unknown> {
@@ -98,7 +87,7 @@ export const adapter: RegistrarAdapter = {
         }
         throw errorForStatus(res, call, { detail: summarizeBody(res.data, 200) });
       }
-      const body = bodyOf(res);
+      const body = answer.jsonBody(res.data);
       const { reply } = parseAnswer(envelopeSchema, body, call, op);
       const ok = reply.code === CODE.SUCCESS || (!write && (reply.code === CODE.SUCCESS_DEFAULT_NS || reply.code === CODE.SUCCESS_DEFAULT_CONTACT));
       if (!ok) throw errorForCode(reply.code, reply.detail ?? '', call, write);

@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * NameSilo API: every operation is a GET of /api/{operation}?version=1&type=json&key=K (the key
@@ -12,7 +12,7 @@ export const info: RegistrarInfo = {
   sandboxEndpoint: 'https://sandbox.namesilo.com',
   credentials: [{ env: 'NAMESILO_API_KEY', description: 'API key (account > API Manager); it travels in the URL query, nsbridge never prints it; sandbox keys differ' }],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_NAMESILO_SANDBOX', type: 'boolean', description: 'Use sandbox.namesilo.com (a separate sandbox account and key)' },
+    sandboxSetting('namesilo', 'Use sandbox.namesilo.com (a separate sandbox account and key)'),
   ],
   capabilities: {
     readNameServers: can('GET /api/getDomainInfo -> reply.nameservers'),

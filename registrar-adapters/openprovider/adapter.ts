@@ -19,8 +19,8 @@ import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readBooleanSetting, readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import {
   DomainNotFoundError,
@@ -92,16 +92,11 @@ export const adapter: RegistrarAdapter = {
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
     const sandbox = readBooleanSetting(ctx.env, 'NSBRIDGE_OPENPROVIDER_SANDBOX');
-    const baseURL = resolveEndpoint(info, ctx.env);
     const username = creds.OPENPROVIDER_USERNAME!;
     // The password is masked by the CLI too; the token only exists here, so it is masked here.
     const scrub = new Redactor([creds.OPENPROVIDER_PASSWORD]);
     const masked: AdapterContext = { ...ctx, log: (m) => ctx.log(scrub.redact(m)), debug: (m) => ctx.debug(scrub.redact(m)) };
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx: masked,
-      accountIdentity: `${baseURL} ${username}`,
+    const { http } = connect(info, masked, username, {
       headers: { Accept: 'application/json' },
       rateLimit: sandbox ? CTE_RATE_LIMIT : undefined,
       retryAfterMs,

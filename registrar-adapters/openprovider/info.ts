@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * Openprovider REST API v1beta (https://docs.openprovider.com/doc/all). Reseller accounts only.
@@ -16,7 +16,7 @@ export const info: RegistrarInfo = {
     { env: 'OPENPROVIDER_PASSWORD', description: 'Password of that user; nsbridge exchanges it for a bearer token at every run (POST /v1beta/auth/login)' },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_OPENPROVIDER_SANDBOX', type: 'boolean', description: 'Use the CTE test environment (api.cte.openprovider.eu), which has its own accounts and stricter limits' },
+    sandboxSetting('openprovider', 'Use the CTE test environment (api.cte.openprovider.eu), which has its own accounts and stricter limits'),
   ],
   capabilities: {
     readNameServers: can('GET /v1beta/domains?domain_name_pattern=&extension= for the id, then GET /v1beta/domains/{id}'),

@@ -24,8 +24,8 @@ import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import {
   DomainNotFoundError,
@@ -157,19 +157,14 @@ export const adapter: RegistrarAdapter = {
     const creds = readCredentials(info, ctx.env);
     const username = creds.OPENSRS_USERNAME!;
     const privateKey = creds.OPENSRS_API_KEY!;
-    const baseURL = resolveEndpoint(info, ctx.env);
-    const facts: Facts = { username, sandbox: baseURL === info.sandboxEndpoint };
     const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 15_000 });
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${username}`,
+    const { sandbox, http } = connect(info, ctx, username, {
       headers: { 'Content-Type': 'text/xml', Accept: 'text/xml', 'X-Username': username },
       isRateLimited: isThrottled,
       retryAfterMs: throttleWait,
       isTransient,
     });
+    const facts: Facts = { username, sandbox };
 
     /** One XCP command; returns its reply, refusals (is_success=0) included. */
     async function exchange(cmd: Command, attributes: { [key: string]: XcpValue }, call: CallContext, write: boolean): Promise<OpenSrsReply> {

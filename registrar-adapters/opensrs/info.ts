@@ -1,4 +1,4 @@
-import { can, RegistrarInfo } from '../core/types';
+import { can, operationSettings, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * OpenSRS (Tucows) reseller API, XML over HTTPS ("XCP"): https://domains.opensrs.guide/docs/overview.
@@ -17,19 +17,11 @@ export const info: RegistrarInfo = {
     { env: 'OPENSRS_API_KEY', description: 'Private key generated in the Reseller Control Panel (signs every request); Horizon has its own' },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_OPENSRS_SANDBOX', type: 'boolean', description: 'Use the Horizon test environment (horizon.opensrs.net:55443), with its own username, key and IP allow-list' },
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_OPENSRS_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for a change submitted to an asynchronous registry (response 250) to show, e.g. 10m (default)',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_OPENSRS_POLL_INTERVAL',
-      type: 'string',
-      description: 'Wait between reads while a change submitted to an asynchronous registry is pending (default 15s)',
-    },
+    sandboxSetting('opensrs', 'Use the Horizon test environment (horizon.opensrs.net:55443), with its own username, key and IP allow-list'),
+    ...operationSettings('opensrs', {
+      timeout: 'How long to wait for a change submitted to an asynchronous registry (response 250) to show, e.g. 10m (default)',
+      pollInterval: 'Wait between reads while a change submitted to an asynchronous registry is pending (default 15s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('GET DOMAIN type=nameservers -> nameserver_list'),

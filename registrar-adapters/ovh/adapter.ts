@@ -19,8 +19,8 @@ import type { AxiosResponse, InternalAxiosRequestConfig, AxiosRequestConfig } fr
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info, OVH_ORIGINS } from './info';
-import { readBooleanSetting, readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readBooleanSetting, readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError, UsageError } from '../../core/errors';
 import { formatDuration } from '../../core/duration';
@@ -114,13 +114,8 @@ export const adapter: RegistrarAdapter = {
     const applicationKey = creds.OVH_APPLICATION_KEY!;
     const applicationSecret = creds.OVH_APPLICATION_SECRET!;
     const consumerKey = creds.OVH_CONSUMER_KEY!;
-    const baseURL = resolveEndpoint({ ...info, productionEndpoint: regionOrigin(ctx.env) }, ctx.env);
     const { timeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: DEFAULT_OPERATION_TIMEOUT_MS, intervalMs: DEFAULT_POLL_INTERVAL_MS });
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${applicationKey} ${consumerKey}`,
+    const { http } = connect({ ...info, productionEndpoint: regionOrigin(ctx.env) }, ctx, `${applicationKey} ${consumerKey}`, {
       headers: { Accept: 'application/json' },
       retryAfterMs,
     });

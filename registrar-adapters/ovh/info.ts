@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, operationSettings, RegistrarInfo } from '../core/types';
 
 /**
  * OVHcloud API v1 (https://eu.api.ovh.com/console/ , guides https://help.ovhcloud.com/csm/en-gb-api-getting-started-ovhcloud-api
@@ -33,18 +33,10 @@ export const info: RegistrarInfo = {
       type: 'string',
       description: 'The OVHcloud API region of the account: ovh-eu (default, eu.api.ovh.com), ovh-ca (ca.api.ovh.com) or ovh-us (api.us.ovhcloud.com)',
     },
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_OVH_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for a DomainDnsUpdate/DomainDsUpdate task to end, e.g. 15m (default) or 30m; OVH says most take 5-10 minutes',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_OVH_POLL_INTERVAL',
-      type: 'string',
-      description: 'First wait before checking a task again, growing 1.5x per check up to 30s (default 5s)',
-    },
+    ...operationSettings('ovh', {
+      timeout: 'How long to wait for a DomainDnsUpdate/DomainDsUpdate task to end, e.g. 15m (default) or 30m; OVH says most take 5-10 minutes',
+      pollInterval: 'First wait before checking a task again, growing 1.5x per check up to 30s (default 5s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('GET /1.0/domain/{domain}/nameServer (ids), then GET .../nameServer/{id} for each host; servers marked toDelete are left out'),

@@ -30,8 +30,8 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient, retryAfterHeaderMs } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect, retryAfterHeaderMs } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import {
   DomainNotFoundError,
@@ -160,21 +160,16 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
-    const baseURL = resolveEndpoint(info, ctx.env);
-    if (/^https?:\/\/(www\.)?porkbun\.com(\/|$)/i.test(baseURL)) {
-      ctx.log('porkbun: NSBRIDGE_PORKBUN_ENDPOINT points at porkbun.com, which stopped serving the API on 2024-12-01; use https://api.porkbun.com/api/json/v3');
-    }
     const auth: PorkbunAuth = { apikey: creds.PORKBUN_API_KEY!, secretapikey: creds.PORKBUN_SECRET_API_KEY! };
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      // Porkbun counts per API key; the limiter hashes this, the key itself is not stored.
-      accountIdentity: `${baseURL} ${auth.apikey}`,
+    // Porkbun counts per API key; the limiter hashes this, the key itself is not stored.
+    const { baseURL, http } = connect(info, ctx, auth.apikey, {
       headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
       isRateLimited: isThrottled,
       retryAfterMs: throttleWaitMs,
     });
+    if (/^https?:\/\/(www\.)?porkbun\.com(\/|$)/i.test(baseURL)) {
+      ctx.log('porkbun: NSBRIDGE_PORKBUN_ENDPOINT points at porkbun.com, which stopped serving the API on 2024-12-01; use https://api.porkbun.com/api/json/v3');
+    }
     const path = (op: 'getNs' | 'updateNs', domain: string) => `/domain/${op}/${encodeURIComponent(domain)}`;
 
     return {

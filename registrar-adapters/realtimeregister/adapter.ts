@@ -14,8 +14,8 @@ import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
-import { createHttpClient } from '../core/http';
+import { readCredentials } from '../core/environment';
+import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { pollSettings, pollUntilDone } from '../core/operation-poll';
 import { DomainNotFoundError, RegistrarApiError, RegistrarAuthError, RegistrarConflictError, RegistrarValidationError } from '../../core/errors';
@@ -82,13 +82,8 @@ export const adapter: RegistrarAdapter = {
   info,
   createClient(ctx: AdapterContext): RegistrarClient {
     const creds = readCredentials(info, ctx.env);
-    const baseURL = resolveEndpoint(info, ctx.env);
     const polling = pollSettings(info, ctx.env);
-    const http = createHttpClient({
-      info,
-      baseURL,
-      ctx,
-      accountIdentity: `${baseURL} ${creds.REALTIMEREGISTER_API_KEY}`,
+    const { http } = connect(info, ctx, creds.REALTIMEREGISTER_API_KEY, {
       headers: { Authorization: `ApiKey ${creds.REALTIMEREGISTER_API_KEY}`, Accept: 'application/json' },
       retryAfterMs,
     });

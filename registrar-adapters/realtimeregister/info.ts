@@ -1,4 +1,4 @@
-import { can, RegistrarInfo } from '../core/types';
+import { can, operationSettings, RegistrarInfo, sandboxSetting } from '../core/types';
 
 /**
  * Realtime Register REST API v2 (https://dm.realtimeregister.com/docs/api). Reseller accounts.
@@ -14,19 +14,11 @@ export const info: RegistrarInfo = {
     { env: 'REALTIMEREGISTER_API_KEY', description: 'API key (customer scope) from the Realtime Register portal; OT&E and production keys differ' },
   ],
   settings: [
-    { key: 'sandbox', env: 'NSBRIDGE_REALTIMEREGISTER_SANDBOX', type: 'boolean', description: 'Use the OT&E test environment (api.yoursrs-ote.com), which has its own account and key' },
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_REALTIMEREGISTER_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for a queued update (a 202 process) to complete, e.g. 10m (default)',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_REALTIMEREGISTER_POLL_INTERVAL',
-      type: 'string',
-      description: 'First wait before checking a queued update again, growing 1.5x per check up to 30s (default 2s)',
-    },
+    sandboxSetting('realtimeregister', 'Use the OT&E test environment (api.yoursrs-ote.com), which has its own account and key'),
+    ...operationSettings('realtimeregister', {
+      timeout: 'How long to wait for a queued update (a 202 process) to complete, e.g. 10m (default)',
+      pollInterval: 'First wait before checking a queued update again, growing 1.5x per check up to 30s (default 2s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('GET /v2/domains/{domain} -> ns'),

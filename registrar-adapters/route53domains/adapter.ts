@@ -20,7 +20,8 @@ import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClien
 import { RegistrarApiError, RegistrarConflictError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { checkDnskey, checkDs, DnssecRecord, dsFromDnskey, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import type { CallContext } from '../core/respond';
-import { durationSetting, formatDuration } from '../../core/duration';
+import { formatDuration } from '../../core/duration';
+import { OPERATION_BACKOFF, pollSettings, type PollSettings } from '../core/operation-poll';
 import { poll } from '../../core/poll';
 import { canonicalNameServers } from '../../core/names';
 import { info } from './info';
@@ -36,12 +37,6 @@ function bodyOf(out: unknown): unknown {
   return rest;
 }
 
-const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_ROUTE53DOMAINS_OPERATION_TIMEOUT';
-const POLL_INTERVAL_ENV = 'NSBRIDGE_ROUTE53DOMAINS_POLL_INTERVAL';
-const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
-const DEFAULT_POLL_INTERVAL_MS = 2_000;
-const MAX_POLL_INTERVAL_MS = 30_000;
-const POLL_GROWTH = 1.5;
 /** GetOperationDetail statuses that end an operation. */
 const ENDED = new Set(['SUCCESSFUL', 'ERROR', 'FAILED']);
 
@@ -53,18 +48,6 @@ const STATUS_FLAG_ACTION: Record<string, string> = {
   PENDING_PAYMENT_VERIFICATION: 'AWS is verifying payment for the account: check the billing console and any email from AWS',
   PENDING_SUPPORT_CASE: 'AWS Support must act: check the support case for this domain in the AWS Support console',
 };
-
-export interface OperationSettings {
-  readonly timeoutMs: number;
-  readonly pollIntervalMs: number;
-}
-
-export function operationSettings(env: NodeJS.ProcessEnv): OperationSettings {
-  return {
-    timeoutMs: durationSetting(env, OPERATION_TIMEOUT_ENV, DEFAULT_OPERATION_TIMEOUT_MS),
-    pollIntervalMs: durationSetting(env, POLL_INTERVAL_ENV, DEFAULT_POLL_INTERVAL_MS),
-  };
-}
 
 const sameSet = (a: readonly string[], b: readonly string[]) => {
   const x = canonicalNameServers(a);
@@ -82,7 +65,7 @@ class Route53DomainsClient implements RegistrarClient {
   constructor(
     private readonly built: BuiltClient,
     private readonly ctx: AdapterContext,
-    private readonly ops: OperationSettings,
+    private readonly ops: PollSettings,
   ) {
     this.dnssec = {
       getDnssecRecords: (domain) => this.getDnssecRecords(domain),
@@ -320,9 +303,8 @@ class Route53DomainsClient implements RegistrarClient {
       (end) => ENDED.has(end.status),
       {
         timeoutMs: this.ops.timeoutMs,
-        intervalMs: this.ops.pollIntervalMs,
-        growth: POLL_GROWTH,
-        maxIntervalMs: MAX_POLL_INTERVAL_MS,
+        intervalMs: this.ops.intervalMs,
+        ...OPERATION_BACKOFF,
         signal: this.ctx.signal,
         onProgress: (end, p) => {
           if (p.nextInMs !== undefined && (p.attempt === 1 || p.attempt % 5 === 0)) {
@@ -336,7 +318,7 @@ class Route53DomainsClient implements RegistrarClient {
     throw new RegistrarApiError({
       ...call,
       cause: `operation ${operationId} is still ${outcome.result.status} after ${formatDuration(outcome.elapsedMs)}${flag}`,
-      hint: `the change was submitted and may still complete; check it with \`aws route53domains get-operation-detail --region us-east-1 --operation-id ${operationId}\`, or wait longer with ${OPERATION_TIMEOUT_ENV} (now ${formatDuration(this.ops.timeoutMs)})`,
+      hint: `the change was submitted and may still complete; check it with \`aws route53domains get-operation-detail --region us-east-1 --operation-id ${operationId}\`, or wait longer with ${this.ops.timeoutEnv} (now ${formatDuration(this.ops.timeoutMs)})`,
     });
   }
 
@@ -364,7 +346,7 @@ interface OperationEnd {
 export const adapter: RegistrarAdapter = {
   info,
   async createClient(ctx: AdapterContext): Promise<RegistrarClient> {
-    const ops = operationSettings(ctx.env);
+    const ops = pollSettings(info, ctx.env);
     const built = await buildClient(ctx);
     return new Route53DomainsClient(built, ctx, ops);
   },

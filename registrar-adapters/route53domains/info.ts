@@ -1,4 +1,4 @@
-import { can, cannot, RegistrarInfo } from '../core/types';
+import { can, cannot, operationSettings, RegistrarInfo } from '../core/types';
 
 /**
  * Amazon Route 53 Domains (API 2014-05-15, AWS SDK v3, us-east-1 only).
@@ -31,18 +31,10 @@ export const info: RegistrarInfo = {
     },
   ],
   settings: [
-    {
-      key: 'operationTimeout',
-      env: 'NSBRIDGE_ROUTE53DOMAINS_OPERATION_TIMEOUT',
-      type: 'string',
-      description: 'How long to wait for an UpdateDomainNameservers or DNSSEC operation to end, e.g. 10m (default) or 30m',
-    },
-    {
-      key: 'pollInterval',
-      env: 'NSBRIDGE_ROUTE53DOMAINS_POLL_INTERVAL',
-      type: 'string',
-      description: 'First wait before checking the operation again, growing 1.5x per check up to 30s (default 2s)',
-    },
+    ...operationSettings('route53domains', {
+      timeout: 'How long to wait for an UpdateDomainNameservers or DNSSEC operation to end, e.g. 10m (default) or 30m',
+      pollInterval: 'First wait before checking the operation again, growing 1.5x per check up to 30s (default 2s)',
+    }),
   ],
   capabilities: {
     readNameServers: can('GetDomainDetail -> Nameservers[].Name'),

@@ -1,5 +1,5 @@
 # Source this file (". scripts/e2e/env.sh") to use the tools that scripts/e2e/install-tools.sh put
-# into the cache directory. NSBRIDGE_E2E_ENGINE=tofu (default) or terraform picks the engine.
+# into the cache directory. NSBRIDGE_E2E_ENGINE=tofu (default), terraform or tofu-floor picks the engine.
 NSBRIDGE_TOOLS_DIR="${NSBRIDGE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nsbridge-tools}"
 export NSBRIDGE_TOOLS_DIR
 case ":$PATH:" in

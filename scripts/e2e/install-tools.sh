@@ -3,6 +3,7 @@
 # module proxy, PyPI); docs/e2e.md says what it is made of and why.
 #   <cache>/bin/tofu                 OpenTofu, from its Go module (state backends trimmed)
 #   <cache>/bin/terraform            Terraform at the README's floor (1.5.x), from its Go module (same)
+#   <cache>/bin/tofu-floor           OpenTofu at the README's floor (1.6.x), from its Go module (same)
 #   <cache>/mirror/registry.opentofu.org/hashicorp/{aws,external}/...   filesystem mirror (tofu)
 #   <cache>/mirror/registry.terraform.io/hashicorp/...                 the same files (terraform)
 #   <cache>/providers.json           what each mirrored provider really is (module, version, sha256)
@@ -14,7 +15,7 @@
 # warm run takes seconds. A failed step exits non-zero naming the step.
 # Environment knobs:
 #   NSBRIDGE_TOOLS_DIR    cache dir (default ${XDG_CACHE_HOME:-$HOME/.cache}/nsbridge-tools)
-#   NSBRIDGE_STEPS        subset of: tofu terraform aws external mirror moto checks report (default all)
+#   NSBRIDGE_STEPS        subset of: tofu terraform tofu-floor aws external mirror moto checks report (default all)
 #   NSBRIDGE_CHECKS       auto (default: smoke tests when something was built) | always | never
 # The Go module and build caches stay where Go keeps them (go env GOMODCACHE / GOCACHE), so a later
 # build, e.g. in a fresh clone, reuses them; only the modules a build imports are downloaded.
@@ -35,6 +36,10 @@ TOFU_VERSION="v1.11.14"
 # Terraform: the oldest engine the README promises (1.5: check blocks), at its last patch release.
 TF_MODULE="github.com/hashicorp/terraform"
 TF_VERSION="v1.5.7"
+
+# OpenTofu at the README's floor (1.6: check blocks): the newest v1.6.x the proxy serves (it lists
+# v1.6.3, then v1.8.0: no 1.7.x; checked 2026-12). Same trim as the others (trim-engine.js).
+TOFU_FLOOR_VERSION="v1.6.3"
 
 # AWS provider. The stacks pin hashicorp/aws 6.25.0 (@cdktf/provider-aws 21.22.1), but the proxy
 # serves no 6.x of github.com/hashicorp/terraform-provider-aws (its tags lack /v6, and it refuses
@@ -80,7 +85,7 @@ EXT_PLUGIN="$OT_MIRROR/external/$EXT_MIRROR_VERSION/linux_amd64/terraform-provid
 VENV="$TOOLS_DIR/moto-venv"
 REPORT="$TOOLS_DIR/build-report.txt"
 
-STEPS="${NSBRIDGE_STEPS:-tofu terraform aws external mirror moto checks report}"
+STEPS="${NSBRIDGE_STEPS:-tofu terraform tofu-floor aws external mirror moto checks report}"
 
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
   export PATH="/usr/local/go/bin:$PATH"
@@ -170,30 +175,24 @@ plugin_ok() {
 # http, inmem, s3): the others' cloud SDKs were most of their compile time.
 ENGINE_TRIM="trim=$(sha256sum "$SCRIPT_DIR/trim-engine.js" | cut -c1-16)"
 
-step_tofu() {
-  local stamp="$TOFU_MODULE@$TOFU_VERSION $ENGINE_TRIM"
-  if stamp_ok "$BIN_DIR/tofu" tofu "$stamp" && [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | head -n1)" = "OpenTofu $TOFU_VERSION" ]; then
-    note tofu "present"
+# engine_step STEP BINARY MODULE VERSION "FIRST LINE OF version" PKG LDFLAGS: build unless present
+engine_step() {
+  local step="$1" bin="$BIN_DIR/$2" mod="$3" ver="$4" want="$5" pkg="$6" ldflags="$7"
+  local stamp="$mod@$ver $ENGINE_TRIM"
+  engine_says() { env -u TF_CLI_CONFIG_FILE "$bin" version 2>/dev/null | sed -n 1p; }
+  if stamp_ok "$bin" "$step" "$stamp" && [ "$(engine_says)" = "$want" ]; then
+    note "$step" "present"
     return
   fi
-  build_go tofu "$TOFU_MODULE" "$TOFU_VERSION" "" "$BIN_DIR/tofu" ./cmd/tofu \
-    "-X github.com/opentofu/opentofu/version.dev=no" node "$SCRIPT_DIR/trim-engine.js" .
-  [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | head -n1)" = "OpenTofu $TOFU_VERSION" ] ||
-    die "tofu version prints '$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version | head -n1)', not 'OpenTofu $TOFU_VERSION'"
-  echo "$stamp" >"$STATE_DIR/tofu.stamp"
+  build_go "$step" "$mod" "$ver" "" "$bin" "$pkg" "$ldflags" node "$SCRIPT_DIR/trim-engine.js" .
+  [ "$(engine_says)" = "$want" ] || die "$2 version prints '$(engine_says)', not '$want'"
+  echo "$stamp" >"$STATE_DIR/$step.stamp"
 }
 
-step_terraform() {
-  local stamp="$TF_MODULE@$TF_VERSION $ENGINE_TRIM"
-  if stamp_ok "$BIN_DIR/terraform" terraform "$stamp" && [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | head -n1)" = "Terraform $TF_VERSION" ]; then
-    note terraform "present"
-    return
-  fi
-  build_go terraform "$TF_MODULE" "$TF_VERSION" "" "$BIN_DIR/terraform" . "" node "$SCRIPT_DIR/trim-engine.js" .
-  [ "$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | head -n1)" = "Terraform $TF_VERSION" ] ||
-    die "terraform version prints '$(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version | head -n1)', not 'Terraform $TF_VERSION'"
-  echo "$stamp" >"$STATE_DIR/terraform.stamp"
-}
+TOFU_LDFLAGS="-X github.com/opentofu/opentofu/version.dev=no"
+step_tofu() { engine_step tofu tofu "$TOFU_MODULE" "$TOFU_VERSION" "OpenTofu $TOFU_VERSION" ./cmd/tofu "$TOFU_LDFLAGS"; }
+step_tofu_floor() { engine_step tofu-floor tofu-floor "$TOFU_MODULE" "$TOFU_FLOOR_VERSION" "OpenTofu $TOFU_FLOOR_VERSION" ./cmd/tofu "$TOFU_LDFLAGS"; }
+step_terraform() { engine_step terraform terraform "$TF_MODULE" "$TF_VERSION" "Terraform $TF_VERSION" . ""; }
 
 step_aws() {
   local stamp="$AWS_MODULE@$AWS_MODVERSION $AWS_MODSUM services=$AWS_SERVICES trim=$(sha256sum "$SCRIPT_DIR/trim-aws-provider.js" | cut -c1-16)"
@@ -318,7 +317,7 @@ step_checks() {
     return
   fi
   # one apply + destroy per engine: aws_route53_zone + terraform_data with provisioners vs moto
-  for engine in tofu terraform; do
+  for engine in tofu terraform tofu-floor; do
     t0=$(date +%s)
     "$SCRIPT_DIR/smoke-test.sh" "$engine" >"$STATE_DIR/smoke-$engine.out" 2>&1 ||
       { cat "$STATE_DIR/smoke-$engine.out" >&2; die "smoke test with $engine failed"; }
@@ -341,13 +340,14 @@ step_report() {
     for n in "${RUN_NOTES[@]}"; do echo "  $n"; done
     echo "versions"
     echo "  go:        $(go env GOVERSION)"
-    echo "  opentofu:  $(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version 2>/dev/null | head -n1)  ($TOFU_MODULE@$TOFU_VERSION)"
-    echo "  terraform: $(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version 2>/dev/null | head -n1)  ($TF_MODULE@$TF_VERSION)"
+    echo "  opentofu:  $(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu" version 2>/dev/null | sed -n 1p)  ($TOFU_MODULE@$TOFU_VERSION)"
+    echo "  terraform: $(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/terraform" version 2>/dev/null | sed -n 1p)  ($TF_MODULE@$TF_VERSION)"
+    echo "  tofu-floor: $(env -u TF_CLI_CONFIG_FILE "$BIN_DIR/tofu-floor" version 2>/dev/null | sed -n 1p)  ($TOFU_MODULE@$TOFU_FLOOR_VERSION)"
     echo "  aws:       mirrored as hashicorp/aws $AWS_MIRROR_VERSION; really $AWS_MODULE@$AWS_MODVERSION (version $AWS_REAL_VERSION), services: $AWS_SERVICES"
     echo "  external:  mirrored as hashicorp/external $EXT_MIRROR_VERSION; really $EXT_MODULE@$EXT_MODVERSION"
     echo "  moto:      $("$VENV/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null || echo missing)"
-    echo "last build time per step (s): tofu $(recorded_time tofu), terraform $(recorded_time terraform), aws $(recorded_time aws), external $(recorded_time external), moto $(recorded_time moto)"
-    echo "sizes: tofu $(du_h "$BIN_DIR/tofu"), terraform $(du_h "$BIN_DIR/terraform"), aws $(du_h "$AWS_PLUGIN"), external $(du_h "$EXT_PLUGIN"), moto-venv $(du_h "$VENV"), cache dir $(du -sh "$TOOLS_DIR" | cut -f1)"
+    echo "last build time per step (s): tofu $(recorded_time tofu), terraform $(recorded_time terraform), tofu-floor $(recorded_time tofu-floor), aws $(recorded_time aws), external $(recorded_time external), moto $(recorded_time moto)"
+    echo "sizes: tofu $(du_h "$BIN_DIR/tofu"), terraform $(du_h "$BIN_DIR/terraform"), tofu-floor $(du_h "$BIN_DIR/tofu-floor"), aws $(du_h "$AWS_PLUGIN"), external $(du_h "$EXT_PLUGIN"), moto-venv $(du_h "$VENV"), cache dir $(du -sh "$TOOLS_DIR" | cut -f1)"
   } >"$REPORT.tmp"
   mv -f "$REPORT.tmp" "$REPORT"
   cat "$REPORT"
@@ -355,9 +355,9 @@ step_report() {
 
 log "targets: cold build (empty Go caches) <= $((TARGET_COLD_S / 60)) min, warm <= $TARGET_WARM_S s"
 if want moto; then start_moto_install; fi
-for s in tofu terraform aws external mirror moto checks report; do
+for s in tofu terraform tofu-floor aws external mirror moto checks report; do
   if want "$s"; then
     CURRENT_STEP="$s"
-    "step_$s"
+    "step_${s//-/_}"
   fi
 done

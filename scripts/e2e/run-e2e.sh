@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Runs the end-to-end suite under both engines: builds what the tools cache lacks first
-# (install-tools.sh: seconds when it is complete), then `jest -c jest.e2e.config.js` once with
-# NSBRIDGE_E2E_ENGINE=tofu and once with NSBRIDGE_E2E_ENGINE=terraform.
+# Runs the end-to-end suite under every engine: builds what the tools cache lacks first
+# (install-tools.sh: seconds when it is complete), then `jest -c jest.e2e.config.js` once per
+# engine: NSBRIDGE_E2E_ENGINE=tofu (current OpenTofu), terraform (Terraform at the README's floor)
+# and tofu-floor (OpenTofu at the README's floor).
 #
-#   scripts/e2e/run-e2e.sh [ENGINE...]     default: tofu terraform
+#   scripts/e2e/run-e2e.sh [ENGINE...]     default: tofu terraform tofu-floor
 #
 # NSBRIDGE_E2E_SERIAL=1 runs the engines one after the other; by default they run at the same time
 # (each file has its own moto, emulators, DNS world on its own ports, and work directory; the
-# suite mostly waits on the provider's fixed Route 53 delays, so two runs share 2 cores well).
+# suite mostly waits on the provider's fixed Route 53 delays, so the runs share 2 cores well).
 # Exit: 0 all passed; otherwise non-zero, after saying which step or engine failed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 engines=("$@")
-[ "${#engines[@]}" -gt 0 ] || engines=(tofu terraform)
+[ "${#engines[@]}" -gt 0 ] || engines=(tofu terraform tofu-floor)
 LOG_DIR="${NSBRIDGE_E2E_LOG_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/nsbridge-e2e-logs.XXXXXX")}"
 mkdir -p "$LOG_DIR"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: smoke-test.sh [tofu|terraform]
+# Usage: smoke-test.sh [tofu|terraform|tofu-floor]
 # Smoke test of the cached tools with one engine: starts its own moto on a free loopback port,
 # then in a temp dir runs <engine> init (offline, filesystem mirror only), apply,
 # reads the zone's name_servers output, and destroy, for a configuration with
@@ -128,5 +128,5 @@ echo "  destroy: ${DESTROY_S}s"
 [ -s destroyed.txt ] || { echo "smoke-test: destroy-time provisioner did not run" >&2; exit 1; }
 
 echo "zone create took ${CREATE_S:-?} (provider's own figure); apply ${APPLY_S}s, destroy ${DESTROY_S}s"
-echo "+ $NSBRIDGE_E2E_ENGINE version"; tofu version | head -n1
+echo "+ $NSBRIDGE_E2E_ENGINE version"; tofu version | sed -n 1p
 echo "smoke test passed ($NSBRIDGE_E2E_ENGINE)"

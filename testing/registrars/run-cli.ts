@@ -1,6 +1,7 @@
 /** Run the bundled CLI as a user would: a child process, its exit code, stdout and stderr. */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export interface CliResult {
@@ -55,4 +56,35 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_00
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: Date.now() - started });
     });
   });
+}
+
+/**
+ * What a CLI run loads: every id its code passes to require() (Node built-ins, the bundle itself),
+ * logged by a preloaded hook. Asynchronous on purpose: an emulator in this very process may have to
+ * answer the child (spawnSync would block its event loop and deadlock the child).
+ */
+export async function modulesRequiredBy(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ code: number | null; ids: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'nsbridge-required-'));
+  try {
+    const log = join(dir, 'required.txt');
+    const preload = join(dir, 'preload.js');
+    writeFileSync(log, '');
+    writeFileSync(
+      preload,
+      `const M = require('module'); const fs = require('fs'); const orig = M.prototype.require;
+       M.prototype.require = function (id) { fs.appendFileSync(${JSON.stringify(log)}, id + '\\n'); return orig.apply(this, arguments); };`,
+    );
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, ['-r', preload, CLI_PATH, ...args], { env, stdio: 'ignore' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('error', reject);
+      child.on('close', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    return { code, ids: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
