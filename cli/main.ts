@@ -33,6 +33,7 @@ export const COMMAND_MODULES: readonly { readonly commands: readonly string[]; r
   { commands: ['ds'], load: () => (require('./commands/ds') as typeof import('./commands/ds')).registerDsCommands },
   { commands: ['verify'], load: () => (require('./commands/verify') as typeof import('./commands/verify')).registerVerifyCommand },
   { commands: ['plan'], load: () => (require('./commands/plan') as typeof import('./commands/plan')).registerPlanCommand },
+  { commands: ['apply'], load: () => (require('./commands/apply') as typeof import('./commands/apply')).registerApplyCommand },
   {
     commands: ['dnssec-advance-check'],
     load: () => (require('./commands/dnssec-advance') as typeof import('./commands/dnssec-advance')).registerDnssecAdvanceCommand,

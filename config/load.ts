@@ -220,6 +220,8 @@ function toDomainEntry(d: RawDomain, stack: RawStack, defaults: NonNullable<RawC
     destroyPolicy: destroyPolicyOf(d, defaults) as DestroyPolicy,
     waitForDelegation: d.waitForDelegation ?? defaults.waitForDelegation,
     driftCheck: d.driftCheck ?? defaults.driftCheck,
+    delegationSource: d.delegationSource ?? stack.delegationSource ?? defaults.delegationSource,
+    repairDrift: d.repairDrift ?? defaults.repairDrift,
     comment: d.comment ?? defaults.comment,
     tags: Object.keys(tags).length > 0 ? tags : undefined,
     forceDestroy: d.forceDestroy ?? defaults.forceDestroy,

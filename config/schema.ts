@@ -53,6 +53,8 @@ const stack = z.strictObject({
   tags: tags.optional(),
   /** "create" or an existing reusable delegation set id (checked in semantics). */
   delegationSet: z.string().optional(),
+  /** Where plans read the current delegation of this stack's domains (a domain's own setting wins). */
+  delegationSource: z.enum(['dns', 'registrar']).optional(),
 });
 
 const alias = z.strictObject({
@@ -104,6 +106,8 @@ const domain = z.strictObject({
   /** e.g. 10m: wait for the parent zone to publish the change (checked in semantics). */
   waitForDelegation: z.string().optional(),
   driftCheck: z.boolean().optional(),
+  delegationSource: z.enum(['dns', 'registrar']).optional(),
+  repairDrift: z.boolean().optional(),
   comment: z.string().max(256).optional(),
   tags: tags.optional(),
   forceDestroy: z.boolean().optional(),
@@ -117,6 +121,8 @@ const defaults = z.strictObject({
   destroyPolicy: z.enum(DESTROY_POLICIES as [string, ...string[]]).optional(),
   waitForDelegation: z.string().optional(),
   driftCheck: z.boolean().optional(),
+  delegationSource: z.enum(['dns', 'registrar']).optional(),
+  repairDrift: z.boolean().optional(),
   ttl: z.unknown().optional(),
   tags: tags.optional(),
   forceDestroy: z.boolean().optional(),

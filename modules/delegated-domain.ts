@@ -13,7 +13,7 @@ import { checkZoneProps, HostedZone, HostedZoneDnssecOptions, HostedZoneProps } 
 import type { ZoneSigning } from './zone-signing';
 import { lazyDependsOn } from './depends-on';
 import { checkRecords } from './record-values';
-import { checkRegistrarProps, RegistrarDelegation, RetiredDelegation } from './registrar-delegation';
+import { checkRegistrarProps, DelegationSource, RegistrarDelegation, RetiredDelegation } from './registrar-delegation';
 import { RegistrarId, RegistrarSettings } from './registrar-settings';
 
 /** `DelegatedDomainProps.dnssec`: the zone side (HostedZone) and the DS at the registrar. */
@@ -57,11 +57,25 @@ export interface DelegatedDomainProps extends HostedZoneProps {
   readonly waitForDelegation?: string;
 
   /**
-   * Warn in every plan when the registrar no longer delegates the domain to the zone (drift).
+   * With `repairDrift: false`: warn in every plan when the registrar no longer delegates the domain to the zone (drift).
    * @default true
    * @see RegistrarDelegationProps.driftCheck
    */
   readonly driftCheck?: boolean;
+
+  /**
+   * Where plans read the current delegation: `dns` (the parent zone, no registrar credentials) or `registrar`.
+   * @default "dns"
+   * @see RegistrarDelegationProps.delegationSource
+   */
+  readonly delegationSource?: DelegationSource;
+
+  /**
+   * A deploy sets the delegation again when it was changed at the registrar by hand.
+   * @default true
+   * @see RegistrarDelegationProps.repairDrift
+   */
+  readonly repairDrift?: boolean;
 
   /**
    * Path of the nsbridge CLI bundle shipped with the stack.
@@ -140,6 +154,8 @@ export class DelegatedDomain extends Construct {
       destroyPolicy: props.destroyPolicy,
       waitForDelegation: props.waitForDelegation,
       driftCheck: props.driftCheck,
+      delegationSource: props.delegationSource,
+      repairDrift: props.repairDrift,
       nameServers: this.zone.nameServers,
       nameServersDescription: `the name servers of Route 53 zone ${this.zone.zoneName} (aws_route53_zone.${this.zone.resource.friendlyUniqueId}; known after apply when the zone is new)`,
       cliBundlePath: props.cliBundlePath,

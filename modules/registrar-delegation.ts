@@ -7,9 +7,12 @@
  * unless `driftCheck: false`. Each exists because of a Terraform rule (every case below is checked
  * against a real engine in __tests__/modules/engine.test.ts):
  *
- *  1. `data "external"` (registrar read): runs `nsbridge terraform-external` at plan time and
- *     returns the name servers the registrar holds now. It is read on every plan; only its value
- *     at the first apply is kept (2). Left out for registrars nsbridge cannot read.
+ *  1. `data "external"` (the read): runs `nsbridge terraform-external` at plan time and returns
+ *     the name servers the domain is delegated to now (the parent zone's, or the registrar's with
+ *     `delegationSource: registrar`). It is read on every plan; only its value at the first apply
+ *     is kept (2). One read serves every domain of the stack (per source, and per registrar
+ *     account in registrar mode), answered per domain (modules/delegation-reads.ts). Left out for
+ *     registrars nsbridge cannot read.
  *
  *  2. `terraform_data` "previous" (holder): `input` = the read's result, with
  *     `lifecycle.ignore_changes = [input]`, so it keeps the value of its first apply forever: the
@@ -33,7 +36,8 @@
  *     it (which releases the old domain, as it should). It depends on the zone and its records
  *     (through `nameServers` and `dependOn`), so Terraform runs it BEFORE deleting them.
  *
- * 5. Drift (on by default; `driftCheck: false` leaves it out): a second `data "external"` read
+ * 5. Drift, with `repairDrift: false` only (by default the read at (1) decides the bridge's repair
+ *    trigger instead; see `repairDrift`; `driftCheck: false` leaves it out): a second `data "external"` read
  *    whose query holds the delegation the stack set and the bridge's id, and a `check` block on
  *    its answer. The bridge's id makes Terraform read it AFTER the bridge: when the bridge changes
  *    in a run, the id is unknown at plan, so the read happens during apply, after `set`; when
@@ -58,7 +62,7 @@
  * delegation after an upgrade and call every registrar again. To force a re-run for one domain,
  * `terraform apply -replace=<address of its bridge>`.
  */
-import { DataResource, Fn, ITerraformDependable, Token } from 'cdktf';
+import { conditional, DataResource, Fn, ITerraformDependable, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseDuration } from '../core/duration';
 import { normalizeNameServers, checkDomainName, InvalidNameError } from '../core/names';
@@ -67,6 +71,7 @@ import { dropPerInstanceVersionCheck } from './cdktf-internals/version-checks';
 import { lazyDependsOn } from './depends-on';
 import { DriftCheck } from './drift-check';
 import { ExternalProgramData } from './external-data';
+import { delegationReadOf, DomainRead } from './delegation-reads';
 import { REGISTRARS } from '../registrar-adapters/catalog';
 import { defaultDestroyPolicy, DESTROY_POLICIES, DestroyPolicy, isDestroyPolicy, restoreUnsupportedReason } from './destroy-policy';
 import * as E from './errors';
@@ -78,6 +83,9 @@ import {
   settingSpecs,
   settingValueForEnv,
 } from './registrar-settings';
+
+export type DelegationSource = 'dns' | 'registrar';
+export const DELEGATION_SOURCES: readonly DelegationSource[] = ['dns', 'registrar'];
 
 export interface RegistrarDelegationProps {
   /** The registered domain whose delegation is set, e.g. `example.com` (IDN and case are normalised). */
@@ -131,13 +139,34 @@ export interface RegistrarDelegationProps {
   readonly waitForDelegation?: string;
 
   /**
-   * Warn in every plan (`cdktf diff`) when the registrar no longer delegates the domain to what the
+   * With `repairDrift: false` only: warn in every plan (`cdktf diff`) when the registrar no longer delegates the domain to what the
    * stack set (someone changed it by hand): a Terraform `check` block fed by a registrar read. The
    * warning names the domain, the registrar, both sets and the command that puts it back. It never
    * changes the plan. Costs one more registrar read per plan; registrars nsbridge cannot read have none.
    * @default true
    */
   readonly driftCheck?: boolean;
+
+  /**
+   * Where plans read the domain's current delegation (for the restore record and for drift):
+   * `dns` asks the parent zone's authoritative servers what they publish: no registrar request and
+   * no registrar credentials at plan time. `registrar` asks the registrar's API (one read per
+   * domain per plan, shared by the restore record and the drift repair). Writes always go to the
+   * registrar, with credentials, at apply.
+   * @default "dns"
+   */
+  readonly delegationSource?: DelegationSource;
+
+  /**
+   * When the registrar no longer delegates to what the stack set (changed by hand), the next plan
+   * replaces the bridge and the deploy sets the delegation again. The decision is made at plan time
+   * from the one delegation read: in sync, the bridge's `triggers_replace.repair` is "none", as in
+   * state; drifted, it is "none" computed from `timestamp()`, unknown at plan (so the bridge is
+   * replaced) and "none" again at apply (so the plan after the repair is clean).
+   * `false`: report only, as before: a `check` block warns (with `driftCheck`), nothing is repaired.
+   * @default true
+   */
+  readonly repairDrift?: boolean;
 
   /**
    * Where the name servers come from, in words, for the plan (the bridge's `input.change`), e.g.
@@ -168,9 +197,12 @@ export function checkDomainProp(domain: string, problems: string[]): string | un
 
 /** Problems with the registrar half of the props (registrar id, settings, destroy policy). */
 export function checkRegistrarProps(
-  props: Pick<RegistrarDelegationProps, 'registrar' | 'registrarSettings' | 'destroyPolicy'>,
+  props: Pick<RegistrarDelegationProps, 'registrar' | 'registrarSettings' | 'destroyPolicy' | 'delegationSource'>,
 ): string[] {
   const problems: string[] = [];
+  if (props.delegationSource !== undefined && !DELEGATION_SOURCES.includes(props.delegationSource)) {
+    problems.push(E.atPath(['delegationSource'], `"${String(props.delegationSource)}" is not a delegation source: use ${DELEGATION_SOURCES.map((s) => `"${s}"`).join(' or ')}`));
+  }
   const registrarProblems = checkRegistrarId(props.registrar);
   problems.push(...registrarProblems.map((m) => E.atPath(['registrar'], m)));
   if (registrarProblems.length === 0 && props.registrarSettings) {
@@ -267,7 +299,11 @@ export class RegistrarDelegation extends Construct {
    * list), recorded at the first apply. Undefined for a registrar nsbridge cannot read.
    */
   public readonly previousNameServers?: DataResource;
-  /** The plan-time read of the registrar that feeds `previousNameServers`. */
+  /**
+   * The plan-time read that feeds `previousNameServers` and the drift repair: shared by the stack's
+   * domains of the same source (and registrar account); this domain's values are its
+   * `"<domain>:<field>"` keys.
+   */
   public readonly registrarRead?: ExternalProgramData;
   /** The read after the bridge that the drift check asserts on (undefined with `driftCheck: false`). */
   public readonly driftRead?: ExternalProgramData;
@@ -301,15 +337,24 @@ export class RegistrarDelegation extends Construct {
     const nameServers = checked.nameServers ?? Fn.sort([...props.nameServers]);
 
     // (1) + (2): the previous name servers, read at plan time and held from the first apply on.
+    // With repairDrift the same read also says whether the registrar still holds what the stack sets.
+    const source = props.delegationSource ?? 'dns';
+    const repairDrift = props.repairDrift !== false;
+    const expected = checked.nameServers ? checked.nameServers.join(',') : Fn.join(',', nameServers as string[]);
     let previous = '';
+    let read: DomainRead | undefined;
     if (restoreUnsupportedReason(this.registrar) === undefined) {
-      this.registrarRead = this.registrarReadOf(IDS.read, settings);
+      // One read per stack (dns) or registrar account, shared by its domains (modules/delegation-reads.ts).
+      // No expected name servers in the query: they are unknown while a zone is (re)created, and an
+      // unknown query would defer the read to apply and replace the holder (losing the record).
+      read = delegationReadOf(this, { cli: this.cli, domain: this.domain, source, registrar: this.registrar, settings });
+      this.registrarRead = read.data;
       this.previousNameServers = new DataResource(this, IDS.previous, {
         // `recorded` is "false" while the registrar was unavailable at plan time (the read then
         // returns no name servers): the first plan at which it answers replaces the holder and so
         // records the real previous delegation; from then on it stays true and nothing changes.
-        triggersReplace: { domain: this.domain, recorded: Fn.lookup(this.registrarRead.getAnyMapAttribute('result'), 'available', 'true') },
-        input: { name_servers: this.registrarRead.result.lookup('name_servers') },
+        triggersReplace: { domain: this.domain, recorded: read.field('available', 'false') },
+        input: { name_servers: read.field('name_servers', '') },
         lifecycle: { ignoreChanges: ['input'] },
       });
       dropPerInstanceVersionCheck(this.previousNameServers);
@@ -319,6 +364,14 @@ export class RegistrarDelegation extends Construct {
     // (3): set the delegation; replaced (create before destroy) when the desired delegation changes.
     const triggersReplace: Record<string, unknown> = { domain: this.domain, registrar: this.registrar, name_servers: nameServers };
     if (hasSettings) triggersReplace.settings = settings;
+    if (read && repairDrift) {
+      // Drift repair (see `repairDrift`): unknown at plan only when the read answered and none of its
+      // views (the registrar's answer, or each parent server's in dns mode; canonical, sorted) is the
+      // set the stack sets. `timestamp()` is known only at apply, where this is "none" again.
+      const views = Fn.split(';', read.field('views', ''));
+      const drifted = Op.and(Op.eq(read.field('available', 'false'), 'true'), Op.not(Fn.contains(views, expected)));
+      triggersReplace.repair = conditional(drifted, Fn.join('', ['none', Fn.substr(Fn.timestamp(), 0, 0)]), 'none');
+    }
     const holder = this.previousNameServers;
     this.resource = new DataResource(this, IDS.set, {
       triggersReplace,
@@ -343,9 +396,8 @@ export class RegistrarDelegation extends Construct {
     dropPerInstanceVersionCheck(this.resource);
 
     // (5): drift, read after the bridge (its id) and asserted by a check block.
-    if (this.registrarRead && props.driftCheck !== false) {
-      const expected = checked.nameServers ? checked.nameServers.join(',') : Fn.join(',', nameServers as string[]);
-      this.driftRead = this.registrarReadOf(IDS.driftRead, { ...settings, expected_name_servers: expected, after_change: this.resource.id });
+    if (this.registrarRead && !repairDrift && props.driftCheck !== false) {
+      this.driftRead = this.registrarReadOf(IDS.driftRead, { ...settings, source, expected_name_servers: expected, after_change: this.resource.id });
       const result = `data.external.${this.driftRead.friendlyUniqueId}.result`;
       new DriftCheck(this, IDS.driftCheck, {
         condition: `${result}.in_sync == "true"`,
@@ -370,7 +422,7 @@ export class RegistrarDelegation extends Construct {
     dropPerInstanceVersionCheck(this.releaseResource);
   }
 
-  /** A plan-time read of the registrar: `nsbridge terraform-external` with the domain and `query`. */
+  /** A plan-time read of this domain alone (the drift check's): `nsbridge terraform-external` with `query`. */
   private registrarReadOf(id: string, query: Record<string, string>): ExternalProgramData {
     return new ExternalProgramData(this, id, {
       program: ['node', this.cli.scriptPath, 'terraform-external'],

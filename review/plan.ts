@@ -1,5 +1,6 @@
 /**
- * `nsbridge plan`: for every delegation of the synthesized app, what the registrar holds now, what
+ * `nsbridge plan`: for every delegation of the synthesized app, what the registrar holds now (or,
+ * with `delegationSource: dns`, what the parent zone publishes: no registrar request), what
  * the stacks want, and what a deploy will do about it. Registrars are only read (`getNameServers`)
  * and state is only read (review/state.ts); the one file written is the shared rate limiter's
  * window (registrar-adapters/core/rate-limit.ts), which paces those reads.
@@ -8,17 +9,16 @@
  *   none     the registrar already delegates to the desired name servers
  *   set      a deploy will set them (new domain, new zone, or a configuration change)
  *   drift    the state says nsbridge set the desired name servers, but the registrar now holds
- *            others (changed by hand): a deploy will NOT change it (nothing changed in Terraform);
- *            the repair command will
+ *            others (changed by hand): the next deploy sets them again (the plan replaces the
+ *            bridge), unless the domain has `repairDrift: false`; the repair command also does
  *   release  a retired domain whose destroy policy runs at the next deploy
  *   blocked  the registrar could not be read (the reason says what to do)
  */
 import { canonicalNameServers, sameNameServers } from '../core/names';
-import { loadAdapter } from '../registrar-adapters';
 import { REGISTRARS } from '../registrar-adapters/catalog';
-import { NsbridgeError } from '../core/errors';
-import type { RegistrarClient, RegistrarId } from '../registrar-adapters/core/types';
+import type { RegistrarId } from '../registrar-adapters/core/types';
 import { repairCommand } from './drift';
+import { CurrentDelegation, delegationReader, mapLimited, ReadOptions } from './current-delegation';
 import { readState, StateReading } from './state';
 import type { SynthesizedApp, SynthesizedDelegation } from './synthesized';
 
@@ -47,16 +47,9 @@ export interface PlanReport {
   readonly stateProblems: { stack: string; reason: string }[];
 }
 
-export interface PlanOptions {
-  readonly env: NodeJS.ProcessEnv;
-  readonly log: (m: string) => void;
-  readonly debug: (m: string) => void;
-  /** Registers a secret an adapter derived (session id, token) with the output's redactor. */
-  readonly secret?: (value: string) => void;
+export interface PlanOptions extends ReadOptions {
   /** Registrar reads in flight at once (the shared rate limiter paces each registrar). */
   readonly concurrency?: number;
-  /** The command's deadline (NSBRIDGE_DEADLINE): aborts registrar reads still going when it passes. */
-  readonly signal?: AbortSignal;
 }
 
 interface Desired {
@@ -80,42 +73,12 @@ function desiredOf(d: SynthesizedDelegation, state: StateReading): Desired {
   return { from: `${d.expression} (not known before apply)`, applied };
 }
 
-/**
- * One client per registrar and settings for the whole report: an adapter may do per-client work
- * (DNSimple's account lookup, GoDaddy's customer id), which is the same for every domain.
- */
-type ClientFor = (d: SynthesizedDelegation) => Promise<RegistrarClient>;
-
-function clientCache(opts: PlanOptions): ClientFor {
-  const clients = new Map<string, Promise<RegistrarClient>>();
-  return (d) => {
-    const key = JSON.stringify([d.registrar, d.settings]);
-    let client = clients.get(key);
-    if (!client) {
-      // async, so that a throwing createClient becomes a rejection every domain of it sees
-      client = (async () => loadAdapter(d.registrar).createClient({ env: { ...opts.env, ...d.settings }, log: opts.log, debug: opts.debug, secret: opts.secret, signal: opts.signal }))();
-      clients.set(key, client);
-    }
-    return client;
-  };
-}
-
-async function readRegistrar(d: SynthesizedDelegation, clientFor: ClientFor): Promise<{ ok: true; ns: string[] } | { ok: false; reason: string }> {
-  try {
-    const client = await clientFor(d);
-    return { ok: true, ns: canonicalNameServers(await client.getNameServers(d.domain)) };
-  } catch (err) {
-    if (NsbridgeError.isNsbridgeError(err)) return { ok: false, reason: (err as Error).message };
-    throw err;
-  }
-}
-
-async function rowFor(d: SynthesizedDelegation, state: StateReading, clientFor: ClientFor): Promise<PlanRow> {
+async function rowFor(d: SynthesizedDelegation, state: StateReading, read: (d: SynthesizedDelegation) => Promise<CurrentDelegation>): Promise<PlanRow> {
   const desired = desiredOf(d, state);
   const base = { stack: d.stack, domain: d.domain, registrar: d.registrar, registrarName: REGISTRARS[d.registrar].name, desired: desired.nameServers, desiredFrom: desired.from };
-  const read = await readRegistrar(d, clientFor);
-  if (!read.ok) return { ...base, action: 'blocked', reason: read.reason };
-  const current = read.ns;
+  const answer = await read(d);
+  if (!answer.ok) return { ...base, action: 'blocked', reason: answer.reason };
+  const current = answer.nameServers;
   if (!desired.nameServers) return { ...base, current, action: 'set', reason: desired.from };
   if (sameNameServers(current, desired.nameServers)) return { ...base, current, action: 'none', reason: 'the registrar delegates to the desired name servers' };
   if (desired.applied && sameNameServers(desired.applied, desired.nameServers)) {
@@ -123,26 +86,14 @@ async function rowFor(d: SynthesizedDelegation, state: StateReading, clientFor: 
       ...base,
       current,
       action: 'drift',
-      reason: 'nsbridge set these name servers, and they were changed at the registrar since: a deploy will not change them back',
+      reason: d.repairDrift
+        ? 'nsbridge set these name servers, and they were changed at the registrar since: the next deploy sets them again (repairDrift)'
+        : 'nsbridge set these name servers, and they were changed at the registrar since: a deploy will not change them back (repairDrift: false)',
       fix: repairCommand(d.registrar, d.domain, desired.nameServers, d.settings),
     };
   }
   const why = desired.applied ? 'the desired name servers changed' : 'not delegated by nsbridge yet';
   return { ...base, current, action: 'set', reason: `${why}: the next deploy sets them` };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight, keeping the order of the results. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (t: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 export async function planReport(app: SynthesizedApp, opts: PlanOptions): Promise<PlanReport> {
@@ -156,8 +107,8 @@ export async function planReport(app: SynthesizedApp, opts: PlanOptions): Promis
     }
     return s;
   };
-  const clientFor = clientCache(opts);
-  const rows = await mapLimited(app.delegations, opts.concurrency ?? 4, (d) => rowFor(d, stateOf(d.stack, d.stackDir), clientFor));
+  const read = delegationReader(opts);
+  const rows = await mapLimited(app.delegations, opts.concurrency ?? 4, (d) => rowFor(d, stateOf(d.stack, d.stackDir), read));
 
   for (const r of app.retired) {
     const guard = stateOf(r.stack, r.stackDir);

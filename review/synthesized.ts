@@ -31,6 +31,10 @@ export interface SynthesizedDelegation {
   readonly zoneAddress?: string;
   /** The expression, when the name servers are neither literal nor a zone's. */
   readonly expression?: string;
+  /** Where plans read the current delegation (the plan-time read's `source`; "registrar" before it existed). */
+  readonly source: 'dns' | 'registrar';
+  /** Whether a deploy repairs drift (the bridge has the `repair` trigger). */
+  readonly repairDrift: boolean;
 }
 
 export interface RetiredRelease {
@@ -71,6 +75,12 @@ export function readSynthesized(outdir: string, onlyStacks: readonly string[] = 
     const tf = JSON.parse(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8')) as Record<string, any>;
     const backend = Object.entries<Record<string, unknown>>(tf.terraform?.backend ?? {})[0];
     if (backend) backends[stack.name] = { type: backend[0], config: backend[1] };
+    // The stack's plan-time reads (modules/delegation-reads.ts): each lists the domains it answers for.
+    const dnsDomains = new Set<string>();
+    for (const read of Object.values<Record<string, any>>(tf.data?.external ?? {})) {
+      if (read.query?.source === 'dns' && typeof read.query.domains === 'string') for (const d of read.query.domains.split(',')) dnsDomains.add(d);
+    }
+    const sourceOf = (domain: string): 'dns' | 'registrar' => (dnsDomains.has(domain) ? 'dns' : 'registrar');
     for (const [id, r] of Object.entries<Record<string, any>>(tf.resource?.terraform_data ?? {})) {
       const t = r.triggers_replace;
       if (r.count === 0 && /_release_[0-9A-F]{8}$/.test(id)) {
@@ -86,6 +96,8 @@ export function readSynthesized(outdir: string, onlyStacks: readonly string[] = 
         domain: t.domain,
         registrar: t.registrar,
         settings: (t.settings ?? {}) as Record<string, string>,
+        source: sourceOf(t.domain),
+        repairDrift: typeof t.repair === 'string',
       };
       if (Array.isArray(t.name_servers)) delegations.push({ ...base, nameServers: canonicalNameServers(t.name_servers) });
       else {

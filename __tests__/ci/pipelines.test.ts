@@ -51,11 +51,11 @@ describe('GitHub Actions workflow: valid for GitHub', () => {
   });
 
   test.each([
-    ['a typo\'d runs-on', (t: string) => mutate(t, /runs-on: ubuntu-latest\n    timeout-minutes: 120/, 'runs-onn: ubuntu-latest\n    timeout-minutes: 120'), /runs-onn|runs-on/],
-    ['a missing runs-on', (t: string) => mutate(t, /    runs-on: ubuntu-latest\n    timeout-minutes: 120\n/, '    timeout-minutes: 120\n'), /runs-on/],
+    ['a typo\'d runs-on', (t: string) => mutate(t, /runs-on: ubuntu-latest\n    timeout-minutes: 150 # up/, 'runs-onn: ubuntu-latest\n    timeout-minutes: 150 # up'), /runs-onn|runs-on/],
+    ['a missing runs-on', (t: string) => mutate(t, /    runs-on: ubuntu-latest\n    timeout-minutes: 150 # up/, '    timeout-minutes: 150 # up'), /runs-on/],
     ['an unknown trigger', (t: string) => mutate(t, '  workflow_dispatch: {}', '  workflow_dispach: {}'), /workflow_dispach/],
     ['a bad permission level', (t: string) => mutate(t, 'pull-requests: write #', 'pull-requests: writ #'), /writ/],
-    ['a step with both run and uses', (t: string) => mutate(t, '      - run: npx cdktf synth\n      - name: cdktf diff (every stack)\n        # cdktf diff takes', '      - run: npx cdktf synth\n        uses: actions/checkout@v5\n      - name: cdktf diff (every stack)\n        # cdktf diff takes'), /.+/],
+    ['a step with both run and uses', (t: string) => mutate(t, '      - run: npx cdktf synth\n      - name: Plan every stack', '      - run: npx cdktf synth\n        uses: actions/checkout@v5\n      - name: Plan every stack'), /.+/],
   ])('refuses a copy with %s (both validators)', async (_what, broken, pattern) => {
     const text = broken(githubText);
     const parser = await githubWorkflowProblems(text);
@@ -99,29 +99,36 @@ describe('GitHub Actions workflow: what it does', () => {
 
   test('no permission by default; each job asks for its own, least privilege', () => {
     expect(gh.permissions).toEqual({});
+    expect(Object.keys(jobs).sort()).toEqual(['deploy', 'plan']);
     expect(jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
     expect(jobs.deploy.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    expect(jobs.drift.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
   });
 
-  test('every job: checkout, Node 20 with the npm cache, npm ci, OpenTofu without its wrapper, AWS by OIDC, in that order', () => {
+  test('every job: checkout, Node 22+ with the npm cache, npm ci, OpenTofu without its wrapper, the provider cache, AWS by OIDC, in that order', () => {
     for (const [id, job] of Object.entries(jobs)) {
       const order = [
         stepIndex(job, uses('actions/checkout')),
         stepIndex(job, uses('actions/setup-node')),
         stepIndex(job, runMatches(/^npm ci$/)),
         stepIndex(job, uses('opentofu/setup-opentofu')),
+        stepIndex(job, uses('actions/cache')),
         stepIndex(job, uses('aws-actions/configure-aws-credentials')),
-        stepIndex(job, runMatches(/npx cdktf (synth|deploy)/)),
+        stepIndex(job, runMatches(/npx (cdktf synth|nsbridge apply)/)),
       ];
       expect({ id, order }).toEqual({ id, order: [...order].sort((a, b) => a - b) });
       const node = job.steps.find(uses('actions/setup-node'));
-      expect(node.with).toMatchObject({ 'node-version': 20, cache: 'npm' });
+      expect(node.with).toMatchObject({ 'node-version': '${{ env.NODE_VERSION }}', cache: 'npm' });
       const tofu = job.steps.find(uses('opentofu/setup-opentofu'));
       expect(tofu.with.tofu_wrapper).toBe(false); // the wrapper rewrites output cdktf parses
-      expect(Number(String(tofu.with.tofu_version).split('.')[1])).toBeGreaterThanOrEqual(10); // S3 lock file
+      expect(tofu.with.tofu_version).toBe('${{ env.TOFU_VERSION }}'); // one version for every job
+      const cache = job.steps.find(uses('actions/cache'));
+      expect(cache.with.path).toBe('.tofu-plugin-cache');
+      expect(cache.with.key).toMatch(/hashFiles\('locks\/\*\.terraform\.lock\.hcl'\)/);
       expect(runs(job)).not.toMatch(/npm install|npm i\b/);
     }
+    expect(gh.env.NODE_VERSION).toBeGreaterThanOrEqual(22); // Node 20 is end of life on 2026-04-30
+    expect(Number(String(gh.env.TOFU_VERSION).split('.')[1])).toBeGreaterThanOrEqual(10); // S3 lock file
+    expect(gh.env.TF_PLUGIN_CACHE_DIR).toBe('${{ github.workspace }}/.tofu-plugin-cache');
     // cdktf calls the binary named here.
     expect(gh.env.TERRAFORM_BINARY_NAME).toBe('tofu');
   });
@@ -144,52 +151,70 @@ describe('GitHub Actions workflow: what it does', () => {
     for (const u of all) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+|[0-9a-f]{40})$/);
   });
 
-  test('pull requests: synth, diff of every stack, nsbridge plan as markdown, one sticky comment', () => {
+  test('plan: saved plans per stack with the committed lock file, the DNS review, the artifact, one sticky comment', () => {
     const plan = jobs.plan;
-    expect(plan.if).toMatch(/github\.event_name == 'pull_request'/);
-    expect(plan.if).toMatch(/head\.repo\.full_name == github\.repository/); // forks get no secrets
+    expect(plan.if).toMatch(/github\.event_name == 'pull_request' && github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+    expect(plan.if).toMatch(/github\.event_name == 'push'/); // main: the plan the deploy applies
     expect(plan.concurrency.group).toMatch(/\$\{\{ github\.ref \}\}/);
     expect(plan.concurrency['cancel-in-progress']).toBe(false);
     const synth = stepIndex(plan, runMatches(/^npx cdktf synth$/));
-    const diff = stepIndex(plan, runMatches(/npx cdktf diff "\$stack"/));
-    const report = stepIndex(plan, runMatches(/^npx nsbridge plan --format markdown > plan\.md$/));
+    const plans = stepIndex(plan, runMatches(/tofu -chdir="\$dir" plan -input=false -out=plan\.tfplan/));
+    const review = stepIndex(plan, runMatches(/npx nsbridge plan --plan cdktf\.out\/stacks\/\*\/plan\.json --format markdown --artifact .* > review\.md/));
+    const artifact = stepIndex(plan, uses('actions/upload-artifact'));
     const comment = stepIndex(plan, uses('actions/github-script'));
-    expect([synth, diff, report, comment]).toEqual([synth, diff, report, comment].sort((a, b) => a - b));
-    // The diff loop covers every synthesized stack (cdktf diff takes one).
-    expect(plan.steps[diff].run).toMatch(/cdktf\.out\/manifest\.json/);
+    expect([synth, plans, review, artifact, comment]).toEqual([synth, plans, review, artifact, comment].sort((a, b) => a - b));
+    const planRun: string = plan.steps[plans].run;
+    expect(planRun).toMatch(/cdktf\.out\/manifest\.json/); // every synthesized stack
+    expect(planRun).toMatch(/cp "locks\/\$stack\.terraform\.lock\.hcl" "\$dir\/\.terraform\.lock\.hcl"/);
+    expect(planRun).toMatch(/init -input=false -lockfile=readonly/);
+    expect(planRun).toMatch(/show -json plan\.tfplan > "\$dir\/plan\.json"/);
+    const kept: string = plan.steps[artifact].with.path;
+    expect(kept.split('\n').filter(Boolean)).toEqual(['cdktf.out/', '!cdktf.out/stacks/*/.terraform/', 'review.md', 'review.json', 'review.txt']);
+    expect(plan.steps[artifact].with.name).toBe('nsbridge-plan');
     const script: string = plan.steps[comment].with.script;
-    expect(plan.steps[comment].if).toMatch(/!cancelled\(\)/); // also after a failed plan
-    expect(script).toMatch(/readFileSync\('plan\.md'/);
+    expect(plan.steps[comment].if).toMatch(/!cancelled\(\) && github\.event_name == 'pull_request'/);
+    expect(script).toMatch(/readFileSync\('review\.md'/);
     expect(script).toMatch(/<!-- nsbridge-plan -->/);
+    expect(script).toMatch(/65536/);
     expect(script).toMatch(/github\.paginate\(github\.rest\.issues\.listComments/);
     expect(script).toMatch(/github\.rest\.issues\.updateComment/);
     expect(script).toMatch(/github\.rest\.issues\.createComment/);
   });
 
-  test('deploy: pushes to main only, behind the production environment, never cancelled', () => {
+  test('deploy: after the plan job, pushes to main only, behind production, applies exactly the artifact\'s plan files', () => {
     const deploy = jobs.deploy;
+    expect(deploy.needs).toBe('plan');
     expect(deploy.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
     expect(deploy.environment).toBe('production');
     expect(deploy.concurrency['cancel-in-progress']).toBe(false);
     expect(deploy.concurrency.group).not.toMatch(/github\.ref|run_id/); // one group for all deploys
-    expect(runs(deploy)).toMatch(/^npx cdktf deploy '\*' --auto-approve$/m);
+    const download = stepIndex(deploy, uses('actions/download-artifact'));
+    const apply = stepIndex(deploy, runMatches(/npx nsbridge apply cdktf\.out\/stacks\/\*\/plan\.tfplan/));
+    expect(download).toBeLessThan(apply);
+    expect(deploy.steps[download].with.name).toBe('nsbridge-plan');
+    expect(deploy.steps[apply].run).toMatch(/init -input=false -lockfile=readonly/);
+    expect(runs(deploy)).not.toMatch(/cdktf (deploy|synth)|tofu[^\n]* plan /); // never re-plans
     expect(jobs.plan.environment).toBeUndefined();
-    expect(runs(jobs.plan) + runs(jobs.drift)).not.toMatch(/cdktf deploy|cdktf destroy|--auto-approve/);
+    expect(runs(jobs.plan)).not.toMatch(/cdktf deploy|cdktf destroy|--auto-approve|nsbridge apply|tofu[^\n]* apply/);
   });
 
-  test('drift: nightly and by hand, diff then plan --expect-no-changes, report to the step summary, fails on drift', () => {
-    const drift = jobs.drift;
-    expect(drift.if).toMatch(/github\.event_name == 'schedule'/);
-    expect(drift.if).toMatch(/github\.event_name == 'workflow_dispatch'/);
-    const diff = stepIndex(drift, runMatches(/npx cdktf diff "\$stack"/));
-    const check = stepIndex(drift, runMatches(/npx nsbridge plan --expect-no-changes --format markdown/));
-    expect(diff).toBeLessThan(check);
-    const run: string = drift.steps[check].run;
-    expect(run).toMatch(/>> "\$GITHUB_STEP_SUMMARY"/);
-    expect(run).toMatch(/exit "\$status"/); // exit 3 (drift) and 1 (registrar unreadable) fail the job
+  test('nightly drift: the plan job with --expect-no-changes, the review on the summary page, fails on changes', () => {
+    const plan = jobs.plan;
+    expect(plan.if).toMatch(/github\.event_name == 'schedule'/);
+    const check = stepIndex(plan, runMatches(/npx nsbridge plan --plan cdktf\.out\/stacks\/\*\/plan\.json --expect-no-changes/));
+    expect(plan.steps[check].if).toMatch(/github\.event_name == 'schedule'/);
+    const run: string = plan.steps[check].run;
+    expect(run).toMatch(/exit "\$status"/);
     expect(run).not.toMatch(/\|\| true/);
-    expect(drift.steps[check]['continue-on-error']).toBeUndefined();
-    expect(drift.environment).toBeUndefined(); // a nightly check must not wait for an approval
+    expect(runs(plan)).toMatch(/cat review\.md >> "\$GITHUB_STEP_SUMMARY"/);
+  });
+
+  test('state lock waits match the longest deploy', () => {
+    const minutes = (args: string) => Number(/-lock-timeout=(\d+)m/.exec(args)![1]);
+    expect(minutes(gh.env.TF_CLI_ARGS_plan)).toBeGreaterThanOrEqual(120);
+    expect(minutes(gh.env.TF_CLI_ARGS_apply)).toBeGreaterThanOrEqual(120);
+    // ...and every job outlives its wait.
+    for (const job of Object.values(jobs)) expect(job['timeout-minutes']).toBeGreaterThan(minutes(gh.env.TF_CLI_ARGS_plan));
   });
 
   test('registrar credentials: secret references only, catalog names only, only on the steps that need them', () => {
@@ -210,7 +235,8 @@ describe('GitHub Actions workflow: what it does', () => {
       expect(job.env).toBeUndefined();
       for (const [i, step] of job.steps.entries()) {
         check(step.env, `${id}.steps[${i}]`);
-        const needs = typeof step.run === 'string' && /npx (cdktf (diff|deploy)|nsbridge plan)/.test(step.run);
+        // Only the step that writes: plan jobs run with no registrar secret at all.
+        const needs = typeof step.run === 'string' && /npx (cdktf deploy|nsbridge apply)/.test(step.run);
         const has = Object.keys(step.env ?? {}).some((n) => credentials.has(n));
         expect({ id, step: step.name ?? step.run ?? step.uses, has }).toEqual({ id, step: step.name ?? step.run ?? step.uses, has: needs });
       }
@@ -234,12 +260,12 @@ describe('GitLab CI pipeline: valid for GitLab', () => {
   });
 
   test.each([
-    ['a typo\'d script', (t: string) => mutate(t, "  script:\n    - npx cdktf deploy", "  scirpt:\n    - npx cdktf deploy"), /\/deploy must NOT have additional properties: scirpt/],
+    ['a typo\'d script', (t: string) => mutate(t, '  timeout: 2h30m\n  script:\n    # Exactly', '  timeout: 2h30m\n  scirpt:\n    # Exactly'), /\/deploy must NOT have additional properties: scirpt/],
     ['a bad when', (t: string) => mutate(t, '      when: manual', '      when: manul'), /\/deploy\/rules\/0\/when must be equal to one of the allowed values/],
-    ['a typo\'d rules if', (t: string) => mutate(t, '  rules:\n    - if: $CI_PIPELINE_SOURCE == "merge_request_event"\n  script:', '  rules:\n    - iff: $CI_PIPELINE_SOURCE == "merge_request_event"\n  script:'), /iff/],
+    ['a typo\'d rules if', (t: string) => mutate(t, '  rules:\n    - if: $CI_PIPELINE_SOURCE == "merge_request_event"\n    - if: $CI_COMMIT_BRANCH', '  rules:\n    - iff: $CI_PIPELINE_SOURCE == "merge_request_event"\n    - if: $CI_COMMIT_BRANCH'), /iff/],
     ['a typo\'d resource_group', (t: string) => mutate(t, '  resource_group: nsbridge-production', '  resouce_group: nsbridge-production'), /resouce_group/],
     ['artifacts kept at a bad time', (t: string) => mutate(t, '    when: always\n    expose_as: nsbridge plan', '    when: allways\n    expose_as: nsbridge plan'), /\/plan\/artifacts\/when must be equal to one of the allowed values/],
-    ['a bad YAML alias', (t: string) => mutate(t, '    - *diff-every-stack\n    - npx nsbridge plan --format', '    - *diff-every-stak\n    - npx nsbridge plan --format'), /diff-every-stak|[Aa]lias/],
+    ['a bad YAML alias', (t: string) => mutate(t, '    - *plan-every-stack\n  after_script', '    - *plan-every-stak\n  after_script'), /plan-every-stak|[Aa]lias/],
   ])('refuses a copy with %s', (_what, broken, pattern) => {
     const problems = allGitlabProblems(broken(gitlabText));
     expect(problems.length).toBeGreaterThan(0);
@@ -260,9 +286,11 @@ describe('GitLab CI pipeline: what it does', () => {
     expect(ifs).toContain('$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "push"');
   });
 
-  test('every job: Node 20, npm ci, OpenTofu checked against its checksums, AWS by OIDC (id_tokens with an audience)', () => {
+  test('every job: Node 22, npm ci, OpenTofu checked against its checksums, the provider cache, AWS by OIDC (id_tokens with an audience)', () => {
     for (const id of jobIds) expect(gl[id].extends).toBe('.nsbridge');
-    expect(template.image).toMatch(/^node:20\b/);
+    expect(template.image).toMatch(/^node:22\b/);
+    expect(gl.variables.TF_PLUGIN_CACHE_DIR).toBe('$CI_PROJECT_DIR/.tofu-plugin-cache');
+    expect(template.cache).toContainEqual({ key: { prefix: 'tofu-providers', files: ['locks/*.terraform.lock.hcl'] }, paths: ['.tofu-plugin-cache/'] });
     expect(template.id_tokens.AWS_ID_TOKEN.aud).toMatch(/^https:\/\//);
     const before = script(template);
     expect(before).toMatch(/AWS_WEB_IDENTITY_TOKEN_FILE/);
@@ -279,38 +307,52 @@ describe('GitLab CI pipeline: what it does', () => {
     expect(template.interruptible).toBe(false);
   });
 
-  test('merge requests: diff of every stack, nsbridge plan as markdown, one MR note (updated), artifact', () => {
+  test('plan (merge requests and the default branch): saved plans with the committed lock file, the review, one MR note, the plans as artifacts', () => {
     const plan = gl.plan;
-    expect(plan.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    expect(plan.rules).toEqual([
+      { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
+      { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "push"' },
+    ]);
     const s = script(plan);
-    expect(s).toMatch(/npx cdktf synth[\s\S]*npx cdktf diff "\$stack" --skip-synth[\s\S]*npx nsbridge plan --format markdown > plan\.md/);
+    expect(s).toMatch(/npx cdktf synth[\s\S]*cp "locks\/\$stack\.terraform\.lock\.hcl"[\s\S]*init -input=false -lockfile=readonly[\s\S]*plan -input=false -out=plan\.tfplan[\s\S]*show -json plan\.tfplan/);
+    expect(s).toMatch(/npx nsbridge plan --plan cdktf\.out\/stacks\/\*\/plan\.json --format markdown --artifact .* > review\.md/);
     const post: string = plan.after_script.join('\n');
     expect(post).toMatch(/<!-- nsbridge-plan -->/);
+    expect(post).toMatch(/readFileSync\('review\.md'/);
     expect(post).toMatch(/merge_requests\/\$\{env\.CI_MERGE_REQUEST_IID\}\/notes/);
     expect(post).toMatch(/'PRIVATE-TOKEN': token/);
     expect(post).toMatch(/method: mine \? 'PUT' : 'POST'/);
     expect(post).toMatch(/process\.env\.NSBRIDGE_GITLAB_TOKEN/);
-    expect(plan.artifacts).toMatchObject({ when: 'always', paths: ['plan.md'] });
+    expect(plan.artifacts).toMatchObject({ when: 'always', paths: ['review.md', 'review.json', 'review.txt', 'cdktf.out/'], exclude: ['cdktf.out/stacks/*/.terraform/**/*'] });
   });
 
-  test('deploy: default branch only, started by hand, environment production, one at a time', () => {
+  test('deploy: default branch only, by hand, after the plan job, applies exactly its plan files, one at a time', () => {
     const deploy = gl.deploy;
     expect(deploy.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "push"', when: 'manual' }]);
+    expect(deploy.needs).toEqual(['plan']);
     expect(deploy.environment.name).toBe('production');
     expect(deploy.resource_group).toBeTruthy();
-    expect(deploy.script).toEqual(["npx cdktf deploy '*' --auto-approve"]);
-    expect(script(gl.plan) + script(gl.drift)).not.toMatch(/cdktf deploy|cdktf destroy|--auto-approve/);
+    expect(deploy.script.join('\n')).toMatch(/init -input=false -lockfile=readonly[\s\S]*npx nsbridge apply cdktf\.out\/stacks\/\*\/plan\.tfplan$/);
+    expect(deploy.script.join('\n')).not.toMatch(/cdktf (deploy|synth)| plan /); // never re-plans
+    expect(script(gl.plan) + script(gl.drift)).not.toMatch(/cdktf deploy|cdktf destroy|--auto-approve|nsbridge apply/);
   });
 
-  test('drift: scheduled pipelines, plan --expect-no-changes, fails on drift, report kept', () => {
+  test('drift: scheduled pipelines, the plan with --expect-no-changes, fails on changes, review kept', () => {
     const drift = gl.drift;
     expect(drift.rules.map((r: any) => r.if)).toContain('$CI_PIPELINE_SOURCE == "schedule" && $NSBRIDGE_SCHEDULE != "dnssec-advance"');
     expect(drift.rules.every((r: any) => !/merge_request|CI_COMMIT_BRANCH/.test(r.if))).toBe(true);
     const s = script(drift);
-    expect(s).toMatch(/npx cdktf diff "\$stack"[\s\S]*npx nsbridge plan --expect-no-changes --format markdown/);
+    expect(s).toMatch(/tofu -chdir="\$dir" plan[\s\S]*npx nsbridge plan --plan cdktf\.out\/stacks\/\*\/plan\.json --expect-no-changes/);
     expect(s).toMatch(/exit "\$status"/);
     expect(drift.allow_failure).toBeUndefined();
-    expect(drift.artifacts).toMatchObject({ when: 'always', paths: ['drift.md'] });
+    expect(drift.artifacts).toMatchObject({ when: 'always', paths: ['review.md', 'review.txt'] });
+  });
+
+  test('lock waits match the longest deploy; every job outlives its wait', () => {
+    const minutes = (args: string) => Number(/-lock-timeout=(\d+)m/.exec(args)![1]);
+    expect(minutes(gl.variables.TF_CLI_ARGS_plan)).toBeGreaterThanOrEqual(120);
+    expect(minutes(gl.variables.TF_CLI_ARGS_apply)).toBeGreaterThanOrEqual(120);
+    for (const id of jobIds) expect(gl[id].timeout).toBe('2h30m');
   });
 
   test('dnssec-advance: its own schedule on the default branch, one at a time with deploy, applies only what dnssec-advance-check accepted', () => {
@@ -374,11 +416,25 @@ describe('GitHub Actions: the scheduled DNSSEC roll-out workflow', () => {
 });
 
 // ------------------------------------------------------------------------------------------------
+test('both pipelines: one OpenTofu version, Node 22 or newer, the dependency lock files committed (not git-ignored)', () => {
+  expect(String(gh.env.TOFU_VERSION)).toBe(String(gl.variables.TOFU_VERSION));
+  expect(Number(gh.env.NODE_VERSION)).toBeGreaterThanOrEqual(22);
+  expect(Number(/^node:(\d+)/.exec(gl['.nsbridge'].image)![1])).toBeGreaterThanOrEqual(22);
+  // The scheduled DNSSEC workflow runs what the main workflow runs, with the same lock waits and lock files.
+  const dnssecWf = parseYaml(dnssecText, 'nsbridge-dnssec.yml').value;
+  for (const key of ['TOFU_VERSION', 'NODE_VERSION', 'TF_CLI_ARGS_plan', 'TF_CLI_ARGS_apply']) expect({ key, value: dnssecWf.env[key] }).toEqual({ key, value: gh.env[key] });
+  expect(dnssecText).toMatch(/init -input=false -no-color -lockfile=readonly/);
+  expect(gl['dnssec-advance'].script.join('\n')).toMatch(/init -input=false -no-color -lockfile=readonly/);
+  const ignored = readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n').map((l) => l.trim());
+  expect(ignored).not.toContain('.terraform.lock.hcl');
+});
+
 test('docs/ci.md lists every registrar credential of the catalog and both pipelines\' settings', () => {
   const doc = readFileSync(join(ROOT, 'docs', 'ci.md'), 'utf8');
   for (const name of credentials.keys()) expect({ name, listed: doc.includes('`' + name + '`') }).toEqual({ name, listed: true });
   for (const name of ['NSBRIDGE_PLAN_ROLE_ARN', 'NSBRIDGE_DEPLOY_ROLE_ARN', 'AWS_REGION', 'NSBRIDGE_GITLAB_TOKEN', 'id-token: write']) {
     expect(doc).toContain(name);
   }
+  for (const topic of ['nsbridge apply', 'Saved plan is stale', 'delegationSource', 'repairDrift', 'locks/', 'TF_PLUGIN_CACHE_DIR', 'cdktf deploy']) expect(doc).toContain(topic);
   expect(doc).toMatch(/npx nsbridge set --registrar <id> --domain <d> --ns\s*<the name servers in the state>/); // the drift fix, as docs/review.md "Drift" gives it
 });

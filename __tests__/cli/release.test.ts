@@ -106,7 +106,7 @@ describe('terraform-external (the data source program)', () => {
   test('prints the current delegation as a JSON object of strings', async () => {
     const r = await external({ registrar: 'godaddy', domain: 'Example.COM.' }, baseEnv({ ...emu.env(), NSBRIDGE_RATE_LIMIT_GODADDY: 'off' }));
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'example.com', name_servers: 'ns1.old-dns.net,ns2.old-dns.net', available: 'true', unavailable: '' });
+    expect(JSON.parse(r.stdout)).toEqual({ registrar: 'godaddy', domain: 'example.com', name_servers: 'ns1.old-dns.net,ns2.old-dns.net', views: 'ns1.old-dns.net,ns2.old-dns.net', available: 'true', unavailable: '' });
   });
 
   test('a registrar that is down does not stop the plan: available "false", the reason, exit 0', async () => {

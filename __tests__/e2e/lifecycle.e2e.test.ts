@@ -14,10 +14,14 @@ import * as path from 'node:path';
 import { E2eWorld, explain, filesUnder, describeE2e, MOTO_NS, PREVIOUS_NS, REPO_ROOT, run, scenarioChain, sortedNs } from './harness';
 
 
+// The opt-outs of plan-based review (the defaults are in plan-review.e2e.test.ts): the registrar's
+// API as the delegation source, and drift reported (check block, nsbridge plan), not repaired.
 const HEADER = `version: 1
 defaults:
   ttl: 300
   tags: { managed-by: nsbridge-e2e }
+  delegationSource: registrar
+  repairDrift: false
 stacks:
   e2e: {}
 domains:

@@ -51,8 +51,10 @@ interface Config {
   policy?: DestroyPolicy;
   settings?: RegistrarSettings;
   retired?: boolean;
-  /** The drift read and check; off in the lifecycle tests so their call lists stay about the lifecycle. */
+  /** The drift read and check (with repairDrift false); off in the lifecycle tests so their call lists stay about the lifecycle. */
   driftCheck?: boolean;
+  /** Drift repaired by the next apply (the default); false: report only. */
+  repairDrift?: boolean;
 }
 
 const OLD_NS = 'ns1.old-dns.example,ns2.old-dns.example';
@@ -129,6 +131,8 @@ function describeEngine(e: Engine): void {
             destroyPolicy: config.policy,
             registrarSettings: config.settings,
             driftCheck: config.driftCheck ?? false,
+            repairDrift: config.repairDrift,
+            delegationSource: 'registrar',
             cliBundlePath: STUB,
           });
           delegation.dependOn(() => [zone]);
@@ -213,7 +217,13 @@ function describeEngine(e: Engine): void {
       const first = d.apply({ settings });
       expect(first.code).toBe(0);
       expect(commands(first.calls)).toEqual(['terraform-external', 'set']);
-      expect(first.calls[0]!.query).toEqual({ registrar: 'godaddy', domain: 'example.com', NSBRIDGE_GODADDY_SANDBOX: '1' });
+      // The stack's one read for its registrar account (batch mode: one domain here).
+      expect(first.calls[0]!.query).toEqual({
+        registrar: 'godaddy',
+        domains: 'example.com',
+        NSBRIDGE_GODADDY_SANDBOX: '1',
+        source: 'registrar',
+      });
       expect(flag(first.calls[1], 'ns')).toBe('ns-1.awsdns-01.com,ns-2.awsdns-02.net');
       expect(first.calls[1]!.env).toEqual({ NSBRIDGE_GODADDY_SANDBOX: '1' });
       expect(before(first.events, 'complete create previous', 'start create bridge')).toBe(true);
@@ -262,9 +272,45 @@ function describeEngine(e: Engine): void {
       expect(d.state()).toEqual({});
     });
 
-    test('drift: read after `set` (no warning after an apply), a no-op plan stays clean, a hand change warns without planning a change, the repair clears it', () => {
+    test('drift repaired: a no-op plan stays clean; a hand change replaces the bridge, the apply sets it again, the next plan is clean', () => {
+      const d = deployment('repair');
+      const config: Config = {};
+      const first = d.apply(config);
+      expect(first.code).toBe(0);
+      // One read per plan (the restore record and the repair decision share it), then `set`.
+      expect(commands(first.calls)).toEqual(['terraform-external', 'set']);
+      expect(first.calls[0]!.query).toEqual({ registrar: 'godaddy', domains: 'example.com', source: 'registrar' });
+
+      // No-op: one read, no change, nothing read during apply (exit 0 with -detailed-exitcode).
+      const clean = d.plan(config);
+      expect(clean.code).toBe(0);
+      expect(clean.output).not.toMatch(/will be read during apply|must be replaced/);
+      expect(commands(clean.calls)).toEqual(['terraform-external']);
+
+      // A hand change: the plan replaces the bridge (the repair trigger is known only at apply).
+      fs.writeFileSync(d.registrarFile, 'ns1.hijack.example,ns2.hijack.example');
+      const drifted = d.plan(config);
+      expect(drifted.code).toBe(2);
+      expect(drifted.output).toMatch(/bridge\S* must be replaced/);
+      expect(drifted.output).toMatch(/repair\s+= "none" -> \(known after apply\)/);
+
+      // The apply sets the delegation again: the only command besides the read is `set`.
+      const repair = d.apply(config);
+      expect(repair.code).toBe(0);
+      expect(commands(repair.calls)).toEqual(['terraform-external', 'set']);
+      expect(d.registrar()).toBe('ns-1.awsdns-01.com,ns-2.awsdns-02.net');
+      expect(repair.events.filter((ev) => / (create|delete) /.test(ev))).toEqual(['start create bridge', 'complete create bridge', 'start delete bridge', 'complete delete bridge']);
+
+      // ...and remembers it: the next plan is clean.
+      const after = d.plan(config);
+      expect(after.code).toBe(0);
+      expect(after.output).not.toMatch(/must be replaced|will be read during apply/);
+      expect(d.destroy(config).code).toBe(0);
+    });
+
+    test('drift reported only (repairDrift false): read after `set` (no warning after an apply), a no-op plan stays clean, a hand change warns without planning a change, the repair clears it', () => {
       const d = deployment('drift');
-      const config: Config = { driftCheck: true };
+      const config: Config = { driftCheck: true, repairDrift: false };
       const first = d.apply(config);
       expect(first.code).toBe(0);
       // The drift read comes after `set`: the bridge's id is in its query, unknown until the bridge exists.

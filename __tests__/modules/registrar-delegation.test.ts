@@ -35,10 +35,17 @@ describe('RegistrarDelegation', () => {
   test('the bridge: triggers_replace holds the domain, the registrar and the sorted, normalised name servers; create before destroy', () => {
     const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, domain: 'Example.COM.' }));
     const { bridge } = partsOf(out);
+    const readId = Object.keys(JSON.parse(out).data.external).find((id) => id.includes('_registrar-read_'))!;
     expect(bridge.triggers_replace).toEqual({
       domain: 'example.com',
       registrar: 'godaddy',
       name_servers: ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk'],
+      // Drift repair: "none" as in state unless the read answered and no view of it is this set;
+      // then unknown until apply (timestamp), where it is "none" again.
+      repair:
+        `\${((lookup(data.external.${readId}.result, "example.com:available", "false") == "true") && ` +
+        `!contains(split(";", data.external.${readId}.result["example.com:views"]), ` + // cdktf renders lookup(..., "") as an index
+        `"ns-1.awsdns-01.com,ns-2.awsdns-02.net,ns-3.awsdns-03.org,ns-4.awsdns-04.co.uk")) ? join("", ["none", substr(timestamp(), 0, 0)]) : "none"}`,
     });
     // A replacement (new name servers) sets the new delegation first and never runs a destroy step.
     expect(bridge.lifecycle).toEqual({ create_before_destroy: true });
@@ -85,7 +92,7 @@ describe('RegistrarDelegation', () => {
     expect(previous).toBeDefined();
   });
 
-  test('the previous name servers: read from the registrar at plan time by the shipped CLI, held from the first apply on', () => {
+  test('the previous name servers: read at plan time by the shipped CLI (the parent zone by default), held from the first apply on', () => {
     const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, registrarSettings: { sandbox: true } }));
     const json = JSON.parse(out);
     const { read, previous } = partsOf(out);
@@ -93,14 +100,17 @@ describe('RegistrarDelegation', () => {
     expect(read).toEqual({
       provider: 'external',
       program: ['node', expect.stringMatching(/^\$\{path\.module\}\/assets\/nsbridge-cli\/[0-9A-F]{32}\/nsbridge\.js$/), 'terraform-external'],
-      query: { registrar: 'godaddy', domain: 'example.com', NSBRIDGE_GODADDY_SANDBOX: '1' },
+      // One read per stack for every domain read from DNS (the registrar and its settings do not
+      // change a DNS answer); it also decides the drift repair. The set to compare with stays out
+      // of the query (unknown while a zone is replaced, it would defer the read).
+      query: { source: 'dns', domains: 'example.com' },
     });
     expect(read!.depends_on).toBeUndefined(); // a dependency on a changing resource would defer the read to apply time
     expect(previous).toEqual({
-      input: { name_servers: `\${data.external.${readId}.result["name_servers"]}` },
+      input: { name_servers: `\${data.external.${readId}.result["example.com:name_servers"]}` }, // the CLI answers every key of every domain it was asked
       lifecycle: { ignore_changes: ['input'] },
       // "false" while the registrar was down at plan time; the first answer replaces the holder.
-      triggers_replace: { domain: 'example.com', recorded: `\${lookup(data.external.${readId}.result, "available", "true")}` },
+      triggers_replace: { domain: 'example.com', recorded: `\${lookup(data.external.${readId}.result, "example.com:available", "false")}` },
     });
     // The registrar is written only once the previous name servers are in state.
     const previousId = Object.keys(json.resource.terraform_data).find((id) => /_previous_/.test(id));
@@ -286,8 +296,63 @@ describe('RegistrarDelegation waitForDelegation', () => {
   });
 });
 
-describe('RegistrarDelegation drift check', () => {
+describe('RegistrarDelegation delegation source and drift repair', () => {
   const synth = (props: Partial<RegistrarDelegationProps> = {}) => JSON.parse(Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, ...props })));
+  const reads = (json: any) => Object.keys(json.data.external);
+
+  test('GIVEN the defaults WHEN synthesized THEN one read (the parent zone) serves the restore record and the repair, and no check block', () => {
+    const json = synth();
+    expect(reads(json)).toEqual([expect.stringMatching(/_registrar-read_[0-9A-F]{8}$/)]);
+    expect(json.data.external[reads(json)[0]!].query.source).toBe('dns');
+    expect(json.check).toBeUndefined();
+  });
+
+  test('GIVEN delegationSource registrar WHEN synthesized THEN the one read asks the registrar', () => {
+    const json = synth({ delegationSource: 'registrar' });
+    expect(reads(json)).toHaveLength(1);
+    expect(json.data.external[reads(json)[0]!].query).toEqual({ source: 'registrar', registrar: 'godaddy', domains: 'example.com' });
+  });
+
+  test('GIVEN many domains in a stack WHEN synthesized THEN one read per source and registrar account answers for all of them, each domain looking up its own keys', () => {
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        new RegistrarDelegation(scope, 'c', { ...base, domain: 'c.com' });
+        new RegistrarDelegation(scope, 'a', { ...base, domain: 'a.com', registrar: 'namecheap' });
+        new RegistrarDelegation(scope, 'b', { ...base, domain: 'b.com', delegationSource: 'registrar' });
+        new RegistrarDelegation(scope, 'd', { ...base, domain: 'd.com', delegationSource: 'registrar' });
+        new RegistrarDelegation(scope, 'e', { ...base, domain: 'e.com', delegationSource: 'registrar', registrarSettings: { sandbox: true } });
+      }),
+    );
+    const queries = Object.values<any>(json.data.external).map((r) => r.query);
+    expect(queries).toEqual(
+      expect.arrayContaining([
+        { source: 'dns', domains: 'a.com,c.com' }, // sorted, whatever the registrar
+        { source: 'registrar', registrar: 'godaddy', domains: 'b.com,d.com' },
+        { source: 'registrar', registrar: 'godaddy', NSBRIDGE_GODADDY_SANDBOX: '1', domains: 'e.com' }, // another account's settings: its own read
+      ]),
+    );
+    expect(queries).toHaveLength(3);
+    const bridgeOf = (domain: string) => Object.values<any>(json.resource.terraform_data).find((r) => r.triggers_replace?.domain === domain && r.triggers_replace.registrar);
+    expect(bridgeOf('d.com').triggers_replace.repair).toContain('"d.com:available"');
+    expect(bridgeOf('d.com').triggers_replace.repair).not.toContain('b.com');
+  });
+
+  test('GIVEN a delegation source that does not exist WHEN constructed THEN it is refused with the choices', () => {
+    expect(() => synth({ delegationSource: 'whois' as any })).toThrow(/delegationSource: "whois" is not a delegation source: use "dns" or "registrar"/);
+  });
+
+  test('GIVEN repairDrift false WHEN synthesized THEN the bridge has no repair trigger', () => {
+    const json = synth({ repairDrift: false });
+    const bridge = Object.entries<any>(json.resource.terraform_data).find(([id]) => /_bridge_/.test(id))![1];
+    expect(Object.keys(bridge.triggers_replace).sort()).toEqual(['domain', 'name_servers', 'registrar']);
+    const read = Object.entries<any>(json.data.external).find(([id]) => /_registrar-read_/.test(id))![1];
+    expect(read.query.expected_name_servers).toBeUndefined();
+  });
+});
+
+describe('RegistrarDelegation drift check (repairDrift: false)', () => {
+  const synth = (props: Partial<RegistrarDelegationProps> = {}) =>
+    JSON.parse(Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, repairDrift: false, ...props })));
   const byPart = (entries: Record<string, any> | undefined, part: string) =>
     Object.entries(entries ?? {}).find(([id]) => new RegExp(`_${part}_[0-9A-F]{8}$`).test(id));
 
@@ -299,6 +364,7 @@ describe('RegistrarDelegation drift check', () => {
       registrar: 'godaddy',
       domain: 'example.com',
       NSBRIDGE_GODADDY_SANDBOX: '1',
+      source: 'dns',
       // Literal lists are normalised at synth (sorted, lower case, no trailing dot).
       expected_name_servers: 'ns-1.awsdns-01.com,ns-2.awsdns-02.net,ns-3.awsdns-03.org,ns-4.awsdns-04.co.uk',
       // Unknown while the bridge is being (re)created: the read then happens during apply, after `set`.
@@ -328,7 +394,7 @@ describe('RegistrarDelegation drift check', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 's');
     const zone = new DataResource(stack, 'zone', { input: ['b', 'a'] });
-    new RegistrarDelegation(stack, 'd', { ...base, nameServers: zone.getListAttribute('output') });
+    new RegistrarDelegation(stack, 'd', { ...base, repairDrift: false, nameServers: zone.getListAttribute('output') });
     const json = JSON.parse(Testing.synth(stack));
     const [, drift] = byPart(json.data.external, 'drift-read')!;
     expect(drift.query.expected_name_servers).toBe('${join(",", sort(terraform_data.zone.output))}');

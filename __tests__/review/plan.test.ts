@@ -9,9 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GoDaddyEmulator, startEmulator } from '../../testing/registrars/godaddy/emulator';
 import { baseEnv, runCli } from '../../testing/registrars/run-cli';
+import { DnsWorld } from '../../testing/dns/dns-world';
 
 const Z = (n: string) => [`ns-${n}1.awsdns-01.com`, `ns-${n}2.awsdns-02.net`];
 const CONFIG = `version: 1
+defaults: { delegationSource: registrar }
 stacks:
   prod: {}
 domains:
@@ -98,7 +100,9 @@ describe('nsbridge plan', () => {
     // Read-only at the registrar.
     expect(emu.http.requests.length).toBeGreaterThan(0);
     expect(emu.http.requests.every((q) => q.method === 'GET' && !q.write)).toBe(true);
-    expect(emu.http.requests.map((q) => q.path).sort()).toEqual(['/v1/domains/a.com', '/v1/domains/b.com', '/v1/domains/c.com', '/v1/domains/d.com']);
+    // GoDaddy lists name servers of many domains in one request: one listing per account (the
+    // default one for a, b and c; d.com's settings name shopper 42), no per-domain read.
+    expect(emu.http.requests.map((q) => q.path).sort()).toEqual(['/v1/domains', '/v1/domains']);
   });
 
   test('GIVEN drift WHEN planned as Markdown THEN a table for the pull request, with the marker and the fix command', async () => {
@@ -156,5 +160,69 @@ describe('nsbridge plan', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/registar/);
     expect(emu.http.requests).toHaveLength(0);
+  });
+});
+
+/**
+ * The same report with `delegationSource: dns` (the default): the current delegation comes from the
+ * parent zone's servers in a loopback DNS world; no registrar credential is in the environment and
+ * the registrar emulator receives no request at all.
+ */
+describe('nsbridge plan, delegationSource dns (default)', () => {
+  let emu: GoDaddyEmulator;
+  let world: DnsWorld;
+  let project: string;
+  let outdir: string;
+  const DNS_CONFIG = `version: 1
+stacks:
+  prod: {}
+domains:
+  - { name: a.com, registrar: godaddy, stack: prod }
+  - { name: b.com, registrar: godaddy, stack: prod }
+  - { name: c.org, registrar: godaddy, stack: prod }
+`;
+
+  beforeAll(async () => {
+    emu = await startEmulator({ rateLimit: null });
+    world = await DnsWorld.start();
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'nsbridge-plan-dns-'));
+    outdir = path.join(project, 'cdktf.out');
+    fs.writeFileSync(path.join(project, 'domains.yaml'), DNS_CONFIG);
+  });
+  afterAll(async () => {
+    await emu.close();
+    await world.close();
+    fs.rmSync(project, { recursive: true, force: true });
+  });
+
+  test('no credentials, zero registrar requests; drift seen at the parent; an unreachable parent blocks only its domain', async () => {
+    // The emulator's endpoint is set (so a request would reach it and be counted) but no credential is.
+    const env = baseEnv({ NSBRIDGE_GODADDY_ENDPOINT: emu.env().NSBRIDGE_GODADDY_ENDPOINT, ...world.env() });
+    expect(Object.keys(env).filter((k) => /GODADDY_API|SECRET|KEY/.test(k))).toEqual([]);
+    const first = await runCli(['plan', '--config', path.join(project, 'domains.yaml'), '--out', outdir, '--format', 'json'], env);
+    expect(first.stderr).not.toMatch(/unexpected/);
+    const tf = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'prod', 'cdk.tf.json'), 'utf8'));
+    const stateFile = path.resolve(outdir, 'stacks', 'prod', tf.terraform.backend.local.path);
+    const id = (prefix: string) => Object.keys({ ...tf.resource.aws_route53_zone, ...tf.resource.terraform_data }).find((k) => k.startsWith(prefix))!;
+    const dyn = (value: unknown) => ({ value, type: ['object', {}] });
+    const resources = ['a', 'b'].flatMap((d) => [
+      { mode: 'managed', type: 'aws_route53_zone', name: id(`${d}com_zone_`), instances: [{ attributes: { name: `${d}.com`, zone_id: `Z${d}`, name_servers: Z(d) } }] },
+      { mode: 'managed', type: 'terraform_data', name: id(`${d}com_delegation_bridge_`), instances: [{ attributes: { id: d, triggers_replace: dyn({ domain: `${d}.com`, registrar: 'godaddy', name_servers: Z(d) }) } }] },
+    ]);
+    fs.writeFileSync(stateFile, JSON.stringify({ version: 4, serial: 2, lineage: 'l', outputs: {}, resources }));
+    world.delegate('a.com', Z('a'));
+    world.delegate('b.com', ['ns1.hijack.example', 'ns2.hijack.example']);
+    emu.http.resetLog();
+
+    const r = await runCli(['plan', '--out', outdir, '--format', 'json'], env);
+    expect(r.code).toBe(0);
+    const by = Object.fromEntries(JSON.parse(r.stdout).domains.map((d: any) => [d.domain, d]));
+    expect(by['a.com']).toMatchObject({ action: 'none', current: Z('a') });
+    expect(by['b.com']).toMatchObject({ action: 'drift', current: ['ns1.hijack.example', 'ns2.hijack.example'] });
+    expect(by['b.com'].reason).toMatch(/the next deploy sets them again \(repairDrift\)/);
+    // .org has no servers in this DNS world: that domain is blocked with the reason, the others are reported.
+    expect(by['c.org']).toMatchObject({ action: 'blocked' });
+    expect(by['c.org'].reason).toMatch(/parent zone of c\.org could not be found in DNS/);
+    expect(emu.http.requests).toEqual([]);
   });
 });

@@ -169,8 +169,20 @@ export interface AdapterContext {
   readonly secret?: (value: string) => void;
 }
 
+/**
+ * Name servers of many domains of the account in one request (or a few pages): for registrars whose
+ * API can list them (GoDaddy's GET /v1/domains?includes=nameServers). A domain missing from the
+ * answer is read with `getNameServers` as usual.
+ */
+export interface BatchNameServerReader {
+  /** Domain (lower case) -> its name servers as the registrar sent them. */
+  listNameServers(): Promise<ReadonlyMap<string, string[]>>;
+}
+
 export interface RegistrarClient {
   getNameServers(domain: string): Promise<string[]>;
+  /** Present when the registrar lists many domains' name servers in one request. */
+  readonly batch?: BatchNameServerReader;
   setNameServers(domain: string, nameServers: readonly string[]): Promise<void>;
   /** Present exactly when `info.capabilities.dnssec` is supported. */
   readonly dnssec?: DnssecOperations;

@@ -17,7 +17,7 @@ import { readCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { errorForStatus, isSuccess, send } from '../core/respond';
 import { parseResponse } from '../core/answer';
-import { DomainDetailAnswer, type GoDaddyError } from './wire-types';
+import { DomainDetailAnswer, DomainListAnswer, type GoDaddyError } from './wire-types';
 import { ACCESS_DENIED_HINT, AUTH_HINT, detail, retryAfterSec } from './envelope';
 import { createDnssecOperations, dnssecSettings } from './dnssec';
 
@@ -32,6 +32,9 @@ function hintFor(res: AxiosResponse): string | undefined {
   if (res.status === 422) return 'GoDaddy refused the name servers; they must be registered host names (at least two)';
   return undefined;
 }
+
+/** Domains per page of the list call (GoDaddy's `limit`). */
+const LIST_PAGE = 1000;
 
 export const adapter: RegistrarAdapter = {
   info,
@@ -59,6 +62,25 @@ export const adapter: RegistrarAdapter = {
         const answer = parseResponse(DomainDetailAnswer, res, { ...call, what: 'a DomainDetail ({"domain": ..., "nameServers": [...]})' });
         // A domain on GoDaddy's default DNS can come back without the field: an empty set.
         return answer.nameServers ?? [];
+      },
+      // https://developer.godaddy.com/doc/endpoint/domains#/v1/list: every domain of the shopper,
+      // with nameServers only when asked for; paged by `marker` (the last domain of the page).
+      batch: {
+        async listNameServers() {
+          const all = new Map<string, string[]>();
+          let marker = '';
+          for (;;) {
+            const call = { registrar: info.id, operation: 'list domains with name servers', domain: '*' };
+            const params = new URLSearchParams({ includes: 'nameServers', limit: String(LIST_PAGE) });
+            if (marker) params.set('marker', marker);
+            const res = await send(http, { method: 'GET', url: `/v1/domains?${params.toString()}` }, call, retryAfterSec);
+            if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res) });
+            const page = parseResponse(DomainListAnswer, res, { ...call, what: 'a list of DomainSummary ([{"domain": ..., "nameServers": [...]}])' });
+            for (const d of page) if (d.nameServers) all.set(d.domain.toLowerCase(), d.nameServers);
+            if (page.length < LIST_PAGE) return all;
+            marker = page[page.length - 1]!.domain;
+          }
+        },
       },
       async setNameServers(domain, nameServers) {
         const call = { registrar: info.id, operation: 'set name servers', domain };

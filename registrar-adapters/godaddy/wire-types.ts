@@ -104,6 +104,9 @@ export const DomainDetailAnswer = z.looseObject({
   nameServers: z.array(z.string()).nullish(),
 });
 
+/** GET /v1/domains?includes=nameServers: a page of DomainSummary, each with its name servers. */
+export const DomainListAnswer = z.array(DomainDetailAnswer);
+
 const DnssecRecordAnswer = z.looseObject({
   algorithm: z.string(),
   keyTag: z.number().int().optional(),

@@ -8,6 +8,9 @@
  *    unregistered name servers; 409 when the domain is not ACTIVE or is protected;
  *  - 60 requests per minute per credential, 429 ErrorLimit {code, message, retryAfterSec}.
  *  - GET /v1/shoppers/{shopperId}?includes=customerId -> Shopper with the customerId UUID;
+ *  - GET /v1/domains?includes=nameServers&limit=N&marker=<last domain of the previous page> ->
+ *    an array of DomainSummary in domain order, `nameServers` only with includes=nameServers
+ *    (limit 1..1000, default 1000; UNCONFIRMED: the maximum and the default);
  *  - v2, scoped by /v2/customers/{customerId}: GET .../domains/{domain}?includes=dnssecRecords
  *    (DomainDetailV2); PATCH / DELETE .../dnssecRecords with a JSON array of DomainDnssec -> 202
  *    and an action (DNSSEC_CREATE / DNSSEC_DELETE) that is ACCEPTED, then PENDING, then SUCCESS
@@ -254,6 +257,7 @@ export class GoDaddyEmulator extends RegistrarEmulator {
     const shopper = /^\/v1\/shoppers\/([^/]+)$/.exec(req.path);
     if (shopper) return this.handleShopper(req, decodeURIComponent(shopper[1]!));
 
+    if (req.path === '/v1/domains') return this.handleList(req);
     const m = /^\/v1\/domains\/([^/]+)$/.exec(req.path);
     if (!m) return this.error(404, 'NOT_FOUND', `The requested path ${req.path} was not found`);
     const domain = decodeURIComponent(m[1]!).toLowerCase();
@@ -301,6 +305,25 @@ export class GoDaddyEmulator extends RegistrarEmulator {
       return { status: 200, body: '', write: true };
     }
     return this.error(405, 'METHOD_NOT_ALLOWED', `Method ${req.method} is not allowed`);
+  }
+
+  private handleList(req: EmulatedRequest): RouteResult {
+    if (req.method !== 'GET') return this.error(405, 'METHOD_NOT_ALLOWED', `Method ${req.method} is not allowed`);
+    const limit = Number(req.query.get('limit') ?? 1000);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      return this.error(422, 'INVALID_QUERY', 'Request query doesn\'t fulfill schema', [{ path: 'limit', code: 'OUT_OF_RANGE', message: 'must be 1..1000' }]);
+    }
+    const marker = (req.query.get('marker') ?? '').toLowerCase();
+    const withNs = req.query.getAll('includes').flatMap((v) => v.split(',')).includes('nameServers');
+    const page = [...this.store.domains.keys()]
+      .sort()
+      .filter((d) => d > marker)
+      .slice(0, limit)
+      .map((d) => {
+        const e = this.store.get(d)!;
+        return { domain: d, domainId: e.domainId, status: e.status, expires: '2027-11-28T00:00:00.000Z', renewAuto: true, ...(withNs ? { nameServers: e.nameServers } : {}) };
+      });
+    return json(200, page);
   }
 
   private handleShopper(req: EmulatedRequest, shopperId: string): RouteResult {

@@ -1,0 +1,80 @@
+/**
+ * The plan-time reads of a stack's delegations: one `data "external"` (`nsbridge terraform-external`
+ * in batch mode) per stack for every domain read from DNS, and one per registrar account (registrar
+ * and settings) for the domains read from their registrar. A plan of 1,000 domains so starts a
+ * handful of node processes instead of 1,000, and in registrar mode a whole account can be read
+ * with one batched listing where the registrar's API has one.
+ *
+ * The answer stays per domain: each domain's values are under "<domain>:<field>" keys of the one
+ * result, and a domain that could not be read is "<domain>:available" = "false" with the reason,
+ * so it blocks nothing but its own repair.
+ */
+import { createHash } from 'node:crypto';
+import { Fn, Lazy, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { ExternalProgramData } from './external-data';
+import type { NsbridgeCliAsset } from './cli-asset';
+
+/** A domain's fields in the batched read's result. */
+export type ReadField = 'name_servers' | 'views' | 'available' | 'unavailable';
+
+/** One domain's view of its stack's batched read. */
+export interface DomainRead {
+  /** The shared read (every domain of its group). */
+  readonly data: ExternalProgramData;
+  /** `lookup(result, "<domain>:<field>", otherwise)`. */
+  field(name: ReadField, otherwise: string): string;
+}
+
+export interface DomainReadProps {
+  readonly cli: NsbridgeCliAsset;
+  readonly domain: string;
+  readonly source: 'dns' | 'registrar';
+  readonly registrar: string;
+  /** Non-secret registrar settings by variable name (part of the account's key in registrar mode). */
+  readonly settings: Readonly<Record<string, string>>;
+}
+
+interface Group {
+  readonly data: ExternalProgramData;
+  readonly domains: Set<string>;
+}
+
+/** Id of the construct under each stack that holds its reads. */
+export const DELEGATION_READS_ID = 'nsbridge-delegation-reads';
+
+const groupsByStack = new WeakMap<TerraformStack, Map<string, Group>>();
+
+/** Adds the domain to its group's read (created on first use) and returns the domain's view of it. */
+export function delegationReadOf(scope: Construct, props: DomainReadProps): DomainRead {
+  const stack = TerraformStack.of(scope);
+  let groups = groupsByStack.get(stack);
+  if (!groups) groupsByStack.set(stack, (groups = new Map()));
+  // DNS answers do not depend on the registrar or its settings: one read for the whole stack.
+  const query: Record<string, string> = props.source === 'dns' ? { source: 'dns' } : { source: 'registrar', registrar: props.registrar, ...props.settings };
+  const key = JSON.stringify(query);
+  let group = groups.get(key);
+  if (!group) {
+    const domains = new Set<string>();
+    const holder = (stack.node.tryFindChild(DELEGATION_READS_ID) as Construct | undefined) ?? new Construct(stack, DELEGATION_READS_ID);
+    const data = new ExternalProgramData(new Construct(holder, groupId(props, key)), 'registrar-read', {
+      program: ['node', props.cli.scriptPath, 'terraform-external'],
+      // Filled in as delegations are added; rendered at synth. Sorted: the query does not change
+      // with the order domains are declared in.
+      query: { ...query, domains: Lazy.stringValue({ produce: () => [...domains].sort().join(',') }) },
+    });
+    group = { data, domains };
+    groups.set(key, group);
+  }
+  group.domains.add(props.domain);
+  const data = group.data;
+  const result = data.getAnyMapAttribute('result');
+  return { data, field: (name, otherwise) => Fn.lookup(result, `${props.domain}:${name}`, otherwise) };
+}
+
+/** "dns", or the registrar's id, with a short hash of the settings when there are any. */
+function groupId(props: DomainReadProps, key: string): string {
+  if (props.source === 'dns') return 'dns';
+  if (Object.keys(props.settings).length === 0) return props.registrar;
+  return `${props.registrar}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+}
