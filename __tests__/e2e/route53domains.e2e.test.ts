@@ -17,6 +17,10 @@ domains:
   - name: ${DOMAIN}
     registrar: route53domains
     stack: e2e
+    # The registrar's API as the delegation source: moto cannot tell the loopback DNS world when
+    # it accepts a change (the emulators do), so the parent would keep showing the old delegation
+    # and the default (dns) would see drift in every plan. dns mode: plan-review.e2e.test.ts.
+    delegationSource: registrar
     # not restore: moto 5.2.5 accepts UpdateDomainNameservers only ONCE per domain (its duplicate-
     # request check ignores the status of earlier operations, all SUCCESSFUL at once), so putting
     # the previous name servers back fails with DuplicateRequest. restore is covered for GoDaddy
