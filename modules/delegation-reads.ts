@@ -10,7 +10,7 @@
  * so it blocks nothing but its own repair.
  */
 import { createHash } from 'node:crypto';
-import { Fn, Lazy, TerraformStack } from 'cdktf';
+import { Lazy, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ExternalProgramData } from './external-data';
 import type { NsbridgeCliAsset } from './cli-asset';
@@ -22,7 +22,12 @@ export type ReadField = 'name_servers' | 'views' | 'available' | 'unavailable';
 export interface DomainRead {
   /** The shared read (every domain of its group). */
   readonly data: ExternalProgramData;
-  /** `lookup(result, "<domain>:<field>", otherwise)`. */
+  /**
+   * The Terraform expression `lookup(data.external.<read>.result, "<domain>:<field>", "<otherwise>")`,
+   * without `${}`, for use inside a larger expression.
+   */
+  expression(name: ReadField, otherwise: string): string;
+  /** The same lookup as a string attribute value (`${...}`). */
   field(name: ReadField, otherwise: string): string;
 }
 
@@ -68,8 +73,18 @@ export function delegationReadOf(scope: Construct, props: DomainReadProps): Doma
   }
   group.domains.add(props.domain);
   const data = group.data;
-  const result = data.getAnyMapAttribute('result');
-  return { data, field: (name, otherwise) => Fn.lookup(result, `${props.domain}:${name}`, otherwise) };
+  // Written as literal expressions, not cdktf tokens (Fn.lookup): three or four lookups per domain,
+  // each resolved by cdktf at synth, were a quarter of a 1,000-domain synth. The read is in the
+  // same stack, so its address is all Terraform needs (the reference orders the graph).
+  const result = `data.external.${data.friendlyUniqueId}.result`;
+  const expression = (name: ReadField, otherwise: string): string => `lookup(${result}, ${hclString(`${props.domain}:${name}`)}, ${hclString(otherwise)})`;
+  return { data, expression, field: (name, otherwise) => `\${${expression(name, otherwise)}}` };
+}
+
+/** A quoted Terraform string literal for text with no template sequences (domain names, field names). */
+export function hclString(text: string): string {
+  if (/[$%]\{/.test(text)) throw new Error(`internal: ${JSON.stringify(text)} would be read as a template`);
+  return JSON.stringify(text);
 }
 
 /** "dns", or the registrar's id, with a short hash of the settings when there are any. */

@@ -43,9 +43,9 @@ describe('RegistrarDelegation', () => {
       // Drift repair: "none" as in state unless the read answered and no view of it is this set;
       // then unknown until apply (timestamp), where it is "none" again.
       repair:
-        `\${((lookup(data.external.${readId}.result, "example.com:available", "false") == "true") && ` +
-        `!contains(split(";", data.external.${readId}.result["example.com:views"]), ` + // cdktf renders lookup(..., "") as an index
-        `"ns-1.awsdns-01.com,ns-2.awsdns-02.net,ns-3.awsdns-03.org,ns-4.awsdns-04.co.uk")) ? join("", ["none", substr(timestamp(), 0, 0)]) : "none"}`,
+        `\${lookup(data.external.${readId}.result, "example.com:available", "false") == "true" && ` +
+        `!contains(split(";", lookup(data.external.${readId}.result, "example.com:views", "")), ` +
+        `"ns-1.awsdns-01.com,ns-2.awsdns-02.net,ns-3.awsdns-03.org,ns-4.awsdns-04.co.uk") ? join("", ["none", substr(timestamp(), 0, 0)]) : "none"}`,
     });
     // A replacement (new name servers) sets the new delegation first and never runs a destroy step.
     expect(bridge.lifecycle).toEqual({ create_before_destroy: true });
@@ -107,7 +107,8 @@ describe('RegistrarDelegation', () => {
     });
     expect(read!.depends_on).toBeUndefined(); // a dependency on a changing resource would defer the read to apply time
     expect(previous).toEqual({
-      input: { name_servers: `\${data.external.${readId}.result["example.com:name_servers"]}` }, // the CLI answers every key of every domain it was asked
+      // With a default: a key missing from the read's answer leaves the holder empty, not the plan failed.
+      input: { name_servers: `\${lookup(data.external.${readId}.result, "example.com:name_servers", "")}` },
       lifecycle: { ignore_changes: ['input'] },
       // "false" while the registrar was down at plan time; the first answer replaces the holder.
       triggers_replace: { domain: 'example.com', recorded: `\${lookup(data.external.${readId}.result, "example.com:available", "false")}` },
@@ -398,6 +399,22 @@ describe('RegistrarDelegation drift check (repairDrift: false)', () => {
     const json = JSON.parse(Testing.synth(stack));
     const [, drift] = byPart(json.data.external, 'drift-read')!;
     expect(drift.query.expected_name_servers).toBe('${join(",", sort(terraform_data.zone.output))}');
+  });
+
+  test('GIVEN a token name-server list WHEN synthesized THEN the repair trigger compares the views with the set joined by Terraform', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    const zone = new DataResource(stack, 'zone', { input: ['b', 'a'] });
+    new RegistrarDelegation(stack, 'd', { ...base, nameServers: zone.getListAttribute('output') });
+    const json = JSON.parse(Testing.synth(stack));
+    const [readId] = byPart(json.data.external, 'registrar-read')!;
+    const [, bridge] = byPart(json.resource.terraform_data, 'bridge')!;
+    // The zone's list enters the literal expression as a bare expression (no nested "${}" or quotes).
+    expect(bridge.triggers_replace.repair).toBe(
+      `\${lookup(data.external.${readId}.result, "example.com:available", "false") == "true" && ` +
+        `!contains(split(";", lookup(data.external.${readId}.result, "example.com:views", "")), join(",", sort(terraform_data.zone.output))) ` +
+        '? join("", ["none", substr(timestamp(), 0, 0)]) : "none"}',
+    );
   });
 
   test('GIVEN driftCheck false WHEN synthesized THEN there is neither a drift read nor a check block', () => {
