@@ -10,7 +10,7 @@
  * so it blocks nothing but its own repair.
  */
 import { createHash } from 'node:crypto';
-import { Lazy, TerraformStack } from 'cdktf';
+import { Lazy, TerraformLocal, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ExternalProgramData } from './external-data';
 import type { NsbridgeCliAsset } from './cli-asset';
@@ -23,11 +23,11 @@ export interface DomainRead {
   /** The shared read (every domain of its group). */
   readonly data: ExternalProgramData;
   /**
-   * The Terraform expression `lookup(data.external.<read>.result, "<domain>:<field>", "<otherwise>")`,
-   * without `${}`, for use inside a larger expression.
+   * The Terraform expression `try(local.<read>["<domain>:<field>"], "<otherwise>")`, without `${}`,
+   * for use inside a larger expression.
    */
   expression(name: ReadField, otherwise: string): string;
-  /** The same lookup as a string attribute value (`${...}`). */
+  /** The same value as a string attribute value (`${...}`). */
   field(name: ReadField, otherwise: string): string;
 }
 
@@ -42,6 +42,8 @@ export interface DomainReadProps {
 
 interface Group {
   readonly data: ExternalProgramData;
+  /** `local.<id>`: the read's result, referenced by every domain's expressions. */
+  readonly result: string;
   readonly domains: Set<string>;
 }
 
@@ -68,17 +70,21 @@ export function delegationReadOf(scope: Construct, props: DomainReadProps): Doma
       // with the order domains are declared in.
       query: { ...query, domains: Lazy.stringValue({ produce: () => [...domains].sort().join(',') }) },
     });
-    group = { data, domains };
+    // The domains' expressions read the result through a local, not `data.external.<id>.result`:
+    // Terraform decodes a data source's whole value from state at every reference, so 2,000
+    // references to one 2,000-key answer cost O(N^2) (a 1,000-domain plan took minutes). A local is
+    // evaluated once and held as a value.
+    const local = new TerraformLocal(holder, `${groupId(props, key)}-result`, `\${data.external.${data.friendlyUniqueId}.result}`);
+    group = { data, result: `local.${local.friendlyUniqueId}`, domains };
     groups.set(key, group);
   }
   group.domains.add(props.domain);
-  const data = group.data;
-  // Written as literal expressions, not cdktf tokens (Fn.lookup): three or four lookups per domain,
-  // each resolved by cdktf at synth, were a quarter of a 1,000-domain synth. The read is in the
-  // same stack, so its address is all Terraform needs (the reference orders the graph).
-  const result = `data.external.${data.friendlyUniqueId}.result`;
-  const expression = (name: ReadField, otherwise: string): string => `lookup(${result}, ${hclString(`${props.domain}:${name}`)}, ${hclString(otherwise)})`;
-  return { data, expression, field: (name, otherwise) => `\${${expression(name, otherwise)}}` };
+  // Literal expressions, not cdktf tokens (Fn.lookup): three or four per domain, each resolved by
+  // cdktf at synth, were a quarter of a 1,000-domain synth. An index inside try(), not lookup():
+  // lookup() converts the whole map at every call. The default covers a key missing from the answer.
+  const result = group.result;
+  const expression = (name: ReadField, otherwise: string): string => `try(${result}[${hclString(`${props.domain}:${name}`)}], ${hclString(otherwise)})`;
+  return { data: group.data, expression, field: (name, otherwise) => `\${${expression(name, otherwise)}}` };
 }
 
 /** A quoted Terraform string literal for text with no template sequences (domain names, field names). */

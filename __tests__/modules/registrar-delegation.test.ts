@@ -36,6 +36,10 @@ describe('RegistrarDelegation', () => {
     const out = Testing.synthScope((scope) => new RegistrarDelegation(scope, 'd', { ...base, domain: 'Example.COM.' }));
     const { bridge } = partsOf(out);
     const readId = Object.keys(JSON.parse(out).data.external).find((id) => id.includes('_registrar-read_'))!;
+    // Every domain reads the shared answer through one local (evaluated once per plan).
+    const [localId, value] = Object.entries(JSON.parse(out).locals as Record<string, string>)[0];
+    expect(value).toBe(`\${data.external.${readId}.result}`);
+    const result = `local.${localId}`;
     expect(bridge.triggers_replace).toEqual({
       domain: 'example.com',
       registrar: 'godaddy',
@@ -43,8 +47,8 @@ describe('RegistrarDelegation', () => {
       // Drift repair: "none" as in state unless the read answered and no view of it is this set;
       // then unknown until apply (timestamp), where it is "none" again.
       repair:
-        `\${lookup(data.external.${readId}.result, "example.com:available", "false") == "true" && ` +
-        `!contains(split(";", lookup(data.external.${readId}.result, "example.com:views", "")), ` +
+        `\${try(${result}["example.com:available"], "false") == "true" && ` +
+        `!contains(split(";", try(${result}["example.com:views"], "")), ` +
         `"ns-1.awsdns-01.com,ns-2.awsdns-02.net,ns-3.awsdns-03.org,ns-4.awsdns-04.co.uk") ? join("", ["none", substr(timestamp(), 0, 0)]) : "none"}`,
     });
     // A replacement (new name servers) sets the new delegation first and never runs a destroy step.
@@ -97,6 +101,8 @@ describe('RegistrarDelegation', () => {
     const json = JSON.parse(out);
     const { read, previous } = partsOf(out);
     const readId = Object.keys(json.data.external).find((id) => id.includes('_registrar-read_'))!;
+    const result = `local.${Object.keys(json.locals)[0]}`;
+    expect(json.locals[Object.keys(json.locals)[0]]).toBe(`\${data.external.${readId}.result}`);
     expect(read).toEqual({
       provider: 'external',
       program: ['node', expect.stringMatching(/^\$\{path\.module\}\/assets\/nsbridge-cli\/[0-9A-F]{32}\/nsbridge\.js$/), 'terraform-external'],
@@ -108,10 +114,10 @@ describe('RegistrarDelegation', () => {
     expect(read!.depends_on).toBeUndefined(); // a dependency on a changing resource would defer the read to apply time
     expect(previous).toEqual({
       // With a default: a key missing from the read's answer leaves the holder empty, not the plan failed.
-      input: { name_servers: `\${lookup(data.external.${readId}.result, "example.com:name_servers", "")}` },
+      input: { name_servers: `\${try(${result}["example.com:name_servers"], "")}` },
       lifecycle: { ignore_changes: ['input'] },
       // "false" while the registrar was down at plan time; the first answer replaces the holder.
-      triggers_replace: { domain: 'example.com', recorded: `\${lookup(data.external.${readId}.result, "example.com:available", "false")}` },
+      triggers_replace: { domain: 'example.com', recorded: `\${try(${result}["example.com:available"], "false")}` },
     });
     // The registrar is written only once the previous name servers are in state.
     const previousId = Object.keys(json.resource.terraform_data).find((id) => /_previous_/.test(id));
@@ -408,11 +414,13 @@ describe('RegistrarDelegation drift check (repairDrift: false)', () => {
     new RegistrarDelegation(stack, 'd', { ...base, nameServers: zone.getListAttribute('output') });
     const json = JSON.parse(Testing.synth(stack));
     const [readId] = byPart(json.data.external, 'registrar-read')!;
+    const result = `local.${Object.keys(json.locals)[0]}`;
+    expect(json.locals[Object.keys(json.locals)[0]]).toBe(`\${data.external.${readId}.result}`);
     const [, bridge] = byPart(json.resource.terraform_data, 'bridge')!;
     // The zone's list enters the literal expression as a bare expression (no nested "${}" or quotes).
     expect(bridge.triggers_replace.repair).toBe(
-      `\${lookup(data.external.${readId}.result, "example.com:available", "false") == "true" && ` +
-        `!contains(split(";", lookup(data.external.${readId}.result, "example.com:views", "")), join(",", sort(terraform_data.zone.output))) ` +
+      `\${try(${result}["example.com:available"], "false") == "true" && ` +
+        `!contains(split(";", try(${result}["example.com:views"], "")), join(",", sort(terraform_data.zone.output))) ` +
         '? join("", ["none", substr(timestamp(), 0, 0)]) : "none"}',
     );
   });
