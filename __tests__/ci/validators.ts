@@ -85,12 +85,13 @@ function loadWorkflowParser(): any {
   if (!where) throw missing('@actions/workflow-parser', 'not found in node_modules or NODE_PATH');
   const pkgDir = where;
   const version: string = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
-  const out = join(tmpdir(), `nsbridge-workflow-parser-${version}-${process.getuid?.() ?? 'u'}.cjs`);
+  // "-actions": the bundle holds the action parser too (an older bundle of the same version does not).
+  const out = join(tmpdir(), `nsbridge-workflow-parser-${version}-actions-${process.getuid?.() ?? 'u'}.cjs`);
   if (!existsSync(out)) {
     // In a child process: esbuild's own sanity check fails inside jest's sandboxed globals.
     const script = `
       const result = require('esbuild').buildSync({
-        stdin: { contents: "export * from '@actions/workflow-parser';", resolveDir: ${JSON.stringify(join(pkgDir, '..', '..'))}, loader: 'js' },
+        stdin: { contents: "export * from '@actions/workflow-parser'; export * from '@actions/workflow-parser/actions/index';", resolveDir: ${JSON.stringify(join(pkgDir, '..', '..'))}, loader: 'js' },
         bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent',
         nodePaths: ${JSON.stringify(nodePaths())},
       });
@@ -116,6 +117,21 @@ export async function githubWorkflowProblems(text: string, name = 'nsbridge.yml'
     for (const e of template.errors ?? []) problems.push({ message: e.Message });
   }
   return problems;
+}
+
+/** GitHub's own parse and validation of an action.yml (the action schema, expressions, contexts). */
+export function githubActionProblems(text: string, name = 'action.yml'): Problem[] {
+  const { problems } = parseYaml(text, name);
+  if (problems.length) return problems;
+  const wp = loadWorkflowParser();
+  const parsed = wp.parseAction({ name, content: text }, new wp.NoOperationTraceWriter());
+  const found: Problem[] = parsed.context.errors.getErrors().map((e: any) => ({ message: e.message }));
+  if (found.length === 0 && parsed.value) {
+    // The conversion checks what the schema cannot (a composite step's shell, ...).
+    wp.convertActionTemplate(parsed.context, parsed.value);
+    for (const e of parsed.context.errors.getErrors()) found.push({ message: e.message });
+  }
+  return found;
 }
 
 /** Every problem of a GitHub workflow: YAML, GitHub's parser, SchemaStore's schema. */
