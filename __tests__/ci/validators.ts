@@ -2,7 +2,8 @@
  * Validators for the example CI pipelines (examples/ci), used by pipelines.test.ts.
  *
  * - GitHub Actions: @actions/workflow-parser, GitHub's own workflow parser (the one behind the
- *   Actions language server): the same schema, expression and context checks GitHub applies.
+ *   Actions language server): the same schema, expression and context checks GitHub applies;
+ *   its action parser (parseAction) checks the composite action the workflows use.
  *   It is ESM-only and imports its schema JSON without an import attribute, which Node refuses,
  *   so it is bundled with esbuild (already a devDependency) into one CommonJS file first.
  * - Both files: JSON Schema (ajv) against the schemas vendored in ./schemas (SOURCE.md): the
