@@ -8,7 +8,9 @@
  *   environment, nightly drift with --expect-no-changes, OIDC where AWS is used, registrar
  *   credentials only as secret references and only under names the registrar catalog knows.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REGISTRARS } from '../../registrar-adapters/catalog';
 import { allGithubProblems, allGitlabProblems, githubActionProblems, githubWorkflowProblems, parseYaml } from './validators';
@@ -484,6 +486,39 @@ describe('the engine switch (OpenTofu or Terraform) and the one lock-file block'
     for (const line of ['TERRAFORM_BINARY_NAME=$ENGINE', 'NSBRIDGE_TERRAFORM_BINARY=$ENGINE', 'TF_PLUGIN_CACHE_DIR=$GITHUB_WORKSPACE/.plugin-cache/$ENGINE']) expect(exported).toContain(`echo "${line}"`);
     expect(exported).toMatch(/>> "\$GITHUB_ENV"/);
     expect(steps[0].env.ENGINE).toBe('${{ inputs.engine }}');
+  });
+
+  test.each([...ENGINES, 'opentofu'])('GitHub: the action\'s engine step run by bash with ENGINE=%s', (engine) => {
+    const dir = mkdtempSync(join(tmpdir(), 'nsbridge-ci-engine-'));
+    try {
+      const githubEnv = join(dir, 'github-env');
+      writeFileSync(githubEnv, '');
+      // GitHub runs a composite step's `shell: bash` as `bash --noprofile --norc -eo pipefail {0}`.
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', steps[0].run], {
+        env: { PATH: process.env.PATH, ENGINE: engine, GITHUB_ENV: githubEnv, GITHUB_WORKSPACE: dir },
+        encoding: 'utf8',
+      });
+      if ((ENGINES as readonly string[]).includes(engine)) {
+        expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+        expect(readFileSync(githubEnv, 'utf8')).toBe(`TERRAFORM_BINARY_NAME=${engine}\nNSBRIDGE_TERRAFORM_BINARY=${engine}\nTF_PLUGIN_CACHE_DIR=${dir}/.plugin-cache/${engine}\n`);
+        expect(existsSync(join(dir, '.plugin-cache', engine))).toBe(true);
+      } else {
+        // A misspelt engine stops the job at once, before anything is installed or written.
+        expect(r.status).toBe(2);
+        expect(r.stdout).toContain("::error title=nsbridge::ENGINE is 'opentofu': set it to tofu or terraform in the workflow's env");
+        expect(readFileSync(githubEnv, 'utf8')).toBe('');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('GitLab: a misspelt ENGINE stops the install block at once (exit 2), before any download', () => {
+    const install = (gl['.nsbridge'].before_script as string[]).find((l) => /case "\$ENGINE" in/.test(l))!;
+    // No curl on PATH: reaching a download would fail differently (127), not with exit 2.
+    const r = spawnSync('/bin/bash', ['-eo', 'pipefail', '-c', install], { env: { PATH: '/nonexistent', ENGINE: 'opentofu', CI_PROJECT_DIR: tmpdir() }, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain("ENGINE is 'opentofu': set it to tofu or terraform in the variables of .gitlab-ci.yml");
   });
 
   test('every engine command runs "$ENGINE": no bare tofu or terraform command left in any file', () => {
