@@ -8,16 +8,22 @@
  *   environment, nightly drift with --expect-no-changes, OIDC where AWS is used, registrar
  *   credentials only as secret references and only under names the registrar catalog knows.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REGISTRARS } from '../../registrar-adapters/catalog';
-import { allGithubProblems, allGitlabProblems, githubWorkflowProblems, parseYaml } from './validators';
+import { allGithubProblems, allGitlabProblems, githubActionProblems, githubWorkflowProblems, parseYaml } from './validators';
 
 const ROOT = join(__dirname, '..', '..');
 const GITHUB_FILE = join(ROOT, 'examples', 'ci', 'github', 'nsbridge.yml');
 const GITLAB_FILE = join(ROOT, 'examples', 'ci', 'gitlab', '.gitlab-ci.yml');
 const DNSSEC_FILE = join(ROOT, 'examples', 'ci', 'github', 'nsbridge-dnssec.yml');
+// The composite action both GitHub workflows use: the engine, its provider cache, every stack's init.
+const ACTION_FILE = join(ROOT, 'examples', 'ci', 'github', 'actions', 'nsbridge-init', 'action.yml');
 const dnssecText = readFileSync(DNSSEC_FILE, 'utf8');
+const actionText = readFileSync(ACTION_FILE, 'utf8');
+const action = parseYaml(actionText, 'action.yml').value;
 const githubText = readFileSync(GITHUB_FILE, 'utf8');
 const gitlabText = readFileSync(GITLAB_FILE, 'utf8');
 const gh = parseYaml(githubText, 'nsbridge.yml').value;
@@ -43,6 +49,37 @@ function mutate(text: string, from: string | RegExp, to: string): string {
 
 const messages = (ps: { message: string }[]) => ps.map((p) => p.message).join('\n');
 
+// Every GitHub job sets up the engine through the shipped composite action, with the workflow's switch.
+const INIT_ACTION = './.github/actions/nsbridge-init';
+const INIT_INPUTS = { engine: '${{ env.ENGINE }}', 'tofu-version': '${{ env.TOFU_VERSION }}', 'terraform-version': '${{ env.TERRAFORM_VERSION }}' };
+const ENGINES = ['tofu', 'terraform'] as const;
+
+/** The shell each file runs, comments left out: run steps, the action's steps, GitLab scripts. */
+const commandsOf = (text: string): string[] => {
+  const lines = (script: string) => script.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+  const doc = parseYaml(text, 'pipeline').value;
+  const out: string[] = [];
+  const walk = (node: any) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === 'run' || key === 'script' || key === 'before_script' || key === 'after_script') && value) out.push(...[value].flat(10).map((s) => lines(String(s))));
+      else walk(value);
+    }
+  };
+  walk(doc);
+  return out;
+};
+// A command that names an engine's binary itself instead of "$ENGINE" (messages in echo excepted).
+const BARE_ENGINE = /(^|[\s;|&(])(tofu|terraform) +(-chdir|init|plan|show|apply|version|providers|force-unlock)\b/m;
+const withoutEcho = (command: string) => command.split('\n').filter((l) => !/^\s*echo /.test(l)).join('\n');
+/** How often each file spells out the lock-file block (its missing-file message, its copy, its init). */
+const lockBlocks = (text: string) => ({
+  missing: (text.match(/\.terraform\.lock\.hcl is missing: make it with '\$ENGINE providers lock' and commit it \(docs\/ci\.md, Provider lock files\)/g) ?? []).length,
+  copy: (text.match(/cp "locks\/\$stack\.terraform\.lock\.hcl" "\$dir\/\.terraform\.lock\.hcl"/g) ?? []).length,
+  init: (text.match(/init -input=false[^\n]*-lockfile=readonly/g) ?? []).length,
+});
+
 // ------------------------------------------------------------------------------------------------
 describe('GitHub Actions workflow: valid for GitHub', () => {
   test('GitHub\'s workflow parser and the SchemaStore schema accept it', async () => {
@@ -55,7 +92,7 @@ describe('GitHub Actions workflow: valid for GitHub', () => {
     ['a missing runs-on', (t: string) => mutate(t, /    runs-on: ubuntu-latest\n    timeout-minutes: 150 # up/, '    timeout-minutes: 150 # up'), /runs-on/],
     ['an unknown trigger', (t: string) => mutate(t, '  workflow_dispatch: {}', '  workflow_dispach: {}'), /workflow_dispach/],
     ['a bad permission level', (t: string) => mutate(t, 'pull-requests: write #', 'pull-requests: writ #'), /writ/],
-    ['a step with both run and uses', (t: string) => mutate(t, '      - run: npx cdktf synth\n      - name: Plan every stack', '      - run: npx cdktf synth\n        uses: actions/checkout@v5\n      - name: Plan every stack'), /.+/],
+    ['a step with both run and uses', (t: string) => mutate(t, '      - run: npx cdktf synth\n      - name: Engine', '      - run: npx cdktf synth\n        uses: actions/checkout@v5\n      - name: Engine'), /.+/],
   ])('refuses a copy with %s (both validators)', async (_what, broken, pattern) => {
     const text = broken(githubText);
     const parser = await githubWorkflowProblems(text);
@@ -104,33 +141,26 @@ describe('GitHub Actions workflow: what it does', () => {
     expect(jobs.deploy.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
   });
 
-  test('every job: checkout, Node 22+ with the npm cache, npm ci, OpenTofu without its wrapper, the provider cache, AWS by OIDC, in that order', () => {
+  test('every job: checkout, Node 22+ with the npm cache, npm ci, AWS by OIDC, the stacks, then nsbridge-init with the one engine switch, in that order', () => {
     for (const [id, job] of Object.entries(jobs)) {
       const order = [
         stepIndex(job, uses('actions/checkout')),
         stepIndex(job, uses('actions/setup-node')),
         stepIndex(job, runMatches(/^npm ci$/)),
-        stepIndex(job, uses('opentofu/setup-opentofu')),
-        stepIndex(job, uses('actions/cache')),
         stepIndex(job, uses('aws-actions/configure-aws-credentials')),
-        stepIndex(job, runMatches(/npx (cdktf synth|nsbridge apply)/)),
+        stepIndex(job, (s) => s.run === 'npx cdktf synth' || typeof s.uses === 'string' && s.uses.startsWith('actions/download-artifact@')),
+        stepIndex(job, (s) => s.uses === INIT_ACTION),
+        stepIndex(job, runMatches(/"\$ENGINE" -chdir="\$dir" plan|npx nsbridge apply/)),
       ];
       expect({ id, order }).toEqual({ id, order: [...order].sort((a, b) => a - b) });
       const node = job.steps.find(uses('actions/setup-node'));
       expect(node.with).toMatchObject({ 'node-version': '${{ env.NODE_VERSION }}', cache: 'npm' });
-      const tofu = job.steps.find(uses('opentofu/setup-opentofu'));
-      expect(tofu.with.tofu_wrapper).toBe(false); // the wrapper rewrites output cdktf parses
-      expect(tofu.with.tofu_version).toBe('${{ env.TOFU_VERSION }}'); // one version for every job
-      const cache = job.steps.find(uses('actions/cache'));
-      expect(cache.with.path).toBe('.tofu-plugin-cache');
-      expect(cache.with.key).toMatch(/hashFiles\('locks\/\*\.terraform\.lock\.hcl'\)/);
+      expect(job.steps.find((s: any) => s.uses === INIT_ACTION).with).toEqual(INIT_INPUTS);
+      // The engine is set up by nsbridge-init alone, never beside it.
+      expect(job.steps.filter((s: any) => /setup-opentofu|setup-terraform|actions\/cache/.test(s.uses ?? ''))).toEqual([]);
       expect(runs(job)).not.toMatch(/npm install|npm i\b/);
     }
     expect(gh.env.NODE_VERSION).toBeGreaterThanOrEqual(22); // Node 20 is end of life on 2026-04-30
-    expect(Number(String(gh.env.TOFU_VERSION).split('.')[1])).toBeGreaterThanOrEqual(10); // S3 lock file
-    expect(gh.env.TF_PLUGIN_CACHE_DIR).toBe('${{ github.workspace }}/.tofu-plugin-cache');
-    // cdktf calls the binary named here.
-    expect(gh.env.TERRAFORM_BINARY_NAME).toBe('tofu');
   });
 
   test('OIDC: id-token: write exactly where AWS credentials are configured, with a role from a variable', () => {
@@ -148,7 +178,8 @@ describe('GitHub Actions workflow: what it does', () => {
   test('actions are pinned to a major version or a commit SHA', () => {
     const all = Object.values(jobs).flatMap((j: any) => j.steps.filter((s: any) => s.uses).map((s: any) => s.uses));
     expect(all.length).toBeGreaterThan(10);
-    for (const u of all) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+|[0-9a-f]{40})$/);
+    const remote = [...all, ...action.runs.steps.filter((s: any) => s.uses).map((s: any) => s.uses)].filter((u) => u !== INIT_ACTION);
+    for (const u of remote) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+|[0-9a-f]{40})$/);
   });
 
   test('plan: saved plans per stack with the committed lock file, the DNS review, the artifact, one sticky comment', () => {
@@ -158,16 +189,15 @@ describe('GitHub Actions workflow: what it does', () => {
     expect(plan.concurrency.group).toMatch(/\$\{\{ github\.ref \}\}/);
     expect(plan.concurrency['cancel-in-progress']).toBe(false);
     const synth = stepIndex(plan, runMatches(/^npx cdktf synth$/));
-    const plans = stepIndex(plan, runMatches(/tofu -chdir="\$dir" plan -input=false -out=plan\.tfplan/));
+    const init = stepIndex(plan, (s) => s.uses === INIT_ACTION);
+    const plans = stepIndex(plan, runMatches(/"\$ENGINE" -chdir="\$dir" plan -input=false -out=plan\.tfplan/));
     const review = stepIndex(plan, runMatches(/npx nsbridge plan --plan cdktf\.out\/stacks\/\*\/plan\.json --format markdown --artifact .* > review\.md/));
     const artifact = stepIndex(plan, uses('actions/upload-artifact'));
     const comment = stepIndex(plan, uses('actions/github-script'));
-    expect([synth, plans, review, artifact, comment]).toEqual([synth, plans, review, artifact, comment].sort((a, b) => a - b));
+    expect([synth, init, plans, review, artifact, comment]).toEqual([synth, init, plans, review, artifact, comment].sort((a, b) => a - b));
     const planRun: string = plan.steps[plans].run;
-    expect(planRun).toMatch(/cdktf\.out\/manifest\.json/); // every synthesized stack
-    expect(planRun).toMatch(/cp "locks\/\$stack\.terraform\.lock\.hcl" "\$dir\/\.terraform\.lock\.hcl"/);
-    expect(planRun).toMatch(/init -input=false -lockfile=readonly/);
-    expect(planRun).toMatch(/show -json plan\.tfplan > "\$dir\/plan\.json"/);
+    expect(planRun).toMatch(/for dir in cdktf\.out\/stacks\/\*; do/); // every synthesized (and initialised) stack
+    expect(planRun).toMatch(/"\$ENGINE" -chdir="\$dir" show -json plan\.tfplan > "\$dir\/plan\.json"/);
     const kept: string = plan.steps[artifact].with.path;
     expect(kept.split('\n').filter(Boolean)).toEqual(['cdktf.out/', '!cdktf.out/stacks/*/.terraform/', 'review.md', 'review.json', 'review.txt']);
     expect(plan.steps[artifact].with.name).toBe('nsbridge-plan');
@@ -189,13 +219,13 @@ describe('GitHub Actions workflow: what it does', () => {
     expect(deploy.concurrency['cancel-in-progress']).toBe(false);
     expect(deploy.concurrency.group).not.toMatch(/github\.ref|run_id/); // one group for all deploys
     const download = stepIndex(deploy, uses('actions/download-artifact'));
+    const init = stepIndex(deploy, (s) => s.uses === INIT_ACTION);
     const apply = stepIndex(deploy, runMatches(/npx nsbridge apply cdktf\.out\/stacks\/\*\/plan\.tfplan/));
-    expect(download).toBeLessThan(apply);
+    expect([download, init, apply]).toEqual([download, init, apply].sort((a, b) => a - b));
     expect(deploy.steps[download].with.name).toBe('nsbridge-plan');
-    expect(deploy.steps[apply].run).toMatch(/init -input=false -lockfile=readonly/);
-    expect(runs(deploy)).not.toMatch(/cdktf (deploy|synth)|tofu[^\n]* plan /); // never re-plans
+    expect(runs(deploy)).not.toMatch(/cdktf (deploy|synth)|ENGINE[^\n]* plan /); // never re-plans
     expect(jobs.plan.environment).toBeUndefined();
-    expect(runs(jobs.plan)).not.toMatch(/cdktf deploy|cdktf destroy|--auto-approve|nsbridge apply|tofu[^\n]* apply/);
+    expect(runs(jobs.plan)).not.toMatch(/cdktf deploy|cdktf destroy|--auto-approve|nsbridge apply|ENGINE[^\n]* apply/);
   });
 
   test('nightly drift: the plan job with --expect-no-changes, the review on the summary page, fails on changes', () => {
@@ -289,8 +319,9 @@ describe('GitLab CI pipeline: what it does', () => {
   test('every job: Node 22, npm ci, OpenTofu checked against its checksums, the provider cache, AWS by OIDC (id_tokens with an audience)', () => {
     for (const id of jobIds) expect(gl[id].extends).toBe('.nsbridge');
     expect(template.image).toMatch(/^node:22\b/);
-    expect(gl.variables.TF_PLUGIN_CACHE_DIR).toBe('$CI_PROJECT_DIR/.tofu-plugin-cache');
-    expect(template.cache).toContainEqual({ key: { prefix: 'tofu-providers', files: ['locks/*.terraform.lock.hcl'] }, paths: ['.tofu-plugin-cache/'] });
+    // The provider cache: one folder and one cache key per engine (their registries sign different packages).
+    expect(gl.variables.TF_PLUGIN_CACHE_DIR).toBe('$CI_PROJECT_DIR/.plugin-cache/$ENGINE');
+    expect(template.cache).toContainEqual({ key: { prefix: '$ENGINE-providers', files: ['locks/*.terraform.lock.hcl'] }, paths: ['.plugin-cache/'] });
     expect(template.id_tokens.AWS_ID_TOKEN.aud).toMatch(/^https:\/\//);
     const before = script(template);
     expect(before).toMatch(/AWS_WEB_IDENTITY_TOKEN_FILE/);
@@ -298,8 +329,7 @@ describe('GitLab CI pipeline: what it does', () => {
     expect(before).toMatch(/AWS_ROLE_ARN="\$NSBRIDGE_AWS_ROLE_ARN"/);
     expect(before).toMatch(/sha256sum -c/);
     expect(before).toMatch(/npm ci/);
-    expect(gl.variables.TERRAFORM_BINARY_NAME).toBe('tofu');
-    expect(Number(String(gl.variables.TOFU_VERSION).split('.')[1])).toBeGreaterThanOrEqual(10);
+    expect(before).toMatch(/^\$ENGINE version$/m);
     // Each job names its role through a variable, never a literal ARN.
     for (const id of jobIds) expect(gl[id].variables.NSBRIDGE_AWS_ROLE_ARN).toMatch(/^\$NSBRIDGE_[A-Z]+_ROLE_ARN$/);
     expect(gitlabText).not.toMatch(/arn:aws:/);
@@ -314,7 +344,7 @@ describe('GitLab CI pipeline: what it does', () => {
       { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "push"' },
     ]);
     const s = script(plan);
-    expect(s).toMatch(/npx cdktf synth[\s\S]*cp "locks\/\$stack\.terraform\.lock\.hcl"[\s\S]*init -input=false -lockfile=readonly[\s\S]*plan -input=false -out=plan\.tfplan[\s\S]*show -json plan\.tfplan/);
+    expect(s).toMatch(/npx cdktf synth[\s\S]*cp "locks\/\$stack\.terraform\.lock\.hcl"[\s\S]*init -input=false -lockfile=readonly[\s\S]*"\$ENGINE" -chdir="\$dir" plan -input=false -out=plan\.tfplan[\s\S]*show -json plan\.tfplan/);
     expect(s).toMatch(/npx nsbridge plan --plan cdktf\.out\/stacks\/\*\/plan\.json --format markdown --artifact .* > review\.md/);
     const post: string = plan.after_script.join('\n');
     expect(post).toMatch(/<!-- nsbridge-plan -->/);
@@ -342,7 +372,7 @@ describe('GitLab CI pipeline: what it does', () => {
     expect(drift.rules.map((r: any) => r.if)).toContain('$CI_PIPELINE_SOURCE == "schedule" && $NSBRIDGE_SCHEDULE != "dnssec-advance"');
     expect(drift.rules.every((r: any) => !/merge_request|CI_COMMIT_BRANCH/.test(r.if))).toBe(true);
     const s = script(drift);
-    expect(s).toMatch(/tofu -chdir="\$dir" plan[\s\S]*npx nsbridge plan --plan cdktf\.out\/stacks\/\*\/plan\.json --expect-no-changes/);
+    expect(s).toMatch(/"\$ENGINE" -chdir="\$dir" plan[\s\S]*npx nsbridge plan --plan cdktf\.out\/stacks\/\*\/plan\.json --expect-no-changes/);
     expect(s).toMatch(/exit "\$status"/);
     expect(drift.allow_failure).toBeUndefined();
     expect(drift.artifacts).toMatchObject({ when: 'always', paths: ['review.md', 'review.txt'] });
@@ -360,7 +390,7 @@ describe('GitLab CI pipeline: what it does', () => {
     expect(job.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule" && $NSBRIDGE_SCHEDULE == "dnssec-advance" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
     expect(job.resource_group).toBe(gl.deploy.resource_group);
     const s = script(job);
-    expect(s).toMatch(/-out=advance\.tfplan[\s\S]*show -json advance\.tfplan[\s\S]*if npx nsbridge dnssec-advance-check --plan "\$dir\/advance\.json"; then\n\s*tofu -chdir="\$dir" apply -input=false -no-color advance\.tfplan/);
+    expect(s).toMatch(/npx cdktf synth[\s\S]*init -input=false -lockfile=readonly[\s\S]*-out=advance\.tfplan[\s\S]*show -json advance\.tfplan[\s\S]*if npx nsbridge dnssec-advance-check --plan "\$dir\/advance\.json"; then\n\s*"\$ENGINE" -chdir="\$dir" apply -input=false -no-color advance\.tfplan/);
     expect(s).not.toMatch(/cdktf deploy|auto-approve|destroy/);
     expect(job.when).toBeUndefined(); // scheduled: no manual start
   });
@@ -400,7 +430,12 @@ describe('GitHub Actions: the scheduled DNSSEC roll-out workflow', () => {
   });
 
   test('applies a saved plan only after dnssec-advance-check accepted it; never cdktf deploy', () => {
-    expect(run).toMatch(/plan -input=false -no-color -out=advance\.tfplan[\s\S]*show -json advance\.tfplan[\s\S]*if npx nsbridge dnssec-advance-check --plan "\$dir\/advance\.json"; then\n\s*tofu -chdir="\$dir" apply -input=false -no-color advance\.tfplan/);
+    const synth = job.steps.findIndex((s: any) => s.run === 'npx cdktf synth');
+    const init = job.steps.findIndex((s: any) => s.uses === INIT_ACTION);
+    expect(synth).toBeGreaterThan(0);
+    expect(init).toBe(synth + 1);
+    expect(job.steps[init].with).toEqual(INIT_INPUTS);
+    expect(run).toMatch(/"\$ENGINE" -chdir="\$dir" plan -input=false -no-color -out=advance\.tfplan[\s\S]*show -json advance\.tfplan[\s\S]*if npx nsbridge dnssec-advance-check --plan "\$dir\/advance\.json"; then\n\s*"\$ENGINE" -chdir="\$dir" apply -input=false -no-color advance\.tfplan/);
     expect((run.match(/ apply /g) ?? []).length).toBe(1);
     expect(run).not.toMatch(/cdktf deploy|auto-approve|destroy/);
   });
@@ -416,15 +451,149 @@ describe('GitHub Actions: the scheduled DNSSEC roll-out workflow', () => {
 });
 
 // ------------------------------------------------------------------------------------------------
-test('both pipelines: one OpenTofu version, Node 22 or newer, the dependency lock files committed (not git-ignored)', () => {
-  expect(String(gh.env.TOFU_VERSION)).toBe(String(gl.variables.TOFU_VERSION));
+describe('the engine switch (OpenTofu or Terraform) and the one lock-file block', () => {
+  const steps: any[] = action.runs.steps;
+  const setup = (name: string) => steps.filter((s) => typeof s.uses === 'string' && s.uses.startsWith(name + '@'));
+  /** The action's steps that run for an engine: a step guarded by inputs.engine runs for that engine only. */
+  const stepsFor = (engine: string) => steps.filter((s) => {
+    if (s.if === undefined) return true;
+    const m = /^inputs\.engine == '(\w+)'$/.exec(s.if);
+    expect({ if: s.if, understood: m !== null }).toEqual({ if: s.if, understood: true });
+    return m![1] === engine;
+  });
+
+  test('GitHub\'s parser accepts the nsbridge-init action, and refuses broken copies', () => {
+    expect(messages(githubActionProblems(actionText))).toBe('');
+    expect(messages(githubActionProblems(mutate(actionText, '      shell: bash\n      env:\n        ENGINE: ${{ inputs.engine }}\n      run: |\n        case', '      env:\n        ENGINE: ${{ inputs.engine }}\n      run: |\n        case')))).toMatch(/Required property is missing: shell/);
+    expect(messages(githubActionProblems(mutate(actionText, "if: inputs.engine == 'tofu'", "if: input.engine == 'tofu'")))).toMatch(/Unrecognized named-value: 'input'/);
+    expect(messages(githubActionProblems(mutate(actionText, 'runs:\n  using', 'runz:\n  using')))).toMatch(/runz/);
+  });
+
+  test('one switch per pipeline: ENGINE, with a version per engine; nothing else names the binary', () => {
+    const dnssecWf = parseYaml(dnssecText, 'nsbridge-dnssec.yml').value;
+    for (const vars of [gh.env, dnssecWf.env, gl.variables]) {
+      expect(vars.ENGINE).toBe('tofu');
+      expect(Number(String(vars.TOFU_VERSION).split('.')[1])).toBeGreaterThanOrEqual(10); // S3 lock file
+      const [major, minor] = String(vars.TERRAFORM_VERSION).split('.').map(Number);
+      expect({ major, minorAtLeast10: minor >= 10 }).toEqual({ major: 1, minorAtLeast10: true }); // S3 lock file
+    }
+    // Derived from ENGINE, never a second setting a team has to keep in step.
+    for (const env of [gh.env, dnssecWf.env]) {
+      for (const key of ['TERRAFORM_BINARY_NAME', 'NSBRIDGE_TERRAFORM_BINARY', 'TF_PLUGIN_CACHE_DIR']) expect(env).not.toHaveProperty(key);
+    }
+    expect(gl.variables).toMatchObject({ TERRAFORM_BINARY_NAME: '$ENGINE', NSBRIDGE_TERRAFORM_BINARY: '$ENGINE' });
+    const exported = steps[0].run as string;
+    for (const line of ['TERRAFORM_BINARY_NAME=$ENGINE', 'NSBRIDGE_TERRAFORM_BINARY=$ENGINE', 'TF_PLUGIN_CACHE_DIR=$GITHUB_WORKSPACE/.plugin-cache/$ENGINE']) expect(exported).toContain(`echo "${line}"`);
+    expect(exported).toMatch(/>> "\$GITHUB_ENV"/);
+    expect(steps[0].env.ENGINE).toBe('${{ inputs.engine }}');
+  });
+
+  test.each([...ENGINES, 'opentofu'])('GitHub: the action\'s engine step run by bash with ENGINE=%s', (engine) => {
+    const dir = mkdtempSync(join(tmpdir(), 'nsbridge-ci-engine-'));
+    try {
+      const githubEnv = join(dir, 'github-env');
+      writeFileSync(githubEnv, '');
+      // GitHub runs a composite step's `shell: bash` as `bash --noprofile --norc -eo pipefail {0}`.
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', steps[0].run], {
+        env: { PATH: process.env.PATH, ENGINE: engine, GITHUB_ENV: githubEnv, GITHUB_WORKSPACE: dir },
+        encoding: 'utf8',
+      });
+      if ((ENGINES as readonly string[]).includes(engine)) {
+        expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+        expect(readFileSync(githubEnv, 'utf8')).toBe(`TERRAFORM_BINARY_NAME=${engine}\nNSBRIDGE_TERRAFORM_BINARY=${engine}\nTF_PLUGIN_CACHE_DIR=${dir}/.plugin-cache/${engine}\n`);
+        expect(existsSync(join(dir, '.plugin-cache', engine))).toBe(true);
+      } else {
+        // A misspelt engine stops the job at once, before anything is installed or written.
+        expect(r.status).toBe(2);
+        expect(r.stdout).toContain("::error title=nsbridge::ENGINE is 'opentofu': set it to tofu or terraform in the workflow's env");
+        expect(readFileSync(githubEnv, 'utf8')).toBe('');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('GitLab: a misspelt ENGINE stops the install block at once (exit 2), before any download', () => {
+    const install = (gl['.nsbridge'].before_script as string[]).find((l) => /case "\$ENGINE" in/.test(l))!;
+    // No curl on PATH: reaching a download would fail differently (127), not with exit 2.
+    const r = spawnSync('/bin/bash', ['-eo', 'pipefail', '-c', install], { env: { PATH: '/nonexistent', ENGINE: 'opentofu', CI_PROJECT_DIR: tmpdir() }, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain("ENGINE is 'opentofu': set it to tofu or terraform in the variables of .gitlab-ci.yml");
+  });
+
+  test('every engine command runs "$ENGINE": no bare tofu or terraform command left in any file', () => {
+    for (const [name, text] of [['nsbridge.yml', githubText], ['nsbridge-dnssec.yml', dnssecText], ['action.yml', actionText], ['.gitlab-ci.yml', gitlabText]]) {
+      const commands = commandsOf(text);
+      expect({ name, commands: commands.length > 0 }).toEqual({ name, commands: true });
+      for (const command of commands) expect({ name, bare: BARE_ENGINE.exec(withoutEcho(command))?.[0] ?? null }).toEqual({ name, bare: null });
+    }
+    // ...and the check finds one.
+    expect(BARE_ENGINE.test(withoutEcho('for d in x; do\n  tofu -chdir="$d" plan\ndone'))).toBe(true);
+    expect(actionText + githubText + dnssecText + gitlabText).toMatch(/"\$ENGINE" -chdir="\$dir" (init|plan|show|apply)/);
+  });
+
+  test.each(ENGINES)('GitHub, ENGINE=%s: exactly that engine\'s setup runs, its wrapper off, its version from the workflow', (engine) => {
+    const running = stepsFor(engine);
+    const other = ENGINES.find((e) => e !== engine)!;
+    const [own] = running.filter((s) => /setup-(opentofu|terraform)@/.test(s.uses ?? ''));
+    expect(running.filter((s) => /setup-(opentofu|terraform)@/.test(s.uses ?? ''))).toHaveLength(1);
+    expect(own.if).toBe(`inputs.engine == '${engine}'`);
+    const input = engine === 'tofu' ? 'tofu' : 'terraform';
+    expect(own.uses).toBe(engine === 'tofu' ? 'opentofu/setup-opentofu@v1' : 'hashicorp/setup-terraform@v3');
+    expect(own.with[`${input}_wrapper`]).toBe(false); // the wrapper rewrites output cdktf parses
+    expect(own.with[`${input}_version`]).toBe(`\${{ inputs.${input}-version }}`);
+    expect(running.some((s) => s.if === `inputs.engine == '${other}'`)).toBe(false);
+    // The workflows parse with either engine switched on.
+    const switched = (text: string) => text.replace(/^  ENGINE: tofu\b/m, `  ENGINE: ${engine}`);
+    expect(switched(githubText)).toMatch(new RegExp(`^  ENGINE: ${engine}\\b`, 'm'));
+    return Promise.all([githubText, dnssecText].map(async (text) => expect(messages(await allGithubProblems(switched(text)))).toBe('')));
+  });
+
+  test('GitHub: both setup steps guarded, the provider cache per engine', () => {
+    expect(setup('opentofu/setup-opentofu')).toHaveLength(1);
+    expect(setup('hashicorp/setup-terraform')).toHaveLength(1);
+    for (const s of [...setup('opentofu/setup-opentofu'), ...setup('hashicorp/setup-terraform')]) expect(s.if).toMatch(/^inputs\.engine == '(tofu|terraform)'$/);
+    const [cache] = setup('actions/cache');
+    expect(cache.with.path).toBe('.plugin-cache/${{ inputs.engine }}');
+    expect(cache.with.key).toMatch(/^\$\{\{ inputs\.engine \}\}-providers-.*hashFiles\('locks\/\*\.terraform\.lock\.hcl'\)/);
+    expect(Object.keys(action.inputs).sort()).toEqual(['engine', 'terraform-version', 'tofu-version']);
+  });
+
+  test.each(ENGINES)('GitLab, ENGINE=%s: the release of that engine, at its pinned version, checked against its SHA256SUMS', (engine) => {
+    const install = (gl['.nsbridge'].before_script as string[]).find((l) => /case "\$ENGINE" in/.test(l))!;
+    expect(install).toBeDefined();
+    const branch = new RegExp(`^\\s*${engine}\\) version="\\$${engine === 'tofu' ? 'TOFU' : 'TERRAFORM'}_VERSION"; release="(https://[^"]+)" ;;$`, 'm').exec(install);
+    expect(branch).not.toBeNull();
+    expect(branch![1]).toBe(engine === 'tofu' ? 'https://github.com/opentofu/opentofu/releases/download/v$TOFU_VERSION' : 'https://releases.hashicorp.com/terraform/$TERRAFORM_VERSION');
+    expect(install).toMatch(/curl -fsSLO "\$release\/\$\{ENGINE\}_\$\{version\}_SHA256SUMS"/);
+    expect(install).toMatch(/\| sha256sum -c -/);
+    expect(install).toMatch(/\*\) echo "ENGINE is '\$ENGINE': set it to tofu or terraform[^"]*"; exit 2 ;;/);
+    expect(messages(allGitlabProblems(gitlabText.replace(/^  ENGINE: tofu$/m, `  ENGINE: ${engine}`)))).toBe('');
+  });
+
+  test('the lock-file block is written once per pipeline: in the action for GitHub, in one anchor for GitLab', () => {
+    expect(lockBlocks(githubText)).toEqual({ missing: 0, copy: 0, init: 0 });
+    expect(lockBlocks(dnssecText)).toEqual({ missing: 0, copy: 0, init: 0 });
+    expect(lockBlocks(actionText)).toEqual({ missing: 1, copy: 1, init: 1 });
+    expect(lockBlocks(gitlabText)).toEqual({ missing: 1, copy: 1, init: 1 });
+    // ...and every GitLab job that runs the engine uses it.
+    const anchor: string = gl['.init-every-stack'];
+    expect(lockBlocks(anchor)).toEqual({ missing: 1, copy: 1, init: 1 });
+    for (const id of ['plan', 'deploy', 'drift', 'dnssec-advance']) expect({ id, uses: [gl[id].script].flat(10).includes(anchor) }).toEqual({ id, uses: true });
+    // The missing-file message names the file and the fix, with a GitHub error annotation.
+    expect(actionText).toContain("echo \"::error title=nsbridge::locks/$stack.terraform.lock.hcl is missing: make it with '$ENGINE providers lock' and commit it (docs/ci.md, Provider lock files)\"\n            exit 1");
+    expect(anchor).toMatch(/is missing: [^\n]*"\n\s*exit 1\n/);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+test('both pipelines: one engine and one version per engine, Node 22 or newer, the dependency lock files committed (not git-ignored)', () => {
+  for (const key of ['ENGINE', 'TOFU_VERSION', 'TERRAFORM_VERSION']) expect({ key, value: String(gh.env[key]) }).toEqual({ key, value: String(gl.variables[key]) });
   expect(Number(gh.env.NODE_VERSION)).toBeGreaterThanOrEqual(22);
   expect(Number(/^node:(\d+)/.exec(gl['.nsbridge'].image)![1])).toBeGreaterThanOrEqual(22);
   // The scheduled DNSSEC workflow runs what the main workflow runs, with the same lock waits and lock files.
   const dnssecWf = parseYaml(dnssecText, 'nsbridge-dnssec.yml').value;
-  for (const key of ['TOFU_VERSION', 'NODE_VERSION', 'TF_CLI_ARGS_plan', 'TF_CLI_ARGS_apply']) expect({ key, value: dnssecWf.env[key] }).toEqual({ key, value: gh.env[key] });
-  expect(dnssecText).toMatch(/init -input=false -no-color -lockfile=readonly/);
-  expect(gl['dnssec-advance'].script.join('\n')).toMatch(/init -input=false -no-color -lockfile=readonly/);
+  for (const key of ['ENGINE', 'TOFU_VERSION', 'TERRAFORM_VERSION', 'NODE_VERSION', 'TF_CLI_ARGS_plan', 'TF_CLI_ARGS_apply']) expect({ key, value: dnssecWf.env[key] }).toEqual({ key, value: gh.env[key] });
   const ignored = readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n').map((l) => l.trim());
   expect(ignored).not.toContain('.terraform.lock.hcl');
 });
@@ -436,5 +605,8 @@ test('docs/ci.md lists every registrar credential of the catalog and both pipeli
     expect(doc).toContain(name);
   }
   for (const topic of ['nsbridge apply', 'Saved plan is stale', 'delegationSource', 'repairDrift', 'locks/', 'TF_PLUGIN_CACHE_DIR', 'cdktf deploy']) expect(doc).toContain(topic);
+  // The engine switch: where it is, which Terraform version and why, the Terraform lock files.
+  for (const topic of ['ENGINE', 'TERRAFORM_VERSION', `\`${gh.env.TERRAFORM_VERSION}\``, 'terraform providers lock', 'nsbridge-init', '.github/actions/nsbridge-init/action.yml']) expect({ topic, in: doc.includes(topic) }).toEqual({ topic, in: true });
+  expect(doc).not.toMatch(/replace `tofu` by\s+`terraform`/); // the hand edit is gone
   expect(doc).toMatch(/npx nsbridge set --registrar <id> --domain <d> --ns\s*<the name servers in the state>/); // the drift fix, as docs/review.md "Drift" gives it
 });

@@ -2,7 +2,8 @@
  * Validators for the example CI pipelines (examples/ci), used by pipelines.test.ts.
  *
  * - GitHub Actions: @actions/workflow-parser, GitHub's own workflow parser (the one behind the
- *   Actions language server): the same schema, expression and context checks GitHub applies.
+ *   Actions language server): the same schema, expression and context checks GitHub applies;
+ *   its action parser (parseAction) checks the composite action the workflows use.
  *   It is ESM-only and imports its schema JSON without an import attribute, which Node refuses,
  *   so it is bundled with esbuild (already a devDependency) into one CommonJS file first.
  * - Both files: JSON Schema (ajv) against the schemas vendored in ./schemas (SOURCE.md): the
@@ -85,12 +86,13 @@ function loadWorkflowParser(): any {
   if (!where) throw missing('@actions/workflow-parser', 'not found in node_modules or NODE_PATH');
   const pkgDir = where;
   const version: string = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
-  const out = join(tmpdir(), `nsbridge-workflow-parser-${version}-${process.getuid?.() ?? 'u'}.cjs`);
+  // "-actions": the bundle holds the action parser too (an older bundle of the same version does not).
+  const out = join(tmpdir(), `nsbridge-workflow-parser-${version}-actions-${process.getuid?.() ?? 'u'}.cjs`);
   if (!existsSync(out)) {
     // In a child process: esbuild's own sanity check fails inside jest's sandboxed globals.
     const script = `
       const result = require('esbuild').buildSync({
-        stdin: { contents: "export * from '@actions/workflow-parser';", resolveDir: ${JSON.stringify(join(pkgDir, '..', '..'))}, loader: 'js' },
+        stdin: { contents: "export * from '@actions/workflow-parser'; export * from '@actions/workflow-parser/actions/index';", resolveDir: ${JSON.stringify(join(pkgDir, '..', '..'))}, loader: 'js' },
         bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent',
         nodePaths: ${JSON.stringify(nodePaths())},
       });
@@ -116,6 +118,21 @@ export async function githubWorkflowProblems(text: string, name = 'nsbridge.yml'
     for (const e of template.errors ?? []) problems.push({ message: e.Message });
   }
   return problems;
+}
+
+/** GitHub's own parse and validation of an action.yml (the action schema, expressions, contexts). */
+export function githubActionProblems(text: string, name = 'action.yml'): Problem[] {
+  const { problems } = parseYaml(text, name);
+  if (problems.length) return problems;
+  const wp = loadWorkflowParser();
+  const parsed = wp.parseAction({ name, content: text }, new wp.NoOperationTraceWriter());
+  const found: Problem[] = parsed.context.errors.getErrors().map((e: any) => ({ message: e.message }));
+  if (found.length === 0 && parsed.value) {
+    // The conversion checks what the schema cannot (a composite step's shell, ...).
+    wp.convertActionTemplate(parsed.context, parsed.value);
+    for (const e of parsed.context.errors.getErrors()) found.push({ message: e.message });
+  }
+  return found;
 }
 
 /** Every problem of a GitHub workflow: YAML, GitHub's parser, SchemaStore's schema. */
