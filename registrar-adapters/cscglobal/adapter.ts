@@ -14,9 +14,9 @@
  */
 import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarValidationError } from '../../core/errors';
@@ -63,8 +63,7 @@ function hintFor(res: AxiosResponse, write: boolean): string | undefined {
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 15 * 60_000, intervalMs: 30_000 });
     const { http } = connect(info, ctx, creds.CSCGLOBAL_API_KEY, {
       headers: { apikey: creds.CSCGLOBAL_API_KEY!, Authorization: `Bearer ${creds.CSCGLOBAL_USER_TOKEN}`, Accept: 'application/json' },
@@ -136,5 +135,5 @@ export const adapter: RegistrarAdapter = {
         await waitForOrder(call, domain, nameServers, status.uuid ?? '');
       },
     };
-  },
+  }),
 };

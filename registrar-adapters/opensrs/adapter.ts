@@ -21,10 +21,9 @@
  *    which): all three read as "not in this account".
  */
 import type { AxiosResponse } from 'axios';
-import type { z } from 'zod';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { DnssecOperations, RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import {
@@ -52,7 +51,7 @@ import {
   OpenSrsReply,
   replySchema,
 } from './wire-types';
-import * as answer from '../core/answer';
+import { bodyAnswerParser } from '../core/answer';
 import { pollSettings } from '../core/operation-poll';
 
 /** OpenSRS sends no wait hint with response 300/310 (UNCONFIRMED how long to wait): two windows of nsbridge's 2/s pace. */
@@ -94,15 +93,10 @@ function isTransient(res: AxiosResponse): boolean {
   return code === CODE.TOO_MANY_COMMANDS_PER_CONNECTION || code === CODE.INTERNAL;
 }
 
-/** Check a decoded answer's shape before anything reads it (swap for the kit's helper later). */
-function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, what: string): z.infer<S> {
-  return answer.parseAnswer(schema, value, {
-    ...call,
-    status: 200,
-    what,
-    hint: 'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_OPENSRS_ENDPOINT if set',
-  });
-}
+/** Check a decoded answer's shape before anything reads it. */
+const parseAnswer = bodyAnswerParser(
+  'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_OPENSRS_ENDPOINT if set',
+);
 
 interface Facts {
   readonly username: string;
@@ -153,10 +147,7 @@ function errorFromReply(reply: OpenSrsReply, call: CallContext, facts: Facts, wr
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
-    const username = creds.OPENSRS_USERNAME!;
-    const privateKey = creds.OPENSRS_API_KEY!;
+  createClient: withCredentials(info, (ctx, { OPENSRS_USERNAME: username, OPENSRS_API_KEY: privateKey }) => {
     const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 15_000 });
     const { sandbox, http } = connect(info, ctx, username, {
       headers: { 'Content-Type': 'text/xml', Accept: 'text/xml', 'X-Username': username },
@@ -315,5 +306,5 @@ export const adapter: RegistrarAdapter = {
       },
       dnssec,
     };
-  },
+  }),
 };
