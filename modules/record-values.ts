@@ -94,32 +94,25 @@ interface RecordBase {
   readonly name: string;
 }
 
+/** A record set of type `T` whose values are `V`s: what every record spec but an alias has. */
+interface RecordSpecOf<T extends string, V> extends RecordBase {
+  readonly type: T;
+  readonly values: readonly V[];
+  /** @default 300 */
+  readonly ttl?: number;
+}
+
 /** A record set with literal values. */
-export interface ValueRecordSpec extends RecordBase {
-  readonly type: 'A' | 'AAAA' | 'CNAME' | 'TXT';
+export interface ValueRecordSpec extends RecordSpecOf<'A' | 'AAAA' | 'CNAME' | 'TXT', string> {
   /** The values; a CNAME takes exactly one. */
   readonly values: readonly string[];
-  /** @default 300 */
-  readonly ttl?: number;
 }
-export interface MxRecordSpec extends RecordBase {
-  readonly type: 'MX';
-  readonly values: readonly MxValue[];
-  /** @default 300 */
-  readonly ttl?: number;
-}
-export interface CaaRecordSpec extends RecordBase {
-  readonly type: 'CAA';
-  readonly values: readonly CaaValue[];
-  /** @default 300 */
-  readonly ttl?: number;
-}
-export interface SrvRecordSpec extends RecordBase {
-  readonly type: 'SRV';
-  readonly values: readonly SrvValue[];
-  /** @default 300 */
-  readonly ttl?: number;
-}
+/** An MX record set: each value a priority and a mail host. */
+export interface MxRecordSpec extends RecordSpecOf<'MX', MxValue> {}
+/** A CAA record set: each value flags, a tag and its value. */
+export interface CaaRecordSpec extends RecordSpecOf<'CAA', CaaValue> {}
+/** An SRV record set: each value a priority, a weight, a port and a target. */
+export interface SrvRecordSpec extends RecordSpecOf<'SRV', SrvValue> {}
 /** An alias A or AAAA record (Route 53 extension: answers with the target's addresses). */
 export interface AliasRecordSpec extends RecordBase {
   readonly type: 'A' | 'AAAA';
