@@ -21,11 +21,10 @@ import { CallContext, errorForStatus, send } from '../core/respond';
 import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { formatDuration } from '../../core/duration';
-import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { domainInfoSchema, envelopeSchema, FAILURE, InternetBsEnvelope, PATHS } from './wire-types';
 import { bodyAnswerParser } from '../core/answer';
-import { pollSettings } from '../core/operation-poll';
+import { pollSettings, waitUntilShown } from '../core/operation-poll';
 
 /** Internet.bs sends no documented wait hint: wait a little over one window of nsbridge's 1/s pace. */
 export const THROTTLE_WAIT_MS = 1_500;
@@ -99,25 +98,21 @@ export const adapter: RegistrarAdapter = {
       return parseAnswer(domainInfoSchema, body, where, 'a nameserver list').nameserver;
     }
 
-    async function waitUntilShown(where: CallContext, domain: string, nameServers: readonly string[]): Promise<void> {
-      ctx.log(`internetbs: ${domain}: the update is PENDING at the registry; waiting up to ${formatDuration(operationTimeoutMs)} for it to show`);
-      const outcome = await poll(async () => sameNameServers(await readNameServers(where, domain), nameServers), (shows) => shows, {
+    function waitUntilPendingShows(where: CallContext, domain: string, nameServers: readonly string[]): Promise<void> {
+      return waitUntilShown({
+        ctx,
         timeoutMs: operationTimeoutMs,
         intervalMs: pollIntervalMs,
-        waitFirst: true,
-        signal: ctx.signal,
-        onProgress: (shows, p) => {
-          if (!shows) ctx.log(`internetbs: ${domain}: still PENDING after ${formatDuration(p.elapsedMs)} (check ${p.attempt})`);
-        },
-      });
-      if (outcome.done) {
-        ctx.log(`internetbs: ${domain}: the update is done (after ${formatDuration(outcome.elapsedMs)})`);
-        return;
-      }
-      throw new RegistrarApiError({
-        ...where,
-        cause: `Internet.bs answered PENDING and the new name servers still did not show after ${formatDuration(outcome.elapsedMs)}`,
-        hint: `the registry may still apply it; check later with \`nsbridge get --registrar internetbs --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
+        shows: async () => sameNameServers(await readNameServers(where, domain), nameServers),
+        started: `internetbs: ${domain}: the update is PENDING at the registry; waiting up to ${formatDuration(operationTimeoutMs)} for it to show`,
+        pending: `internetbs: ${domain}: still PENDING`,
+        done: `internetbs: ${domain}: the update is done`,
+        notShown: (waited) =>
+          new RegistrarApiError({
+            ...where,
+            cause: `Internet.bs answered PENDING and the new name servers still did not show after ${waited}`,
+            hint: `the registry may still apply it; check later with \`nsbridge get --registrar internetbs --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
+          }),
       });
     }
 
@@ -128,7 +123,7 @@ export const adapter: RegistrarAdapter = {
       async setNameServers(domain, nameServers) {
         const where = { registrar: info.id, operation: 'set name servers', domain };
         const body = await call(PATHS.update, { Domain: domain, Ns_list: nameServers.join(',') }, where, true);
-        if (body.status === 'PENDING') await waitUntilShown(where, domain, nameServers);
+        if (body.status === 'PENDING') await waitUntilPendingShows(where, domain, nameServers);
       },
     };
   }),

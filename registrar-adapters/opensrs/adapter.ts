@@ -37,7 +37,6 @@ import {
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { formatDuration } from '../../core/duration';
-import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { checkDs, DnssecRecord, sameDnssecRecord } from '../../core/dnssec';
 import { DecodeOutcome, decodeEnvelope, requestEnvelope, XcpValue } from './xcp';
@@ -52,7 +51,7 @@ import {
   replySchema,
 } from './wire-types';
 import { bodyAnswerParser } from '../core/answer';
-import { pollSettings } from '../core/operation-poll';
+import { pollSettings, waitUntilShown } from '../core/operation-poll';
 
 /** OpenSRS sends no wait hint with response 300/310 (UNCONFIRMED how long to wait): two windows of nsbridge's 2/s pace. */
 export const THROTTLE_WAIT_MS = 2_000;
@@ -201,25 +200,21 @@ export const adapter: RegistrarAdapter = {
      * After response 250: re-read until `shows()` says the change is there, logging progress; past
      * NSBRIDGE_OPENSRS_OPERATION_TIMEOUT, report it pending (exit 1) with what to check.
      */
-    async function waitUntilShown(call: CallContext, what: string, check: string, shows: () => Promise<boolean>): Promise<void> {
-      ctx.log(`opensrs: ${call.domain}: ${what} was submitted to an asynchronous registry (response 250); waiting up to ${formatDuration(operationTimeoutMs)} for it to show`);
-      const outcome = await poll(shows, (shown) => shown, {
+    function waitUntilAsyncShows(call: CallContext, what: string, check: string, shows: () => Promise<boolean>): Promise<void> {
+      return waitUntilShown({
+        ctx,
         timeoutMs: operationTimeoutMs,
         intervalMs: pollIntervalMs,
-        waitFirst: true,
-        signal: ctx.signal,
-        onProgress: (shown, p) => {
-          if (!shown) ctx.log(`opensrs: ${call.domain}: ${what} still pending after ${formatDuration(p.elapsedMs)} (check ${p.attempt})`);
-        },
-      });
-      if (outcome.done) {
-        ctx.log(`opensrs: ${call.domain}: ${what} is done (after ${formatDuration(outcome.elapsedMs)})`);
-        return;
-      }
-      throw new RegistrarApiError({
-        ...call,
-        cause: `${what} was submitted to an asynchronous registry (response 250) and still did not show after ${formatDuration(outcome.elapsedMs)}`,
-        hint: `the registry may still apply it; check later with \`${check}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
+        shows,
+        started: `opensrs: ${call.domain}: ${what} was submitted to an asynchronous registry (response 250); waiting up to ${formatDuration(operationTimeoutMs)} for it to show`,
+        pending: `opensrs: ${call.domain}: ${what} still pending`,
+        done: `opensrs: ${call.domain}: ${what} is done`,
+        notShown: (waited) =>
+          new RegistrarApiError({
+            ...call,
+            cause: `${what} was submitted to an asynchronous registry (response 250) and still did not show after ${waited}`,
+            hint: `the registry may still apply it; check later with \`${check}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
+          }),
       });
     }
 
@@ -261,7 +256,7 @@ export const adapter: RegistrarAdapter = {
       const reply = await command(COMMANDS.setDnssec, { domain, dnssec: records.map(toWire) }, call, true);
       if (reply.response_code === CODE.ASYNC_SUBMITTED) {
         const same = (held: DnssecRecord[]) => held.length === records.length && held.every((h) => records.some((r) => sameDnssecRecord(h, r)));
-        await waitUntilShown(call, 'the DS change', `nsbridge ds get --registrar opensrs --domain ${domain}`, async () => same(await readDnssec(call, domain)));
+        await waitUntilAsyncShows(call, 'the DS change', `nsbridge ds get --registrar opensrs --domain ${domain}`, async () => same(await readDnssec(call, domain)));
       }
     }
 
@@ -297,7 +292,7 @@ export const adapter: RegistrarAdapter = {
         }
         const reply = await command(COMMANDS.updateNameServers, { domain, op_type: 'assign', assign_ns: [...nameServers] }, call, true);
         if (reply.response_code === CODE.ASYNC_SUBMITTED) {
-          await waitUntilShown(call, 'the name-server change', `nsbridge get --registrar opensrs --domain ${domain}`, async () =>
+          await waitUntilAsyncShows(call, 'the name-server change', `nsbridge get --registrar opensrs --domain ${domain}`, async () =>
             sameNameServers(await readNameServers(call, domain), nameServers),
           );
         } else if (domain.endsWith('.it')) {
