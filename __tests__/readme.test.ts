@@ -1,4 +1,4 @@
-/** docs/registrars.md's table is generated from the adapters' info.ts: it must not go stale. */
+/** docs/registrars.md's table is generated from the registrars' info.json files: it must not go stale. */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 

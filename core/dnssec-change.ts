@@ -179,9 +179,39 @@ async function afterChange(ports: RolloutPorts, r: Common, wanted: readonly Dnss
   ports.log(`${label}: the registry has not published the DS change yet (normal for minutes to hours): ${views}`);
 }
 
-async function hold(ports: RolloutPorts, r: Common, h: Hold, what: string, waits: WaitOutcome[]): Promise<number> {
-  const outcome = await holdWithProgress(what, h.ms, { clock: ports.clock, log: ports.log, label: `${r.registrar}: ${r.domain}` });
-  waits.push(outcome);
+/** What the hold after a DS change says: why resolvers may hold the old DS, what it waits for, what may happen after. */
+interface HoldWords {
+  /** Follows `h.why` on the "holding" line, separator included. */
+  readonly cached: (h: Hold) => string;
+  /** What the hold waits for, in its progress lines. */
+  readonly expiring: string;
+  /** What may be done once no resolver can hold the old DS. */
+  readonly then: string;
+}
+
+/** `ds set` replaced a DS: the old key keeps signing until no resolver can hold the old DS. */
+const REPLACE_HOLD: HoldWords = {
+  cached: (h) => `: resolvers may have cached the old DS for up to ${h.ttl !== undefined ? `${h.ttl} s` : 'the parent\'s DS TTL'}; the old key keeps signing until then`,
+  expiring: 'resolvers\' cached copies of the old DS to expire',
+  then: 'the old key may go now',
+};
+/** `ds clear`: the zone stays signed until no resolver can hold a DS. */
+const CLEAR_HOLD: HoldWords = {
+  cached: () => '; validating resolvers may still have the old DS cached that long, and the zone must stay signed until it has expired',
+  expiring: 'resolvers\' cached copies of the DS to expire',
+  then: 'the zone may be unsigned now',
+};
+
+/** The hold after a DS change (none when `h.ms` is 0): the ms held, or undefined. */
+async function hold(ports: RolloutPorts, r: Common, h: Hold, words: HoldWords, waits: WaitOutcome[]): Promise<number | undefined> {
+  const label = `${r.registrar}: ${r.domain}`;
+  if (h.ms === 0) {
+    ports.log(`${label}: no hold needed: ${h.why}; ${words.then}`);
+    return undefined;
+  }
+  ports.log(`${label}: holding ${humanDuration(h.ms)} (until ${new Date(ports.clock.now() + h.ms).toISOString()}): ${h.why}${words.cached(h)}`);
+  waits.push(await holdWithProgress(words.expiring, h.ms, { clock: ports.clock, log: ports.log, label }));
+  ports.log(`${label}: hold over: no resolver can hold the old DS any more; ${words.then}`);
   return h.ms;
 }
 
@@ -292,18 +322,7 @@ export async function setDs(ports: RolloutPorts, r: SetRequest): Promise<ChangeR
       const leftMs = r.waitMs > 0 ? Math.max(1, r.waitMs - (ports.clock.now() - writtenAt)) : 0;
       await afterChange(ports, r, r.desired, leftMs, 'serves exactly the new DS records', waits, KEEP_OLD_KEY);
     }
-    if (h.ms === 0) {
-      ports.log(`${label}: no hold needed: ${h.why}; the old key may go now`);
-      return result();
-    }
-    const upTo = h.ttl !== undefined ? `${h.ttl} s` : 'the parent\'s DS TTL';
-    ports.log(
-      `${label}: holding ${humanDuration(h.ms)} (until ${new Date(ports.clock.now() + h.ms).toISOString()}): ${h.why}: ` +
-        `resolvers may have cached the old DS for up to ${upTo}; the old key keeps signing until then`,
-    );
-    const held = await hold(ports, r, h, 'resolvers\' cached copies of the old DS to expire', waits);
-    ports.log(`${label}: hold over: no resolver can hold the old DS any more; the old key may go now`);
-    return result(held);
+    return result(await hold(ports, r, h, REPLACE_HOLD, waits));
   } catch (e) {
     if (e instanceof ChangeFailedError) e.result = result();
     throw e;
@@ -339,17 +358,7 @@ export async function clearDs(ports: RolloutPorts, r: ClearRequest): Promise<Cha
     if (!r.parentCheck && r.waitMs === 0) return result();
     await afterChange(ports, r, [], r.waitMs, 'serves no DS', waits);
     if (r.hold === undefined) return result();
-    if (h.ms === 0) {
-      ports.log(`${label}: no hold needed: ${h.why}; the zone may be unsigned now`);
-      return result();
-    }
-    ports.log(
-      `${label}: holding ${humanDuration(h.ms)} (until ${new Date(ports.clock.now() + h.ms).toISOString()}): ${h.why}; ` +
-        'validating resolvers may still have the old DS cached that long, and the zone must stay signed until it has expired',
-    );
-    const held = await hold(ports, r, h, 'resolvers\' cached copies of the DS to expire', waits);
-    ports.log(`${label}: hold over: no resolver can hold the old DS any more; the zone may be unsigned now`);
-    return result(held);
+    return result(await hold(ports, r, h, CLEAR_HOLD, waits));
   } catch (e) {
     if (e instanceof ChangeFailedError) e.result = result();
     throw e;

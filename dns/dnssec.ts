@@ -9,7 +9,7 @@
  * Publishing a DS before every name server serves the matching DNSKEY makes the domain fail
  * validation (SERVFAIL for every validating resolver), hence the order.
  */
-import { canonical, DnsServer, DnsTimeoutError, query } from './query';
+import { canonical, DnsAnswer, DnsServer, DnsTimeoutError, query } from './query';
 import type { DnsConfig } from './config';
 import { RecursiveResolver } from './resolver';
 import type { ParentZone } from './delegation';
@@ -38,14 +38,19 @@ export { describeDsView, dsStandsFor, keyStandsFor, shortDs } from '../core/dnss
 export type { DsView } from '../core/dnssec';
 const shortKey = (k: DnskeyRecord) => `key tag ${keyTagOf(k)} (flags ${k.flags}, algorithm ${k.algorithm})`;
 
+/** Ask one server, without recursion, for `type` at `domain`; a timeout or an error is a problem to report. */
+async function askDirectly(server: DnsServer, domain: string, type: 'DS' | 'DNSKEY', timeoutMs: number): Promise<DnsAnswer | { problem: string }> {
+  try {
+    return await query(server, domain, type, { recursive: false, timeoutMs });
+  } catch (e) {
+    return { problem: e instanceof DnsTimeoutError ? `no answer to ${type} (timeout)` : `error: ${(e as Error).message}` };
+  }
+}
+
 /** Ask one parent server, without recursion, for the domain's DS RRset (and its TTL). */
 export async function dsAt(server: DnsServer, domain: string, timeoutMs: number): Promise<{ ds: DsRecord[]; ttl?: number } | { problem: string }> {
-  let a;
-  try {
-    a = await query(server, domain, 'DS', { recursive: false, timeoutMs });
-  } catch (e) {
-    return { problem: e instanceof DnsTimeoutError ? 'no answer to DS (timeout)' : `error: ${(e as Error).message}` };
-  }
+  const a = await askDirectly(server, domain, 'DS', timeoutMs);
+  if ('problem' in a) return a;
   if (a.rcode === 'NXDOMAIN') return { ds: [] };
   if (a.rcode !== 'NOERROR') return { problem: `answered ${a.rcode} to DS` };
   // The DS RRset is the parent's own data: a referral (AA=0) is not an answer about it.
@@ -80,12 +85,8 @@ export type DnskeyView =
  * TTL (how long a resolver may keep a DNSKEY RRset without a new key: the roll-out waits it out).
  */
 export async function dnskeyAt(server: DnsServer, domain: string, timeoutMs: number): Promise<{ keys: DnskeyRecord[]; ttl?: number } | { problem: string }> {
-  let a;
-  try {
-    a = await query(server, domain, 'DNSKEY', { recursive: false, timeoutMs });
-  } catch (e) {
-    return { problem: e instanceof DnsTimeoutError ? 'no answer to DNSKEY (timeout)' : `error: ${(e as Error).message}` };
-  }
+  const a = await askDirectly(server, domain, 'DNSKEY', timeoutMs);
+  if ('problem' in a) return a;
   if (a.rcode !== 'NOERROR') return { problem: `answered ${a.rcode} to DNSKEY` };
   if (!a.aa) return { problem: `not authoritative for ${domain} (lame)` };
   const records = a.answers.filter((r) => r.type === 'DNSKEY' && canonical(r.name) === canonical(domain)) as Array<{ ttl?: number; data: { flags: number; algorithm: number; key: Buffer } }>;

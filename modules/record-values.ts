@@ -94,32 +94,25 @@ interface RecordBase {
   readonly name: string;
 }
 
+/** A record set of type `T` whose values are `V`s: what every record spec but an alias has. */
+interface RecordSpecOf<T extends string, V> extends RecordBase {
+  readonly type: T;
+  readonly values: readonly V[];
+  /** @default 300 */
+  readonly ttl?: number;
+}
+
 /** A record set with literal values. */
-export interface ValueRecordSpec extends RecordBase {
-  readonly type: 'A' | 'AAAA' | 'CNAME' | 'TXT';
+export interface ValueRecordSpec extends RecordSpecOf<'A' | 'AAAA' | 'CNAME' | 'TXT', string> {
   /** The values; a CNAME takes exactly one. */
   readonly values: readonly string[];
-  /** @default 300 */
-  readonly ttl?: number;
 }
-export interface MxRecordSpec extends RecordBase {
-  readonly type: 'MX';
-  readonly values: readonly MxValue[];
-  /** @default 300 */
-  readonly ttl?: number;
-}
-export interface CaaRecordSpec extends RecordBase {
-  readonly type: 'CAA';
-  readonly values: readonly CaaValue[];
-  /** @default 300 */
-  readonly ttl?: number;
-}
-export interface SrvRecordSpec extends RecordBase {
-  readonly type: 'SRV';
-  readonly values: readonly SrvValue[];
-  /** @default 300 */
-  readonly ttl?: number;
-}
+/** An MX record set: each value a priority and a mail host. */
+export interface MxRecordSpec extends RecordSpecOf<'MX', MxValue> {}
+/** A CAA record set: each value flags, a tag and its value. */
+export interface CaaRecordSpec extends RecordSpecOf<'CAA', CaaValue> {}
+/** An SRV record set: each value a priority, a weight, a port and a target. */
+export interface SrvRecordSpec extends RecordSpecOf<'SRV', SrvValue> {}
 /** An alias A or AAAA record (Route 53 extension: answers with the target's addresses). */
 export interface AliasRecordSpec extends RecordBase {
   readonly type: 'A' | 'AAAA';
@@ -275,6 +268,35 @@ function checkTtl(ttl: unknown, problems: Problem[], isUnresolved: IsUnresolved)
   if (!isInt(ttl, MIN_TTL, MAX_TTL)) problems.push({ path: ['ttl'], message: E.invalidTtl(ttl, MIN_TTL, MAX_TTL) });
 }
 
+/**
+ * An MX or SRV value: its 0-65535 integer fields, then its host name (the root allowed). Returns
+ * them rendered in that order, space-separated (undefined when one is bad or the host unresolved).
+ */
+function checkHostValue<V>(
+  type: 'MX' | 'SRV',
+  v: Partial<V>,
+  numbers: readonly (keyof V & string)[],
+  hostField: keyof V & string,
+  path: (string | number)[],
+  problems: Problem[],
+  isUnresolved: IsUnresolved,
+): string | undefined {
+  let ok = true;
+  for (const field of numbers) {
+    if (!isUnresolved(v[field]) && !isInt(v[field], 0, 65535)) {
+      problems.push({ path: [...path, field], message: E.invalidPriority(`${type} ${field}`, v[field]) });
+      ok = false;
+    }
+  }
+  if (isUnresolved(v[hostField])) return undefined;
+  const host = checkTargetName(v[hostField], true);
+  if (!host.ok) {
+    problems.push({ path: [...path, hostField], message: E.invalidTargetHost(`${type} ${hostField}`, v[hostField], host.reason) });
+    return undefined;
+  }
+  return ok ? [...numbers.map((field) => v[field]), host.value].join(' ') : undefined;
+}
+
 /** Check one value; returns the rendered value (undefined when it is bad or unresolved). */
 function checkValue(
   type: RecordType,
@@ -312,38 +334,10 @@ function checkValue(
       }
       return rendered;
     }
-    case 'MX': {
-      const v = (value ?? {}) as Partial<MxValue>;
-      let ok = true;
-      if (!isUnresolved(v.priority) && !isInt(v.priority, 0, 65535)) {
-        problems.push({ path: [...path, 'priority'], message: E.invalidPriority('MX priority', v.priority) });
-        ok = false;
-      }
-      if (isUnresolved(v.host)) return undefined;
-      const host = checkTargetName(v.host, true);
-      if (!host.ok) {
-        problems.push({ path: [...path, 'host'], message: E.invalidTargetHost('MX host', v.host, host.reason) });
-        return undefined;
-      }
-      return ok ? `${v.priority} ${host.value}` : undefined;
-    }
-    case 'SRV': {
-      const v = (value ?? {}) as Partial<SrvValue>;
-      let ok = true;
-      for (const field of ['priority', 'weight', 'port'] as const) {
-        if (!isUnresolved(v[field]) && !isInt(v[field], 0, 65535)) {
-          problems.push({ path: [...path, field], message: E.invalidPriority(`SRV ${field}`, v[field]) });
-          ok = false;
-        }
-      }
-      if (isUnresolved(v.target)) return undefined;
-      const target = checkTargetName(v.target, true);
-      if (!target.ok) {
-        problems.push({ path: [...path, 'target'], message: E.invalidTargetHost('SRV target', v.target, target.reason) });
-        return undefined;
-      }
-      return ok ? `${v.priority} ${v.weight} ${v.port} ${target.value}` : undefined;
-    }
+    case 'MX':
+      return checkHostValue('MX', (value ?? {}) as Partial<MxValue>, ['priority'], 'host', path, problems, isUnresolved);
+    case 'SRV':
+      return checkHostValue('SRV', (value ?? {}) as Partial<SrvValue>, ['priority', 'weight', 'port'], 'target', path, problems, isUnresolved);
     case 'CAA': {
       const v = (value ?? {}) as Partial<CaaValue>;
       let ok = true;

@@ -26,7 +26,7 @@ function newestSourceMtime(entry) {
   } catch {
     return 0;
   }
-  if (stat.isFile()) return entry.endsWith('.ts') ? stat.mtimeMs : 0;
+  if (stat.isFile()) return /\.(ts|json)$/.test(entry) ? stat.mtimeMs : 0; // code, and data it requires (info.json)
   let newest = 0;
   for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestSourceMtime(path.join(entry, child)));
   return newest;

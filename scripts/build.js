@@ -13,16 +13,18 @@ const { execFileSync } = require('child_process');
 const root = path.resolve(__dirname, '..');
 const sourceDirs = require('./source-dirs');
 
-function listTs(dir) {
+/** The files below `dir` whose name `wanted` accepts. */
+function listFiles(dir, wanted) {
   const out = [];
   if (!fs.existsSync(dir)) return out;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listTs(full));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(full);
+    if (entry.isDirectory()) out.push(...listFiles(full, wanted));
+    else if (wanted(entry.name)) out.push(full);
   }
   return out;
 }
+const listTs = (dir) => listFiles(dir, (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'));
 
 /**
  * Write esbuild's outputs atomically (temp file + rename): tests and Terraform may be running the
@@ -120,6 +122,10 @@ async function main() {
     logLevel: 'warning',
     write: false,
   }).then((r) => writeAtomically(r.outputFiles));
+  // Data files the transpiled code requires (each registrar's facts, registrar-adapters/<id>/info.json)
+  // sit next to it in dist/, as in the sources; the bundles below inline them.
+  const dataFiles = sourceDirs.flatMap((d) => listFiles(path.join(root, d), (name) => name.endsWith('.json')));
+  writeAtomically(dataFiles.map((file) => ({ path: path.join(root, 'dist', path.relative(root, file)), contents: fs.readFileSync(file) })));
   // Each registrar adapter is bundled on its own and embedded as a string, compiled only when a
   // get/set loads it: a start pays for the shell (commander, the catalog, the DNS checks) and for
   // the one adapter it uses. Errors cross that boundary recognised by a symbol

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Renders docs/registrars.md's registrar table from the adapters' capability data (registrar-adapters/
- * <id>/info.ts), between the markers <!-- registrars:start --> and <!-- registrars:end -->.
+ * <id>/info.json, through the catalog), between the markers <!-- registrars:start --> and <!-- registrars:end -->.
  *   npm run docs:registrars          rewrite the section
  *   node scripts/registrar-table.js --check   exit 1 if it is out of date (run by the tests)
  */

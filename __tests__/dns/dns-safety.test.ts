@@ -173,6 +173,15 @@ describe('DNS safety (loopback DNS + GoDaddy emulator)', () => {
       expect(r.stderr).toMatch(/nsbridge: manual: set name servers example\.com: the new delegation was not seen at the parent zone \(com\) within 1s/);
     });
 
+    test('a resolver that does not answer is a registrar error that says where to look (get and ds get)', async () => {
+      const e = manualEnv({ NSBRIDGE_DNS_SERVER: `127.0.53.200:${world.port}`, NSBRIDGE_DNS_TIMEOUT: '300ms' });
+      for (const args of [['get'], ['ds', 'get']]) {
+        const r = await runCli([...args, '--registrar', 'manual', '--domain', 'example.com'], e);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/nsbridge: manual: get (name servers|DS records) example\.com: DNS lookup failed: .*check NSBRIDGE_DNS_SERVER/);
+      }
+    });
+
     test('manual set with nothing to change returns at once', async () => {
       world.delegate('example.com', NEW_NS);
       const r = await runCli(['set', '--registrar', 'manual', '--domain', 'example.com', '--ns', NEW_NS.join(','), '--json'], manualEnv());

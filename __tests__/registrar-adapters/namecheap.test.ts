@@ -484,7 +484,7 @@ describe('namecheap quirks', () => {
       expect(info.rateLimit).toMatchObject({ requests: 20, perMs: 60_000 });
       emu().http.rateLimit = { requests: 20, perMs: 60_000 };
       const e = env();
-      delete e.NSBRIDGE_RATE_LIMIT_NAMECHEAP; // the default from info.ts
+      delete e.NSBRIDGE_RATE_LIMIT_NAMECHEAP; // the default from info.json
       const domains = ['a1.com', 'a2.com', 'a3.com'];
       for (const d of domains) emu().addDomain(d, OLD_NS);
       const results = await Promise.all(domains.map((d) => set(NEW_NS, d, e)));

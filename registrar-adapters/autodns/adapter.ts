@@ -16,9 +16,9 @@
  */
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { DnssecOperations, RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readBooleanSetting, readCredentials } from '../core/environment';
+import { readBooleanSetting, withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { pollSettings, pollUntilDone } from '../core/operation-poll';
@@ -46,8 +46,7 @@ function messages(env: AutodnsEnvelope | undefined): string | undefined {
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     const sandbox = readBooleanSetting(ctx.env, 'NSBRIDGE_AUTODNS_SANDBOX');
     const context = creds.AUTODNS_CONTEXT ?? DEFAULT_CONTEXT;
     if (!/^\d+$/.test(context)) throw new UsageError(`AUTODNS_CONTEXT="${context}" is not an AutoDNS context number (4 for the live system, 1 for the test context)`);
@@ -178,5 +177,5 @@ export const adapter: RegistrarAdapter = {
         await update(domain, current, { nameServers: nameServers.map((name) => ({ name })) }, call);
       },
     };
-  },
+  }),
 };

@@ -18,9 +18,9 @@
  */
 import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { AdapterContext, DnssecOperations, RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
@@ -129,10 +129,7 @@ export interface CnrCaller {
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
-    const login = creds.CNR_USERNAME!;
-    const password = creds.CNR_PASSWORD!;
+  createClient: withCredentials(info, (ctx, { CNR_USERNAME: login, CNR_PASSWORD: password }) => {
     let lastTransient: CnrResponse | undefined;
     const { http } = connect(info, ctx, login.toLowerCase(), {
       headers: { Accept: 'text/plain' },
@@ -213,7 +210,7 @@ export const adapter: RegistrarAdapter = {
       },
       dnssec: dnssecOperations(caller, statusDomain, ctx),
     };
-  },
+  }),
 };
 
 /** A parsed answer back as text, for messages (properties only: no secret is ever in an answer). */

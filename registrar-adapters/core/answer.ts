@@ -70,3 +70,11 @@ export function parseAnswer<S extends z.ZodType>(schema: S, body: unknown, answe
 export function parseResponse<S extends z.ZodType>(schema: S, res: AxiosResponse, answer: Omit<AnswerContext, 'status'>): z.output<S> {
   return parseAnswer(schema, res.data, { ...answer, status: res.status });
 }
+
+/**
+ * `parseAnswer` for a registrar whose every answer is an HTTP 200 with the outcome in the body
+ * (Internet.bs, OpenSRS): one `hint` for all its unreadable answers.
+ */
+export function bodyAnswerParser(hint: string) {
+  return <S extends z.ZodType>(schema: S, body: unknown, call: CallContext, what: string): z.output<S> => parseAnswer(schema, body, { ...call, status: 200, what, hint });
+}

@@ -1,7 +1,7 @@
 /**
  * Reading credentials, settings and endpoints from the environment, the only place they come from.
  */
-import type { RegistrarInfo } from './types';
+import type { AdapterContext, RegistrarClient, RegistrarInfo } from './types';
 import { MissingCredentialsError, UsageError } from '../../core/errors';
 import { quoteInput } from '../../core/quote';
 
@@ -20,6 +20,18 @@ export function readCredentials(info: RegistrarInfo, env: NodeJS.ProcessEnv): Re
   }
   if (missing.length > 0) throw new MissingCredentialsError(info.id, missing);
   return out;
+}
+
+/**
+ * How an adapter's `createClient` starts (`createClient: withCredentials(info, (ctx, creds) => ...)`):
+ * the credentials are read first, so a missing one is refused (exit 2, naming the variable) before
+ * the adapter can build anything or send a request.
+ */
+export function withCredentials(
+  info: RegistrarInfo,
+  createClient: (ctx: AdapterContext, credentials: Readonly<Record<string, string>>) => RegistrarClient,
+): (ctx: AdapterContext) => RegistrarClient {
+  return (ctx) => createClient(ctx, readCredentials(info, ctx.env));
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);

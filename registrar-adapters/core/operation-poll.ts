@@ -102,3 +102,40 @@ export function readBackNameServers(opts: ReadBackOptions): Promise<PollOutcome<
     },
   });
 }
+
+export interface ShownOptions {
+  readonly ctx: AdapterContext;
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  /** One read at the registrar: whether the change shows yet. */
+  readonly shows: () => Promise<boolean>;
+  /** Logged before the first read. */
+  readonly started: string;
+  /** Logged after each read that does not show it yet, followed by " after <elapsed> (check <n>)". */
+  readonly pending: string;
+  /** Logged once it shows, followed by " (after <elapsed>)". */
+  readonly done: string;
+  /** The error when it still does not show at the timeout; `waited` is formatted ("10m"). */
+  readonly notShown: (waited: string) => RegistrarError;
+}
+
+/**
+ * After a change the registrar accepted for later (an order, a PENDING or an asynchronous-registry
+ * answer) and gave nothing to poll: re-read until the change shows, within the operation timeout,
+ * with a progress line per read; past it, the adapter's "still pending" error.
+ */
+export async function waitUntilShown(opts: ShownOptions): Promise<void> {
+  opts.ctx.log(opts.started);
+  const outcome = await poll(opts.shows, (shown) => shown, {
+    timeoutMs: opts.timeoutMs,
+    intervalMs: opts.intervalMs,
+    // The change was just accepted: it cannot show yet.
+    waitFirst: true,
+    signal: opts.ctx.signal,
+    onProgress: (shown, p) => {
+      if (!shown) opts.ctx.log(`${opts.pending} after ${formatDuration(p.elapsedMs)} (check ${p.attempt})`);
+    },
+  });
+  if (!outcome.done) throw opts.notShown(formatDuration(outcome.elapsedMs));
+  opts.ctx.log(`${opts.done} (after ${formatDuration(outcome.elapsedMs)})`);
+}

@@ -1,9 +1,10 @@
 /**
  * The one extension point for registrars. Each registrar is a folder under registrar-adapters/
- * with two modules:
- *  - `info.ts`: pure data (`RegistrarInfo`): id, credentials, non-secret settings, capabilities
- *    with reasons, quirks. No imports beyond this file, so the CDKTF app and the README generator
- *    can read it without loading HTTP code.
+ * with its facts and its code:
+ *  - `info.json`: the facts as data (id, credentials, non-secret settings, capabilities with
+ *    reasons, rate limit, quirks), shape in info-schema.ts; `info.ts` turns it into a
+ *    `RegistrarInfo` with `loadRegistrarInfo` (info-file.ts) and no other import, so the CDKTF app
+ *    and the README generator can read it without loading HTTP code.
  *  - `adapter.ts`: `RegistrarAdapter`, which turns the environment into a `RegistrarClient`.
  *
  * Every client must behave the same way (the conformance suite checks it):
@@ -53,10 +54,6 @@ export type Capability =
   | { readonly supported: true; readonly note?: string }
   | { readonly supported: false; readonly reason: string; readonly link?: string };
 
-export const can = (note?: string): Capability => (note ? { supported: true, note } : { supported: true });
-export const cannot = (reason: string, link?: string): Capability =>
-  link ? { supported: false, reason, link } : { supported: false, reason };
-
 export interface RegistrarCapabilities {
   /** Read the domain's current name servers through an API. */
   readonly readNameServers: Capability;
@@ -97,23 +94,6 @@ export interface SettingSpec {
 
 /** The environment variable of a registrar's setting: NSBRIDGE_<ID>_<NAME>. */
 export const settingEnv = (id: RegistrarId, name: string): string => `NSBRIDGE_${id.toUpperCase()}_${name}`;
-
-/** The `sandbox` setting (NSBRIDGE_<ID>_SANDBOX=1): the adapter talks to `sandboxEndpoint`. */
-export const sandboxSetting = (id: RegistrarId, description: string): SettingSpec => ({
-  key: 'sandbox',
-  env: settingEnv(id, 'SANDBOX'),
-  type: 'boolean',
-  description,
-});
-
-/**
- * The two settings of a registrar whose changes finish after the answer (read by
- * `pollSettings` in operation-poll.ts): how long to wait for one, and how long between looks.
- */
-export const operationSettings = (id: RegistrarId, descriptions: { timeout: string; pollInterval: string }): SettingSpec[] => [
-  { key: 'operationTimeout', env: settingEnv(id, 'OPERATION_TIMEOUT'), type: 'string', description: descriptions.timeout },
-  { key: 'pollInterval', env: settingEnv(id, 'POLL_INTERVAL'), type: 'string', description: descriptions.pollInterval },
-];
 
 export interface RegistrarInfo {
   readonly id: RegistrarId;

@@ -14,19 +14,18 @@
  */
 import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarValidationError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { formatDuration } from '../../core/duration';
-import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { API_PREFIX, CscNsModification, domainSchema, errorSchema, orderSchema } from './wire-types';
 import * as answer from '../core/answer';
-import { pollSettings } from '../core/operation-poll';
+import { pollSettings, waitUntilShown } from '../core/operation-poll';
 
 /** No documented wait hint on a 429 without Retry-After: one window of nsbridge's pace and a margin. */
 export const THROTTLE_WAIT_MS = 2_000;
@@ -63,8 +62,7 @@ function hintFor(res: AxiosResponse, write: boolean): string | undefined {
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 15 * 60_000, intervalMs: 30_000 });
     const { http } = connect(info, ctx, creds.CSCGLOBAL_API_KEY, {
       headers: { apikey: creds.CSCGLOBAL_API_KEY!, Authorization: `Bearer ${creds.CSCGLOBAL_USER_TOKEN}`, Accept: 'application/json' },
@@ -78,26 +76,22 @@ export const adapter: RegistrarAdapter = {
       return (body.nameServers ?? body.nameservers)!;
     }
 
-    async function waitForOrder(call: CallContext, domain: string, nameServers: readonly string[], orderId: string): Promise<void> {
+    function waitForOrder(call: CallContext, domain: string, nameServers: readonly string[], orderId: string): Promise<void> {
       const order = orderId ? `order ${orderId}` : 'the order';
-      ctx.log(`cscglobal: ${domain}: name-server ${order} is SUBMITTED; waiting up to ${formatDuration(operationTimeoutMs)} for CSC to complete it`);
-      const outcome = await poll(async () => sameNameServers(await readNameServers(call, domain), nameServers), (shows) => shows, {
+      return waitUntilShown({
+        ctx,
         timeoutMs: operationTimeoutMs,
         intervalMs: pollIntervalMs,
-        waitFirst: true,
-        signal: ctx.signal,
-        onProgress: (shows, p) => {
-          if (!shows) ctx.log(`cscglobal: ${domain}: name-server ${order} still processing after ${formatDuration(p.elapsedMs)} (check ${p.attempt})`);
-        },
-      });
-      if (outcome.done) {
-        ctx.log(`cscglobal: ${domain}: name-server ${order} is complete (after ${formatDuration(outcome.elapsedMs)})`);
-        return;
-      }
-      throw new RegistrarApiError({
-        ...call,
-        cause: `name-server ${order} was SUBMITTED and the domain still did not show the new name servers after ${formatDuration(outcome.elapsedMs)}`,
-        hint: `CSC may still complete it; check the order in CSCDomainManager or later with \`nsbridge get --registrar cscglobal --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}; do not submit another change meanwhile`,
+        shows: async () => sameNameServers(await readNameServers(call, domain), nameServers),
+        started: `cscglobal: ${domain}: name-server ${order} is SUBMITTED; waiting up to ${formatDuration(operationTimeoutMs)} for CSC to complete it`,
+        pending: `cscglobal: ${domain}: name-server ${order} still processing`,
+        done: `cscglobal: ${domain}: name-server ${order} is complete`,
+        notShown: (waited) =>
+          new RegistrarApiError({
+            ...call,
+            cause: `name-server ${order} was SUBMITTED and the domain still did not show the new name servers after ${waited}`,
+            hint: `CSC may still complete it; check the order in CSCDomainManager or later with \`nsbridge get --registrar cscglobal --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}; do not submit another change meanwhile`,
+          }),
       });
     }
 
@@ -136,5 +130,5 @@ export const adapter: RegistrarAdapter = {
         await waitForOrder(call, domain, nameServers, status.uuid ?? '');
       },
     };
-  },
+  }),
 };

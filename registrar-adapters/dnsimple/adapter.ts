@@ -17,10 +17,10 @@
  * endpoint makes of it.
  */
 import type { AxiosResponse } from 'axios';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { DnssecOperations, RegistrarAdapter } from '../core/types';
 import { checkDs, DnssecRecord, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import {
@@ -68,10 +68,7 @@ function detail(res: AxiosResponse): string | undefined {
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
-    const token = creds.DNSIMPLE_TOKEN!;
-    const configuredAccount = creds.DNSIMPLE_ACCOUNT;
+  createClient: withCredentials(info, (ctx, { DNSIMPLE_TOKEN: token, DNSIMPLE_ACCOUNT: configuredAccount }) => {
     if (configuredAccount !== undefined && !/^\d+$/.test(configuredAccount)) {
       throw new UsageError(`DNSIMPLE_ACCOUNT=${quoteInput(configuredAccount)} is not a DNSimple account id (a number, e.g. 1010, as in dnsimple.com/a/1010/...)`);
     }
@@ -284,5 +281,5 @@ export const adapter: RegistrarAdapter = {
         parseResponse(DelegationAnswer, res, { ...call, write: true, what: 'the new delegation ({"data": [...host names]})' });
       },
     };
-  },
+  }),
 };

@@ -17,9 +17,9 @@
  * strict reading, no Retry-After) waits one request's share of the 60/minute limit.
  */
 import type { z } from 'zod';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
@@ -68,8 +68,7 @@ function refusalError(text: string, command: CommandName | 'key', call: CallCont
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const key = readCredentials(info, ctx.env).DYNADOT_API_KEY!;
+  createClient: withCredentials(info, (ctx, { DYNADOT_API_KEY: key }) => {
     const { http } = connect(info, ctx, key, {
       headers: { Accept: 'application/json' },
       retryAfterMs: throttleWait,
@@ -136,5 +135,5 @@ export const adapter: RegistrarAdapter = {
         await command('set_ns', params, call, refused.length ? ` (add_ns refused ${refused.join('; ')})` : '');
       },
     };
-  },
+  }),
 };

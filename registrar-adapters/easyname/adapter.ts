@@ -13,9 +13,9 @@
 import { domainToASCII } from 'node:url';
 import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
@@ -36,12 +36,7 @@ const CREDENTIALS_HINT =
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
-    const userId = creds.EASYNAME_USERID!;
-    const email = creds.EASYNAME_EMAIL!;
-    const authSalt = creds.EASYNAME_AUTHSALT!;
-    const signSalt = creds.EASYNAME_SIGNSALT!;
+  createClient: withCredentials(info, (ctx, { EASYNAME_USERID: userId, EASYNAME_EMAIL: email, EASYNAME_APIKEY: apiKey, EASYNAME_AUTHSALT: authSalt, EASYNAME_SIGNSALT: signSalt }) => {
     if (!/^\d+$/.test(userId)) throw new UsageError(`easyname: EASYNAME_USERID="${userId}" must be the numeric user id shown on the easyname API page`);
     if (placeholderCount(authSalt) !== 2) {
       throw new UsageError('easyname: EASYNAME_AUTHSALT must contain exactly two %s (for the user id and the e-mail), as easyname shows it; copy it whole from my.easyname.com/en/account/api');
@@ -50,10 +45,10 @@ export const adapter: RegistrarAdapter = {
     const authentication = authenticationHeader(authSalt, userId, email);
     // The derived header is as good as the credentials: keep it (and them) out of every message
     // built from easyname's text, even if easyname echoes it.
-    const redactor = new Redactor([authentication, creds.EASYNAME_APIKEY, authSalt, signSalt]);
+    const redactor = new Redactor([authentication, apiKey, authSalt, signSalt]);
     const retryAfterMs = (res: AxiosResponse) => (res.status === 429 ? THROTTLE_WAIT_MS : undefined);
     const { http } = connect(info, ctx, userId, {
-      headers: { 'X-User-ApiKey': creds.EASYNAME_APIKEY!, 'X-User-Authentication': authentication, Accept: 'application/json' },
+      headers: { 'X-User-ApiKey': apiKey, 'X-User-Authentication': authentication, Accept: 'application/json' },
       retryAfterMs,
     });
 
@@ -142,5 +137,5 @@ export const adapter: RegistrarAdapter = {
         });
       },
     };
-  },
+  }),
 };

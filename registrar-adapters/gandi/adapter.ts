@@ -16,10 +16,10 @@
  * Retry-After is assumed, so without one the client waits RATE_LIMIT_FALLBACK_MS per retry.
  */
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { DnssecOperations, RegistrarAdapter } from '../core/types';
 import { checkDnskey, checkDs, DnssecRecord, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarRateLimitError, RegistrarValidationError } from '../../core/errors';
@@ -118,8 +118,7 @@ function rateLimitError(call: CallContext, err: RegistrarRateLimitError): Regist
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     const sharingId = ctx.env.NSBRIDGE_GANDI_SHARING_ID?.trim() || undefined;
     // Gandi counts per IP, not per token: every token used from this machine shares one window.
     const { http } = connect(info, ctx, 'per-ip', {
@@ -282,5 +281,5 @@ export const adapter: RegistrarAdapter = {
         ctx.debug(`gandi: ${domain}: HTTP ${res.status}${message ? `: ${message}` : ''}`);
       },
     };
-  },
+  }),
 };

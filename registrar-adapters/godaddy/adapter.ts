@@ -11,9 +11,9 @@
  * `retryAfterSec` in the body (whether a Retry-After header comes too is UNCONFIRMED).
  */
 import type { AxiosResponse } from 'axios';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { errorForStatus, isSuccess, send } from '../core/respond';
 import { parseResponse } from '../core/answer';
@@ -38,8 +38,7 @@ const LIST_PAGE = 1000;
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     const shopperId = ctx.env.NSBRIDGE_GODADDY_SHOPPER_ID?.trim();
     // Read (and so validate) the DNSSEC settings up front, like the sandbox flag: a bad value is exit 2.
     const dnssecConfig = dnssecSettings(ctx.env);
@@ -94,5 +93,5 @@ export const adapter: RegistrarAdapter = {
       },
       dnssec: createDnssecOperations({ http, ctx, settings: dnssecConfig, shopperId }),
     };
-  },
+  }),
 };

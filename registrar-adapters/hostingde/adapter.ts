@@ -14,9 +14,9 @@
  */
 import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { DnssecOperations, RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { pollSettings, pollUntilDone } from '../core/operation-poll';
@@ -52,8 +52,7 @@ const describeErrors = (errors: readonly HostingdeApiError[]) =>
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     const polling = pollSettings(info, ctx.env);
     const { http } = connect(info, ctx, creds.HOSTINGDE_API_KEY, {
       headers: { Accept: 'application/json' },
@@ -191,5 +190,5 @@ export const adapter: RegistrarAdapter = {
         await settle(env, domain, c);
       },
     };
-  },
+  }),
 };

@@ -13,20 +13,18 @@
  * FAILURE of a read that is not a credential error names that possibility and the IP allow-list.
  * Throttling is UNCONFIRMED: an HTTP 429 (with or without Retry-After) is waited out and retried.
  */
-import type { z } from 'zod';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { formatDuration } from '../../core/duration';
-import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { domainInfoSchema, envelopeSchema, FAILURE, InternetBsEnvelope, PATHS } from './wire-types';
-import * as answer from '../core/answer';
-import { pollSettings } from '../core/operation-poll';
+import { bodyAnswerParser } from '../core/answer';
+import { pollSettings, waitUntilShown } from '../core/operation-poll';
 
 /** Internet.bs sends no documented wait hint: wait a little over one window of nsbridge's 1/s pace. */
 export const THROTTLE_WAIT_MS = 1_500;
@@ -34,15 +32,10 @@ const OPERATION_TIMEOUT_ENV = 'NSBRIDGE_INTERNETBS_OPERATION_TIMEOUT';
 
 const throttleWait = retryAfterOn429(THROTTLE_WAIT_MS);
 
-/** Check an answer's shape before anything reads it (swap for the kit's helper later). */
-function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, what: string): z.infer<S> {
-  return answer.parseAnswer(schema, value, {
-    ...call,
-    status: 200,
-    what,
-    hint: 'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_INTERNETBS_ENDPOINT if set',
-  });
-}
+/** Check an answer's shape before anything reads it. */
+const parseAnswer = bodyAnswerParser(
+  'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_INTERNETBS_ENDPOINT if set',
+);
 
 const CREDENTIALS_HINT =
   'Internet.bs did not accept INTERNET_BS_API_KEY / INTERNET_BS_PASSWORD; API access must be requested from Internet.bs and this machine\'s IP address allow-listed; ' +
@@ -65,10 +58,7 @@ function failure(env: InternetBsEnvelope, call: CallContext, write: boolean): Re
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
-    const apiKey = creds.INTERNET_BS_API_KEY!;
-    const password = creds.INTERNET_BS_PASSWORD!;
+  createClient: withCredentials(info, (ctx, { INTERNET_BS_API_KEY: apiKey, INTERNET_BS_PASSWORD: password }) => {
     const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 15_000 });
     const { http } = connect(info, ctx, apiKey, {
       headers: { Accept: 'application/json' },
@@ -108,25 +98,21 @@ export const adapter: RegistrarAdapter = {
       return parseAnswer(domainInfoSchema, body, where, 'a nameserver list').nameserver;
     }
 
-    async function waitUntilShown(where: CallContext, domain: string, nameServers: readonly string[]): Promise<void> {
-      ctx.log(`internetbs: ${domain}: the update is PENDING at the registry; waiting up to ${formatDuration(operationTimeoutMs)} for it to show`);
-      const outcome = await poll(async () => sameNameServers(await readNameServers(where, domain), nameServers), (shows) => shows, {
+    function waitUntilPendingShows(where: CallContext, domain: string, nameServers: readonly string[]): Promise<void> {
+      return waitUntilShown({
+        ctx,
         timeoutMs: operationTimeoutMs,
         intervalMs: pollIntervalMs,
-        waitFirst: true,
-        signal: ctx.signal,
-        onProgress: (shows, p) => {
-          if (!shows) ctx.log(`internetbs: ${domain}: still PENDING after ${formatDuration(p.elapsedMs)} (check ${p.attempt})`);
-        },
-      });
-      if (outcome.done) {
-        ctx.log(`internetbs: ${domain}: the update is done (after ${formatDuration(outcome.elapsedMs)})`);
-        return;
-      }
-      throw new RegistrarApiError({
-        ...where,
-        cause: `Internet.bs answered PENDING and the new name servers still did not show after ${formatDuration(outcome.elapsedMs)}`,
-        hint: `the registry may still apply it; check later with \`nsbridge get --registrar internetbs --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
+        shows: async () => sameNameServers(await readNameServers(where, domain), nameServers),
+        started: `internetbs: ${domain}: the update is PENDING at the registry; waiting up to ${formatDuration(operationTimeoutMs)} for it to show`,
+        pending: `internetbs: ${domain}: still PENDING`,
+        done: `internetbs: ${domain}: the update is done`,
+        notShown: (waited) =>
+          new RegistrarApiError({
+            ...where,
+            cause: `Internet.bs answered PENDING and the new name servers still did not show after ${waited}`,
+            hint: `the registry may still apply it; check later with \`nsbridge get --registrar internetbs --domain ${domain}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
+          }),
       });
     }
 
@@ -137,8 +123,8 @@ export const adapter: RegistrarAdapter = {
       async setNameServers(domain, nameServers) {
         const where = { registrar: info.id, operation: 'set name servers', domain };
         const body = await call(PATHS.update, { Domain: domain, Ns_list: nameServers.join(',') }, where, true);
-        if (body.status === 'PENDING') await waitUntilShown(where, domain, nameServers);
+        if (body.status === 'PENDING') await waitUntilPendingShows(where, domain, nameServers);
       },
     };
-  },
+  }),
 };

@@ -15,19 +15,12 @@
  */
 import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { DnssecOperations, RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
-import {
-  DomainNotFoundError,
-  RegistrarApiError,
-  RegistrarAuthError,
-  RegistrarError,
-  RegistrarValidationError,
-  UsageError,
-} from '../../core/errors';
+import * as errors from '../../core/errors';
 import { formatDuration } from '../../core/duration';
 import { poll } from '../../core/poll';
 import { checkDnskey, checkDs, DnssecRecord, formatDnskey, formatDs, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
@@ -59,16 +52,13 @@ const describe = (e: Envelope) => `code ${e.code} ${e.msg}${e.reason ? ` (${e.re
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
-    const user = creds.INWX_USERNAME!;
-    const pass = creds.INWX_PASSWORD!;
+  createClient: withCredentials(info, (ctx, { INWX_USERNAME: user, INWX_PASSWORD: pass, INWX_SHARED_SECRET: sharedSecret }) => {
     let totpKey: Buffer | undefined;
-    if (creds.INWX_SHARED_SECRET) {
+    if (sharedSecret) {
       try {
-        totpKey = base32Decode(creds.INWX_SHARED_SECRET);
+        totpKey = base32Decode(sharedSecret);
       } catch (e) {
-        throw new UsageError(`INWX_SHARED_SECRET is not a base32 TOTP secret (${(e as Error).message}); copy the secret INWX showed when two-factor login was set up`);
+        throw new errors.UsageError(`INWX_SHARED_SECRET is not a base32 TOTP secret (${(e as Error).message}); copy the secret INWX showed when two-factor login was set up`);
       }
     }
     const { timeoutMs, intervalMs: pollIntervalMs, timeoutEnv } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 5_000 });
@@ -98,21 +88,21 @@ export const adapter: RegistrarAdapter = {
     }
 
     /** The error an unsuccessful code means. */
-    function failure(e: Envelope, where: CallContext, dnssec = false): RegistrarError {
+    function failure(e: Envelope, where: CallContext, dnssec = false): errors.RegistrarError {
       const base = { ...where, status: 200, cause: describe(e) };
       if (e.code === CODE.OBJECT_DOES_NOT_EXIST) {
-        return new DomainNotFoundError({ ...base, hint: `the domain is not in this INWX account${sandbox ? ' (this is the OT&E system)' : ' (OT&E domains are only in OT&E: NSBRIDGE_INWX_SANDBOX)'}` });
+        return new errors.DomainNotFoundError({ ...base, hint: `the domain is not in this INWX account${sandbox ? ' (this is the OT&E system)' : ' (OT&E domains are only in OT&E: NSBRIDGE_INWX_SANDBOX)'}` });
       }
-      if (e.code === CODE.AUTH_ERROR) return new RegistrarAuthError({ ...base, hint: authHint });
+      if (e.code === CODE.AUTH_ERROR) return new errors.RegistrarAuthError({ ...base, hint: authHint });
       if (e.code >= 2000 && e.code < 2400) {
-        return new RegistrarValidationError({
+        return new errors.RegistrarValidationError({
           ...base,
           hint: dnssec
             ? 'INWX refused the DNSSEC record; check it against the zone\'s key-signing key. Nothing was changed'
             : 'INWX refused the change; name servers must be existing host names (hosts inside the domain need glue: host.create at INWX first). Nothing was changed',
         });
       }
-      return new RegistrarApiError({ ...base, hint: 'INWX could not do it now; try again later' });
+      return new errors.RegistrarApiError({ ...base, hint: 'INWX could not do it now; try again later' });
     }
 
     // ---- session: one login shared by the operations in flight, logged out when the last ends ----
@@ -120,12 +110,12 @@ export const adapter: RegistrarAdapter = {
     async function login(where: CallContext): Promise<string> {
       const { envelope, res } = await rpc({ method: 'account.login', params: { user, pass } }, where);
       if (envelope.code !== CODE.OK) {
-        throw new RegistrarAuthError({ ...where, status: 200, cause: `account.login: ${describe(envelope)}`, hint: authHint });
+        throw new errors.RegistrarAuthError({ ...where, status: 200, cause: `account.login: ${describe(envelope)}`, hint: authHint });
       }
       const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
       const cookie = cookies.map((c) => /(?:^|;\s*)domrobot=([^;]+)/.exec(c)?.[1]).find((v) => v !== undefined);
       if (!cookie) {
-        throw new RegistrarApiError({ ...where, status: 200, cause: 'account.login answered 1000 without a domrobot session cookie', hint: 'INWX answered in an unexpected way; try again later' });
+        throw new errors.RegistrarApiError({ ...where, status: 200, cause: 'account.login answered 1000 without a domrobot session cookie', hint: 'INWX answered in an unexpected way; try again later' });
       }
       ctx.secret?.(cookie);
       const data = parseAnswer(LoginData, envelope.resData ?? {}, res, where, 'account.login data');
@@ -133,7 +123,7 @@ export const adapter: RegistrarAdapter = {
       if (tfa === '0' || tfa === '') return cookie;
       if (!totpKey) {
         await logout(cookie);
-        throw new RegistrarAuthError({
+        throw new errors.RegistrarAuthError({
           ...where,
           status: 200,
           cause: `the INWX account has two-factor login (tfa ${tfa})`,
@@ -145,7 +135,7 @@ export const adapter: RegistrarAdapter = {
       const unlock = await rpc({ method: 'account.unlock', params: { tan } }, where, cookie);
       if (unlock.envelope.code !== CODE.OK) {
         await logout(cookie);
-        throw new RegistrarAuthError({
+        throw new errors.RegistrarAuthError({
           ...where,
           status: 200,
           cause: `account.unlock: ${describe(unlock.envelope)}`,
@@ -193,7 +183,7 @@ export const adapter: RegistrarAdapter = {
         ctx.log(`inwx: ${where.domain}: ${what} shows after ${formatDuration(outcome.elapsedMs)}`);
         return;
       }
-      throw new RegistrarApiError({
+      throw new errors.RegistrarApiError({
         ...where,
         status: 200,
         cause: `${what} is still pending at the registry after ${formatDuration(outcome.elapsedMs)} (INWX answered 1001)`,
@@ -224,7 +214,7 @@ export const adapter: RegistrarAdapter = {
         }
         return { ds, registrarId: String(k.id) };
       } catch (e) {
-        if (e instanceof InvalidDnssecError) throw new RegistrarApiError({ ...where, cause: `INWX lists a DNSSEC key nsbridge cannot read (key ${k.id}: ${e.message})`, hint: 'check the domain\'s DNSSEC keys in the INWX dashboard' });
+        if (e instanceof InvalidDnssecError) throw new errors.RegistrarApiError({ ...where, cause: `INWX lists a DNSSEC key nsbridge cannot read (key ${k.id}: ${e.message})`, hint: 'check the domain\'s DNSSEC keys in the INWX dashboard' });
         throw e;
       }
     }
@@ -296,5 +286,5 @@ export const adapter: RegistrarAdapter = {
         });
       },
     };
-  },
+  }),
 };

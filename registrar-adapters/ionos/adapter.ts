@@ -19,9 +19,9 @@
  */
 import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { DomainNotFoundError, RegistrarApiError, UsageError } from '../../core/errors';
@@ -71,9 +71,7 @@ function parseAnswer<S extends z.ZodType>(schema: S, res: AxiosResponse, call: C
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
-    const apiKey = creds.IONOS_API_KEY!;
+  createClient: withCredentials(info, (ctx, { IONOS_API_KEY: apiKey }) => {
     checkApiKey(apiKey);
     // The secret half alone is a secret too (the CLI masks the whole key): keep it out of any
     // message built from IONOS's answers, even if IONOS echoes it.
@@ -183,5 +181,5 @@ export const adapter: RegistrarAdapter = {
         await waitForChange(domain, id, accepted.id, canonicalNameServers(nameServers));
       },
     };
-  },
+  }),
 };

@@ -17,9 +17,9 @@
  * Status-Code 2502 are both "slow down").
  */
 import type { AxiosResponse } from 'axios';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import {
@@ -69,11 +69,7 @@ function describe(a: Answer): string {
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
-    const apiKey = creds.JOKER_API_KEY;
-    const username = creds.JOKER_USERNAME;
-    const password = creds.JOKER_PASSWORD;
+  createClient: withCredentials(info, (ctx, { JOKER_API_KEY: apiKey, JOKER_USERNAME: username, JOKER_PASSWORD: password }) => {
     if (!apiKey && !(username && password)) {
       // Either way of logging in will do; name what is missing for each.
       throw new MissingCredentialsError(info.id, username ? ['JOKER_PASSWORD (or JOKER_API_KEY instead)'] : ['JOKER_API_KEY (or JOKER_USERNAME and JOKER_PASSWORD)']);
@@ -242,5 +238,5 @@ export const adapter: RegistrarAdapter = {
         });
       },
     };
-  },
+  }),
 };

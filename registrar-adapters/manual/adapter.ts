@@ -19,6 +19,7 @@ import { dnsConfig } from '../../dns/config';
 import { findParentZone, parentViews, verifyDelegation, describeView } from '../../dns/delegation';
 import { dsStepsFor, stepsFor } from './steps';
 import type { DnssecOperations } from '../core/types';
+import type { CallContext } from '../core/respond';
 import type { DnssecRecord } from '../../core/dnssec';
 import { describeDsView, DsView, dsStandsFor, parentDsViews } from '../../dns/dnssec';
 import { waitBounded } from '../../core/bounded-wait';
@@ -41,6 +42,15 @@ export const adapter: RegistrarAdapter = {
     const registrarName = ctx.env.NSBRIDGE_MANUAL_REGISTRAR?.trim() || 'your registrar';
     const intervalMs = Number(ctx.env.NSBRIDGE_MANUAL_POLL_MS || 10_000);
 
+    /** A DNS read for `call`; a lookup that fails is the registrar error that says where to look. */
+    const fromDns = async <T>(call: CallContext, read: () => Promise<T>): Promise<T> => {
+      try {
+        return await read();
+      } catch (e) {
+        throw new RegistrarError({ ...call, cause: `DNS lookup failed: ${(e as Error).message}`, hint: 'check NSBRIDGE_DNS_SERVER (the recursive resolver to use)' });
+      }
+    };
+
     /** Wait until every parent server passes `done`; throws with the last answers on timeout. */
     const waitForParent = async (domain: string, operation: string, what: string, done: (v: DsView) => boolean, hint: string): Promise<void> => {
       if (timeoutMs === 0) {
@@ -48,12 +58,7 @@ export const adapter: RegistrarAdapter = {
         return;
       }
       ctx.log(`manual: ${domain}: waiting up to ${formatDuration(timeoutMs)} for the parent zone to ${what}...`);
-      let parent;
-      try {
-        parent = await findParentZone(domain, config);
-      } catch (e) {
-        throw new RegistrarError({ registrar: info.id, operation, domain, cause: `DNS lookup failed: ${(e as Error).message}`, hint: 'check NSBRIDGE_DNS_SERVER (the recursive resolver to use)' });
-      }
+      const parent = await fromDns({ registrar: info.id, operation, domain }, () => findParentZone(domain, config));
       // Bounded and followed like every DNSSEC wait: a line at least every minute with elapsed,
       // remaining and the servers not updated yet (core/bounded-wait.ts).
       let views: DsView[] = [];
@@ -83,12 +88,7 @@ export const adapter: RegistrarAdapter = {
     const dnssec: DnssecOperations = {
       async getDnssecRecords(domain): Promise<DnssecRecord[]> {
         const call = { registrar: info.id, operation: 'get DS records', domain };
-        let views;
-        try {
-          views = await parentDsViews(domain, await findParentZone(domain, config), config);
-        } catch (e) {
-          throw new RegistrarError({ ...call, cause: `DNS lookup failed: ${(e as Error).message}`, hint: 'check NSBRIDGE_DNS_SERVER (the recursive resolver to use)' });
-        }
+        const views = await fromDns(call, async () => parentDsViews(domain, await findParentZone(domain, config), config));
         const answered = views.filter((v): v is Extract<DsView, { ok: true }> => v.ok);
         if (answered.length === 0) {
           throw new RegistrarError({ ...call, cause: `no parent server answered (${views.map(describeDsView).join('; ')})`, hint: 'check network access to DNS (NSBRIDGE_DNS_SERVER, NSBRIDGE_DNS_PORT)' });
@@ -128,12 +128,7 @@ export const adapter: RegistrarAdapter = {
       dnssec,
       async getNameServers(domain) {
         const call = { registrar: info.id, operation: 'get name servers', domain };
-        let views;
-        try {
-          views = await parentViews(domain, await findParentZone(domain, config), config);
-        } catch (e) {
-          throw new RegistrarError({ ...call, cause: `DNS lookup failed: ${(e as Error).message}`, hint: 'check NSBRIDGE_DNS_SERVER (the recursive resolver to use)' });
-        }
+        const views = await fromDns(call, async () => parentViews(domain, await findParentZone(domain, config), config));
         const answered = views.filter((v) => v.ok);
         if (answered.length === 0) {
           throw new RegistrarError({ ...call, cause: `no parent server answered (${views.map(describeView).join('; ')})`, hint: 'check network access to DNS (NSBRIDGE_DNS_SERVER, NSBRIDGE_DNS_PORT)' });

@@ -20,9 +20,9 @@
 import type { AxiosResponse } from 'axios';
 import { isIPv4 } from 'node:net';
 import { domainToASCII } from 'node:url';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
@@ -62,12 +62,7 @@ function statusHint(status: number, env: NodeJS.ProcessEnv): string {
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
-    const apiUser = creds.NAMECHEAP_API_USER!;
-    const apiKey = creds.NAMECHEAP_API_KEY!;
-    const userName = creds.NAMECHEAP_USER_NAME!;
-    const clientIp = creds.NAMECHEAP_CLIENT_IP!;
+  createClient: withCredentials(info, (ctx, { NAMECHEAP_API_USER: apiUser, NAMECHEAP_API_KEY: apiKey, NAMECHEAP_USER_NAME: userName, NAMECHEAP_CLIENT_IP: clientIp }) => {
     if (!isIPv4(clientIp)) {
       throw new UsageError(
         `NAMECHEAP_CLIENT_IP=${quoteInput(clientIp)} is not an IPv4 address: Namecheap's API whitelist takes IPv4 addresses only; ` +
@@ -201,5 +196,5 @@ export const adapter: RegistrarAdapter = {
         }
       },
     };
-  },
+  }),
 };

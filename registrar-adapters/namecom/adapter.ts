@@ -27,10 +27,10 @@
  *    stored, and a write whose answer differs from what was sent says which names to use.
  */
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { DnssecOperations, RegistrarAdapter } from '../core/types';
 import { checkDs, DnssecRecord, InvalidDnssecError, sameDnssecRecord } from '../../core/dnssec';
 import { info } from './info';
-import { readBooleanSetting, readCredentials } from '../core/environment';
+import { readBooleanSetting, withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarRateLimitError, UsageError } from '../../core/errors';
@@ -82,8 +82,7 @@ function detail(res: AxiosResponse): string | undefined {
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     const sandbox = readBooleanSetting(ctx.env, 'NSBRIDGE_NAMECOM_SANDBOX');
     const api = apiSetting(ctx.env);
     const given = creds.NAMECOM_USERNAME!;
@@ -260,5 +259,5 @@ export const adapter: RegistrarAdapter = {
         }
       },
     };
-  },
+  }),
 };

@@ -15,9 +15,9 @@
  * waited out (Retry-After, else 1 s).
  */
 import type { z } from 'zod';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { DnssecOperations, RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import { summarizeBody } from '../../core/redact';
@@ -68,8 +68,7 @@ function errorForCode(code: number, detail: string, call: CallContext, write: Wr
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const key = readCredentials(info, ctx.env).NAMESILO_API_KEY!;
+  createClient: withCredentials(info, (ctx, { NAMESILO_API_KEY: key }) => {
     const { http } = connect(info, ctx, key, { headers: { Accept: 'application/json' }, retryAfterMs: throttleWait });
 
     /** One operation; the parsed JSON of a reply whose code says success. */
@@ -146,5 +145,5 @@ export const adapter: RegistrarAdapter = {
       },
       dnssec,
     };
-  },
+  }),
 };

@@ -17,9 +17,9 @@
  */
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { AdapterContext, DnssecOperations, RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readBooleanSetting, readCredentials } from '../core/environment';
+import { readBooleanSetting, withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import {
@@ -89,8 +89,7 @@ function errorForCode(call: CallContext, status: number, code: number, desc: str
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     const sandbox = readBooleanSetting(ctx.env, 'NSBRIDGE_OPENPROVIDER_SANDBOX');
     const username = creds.OPENPROVIDER_USERNAME!;
     // The password is masked by the CLI too; the token only exists here, so it is masked here.
@@ -266,5 +265,5 @@ export const adapter: RegistrarAdapter = {
           await update(id, { name_servers: nameServers.map((name, i) => ({ name, seq_nr: i + 1 })) }, call);
         }),
     };
-  },
+  }),
 };

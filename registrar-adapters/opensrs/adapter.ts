@@ -21,10 +21,9 @@
  *    which): all three read as "not in this account".
  */
 import type { AxiosResponse } from 'axios';
-import type { z } from 'zod';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { DnssecOperations, RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
 import {
@@ -38,7 +37,6 @@ import {
 } from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { formatDuration } from '../../core/duration';
-import { poll } from '../../core/poll';
 import { sameNameServers } from '../../core/names';
 import { checkDs, DnssecRecord, sameDnssecRecord } from '../../core/dnssec';
 import { DecodeOutcome, decodeEnvelope, requestEnvelope, XcpValue } from './xcp';
@@ -52,8 +50,8 @@ import {
   OpenSrsReply,
   replySchema,
 } from './wire-types';
-import * as answer from '../core/answer';
-import { pollSettings } from '../core/operation-poll';
+import { bodyAnswerParser } from '../core/answer';
+import { pollSettings, waitUntilShown } from '../core/operation-poll';
 
 /** OpenSRS sends no wait hint with response 300/310 (UNCONFIRMED how long to wait): two windows of nsbridge's 2/s pace. */
 export const THROTTLE_WAIT_MS = 2_000;
@@ -94,15 +92,10 @@ function isTransient(res: AxiosResponse): boolean {
   return code === CODE.TOO_MANY_COMMANDS_PER_CONNECTION || code === CODE.INTERNAL;
 }
 
-/** Check a decoded answer's shape before anything reads it (swap for the kit's helper later). */
-function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, call: CallContext, what: string): z.infer<S> {
-  return answer.parseAnswer(schema, value, {
-    ...call,
-    status: 200,
-    what,
-    hint: 'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_OPENSRS_ENDPOINT if set',
-  });
-}
+/** Check a decoded answer's shape before anything reads it. */
+const parseAnswer = bodyAnswerParser(
+  'nsbridge cannot read this answer; nothing was decided from it. Try again later, and check NSBRIDGE_OPENSRS_ENDPOINT if set',
+);
 
 interface Facts {
   readonly username: string;
@@ -153,10 +146,7 @@ function errorFromReply(reply: OpenSrsReply, call: CallContext, facts: Facts, wr
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
-    const username = creds.OPENSRS_USERNAME!;
-    const privateKey = creds.OPENSRS_API_KEY!;
+  createClient: withCredentials(info, (ctx, { OPENSRS_USERNAME: username, OPENSRS_API_KEY: privateKey }) => {
     const { timeoutMs: operationTimeoutMs, intervalMs: pollIntervalMs } = pollSettings(info, ctx.env, { timeoutMs: 10 * 60_000, intervalMs: 15_000 });
     const { sandbox, http } = connect(info, ctx, username, {
       headers: { 'Content-Type': 'text/xml', Accept: 'text/xml', 'X-Username': username },
@@ -210,25 +200,21 @@ export const adapter: RegistrarAdapter = {
      * After response 250: re-read until `shows()` says the change is there, logging progress; past
      * NSBRIDGE_OPENSRS_OPERATION_TIMEOUT, report it pending (exit 1) with what to check.
      */
-    async function waitUntilShown(call: CallContext, what: string, check: string, shows: () => Promise<boolean>): Promise<void> {
-      ctx.log(`opensrs: ${call.domain}: ${what} was submitted to an asynchronous registry (response 250); waiting up to ${formatDuration(operationTimeoutMs)} for it to show`);
-      const outcome = await poll(shows, (shown) => shown, {
+    function waitUntilAsyncShows(call: CallContext, what: string, check: string, shows: () => Promise<boolean>): Promise<void> {
+      return waitUntilShown({
+        ctx,
         timeoutMs: operationTimeoutMs,
         intervalMs: pollIntervalMs,
-        waitFirst: true,
-        signal: ctx.signal,
-        onProgress: (shown, p) => {
-          if (!shown) ctx.log(`opensrs: ${call.domain}: ${what} still pending after ${formatDuration(p.elapsedMs)} (check ${p.attempt})`);
-        },
-      });
-      if (outcome.done) {
-        ctx.log(`opensrs: ${call.domain}: ${what} is done (after ${formatDuration(outcome.elapsedMs)})`);
-        return;
-      }
-      throw new RegistrarApiError({
-        ...call,
-        cause: `${what} was submitted to an asynchronous registry (response 250) and still did not show after ${formatDuration(outcome.elapsedMs)}`,
-        hint: `the registry may still apply it; check later with \`${check}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
+        shows,
+        started: `opensrs: ${call.domain}: ${what} was submitted to an asynchronous registry (response 250); waiting up to ${formatDuration(operationTimeoutMs)} for it to show`,
+        pending: `opensrs: ${call.domain}: ${what} still pending`,
+        done: `opensrs: ${call.domain}: ${what} is done`,
+        notShown: (waited) =>
+          new RegistrarApiError({
+            ...call,
+            cause: `${what} was submitted to an asynchronous registry (response 250) and still did not show after ${waited}`,
+            hint: `the registry may still apply it; check later with \`${check}\`, or wait longer with ${OPERATION_TIMEOUT_ENV}`,
+          }),
       });
     }
 
@@ -270,7 +256,7 @@ export const adapter: RegistrarAdapter = {
       const reply = await command(COMMANDS.setDnssec, { domain, dnssec: records.map(toWire) }, call, true);
       if (reply.response_code === CODE.ASYNC_SUBMITTED) {
         const same = (held: DnssecRecord[]) => held.length === records.length && held.every((h) => records.some((r) => sameDnssecRecord(h, r)));
-        await waitUntilShown(call, 'the DS change', `nsbridge ds get --registrar opensrs --domain ${domain}`, async () => same(await readDnssec(call, domain)));
+        await waitUntilAsyncShows(call, 'the DS change', `nsbridge ds get --registrar opensrs --domain ${domain}`, async () => same(await readDnssec(call, domain)));
       }
     }
 
@@ -306,7 +292,7 @@ export const adapter: RegistrarAdapter = {
         }
         const reply = await command(COMMANDS.updateNameServers, { domain, op_type: 'assign', assign_ns: [...nameServers] }, call, true);
         if (reply.response_code === CODE.ASYNC_SUBMITTED) {
-          await waitUntilShown(call, 'the name-server change', `nsbridge get --registrar opensrs --domain ${domain}`, async () =>
+          await waitUntilAsyncShows(call, 'the name-server change', `nsbridge get --registrar opensrs --domain ${domain}`, async () =>
             sameNameServers(await readNameServers(call, domain), nameServers),
           );
         } else if (domain.endsWith('.it')) {
@@ -315,5 +301,5 @@ export const adapter: RegistrarAdapter = {
       },
       dnssec,
     };
-  },
+  }),
 };

@@ -17,9 +17,9 @@
  */
 import type { AxiosResponse, InternalAxiosRequestConfig, AxiosRequestConfig } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { DnssecOperations, RegistrarAdapter } from '../core/types';
 import { info, OVH_ORIGINS } from './info';
-import { readBooleanSetting, readCredentials } from '../core/environment';
+import { readBooleanSetting, withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, RegistrarAuthError, RegistrarError, RegistrarValidationError, UsageError } from '../../core/errors';
@@ -105,8 +105,7 @@ function failure(res: AxiosResponse, call: CallContext, dnssec = false): Registr
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     // OVH has no sandbox: asking for one is a mistake even when an endpoint override is set.
     if (readBooleanSetting(ctx.env, 'NSBRIDGE_OVH_SANDBOX')) {
       throw new UsageError('NSBRIDGE_OVH_SANDBOX is set but OVHcloud has no sandbox; use a throw-away domain in a real account (reads and no-op runs change nothing)');
@@ -320,5 +319,5 @@ export const adapter: RegistrarAdapter = {
         await waitForTask(domain, parseAnswer(Task, update, where, 'a task (domain.Task)'), where);
       },
     };
-  },
+  }),
 };

@@ -28,19 +28,12 @@
  * for that long, instead of each one hammering a limit of 1 request per second.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { AdapterContext, DnssecOperations, RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect, retryAfterHeaderMs } from '../core/http';
 import { CallContext, errorForStatus, send } from '../core/respond';
-import {
-  DomainNotFoundError,
-  RegistrarApiError,
-  RegistrarAuthError,
-  RegistrarError,
-  RegistrarValidationError,
-  UsageError,
-} from '../../core/errors';
+import * as errors from '../../core/errors';
 import { summarizeBody } from '../../core/redact';
 import { checkDnskey, checkDs, DnssecRecord, formatDs, sameDnssecRecord } from '../../core/dnssec';
 import { parseResponse } from '../core/answer';
@@ -130,11 +123,11 @@ const DNSSEC_WRITE: WriteKind = {
 };
 
 /** Anything but HTTP 200 with {"status":"SUCCESS"} is a failure: name it. */
-function failure(res: AxiosResponse, call: CallContext, write: WriteKind | false): RegistrarError {
+function failure(res: AxiosResponse, call: CallContext, write: WriteKind | false): errors.RegistrarError {
   const body = porkbunError(res);
   if (!body) {
     // HTML, an unexpected 2xx (a WAF page without its header), or broken JSON.
-    return new RegistrarApiError({
+    return new errors.RegistrarApiError({
       ...call,
       status: res.status,
       cause: `unexpected answer from Porkbun: HTTP ${res.status} ${summarizeBody(res.data)}`,
@@ -145,9 +138,9 @@ function failure(res: AxiosResponse, call: CallContext, write: WriteKind | false
   }
   const kind = kindOf(body);
   const base = { ...call, status: res.status, cause: `HTTP ${res.status} ${detail(body)}` };
-  if (kind === 'credentials' || kind === 'apiAccess' || kind === 'ip' || kind === 'domainScope') return new RegistrarAuthError({ ...base, hint: HINTS[kind] });
-  if (kind === 'domain') return new DomainNotFoundError({ ...base, hint: HINTS.domain });
-  if (write && res.status === 400) return new RegistrarValidationError({ ...base, hint: write.refused });
+  if (kind === 'credentials' || kind === 'apiAccess' || kind === 'ip' || kind === 'domainScope') return new errors.RegistrarAuthError({ ...base, hint: HINTS[kind] });
+  if (kind === 'domain') return new errors.DomainNotFoundError({ ...base, hint: HINTS.domain });
+  if (write && res.status === 400) return new errors.RegistrarValidationError({ ...base, hint: write.refused });
   return errorForStatus(res, call, { detail: detail(body) });
 }
 
@@ -158,8 +151,7 @@ function isSuccess(res: AxiosResponse): boolean {
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     const auth: PorkbunAuth = { apikey: creds.PORKBUN_API_KEY!, secretapikey: creds.PORKBUN_SECRET_API_KEY! };
     // Porkbun counts per API key; the limiter hashes this, the key itself is not stored.
     const { baseURL, http } = connect(info, ctx, auth.apikey, {
@@ -188,7 +180,7 @@ export const adapter: RegistrarAdapter = {
       },
       dnssec: dnssecOperations(http, auth, ctx),
     };
-  },
+  }),
 };
 
 /**
@@ -236,7 +228,7 @@ function dnssecOperations(http: AxiosInstance, auth: PorkbunAuth, ctx: AdapterCo
     try {
       records = parsePorkbunDnssec(body.records);
     } catch (e) {
-      throw new RegistrarApiError({ ...call, status: res.status, cause: `unexpected DNSSEC records from Porkbun: ${(e as Error).message}`, hint: 'check the domain\'s DNSSEC section in the Porkbun dashboard' });
+      throw new errors.RegistrarApiError({ ...call, status: res.status, cause: `unexpected DNSSEC records from Porkbun: ${(e as Error).message}`, hint: 'check the domain\'s DNSSEC section in the Porkbun dashboard' });
     }
     held.set(domain, records);
     return records;
@@ -260,7 +252,7 @@ function dnssecOperations(http: AxiosInstance, auth: PorkbunAuth, ctx: AdapterCo
       for (const r of records) {
         const twin = records.find((o) => o !== r && o.ds.keyTag === r.ds.keyTag);
         if (twin) {
-          throw new UsageError(
+          throw new errors.UsageError(
             `porkbun: add DNSSEC records ${domain}: Porkbun keeps one DS record per key tag (it lists and deletes them by key tag), and key tag ${r.ds.keyTag} is given twice ("${formatDs(r.ds)}" and "${formatDs(twin.ds)}"); give one DS per key (digest type 2, SHA-256); nothing was changed`,
           );
         }

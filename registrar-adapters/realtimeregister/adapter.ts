@@ -12,9 +12,9 @@
  */
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, DnssecOperations, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { DnssecOperations, RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials } from '../core/environment';
+import { withCredentials } from '../core/environment';
 import { connect } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { pollSettings, pollUntilDone } from '../core/operation-poll';
@@ -80,8 +80,7 @@ function failure(res: AxiosResponse, call: CallContext, write: boolean) {
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     const polling = pollSettings(info, ctx.env);
     const { http } = connect(info, ctx, creds.REALTIMEREGISTER_API_KEY, {
       headers: { Authorization: `ApiKey ${creds.REALTIMEREGISTER_API_KEY}`, Accept: 'application/json' },
@@ -217,5 +216,5 @@ export const adapter: RegistrarAdapter = {
         await update(domain, { ns: [...nameServers] }, { registrar: info.id, operation: 'set name servers', domain });
       },
     };
-  },
+  }),
 };

@@ -12,9 +12,9 @@
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import type { AdapterContext, RegistrarAdapter, RegistrarClient } from '../core/types';
+import type { RegistrarAdapter } from '../core/types';
 import { info } from './info';
-import { readCredentials, resolveEndpoint } from '../core/environment';
+import { withCredentials, resolveEndpoint } from '../core/environment';
 import { createHttpClient, retryAfterOn429 } from '../core/http';
 import { CallContext, errorForStatus, isSuccess, send } from '../core/respond';
 import { RegistrarApiError, UsageError } from '../../core/errors';
@@ -54,8 +54,7 @@ function hintFor(res: AxiosResponse, write: boolean): string | undefined {
 
 export const adapter: RegistrarAdapter = {
   info,
-  createClient(ctx: AdapterContext): RegistrarClient {
-    const creds = readCredentials(info, ctx.env);
+  createClient: withCredentials(info, (ctx, creds) => {
     const apiKey = creds.SPACESHIP_API_KEY!;
     const baseURL = resolveEndpoint(info, ctx.env);
     const clients = new Map<string, AxiosInstance>();
@@ -100,5 +99,5 @@ export const adapter: RegistrarAdapter = {
         if (!isSuccess(res)) throw errorForStatus(res, call, { detail: detail(res), hint: hintFor(res, true) });
       },
     };
-  },
+  }),
 };
