@@ -53,14 +53,41 @@ if [ "${NSBRIDGE_E2E_SERIAL:-0}" != 1 ]; then
   done
 fi
 
+# A test file that failed runs once more, alone, and its engine passes only if that run passes;
+# both runs are printed. Why: moto's server (the AWS double) now and then breaks a connection in
+# the middle of an answer, seen twice on 2026-12-07 (Go SDK: "decomposing response: read tcp ...:
+# use of closed network connection" at STS GetCallerIdentity; a CreateHostedZone sent twice,
+# leaving a second zone of the same name), and every file builds its world afresh. A real
+# regression fails both runs. A failure outside any test file (no FAIL line) is not retried.
+retry_failed_files() {
+  local engine="$1" rc=0
+  local files=()
+  mapfile -t files < <(grep -E "^FAIL $engine " "$LOG_DIR/$engine.log" | awk '{print $3}' | sort -u)
+  [ "${#files[@]}" -gt 0 ] || return 1
+  say "$engine: failed in ${files[*]}: running those files once more (log $LOG_DIR/$engine.retry.log)"
+  NSBRIDGE_E2E_ENGINE="$engine" npx jest -c jest.e2e.config.js "${files[@]}" >"$LOG_DIR/$engine.retry.log" 2>&1 || rc=$?
+  echo "---------------------------------------- e2e retry under $engine"
+  cat "$LOG_DIR/$engine.retry.log"
+  return "$rc"
+}
+
 failed=()
+retried=()
 say "tools: $tools_s s (install-tools.sh; report: ${NSBRIDGE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nsbridge-tools}/build-report.txt)"
 for e in "${engines[@]}"; do
   read -r rc secs <"$LOG_DIR/$e.result"
   tests="$(grep -E '^Tests:' "$LOG_DIR/$e.log" | tail -n1 || true)"
   say "$e: exit $rc, $secs s; ${tests:-no jest summary}"
-  [ "$rc" = 0 ] || failed+=("$e")
+  if [ "$rc" != 0 ]; then
+    if retry_failed_files "$e"; then
+      retried+=("$e")
+      say "$e: passed when the failed files ran again: $(grep -E '^Tests:' "$LOG_DIR/$e.retry.log" | tail -n1 || true)"
+    else
+      failed+=("$e")
+    fi
+  fi
 done
+[ "${#retried[@]}" -eq 0 ] || say "PASSED ONLY ON A SECOND RUN of the failed files under: ${retried[*]} (first failures in $LOG_DIR/<engine>.log)"
 say "total $(($(date +%s) - t0)) s"
 if [ "${#failed[@]}" -gt 0 ]; then
   say "FAILED under: ${failed[*]} (logs in $LOG_DIR)"
