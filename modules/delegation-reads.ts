@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { Lazy, TerraformLocal, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ExternalProgramData } from './external-data';
+import { hclString, interpolation } from './hcl';
 import type { NsbridgeCliAsset } from './cli-asset';
 
 /** A domain's fields in the batched read's result. */
@@ -79,18 +80,11 @@ export function delegationReadOf(scope: Construct, props: DomainReadProps): Doma
     groups.set(key, group);
   }
   group.domains.add(props.domain);
-  // Literal expressions, not cdktf tokens (Fn.lookup): three or four per domain, each resolved by
-  // cdktf at synth, were a quarter of a 1,000-domain synth. An index inside try(), not lookup():
+  // Literal expressions, not cdktf tokens (Fn.lookup; see hcl.ts). An index inside try(), not lookup():
   // lookup() converts the whole map at every call. The default covers a key missing from the answer.
   const result = group.result;
   const expression = (name: ReadField, otherwise: string): string => `try(${result}[${hclString(`${props.domain}:${name}`)}], ${hclString(otherwise)})`;
-  return { data: group.data, expression, field: (name, otherwise) => `\${${expression(name, otherwise)}}` };
-}
-
-/** A quoted Terraform string literal for text with no template sequences (domain names, field names). */
-export function hclString(text: string): string {
-  if (/[$%]\{/.test(text)) throw new Error(`internal: ${JSON.stringify(text)} would be read as a template`);
-  return JSON.stringify(text);
+  return { data: group.data, expression, field: (name, otherwise) => interpolation(expression(name, otherwise)) };
 }
 
 /** "dns", or the registrar's id, with a short hash of the settings when there are any. */

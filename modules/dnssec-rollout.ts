@@ -44,6 +44,7 @@ import { UNREADABLE } from '../core/dnssec-read-protocol';
 import { NsbridgeCliAsset } from './cli-asset';
 import { dropPerInstanceVersionCheck } from './cdktf-internals/version-checks';
 import { ExternalProgramData } from './external-data';
+import { hclString as str, interpolation as tf } from './hcl';
 
 /** A key-signing key, as HCL expressions (no `${}`) of its DS ("<tag> <alg> <type> <hex>") and DNSKEY. */
 export interface RolloutKey {
@@ -85,8 +86,6 @@ export const DNSSEC_ROLLOUT_IDS = {
   started: 'anchor-rollout-started',
 } as const;
 
-const tf = (expression: string): string => `\${${expression}}`;
-const str = (text: string): string => JSON.stringify(text);
 const keyTag = (ds: string): string => `split(" ", ${ds})[0]`;
 
 /** The roll-out of one domain's DS across deploys. */

@@ -71,7 +71,8 @@ import { dropPerInstanceVersionCheck } from './cdktf-internals/version-checks';
 import { lazyDependsOn } from './depends-on';
 import { DriftCheck } from './drift-check';
 import { ExternalProgramData } from './external-data';
-import { delegationReadOf, DomainRead, hclString } from './delegation-reads';
+import { delegationReadOf, DomainRead } from './delegation-reads';
+import { hclString, interpolation } from './hcl';
 import { REGISTRARS } from '../registrar-adapters/catalog';
 import { defaultDestroyPolicy, DESTROY_POLICIES, DestroyPolicy, isDestroyPolicy, restoreUnsupportedReason } from './destroy-policy';
 import * as E from './errors';
@@ -368,12 +369,11 @@ export class RegistrarDelegation extends Construct {
       // Drift repair (see `repairDrift`): unknown at plan only when the read answered and none of its
       // views (the registrar's answer, or each parent server's in dns mode; canonical, sorted) is the
       // set the stack sets. `timestamp()` is known only at apply, where this is "none" again.
-      // One literal expression rather than a tree of cdktf tokens (Op/Fn): a tenth of the CPU of a
-      // 1,000-domain synth. A token (the zone's name servers) inside `${...}` is rendered by cdktf
-      // as a bare expression.
+      // One literal expression rather than a tree of cdktf tokens (Op/Fn; see hcl.ts). A token (the
+      // zone's name servers) inside `${...}` is rendered by cdktf as a bare expression.
       const expectedHcl = checked.nameServers ? hclString(expected) : expected;
       const drifted = `${read.expression('available', 'false')} == "true" && !contains(split(";", ${read.expression('views', '')}), ${expectedHcl})`;
-      triggersReplace.repair = `\${${drifted} ? join("", ["none", substr(timestamp(), 0, 0)]) : "none"}`;
+      triggersReplace.repair = interpolation(`${drifted} ? join("", ["none", substr(timestamp(), 0, 0)]) : "none"`);
     }
     const holder = this.previousNameServers;
     this.resource = new DataResource(this, IDS.set, {
