@@ -10,13 +10,17 @@
  *     `apply` in each stack directory;
  *  2. the baseline: a plain configuration of the same N zones (aws_route53_zone only), imported
  *     into its own state (import blocks: nothing created), then `tofu plan` timed;
- *  3. nsbridge, delegationSource dns: `tofu plan` of each stack, timed, registrar requests counted;
- *  4. nsbridge, delegationSource registrar: the same, requests counted (one read process per
+ *  3. the engine's floor: the baseline's zones plus 2, then 3, bare terraform_data per domain
+ *     (created once): what any design with that many objects per delegation costs;
+ *  4. nsbridge, delegationSource dns: `tofu plan` of each stack, registrar requests counted; and a
+ *     diagnostic copy of the stacks with the plan-time reads replaced by their no-drift values;
+ *     2-4 are planned --rounds times (default 3), interleaved, and compared by their medians;
+ *  5. nsbridge, delegationSource registrar: the same, requests counted (one read process per
  *     registrar account in the Terraform graph: GoDaddy answers with one batched listing,
  *     Namecheap, which has no list call with name servers, with one request per domain); then
  *     `nsbridge plan` (the state report), counted separately.
  *
- * Usage: npm run bench:plan [-- --domains 1000 --parallelism 50]
+ * Usage: npm run bench:plan [-- --domains 1000 --parallelism 50 --rounds 3 [--hold]]
  * A 1,000-domain first deploy against moto takes long (the provider waits for each zone); the
  * plans are what is measured.
  */
@@ -31,6 +35,7 @@ const opt = (name, fallback) => {
 };
 const DOMAINS = opt('domains', 1000);
 const PARALLELISM = opt('parallelism', 50);
+const ROUNDS = opt('rounds', 3);
 
 /** The e2e harness (TypeScript) bundled in memory, as for testing/ doubles. */
 const loadHarness = () => require('./load-testing').loadFile(path.join(root, '__tests__', 'e2e', 'harness.ts'));
@@ -82,53 +87,69 @@ async function main() {
     const zones = await w.moto.boto(
       ['c = boto3.client("route53", **kw)', 'p = c.get_paginator("list_hosted_zones")', 'print(json.dumps({z["Name"].rstrip("."): z["Id"].split("/")[-1] for page in p.paginate() for z in page["HostedZones"]}))'].join('\n'),
     );
-    const base = path.join(w.dir, 'baseline');
-    fs.mkdirSync(base);
-    const resource = {};
-    const imports = [];
-    names.forEach((d, i) => {
-      resource[`z${i}`] = { name: d, comment: 'Managed by nsbridge', force_destroy: false };
-      imports.push({ to: `aws_route53_zone.z${i}`, id: zones[d] });
-    });
-    fs.writeFileSync(
-      path.join(base, 'main.tf.json'),
-      JSON.stringify({ terraform: { required_providers: { aws: { source: 'aws', version: '6.25.0' } } }, provider: { aws: [{ region: 'us-east-1' }] }, resource: { aws_route53_zone: resource }, import: imports }),
-    );
-    r = await tofu(base, ['init', '-input=false', '-no-color']);
-    if (r.code !== 0) fail('baseline init', r);
-    r = await tofu(base, ['apply', '-input=false', '-no-color', '-auto-approve']);
-    if (r.code !== 0) fail('baseline import', r);
+    /** A plain configuration of some of the zones (no nsbridge), imported into a state of its own. */
+    const plainZones = async (name, domains) => {
+      const dir = path.join(w.dir, name);
+      fs.mkdirSync(dir);
+      const resource = {};
+      const imports = [];
+      domains.forEach((d) => {
+        const i = names.indexOf(d);
+        resource[`z${i}`] = { name: d, comment: 'Managed by nsbridge', force_destroy: false };
+        imports.push({ to: `aws_route53_zone.z${i}`, id: zones[d] });
+      });
+      fs.writeFileSync(
+        path.join(dir, 'main.tf.json'),
+        JSON.stringify({ terraform: { required_providers: { aws: { source: 'aws', version: '6.25.0' } } }, provider: { aws: [{ region: 'us-east-1' }] }, resource: { aws_route53_zone: resource }, import: imports }),
+      );
+      let res = await tofu(dir, ['init', '-input=false', '-no-color']);
+      if (res.code !== 0) fail(`init in ${dir}`, res);
+      res = await tofu(dir, ['apply', '-input=false', '-no-color', '-auto-approve']);
+      if (res.code !== 0) fail(`import in ${dir}`, res);
+      return dir;
+    };
+    const base = await plainZones('baseline', names);
+    // The same zones split as the nsbridge stacks are: what the user's choice of 2 stacks costs alone.
+    const baseSplit = [await plainZones('baseline-one', names.slice(0, DOMAINS / 2)), await plainZones('baseline-two', names.slice(DOMAINS / 2))];
     const plan = async (dir) => {
       const res = await tofu(dir, ['plan', '-input=false', '-no-color', '-lock=false', '-detailed-exitcode']);
       if (res.code === 1) fail(`plan in ${dir}`, res);
       return res;
     };
-    const baseline = await plan(base);
-    console.log(`baseline: no-op plan of the same ${DOMAINS} zones without nsbridge: ${seconds(baseline.ms)} (exit ${baseline.code})`);
 
-    /** Plans each directory, one after the other: the summed time and the exit codes. */
-    const planEach = async (dirs) => {
-      let ms = 0;
-      const codes = [];
-      for (const dir of dirs) {
-        const res = await plan(dir);
-        ms += res.ms;
-        codes.push(res.code);
+    // The engine's floor: the baseline's zones plus K bare terraform_data per domain (no reads, no
+    // provisioners, no nsbridge code), created once, then planned like the rest. It tells what any
+    // design with K Terraform objects per delegation costs before it does anything. K = 2: the
+    // fewest a delegation with drift repair and a destroy policy can have (a writer replaced to
+    // write, and a release guard never replaced but for a new domain); K = 3: nsbridge's count
+    // (the writer, the guard, the record of the previous name servers).
+    const floors = [2, 3].map((k) => {
+      const dir = path.join(w.dir, `floor-${k}`);
+      fs.mkdirSync(dir);
+      const tf = JSON.parse(fs.readFileSync(path.join(base, 'main.tf.json'), 'utf8'));
+      delete tf.import;
+      const data = {};
+      for (const [id, zone] of Object.entries(tf.resource.aws_route53_zone)) {
+        const ns = `\${sort(aws_route53_zone.${id}.name_servers)}`;
+        data[`${id}_writer`] = { triggers_replace: { domain: zone.name, name_servers: ns }, lifecycle: { create_before_destroy: true } };
+        data[`${id}_guard`] = { triggers_replace: { domain: zone.name }, input: { domain: zone.name, name_servers: ns } };
+        if (k === 3) data[`${id}_record`] = { triggers_replace: { domain: zone.name }, input: { name_servers: '' }, lifecycle: { ignore_changes: ['input'] } };
       }
-      return { ms, codes };
-    };
-    const planStacks = async (label) => {
-      w.resetLogs();
-      const { ms, codes } = await planEach(stacks);
-      const requests = w.godaddy.http.requests.length + w.namecheap.http.requests.length;
-      console.log(`${label}: no-op plan of ${DOMAINS} delegated domains (2 stacks, one after the other): ${seconds(ms)} (exit ${codes.join(', ')}), ${(ms / baseline.ms).toFixed(2)}x the baseline; registrar requests: ${requests} (GoDaddy ${w.godaddy.http.requests.length}, Namecheap ${w.namecheap.http.requests.length})`);
-      return { ms, requests };
-    };
-    await planStacks('nsbridge, delegationSource dns');
+      tf.resource.terraform_data = data;
+      fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(tf));
+      fs.copyFileSync(path.join(base, 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
+      fs.copyFileSync(path.join(base, '.terraform.lock.hcl'), path.join(dir, '.terraform.lock.hcl'));
+      fs.symlinkSync(path.join(base, '.terraform'), path.join(dir, '.terraform'));
+      return { k, dir };
+    });
+    for (const { dir } of floors) {
+      r = await tofu(dir, ['apply', '-input=false', '-no-color', '-auto-approve']);
+      if (r.code !== 0) fail(`floor apply in ${dir}`, r);
+    }
 
     // What is left when the reads cost nothing: the same stacks and states with every plan-time
     // read replaced by the value it returns when nothing drifted (a diagnostic, not a target: it
-    // tells the engine's cost of nsbridge's objects, 3 terraform_data per domain, from the reads').
+    // tells the engine's cost of nsbridge's objects from the reads').
     const withoutReads = stacks.map((dir) => {
       const copy = `${dir}-without-reads`;
       fs.mkdirSync(copy);
@@ -148,15 +169,55 @@ async function main() {
       fs.writeFileSync(path.join(copy, 'cdk.tf.json'), text);
       return copy;
     });
-    {
-      const { ms, codes } = await planEach(withoutReads);
-      console.log(`diagnostic: the same stacks with the plan-time reads replaced by their no-drift values: ${seconds(ms)} (exit ${codes.join(', ')}), ${(ms / baseline.ms).toFixed(2)}x the baseline`);
+
+    /** Plans each directory, one after the other: the summed time and the exit codes. */
+    const planEach = async (dirs) => {
+      let ms = 0;
+      const codes = [];
+      for (const dir of dirs) {
+        const res = await plan(dir);
+        ms += res.ms;
+        codes.push(res.code);
+      }
+      return { ms, codes };
+    };
+    // Every plan ROUNDS times, interleaved (moto's speed drifts over a run), medians compared.
+    const measures = [
+      { label: `baseline: the same ${DOMAINS} zones without nsbridge (one configuration)`, dirs: [base] },
+      { label: 'the same zones without nsbridge in the same 2 stacks (one after the other)', dirs: baseSplit },
+      ...floors.map(({ k, dir }) => ({ label: `floor: the same zones + ${k} bare terraform_data per domain (one configuration, no reads, no provisioners)`, dirs: [dir] })),
+      { label: `nsbridge, delegationSource dns: ${DOMAINS} delegated domains (2 stacks, one after the other)`, dirs: stacks, countRequests: true },
+      { label: 'diagnostic: the same 2 stacks with the plan-time reads replaced by their no-drift values', dirs: withoutReads },
+    ];
+    for (const m of measures) Object.assign(m, { runs: [], codes: new Set(), requests: [] });
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const m of measures) {
+        w.resetLogs();
+        const { ms, codes } = await planEach(m.dirs);
+        m.runs.push(ms);
+        codes.forEach((c) => m.codes.add(c));
+        if (m.countRequests) m.requests.push(w.godaddy.http.requests.length + w.namecheap.http.requests.length);
+      }
     }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const baseMs = median(measures[0].runs);
+    console.log(`no-op plans, ${ROUNDS} rounds each, interleaved (median, then every run):`);
+    for (const m of measures) {
+      const requests = m.countRequests ? `; registrar requests per plan: ${m.requests.join(', ')}` : '';
+      console.log(`  ${m.label}: ${seconds(median(m.runs))} = ${(median(m.runs) / baseMs).toFixed(2)}x the baseline [${m.runs.map(seconds).join(', ')}] (exit ${[...m.codes].join(', ')})${requests}`);
+    }
+    if (args.includes('--hold')) await holdForExperiments(w, stacks, base);
 
     w.writeConfig(config('registrar'));
     r = await w.cdktf(['synth']);
     if (r.code !== 0) fail('synth (registrar)', r);
-    await planStacks('nsbridge, delegationSource registrar');
+    w.resetLogs();
+    {
+      const { ms, codes } = await planEach(stacks);
+      const gd = w.godaddy.http.requests.length;
+      const nc = w.namecheap.http.requests.length;
+      console.log(`nsbridge, delegationSource registrar: one no-op plan of the 2 stacks: ${seconds(ms)} = ${(ms / baseMs).toFixed(2)}x the baseline's median (exit ${codes.join(', ')}); registrar requests: ${gd + nc} (GoDaddy ${gd}, Namecheap ${nc})`);
+    }
     w.resetLogs();
     r = await h.run(process.execPath, [path.join(root, 'bin', 'nsbridge.js'), 'plan', '--format', 'json'], { cwd: w.dir, env: w.env(), logFile: w.logFile });
     console.log(
@@ -165,6 +226,19 @@ async function main() {
   } finally {
     await w.close(process.env.NSBRIDGE_E2E_KEEP === '1');
   }
+}
+
+/**
+ * `--hold`: keeps the deployed world (moto, emulators, loopback DNS) up after the measured plans, so
+ * a developer can time engine experiments against real state: the environment the plans ran with
+ * is written to <world>/bench-env.json; the bench goes on when <world>/go-on exists.
+ */
+async function holdForExperiments(w, stacks, base) {
+  const envFile = path.join(w.dir, 'bench-env.json');
+  fs.writeFileSync(envFile, JSON.stringify(w.env(), null, 1));
+  const goOn = path.join(w.dir, 'go-on');
+  console.log(`--hold: stacks ${stacks.join(' ')}, baseline ${base}; environment in ${envFile}; touch ${goOn} to go on`);
+  while (!fs.existsSync(goOn)) await new Promise((r) => setTimeout(r, 2000));
 }
 
 main().catch((e) => {
