@@ -9,7 +9,8 @@
  *  1. deploy N domains (half GoDaddy, half Namecheap) in 2 stacks: `cdktf synth`, then the engine's
  *     `apply` in each stack directory;
  *  2. the baseline: a plain configuration of the same N zones (aws_route53_zone only), imported
- *     into its own state (import blocks: nothing created), then `tofu plan` timed;
+ *     into its own state (import blocks: nothing created); and the same zones split into the same
+ *     2 stacks, each a plain configuration of its own;
  *  3. the engine's floor: the baseline's zones plus 2, then 3, bare terraform_data per domain
  *     (created once): what any design with that many objects per delegation costs;
  *  4. nsbridge, delegationSource dns: `tofu plan` of each stack, registrar requests counted; and a
