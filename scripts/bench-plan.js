@@ -51,6 +51,8 @@ async function main() {
     process.exit(2);
   }
   const names = Array.from({ length: DOMAINS }, (_, i) => `nsb-bench-${String(i).padStart(4, '0')}.com`);
+  /** The stack of the i-th domain: the nsbridge stacks and the plain 2-stack split share it. */
+  const stackOf = (i) => (i < DOMAINS / 2 ? 'one' : 'two');
   const w = await h.E2eWorld.start('bench-plan');
   const fail = (what, r) => {
     console.error(`bench:plan: ${what} failed: ${h.explain(r)}`);
@@ -60,7 +62,7 @@ async function main() {
     for (const [i, d] of names.entries()) await w.addDomain(i % 2 ? 'namecheap' : 'godaddy', d);
     const config = (source) =>
       `version: 1\ndefaults: { delegationSource: ${source} }\nstacks:\n  one: {}\n  two: {}\ndomains:\n` +
-      names.map((d, i) => `  - { name: ${d}, registrar: ${i % 2 ? 'namecheap' : 'godaddy'}, stack: ${i < DOMAINS / 2 ? 'one' : 'two'}, destroyPolicy: retain }\n`).join('');
+      names.map((d, i) => `  - { name: ${d}, registrar: ${i % 2 ? 'namecheap' : 'godaddy'}, stack: ${stackOf(i)}, destroyPolicy: retain }\n`).join('');
     w.writeConfig(config('dns'));
     // DNS questions to the loopback world wait longer than the 2 s default: on a loaded machine
     // the world's own process answers late, and a pre-flight that times out fails that domain's set.
@@ -88,14 +90,14 @@ async function main() {
     const zones = await w.moto.boto(
       ['c = boto3.client("route53", **kw)', 'p = c.get_paginator("list_hosted_zones")', 'print(json.dumps({z["Name"].rstrip("."): z["Id"].split("/")[-1] for page in p.paginate() for z in page["HostedZones"]}))'].join('\n'),
     );
-    /** A plain configuration of some of the zones (no nsbridge), imported into a state of its own. */
-    const plainZones = async (name, domains) => {
+    /** A plain configuration of the zones of the domains `keep(i)` picks (no nsbridge), imported into a state of its own. */
+    const plainZones = async (name, keep) => {
       const dir = path.join(w.dir, name);
       fs.mkdirSync(dir);
       const resource = {};
       const imports = [];
-      domains.forEach((d) => {
-        const i = names.indexOf(d);
+      names.forEach((d, i) => {
+        if (!keep(i)) return;
         resource[`z${i}`] = { name: d, comment: 'Managed by nsbridge', force_destroy: false };
         imports.push({ to: `aws_route53_zone.z${i}`, id: zones[d] });
       });
@@ -109,9 +111,9 @@ async function main() {
       if (res.code !== 0) fail(`import in ${dir}`, res);
       return dir;
     };
-    const base = await plainZones('baseline', names);
+    const base = await plainZones('baseline', () => true);
     // The same zones split as the nsbridge stacks are: what the user's choice of 2 stacks costs alone.
-    const baseSplit = [await plainZones('baseline-one', names.slice(0, DOMAINS / 2)), await plainZones('baseline-two', names.slice(DOMAINS / 2))];
+    const baseSplit = [await plainZones('baseline-one', (i) => stackOf(i) === 'one'), await plainZones('baseline-two', (i) => stackOf(i) === 'two')];
     const plan = async (dir) => {
       const res = await tofu(dir, ['plan', '-input=false', '-no-color', '-lock=false', '-detailed-exitcode']);
       if (res.code === 1) fail(`plan in ${dir}`, res);
@@ -229,17 +231,35 @@ async function main() {
   }
 }
 
+/** How long `--hold` keeps the world up at the most, and how often it says it is still holding. */
+const HOLD_MAX_MS = 60 * 60_000;
+const HOLD_REMINDER_MS = 60_000;
+
 /**
  * `--hold`: keeps the deployed world (moto, emulators, loopback DNS) up after the measured plans, so
  * a developer can time engine experiments against real state: the environment the plans ran with
- * is written to <world>/bench-env.json; the bench goes on when <world>/go-on exists.
+ * is written to <world>/bench-env.json; the bench goes on when <world>/go-on exists, or after an
+ * hour (a forgotten hold must not keep moto and the emulators up for good).
  */
 async function holdForExperiments(w, stacks, base) {
   const envFile = path.join(w.dir, 'bench-env.json');
   fs.writeFileSync(envFile, JSON.stringify(w.env(), null, 1));
   const goOn = path.join(w.dir, 'go-on');
-  console.log(`--hold: stacks ${stacks.join(' ')}, baseline ${base}; environment in ${envFile}; touch ${goOn} to go on`);
-  while (!fs.existsSync(goOn)) await new Promise((r) => setTimeout(r, 2000));
+  console.log(`--hold: stacks ${stacks.join(' ')}, baseline ${base}; environment in ${envFile}; touch ${goOn} to go on (at the latest in ${HOLD_MAX_MS / 60_000} minutes)`);
+  const t0 = Date.now();
+  let reminded = t0;
+  while (!fs.existsSync(goOn)) {
+    const now = Date.now();
+    if (now - t0 >= HOLD_MAX_MS) {
+      console.log(`--hold: ${HOLD_MAX_MS / 60_000} minutes are up; going on`);
+      return;
+    }
+    if (now - reminded >= HOLD_REMINDER_MS) {
+      reminded = now;
+      console.log(`--hold: still holding (${Math.round((now - t0) / 60_000)} of ${HOLD_MAX_MS / 60_000} minutes); touch ${goOn} to go on`);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
 
 main().catch((e) => {

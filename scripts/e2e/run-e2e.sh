@@ -34,6 +34,25 @@ run_engine() {
   echo "$rc $(($(date +%s) - s))" >"$LOG_DIR/$engine.result"
 }
 
+# Every minute while the suite runs (about 10 minutes per engine, its output going to log files):
+# how many test files have passed and failed so far under each engine, first runs and retries.
+heartbeat() {
+  local e log line
+  while sleep 60; do
+    line=""
+    for e in "${engines[@]}"; do
+      for log in "$LOG_DIR/$e.log" "$LOG_DIR/$e.retry.log"; do
+        [ -f "$log" ] || continue
+        line+=" $(basename "$log" .log): $(grep -cE '^PASS ' "$log" || true) files passed, $(grep -cE '^FAIL ' "$log" || true) failed;"
+      done
+    done
+    say "still running ($(($(date +%s) - t0)) s):${line:- starting}"
+  done
+}
+heartbeat &
+heartbeat_pid=$!
+trap 'kill "$heartbeat_pid" 2>/dev/null || true' EXIT
+
 pids=()
 for e in "${engines[@]}"; do
   say "running the suite under $e (log $LOG_DIR/$e.log)"
@@ -87,6 +106,7 @@ for e in "${engines[@]}"; do
     fi
   fi
 done
+kill "$heartbeat_pid" 2>/dev/null || true
 [ "${#retried[@]}" -eq 0 ] || say "PASSED ONLY ON A SECOND RUN of the failed files under: ${retried[*]} (first failures in $LOG_DIR/<engine>.log)"
 say "total $(($(date +%s) - t0)) s"
 if [ "${#failed[@]}" -gt 0 ]; then
