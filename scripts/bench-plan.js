@@ -238,12 +238,17 @@ const HOLD_REMINDER_MS = 60_000;
 /**
  * `--hold`: keeps the deployed world (moto, emulators, loopback DNS) up after the measured plans, so
  * a developer can time engine experiments against real state: the environment the plans ran with
- * is written to <world>/bench-env.json; the bench goes on when <world>/go-on exists, or after an
- * hour (a forgotten hold must not keep moto and the emulators up for good).
+ * (less the registrar credentials) is written to <world>/bench-env.json; the bench goes on when
+ * <world>/go-on exists, or after an hour (a forgotten hold must not keep moto and the emulators up
+ * for good).
  */
 async function holdForExperiments(w, stacks, base) {
+  // Without the emulators' registrar credentials: a dns-mode plan needs none, and a credential
+  // belongs in no file (moto's fixed "test" AWS keys are not secrets).
+  const secrets = new Set(w.secrets());
+  const env = Object.fromEntries(Object.entries(w.env()).filter(([, v]) => !secrets.has(v)));
   const envFile = path.join(w.dir, 'bench-env.json');
-  fs.writeFileSync(envFile, JSON.stringify(w.env(), null, 1));
+  fs.writeFileSync(envFile, JSON.stringify(env, null, 1), { mode: 0o600 });
   const goOn = path.join(w.dir, 'go-on');
   console.log(`--hold: stacks ${stacks.join(' ')}, baseline ${base}; environment in ${envFile}; touch ${goOn} to go on (at the latest in ${HOLD_MAX_MS / 60_000} minutes)`);
   const t0 = Date.now();
